@@ -1,0 +1,37 @@
+package dev.streamtune.launcher;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the run command can be told, read once from the environment.
+ *
+ * @param kafkaBootstrapServers an external cluster; empty means "start a local broker"
+ * @param home                  the one directory holding all local state (broker data, checkpoints, adapters)
+ * @param localKafkaPort        client port of the local broker; its controller takes the next one
+ * @param localKafkaHeap        heap of the local broker process
+ */
+public record LauncherConfig(Optional<String> kafkaBootstrapServers, Path home, int localKafkaPort,
+                             String localKafkaHeap) {
+
+    public static LauncherConfig fromEnvironment(Map<String, String> env) {
+        return new LauncherConfig(
+                Optional.ofNullable(env.get("KAFKA_BOOTSTRAP_SERVERS")).map(String::strip).filter(s -> !s.isEmpty()),
+                Path.of(env.getOrDefault("STREAMTUNE_HOME", "data")).toAbsolutePath().normalize(),
+                parsePort(env.getOrDefault("STREAMTUNE_KAFKA_PORT", "9092")),
+                env.getOrDefault("STREAMTUNE_KAFKA_HEAP", "512m"));
+    }
+
+    private static int parsePort(String value) {
+        try {
+            int port = Integer.parseInt(value.strip());
+            if (port > 0 && port < 65535) {
+                return port;
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through to the error below
+        }
+        throw new IllegalArgumentException("STREAMTUNE_KAFKA_PORT must be a port number below 65535, not '" + value + "'");
+    }
+}

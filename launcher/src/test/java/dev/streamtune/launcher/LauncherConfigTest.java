@@ -1,0 +1,40 @@
+package dev.streamtune.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+class LauncherConfigTest {
+
+    @Test
+    void defaultsStartALocalBrokerUnderDataDir() {
+        LauncherConfig config = LauncherConfig.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "  "));
+        assertEquals(Optional.empty(), config.kafkaBootstrapServers(), "blank means not configured");
+        assertEquals(Path.of("data").toAbsolutePath(), config.home());
+        assertEquals(9092, config.localKafkaPort());
+        assertEquals("512m", config.localKafkaHeap());
+    }
+
+    @Test
+    void environmentOverridesEverySetting() {
+        LauncherConfig config = LauncherConfig.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092",
+                "STREAMTUNE_HOME", "/srv/st", "STREAMTUNE_KAFKA_PORT", "19092", "STREAMTUNE_KAFKA_HEAP", "1g"));
+        assertEquals(Optional.of("kafka:9092"), config.kafkaBootstrapServers());
+        assertEquals(Path.of("/srv/st"), config.home());
+        assertEquals(19092, config.localKafkaPort());
+        assertEquals("1g", config.localKafkaHeap());
+    }
+
+    @Test
+    void aBadPortIsNamedInTheError() {
+        var error = assertThrows(IllegalArgumentException.class,
+                () -> LauncherConfig.fromEnvironment(Map.of("STREAMTUNE_KAFKA_PORT", "ninety")));
+        assertTrue(error.getMessage().contains("'ninety'"), error.getMessage());
+    }
+}

@@ -1,0 +1,218 @@
+package dev.streamtune.localkafka;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-node KRaft broker in its own process, from the Kafka jars on this JVM's classpath, with its data kept
+ * under one directory across restarts. Used by the run command when no external cluster is configured.
+ */
+public final class LocalKafkaBroker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalKafkaBroker.class);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Process process;
+    private final String bootstrapServers;
+    private final Path logFile;
+
+    private LocalKafkaBroker(Process process, String bootstrapServers, Path logFile) {
+        this.process = process;
+        this.bootstrapServers = bootstrapServers;
+        this.logFile = logFile;
+    }
+
+    /**
+     * Formats the data directory on first use, starts the broker and waits until it answers.
+     *
+     * @param dataDir where logs, metadata and the broker's own log file live
+     * @param port    client port; the controller listens on port + 1
+     */
+    public static LocalKafkaBroker start(Path dataDir, int port, String heap) throws IOException {
+        Files.createDirectories(dataDir);
+        refuseBusyPort(port);
+        refuseBusyPort(port + 1);
+        Path config = writeServerProperties(dataDir, port);
+        Path logConfig = writeLogConfig(dataDir);
+        Path logFile = dataDir.resolve("broker.log");
+
+        if (!Files.exists(dataDir.resolve("logs").resolve("meta.properties"))) {
+            String clusterId = Uuid.randomUuid().toString();
+            LOG.info("Formatting new Kafka storage in {} (cluster id {})", dataDir, clusterId);
+            runToCompletion(javaCommand(heap, logConfig, "kafka.tools.StorageTool",
+                    "format", "--standalone", "-t", clusterId, "-c", config.toString()), logFile);
+        }
+
+        Process process = new ProcessBuilder(javaCommand(heap, logConfig, "kafka.Kafka", config.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .start();
+        LocalKafkaBroker broker = new LocalKafkaBroker(process, "127.0.0.1:" + port, logFile);
+        try {
+            broker.awaitReady();
+        } catch (RuntimeException e) {
+            broker.close();
+            throw e;
+        }
+        return broker;
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Asks for a controlled shutdown (SIGTERM), and kills the broker only if it does not stop in time. */
+    @Override
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                LOG.warn("Kafka broker did not stop within {}; killing it", STOP_TIMEOUT);
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+        try (Admin admin = Admin.create(config)) {
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("Kafka broker exited with code " + process.exitValue()
+                            + "; last lines of " + logFile + ":\n" + tail(logFile, 30));
+                }
+                try {
+                    if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (Exception notYet) {
+                    sleep(Duration.ofMillis(250));
+                }
+            }
+        }
+        throw new IllegalStateException("Kafka broker not ready after " + READY_TIMEOUT + "; see " + logFile);
+    }
+
+    private static Path writeServerProperties(Path dataDir, int port) throws IOException {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", "1");
+        props.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + (port + 1));
+        props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + (port + 1));
+        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        props.put("controller.listener.names", "CONTROLLER");
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("log.dirs", dataDir.resolve("logs").toAbsolutePath().toString());
+        props.putAll(SingleNodeBroker.SETTINGS);
+        Path file = dataDir.resolve("server.properties");
+        Files.writeString(file, props.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining("\n", "# Written by Streamtune at every start.\n", "\n")));
+        return file;
+    }
+
+    /** The broker logs through SLF4J; this keeps its INFO chatter in broker.log instead of our console. */
+    private static Path writeLogConfig(Path dataDir) throws IOException {
+        Path file = dataDir.resolve("broker-logback.xml");
+        Files.writeString(file, """
+                <configuration>
+                  <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
+                    <encoder><pattern>%d{ISO8601} %-5level [%logger{30}] %msg%n</pattern></encoder>
+                  </appender>
+                  <logger name="kafka.coordinator" level="WARN"/>
+                  <logger name="org.apache.kafka.clients" level="WARN"/>
+                  <root level="INFO"><appender-ref ref="OUT"/></root>
+                </configuration>
+                """);
+        return file;
+    }
+
+    private static List<String> javaCommand(String heap, Path logConfig, String mainClass, String... args) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap, "-Xms" + heap, "-XX:+UseG1GC", "-Djava.awt.headless=true",
+                "-Dlogback.configurationFile=" + logConfig.toAbsolutePath(),
+                "-cp", System.getProperty("java.class.path"), mainClass));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    private static void runToCompletion(List<String> command, Path logFile) throws IOException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                process.destroyForcibly();
+                throw new IllegalStateException("Formatting Kafka storage failed; last lines of " + logFile + ":\n"
+                        + tail(logFile, 20));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while formatting Kafka storage", e);
+        }
+    }
+
+    private static void refuseBusyPort(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        } catch (IOException free) {
+            return;
+        }
+        throw new IllegalStateException("Port " + port + " on 127.0.0.1 is already in use (an earlier run still "
+                + "going?). Stop it, choose another port, or point KAFKA_BOOTSTRAP_SERVERS at a running cluster.");
+    }
+
+    private static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for the Kafka broker", e);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.streamtune.contract;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the catalogue's topics that are missing, and checks that existing ones have at least the partitions the
+ * catalogue asks for. Idempotent: every service may call it at start-up.
+ */
+public final class TopicProvisioner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
+    private static final long TIMEOUT_SECONDS = 60;
+
+    private final String bootstrapServers;
+
+    public TopicProvisioner(String bootstrapServers) {
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** Ensures every catalogue topic exists; returns the names it created. */
+    public List<String> ensureAll() {
+        return ensure(Topics.ALL);
+    }
+
+    public List<String> ensure(Collection<TopicSpec> specs) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS)))) {
+            short replication = (short) Math.min(3, admin.describeCluster().nodes()
+                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).size());
+            Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            List<NewTopic> missing = specs.stream()
+                    .filter(spec -> !existing.contains(spec.name()))
+                    .map(spec -> new NewTopic(spec.name(), spec.partitions(), replication).configs(spec.configs()))
+                    .toList();
+            List<String> created = new ArrayList<>();
+            for (var entry : admin.createTopics(missing).values().entrySet()) {
+                try {
+                    entry.getValue().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    created.add(entry.getKey());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e; // another service created it concurrently: fine; anything else is not
+                    }
+                }
+            }
+            checkPartitions(admin, specs);
+            if (!created.isEmpty()) {
+                LOG.info("Created topics {} (replication {})", created, replication);
+            }
+            return created;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while provisioning topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot provision topics on " + bootstrapServers + ": " + e, e);
+        }
+    }
+
+    private static void checkPartitions(Admin admin, Collection<TopicSpec> specs)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Map<String, TopicDescription> described = admin.describeTopics(specs.stream().map(TopicSpec::name).toList())
+                .allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        for (TopicSpec spec : specs) {
+            int actual = described.get(spec.name()).partitions().size();
+            if (actual < spec.partitions()) {
+                LOG.warn("Topic {} has {} partitions, fewer than the {} the catalogue asks for; parallelism is capped",
+                        spec.name(), actual, spec.partitions());
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.streamtune.contract;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+
+import dev.streamtune.schema.LabelledExample;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.Test;
+
+class AvroCodecTest {
+
+    @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void everyRecordTypeSurvivesARoundTrip() {
+        SampleRecords.all().forEach((type, record) -> {
+            AvroCodec codec = AvroCodec.of((Class) type);
+            SpecificRecord decoded = (SpecificRecord) codec.decode(codec.encode(record));
+            assertEquals(record, decoded, type.getSimpleName());
+        });
+    }
+
+    @Test
+    void aVersion1WriterIsReadByTheCurrentReaderWithDefaults() throws Exception {
+        byte[] v1Bytes = encodeWithVersion1(SampleRecords.T0.toEpochMilli());
+
+        LabelledExample decoded = AvroCodec.of(LabelledExample.class).decode(v1Bytes);
+
+        assertEquals("ex-old", decoded.getId());
+        assertEquals("Loved it", decoded.getText());
+        assertEquals(SampleRecords.T0, decoded.getEventTime());
+        assertEquals(Map.of("locale", "de-DE"), decoded.getAttributes());
+        assertNull(decoded.getWeight(), "a field added in v2 takes its default");
+    }
+
+    @Test
+    void historyHoldsTheOlderSchemaAndItDiffersFromTheCurrentOne() {
+        Schema current = AvroCodec.of(LabelledExample.class).schema();
+        var older = AvroCodec.olderVersionsOf(current);
+        assertEquals(1, older.size());
+        assertTrue(older.get(0).getField("weight") == null);
+        assertTrue(current.getField("weight") != null);
+    }
+
+    @Test
+    void garbageGivesAReasonNotAnAvroStackTrace() {
+        AvroCodec<LabelledExample> codec = AvroCodec.of(LabelledExample.class);
+        var json = assertThrows(RecordDecodingException.class,
+                () -> codec.decode("{\"id\":1}".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(json.getMessage().contains("single-object"), json.getMessage());
+        assertThrows(RecordDecodingException.class, () -> codec.decode(new byte[0]));
+    }
+
+    @Test
+    void unknownWriterFingerprintIsNamed() {
+        AvroCodec<LabelledExample> codec = AvroCodec.of(LabelledExample.class);
+        byte[] bytes = codec.encode(SampleRecords.labelledExample());
+        bytes[5] ^= 0x5a; // flip a fingerprint byte
+        var error = assertThrows(RecordDecodingException.class, () -> codec.decode(bytes));
+        assertTrue(error.getMessage().contains("Unknown writer schema"), error.getMessage());
+    }
+
+    @Test
+    void truncatedBodyIsReportedAsCorrupt() {
+        AvroCodec<LabelledExample> codec = AvroCodec.of(LabelledExample.class);
+        byte[] bytes = codec.encode(SampleRecords.labelledExample());
+        var error = assertThrows(RecordDecodingException.class,
+                () -> codec.decode(Arrays.copyOf(bytes, bytes.length / 2)));
+        assertTrue(error.getMessage().startsWith("Corrupt LabelledExample"), error.getMessage());
+    }
+
+    @Test
+    void missingRequiredFieldFailsAtEncodingWithTheTypeName() {
+        LabelledExample incomplete = SampleRecords.labelledExample();
+        incomplete.setLabel(null);
+        var error = assertThrows(RecordEncodingException.class,
+                () -> AvroCodec.of(LabelledExample.class).encode(incomplete));
+        assertTrue(error.getMessage().contains("LabelledExample"), error.getMessage());
+    }
+
+    @Test
+    void serdeMapsTombstonesToNull() {
+        AvroSerde<LabelledExample> serde = AvroSerde.of(LabelledExample.class);
+        assertNull(serde.serialize("t", null));
+        assertNull(serde.deserialize("t", null));
+        byte[] bytes = serde.serialize("t", SampleRecords.labelledExample());
+        assertArrayEquals(bytes, AvroCodec.of(LabelledExample.class).encode(serde.deserialize("t", bytes)));
+    }
+
+    /** Writes the way a producer built against schema version 1 did. */
+    static byte[] encodeWithVersion1(long eventTimeMillis) throws Exception {
+        Schema v1 = AvroCodec.olderVersionsOf(AvroCodec.of(LabelledExample.class).schema()).get(0);
+        GenericRecord record = new GenericData.Record(v1);
+        record.put("id", "ex-old");
+        record.put("task", "sentiment");
+        record.put("text", "Loved it");
+        record.put("label", "positive");
+        record.put("source", "legacy-producer");
+        record.put("eventTime", eventTimeMillis);
+        record.put("attributes", Map.of("locale", "de-DE"));
+        ByteBuffer buffer = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(record);
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        return bytes;
+    }
+}
