@@ -35,7 +35,9 @@ public final class AvroCodec<T extends SpecificRecord> {
     private static final Map<Class<?>, AvroCodec<?>> CODECS = new ConcurrentHashMap<>();
 
     static {
-        // Avro 1.12 refuses to instantiate classes outside an allow-list; our generated records are trusted.
+        // Avro 1.12 refuses to instantiate classes outside an allow-list. Builders filling in defaults check it too,
+        // so our JVMs also start with -Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.streamtune.schema; this covers
+        // decoding in a JVM started without it.
         ClassSecurityValidator.ClassSecurityPredicate previous = ClassSecurityValidator.getGlobal();
         ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(previous,
                 type -> type.getName().startsWith(GENERATED_PACKAGE)));
