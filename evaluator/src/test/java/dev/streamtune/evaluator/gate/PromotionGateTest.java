@@ -1,0 +1,94 @@
+package dev.streamtune.evaluator.gate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import dev.streamtune.schema.BiasMetrics;
+import dev.streamtune.schema.ClassMetrics;
+import dev.streamtune.schema.ClassificationMetrics;
+import dev.streamtune.schema.EvaluationReport;
+import dev.streamtune.schema.ModelScores;
+import org.junit.jupiter.api.Test;
+
+class PromotionGateTest {
+
+    private final PromotionGate gate = new PromotionGate(GatePolicy.defaults());
+
+    @Test
+    void aBetterCandidateThatKeepsOldSkillsIsApproved() {
+        List<GateCheck> checks = gate.checks(report(scores(0.90, 0.05), scores(0.85, 0.05), -0.005, 0.10));
+        assertTrue(PromotionGate.approves(checks), checks.toString());
+        assertEquals(List.of("evidence", "quality", "forgetting", "bias:locale", "calibration", "canary"),
+                checks.stream().map(GateCheck::rule).toList());
+    }
+
+    @Test
+    void aCandidateThatForgetsIsRejectedForForgetting() {
+        List<GateCheck> checks = gate.checks(report(scores(0.92, 0.05), scores(0.85, 0.05), -0.10, 0.10));
+        assertFalse(PromotionGate.approves(checks));
+        assertEquals(List.of("forgetting"), failed(checks));
+    }
+
+    @Test
+    void aCandidateThatWidensASliceGapIsRejectedForBias() {
+        List<GateCheck> checks = gate.checks(report(scores(0.90, 0.25), scores(0.88, 0.05), 0.0, 0.10));
+        assertEquals(List.of("bias:locale"), failed(checks));
+        assertTrue(checks.stream().filter(c -> !c.passed()).findFirst().orElseThrow().detail()
+                .contains("accuracy gap 0.250 (champion 0.050)"));
+    }
+
+    @Test
+    void aChampionAlreadyOverTheCapIsNotABarAsLongAsTheGapDoesNotWiden() {
+        List<GateCheck> checks = gate.checks(report(scores(0.90, 0.20), scores(0.88, 0.22), 0.0, 0.10));
+        assertTrue(PromotionGate.approves(checks), checks.toString());
+    }
+
+    @Test
+    void qualityMayDipWithinToleranceButNotBeyond() {
+        assertTrue(PromotionGate.approves(gate.checks(report(scores(0.845, 0.05), scores(0.85, 0.05), 0.0, 0.1))));
+        assertEquals(List.of("quality"), failed(gate.checks(report(scores(0.80, 0.05), scores(0.85, 0.05), 0.0, 0.1))));
+    }
+
+    @Test
+    void tooMuchCanaryDisagreementAndTooLittleEvidenceAreReasonsToo() {
+        EvaluationReport report = report(scores(0.90, 0.05), scores(0.85, 0.05), 0.0, 0.60);
+        report.getCandidate().getTest().setExamples(5);
+        assertEquals(List.of("evidence", "canary"), failed(gate.checks(report)));
+    }
+
+    @Test
+    void theFirstAdapterMustBeatTheMajorityClassBaseline() {
+        // Support 70/30: always answering the majority class scores 0.70.
+        EvaluationReport weak = report(scores(0.65, 0.05), null, null, null);
+        assertEquals(List.of("quality"), failed(gate.checks(weak)));
+        EvaluationReport good = report(scores(0.80, 0.05), null, null, null);
+        assertTrue(PromotionGate.approves(gate.checks(good)), gate.checks(good).toString());
+    }
+
+    private static List<String> failed(List<GateCheck> checks) {
+        return checks.stream().filter(c -> !c.passed()).map(GateCheck::rule).toList();
+    }
+
+    static ModelScores scores(double quality, double accuracyGap) {
+        ClassificationMetrics test = ClassificationMetrics.newBuilder().setExamples(100).setAccuracy(quality)
+                .setMacroF1(quality).setExpectedCalibrationError(0.05)
+                .setPerClass(Map.of("pos", new ClassMetrics(quality, quality, quality, 70L),
+                        "neg", new ClassMetrics(quality, quality, quality, 30L)))
+                .build();
+        return ModelScores.newBuilder().setTest(test)
+                .setBias(List.of(new BiasMetrics("locale", accuracyGap, 0.02, accuracyGap))).build();
+    }
+
+    static EvaluationReport report(ModelScores candidate, ModelScores champion, Double backwardTransfer,
+                                   Double canaryDisagreement) {
+        return EvaluationReport.newBuilder().setCandidateId("cand").setChampionId(champion == null ? null : "champ")
+                .setTask("sentiment").setWindowId("sentiment-000001").setEvaluatedAt(Instant.EPOCH)
+                .setCandidate(candidate).setChampion(champion).setBackwardTransfer(backwardTransfer)
+                .setCanaryDisagreement(canaryDisagreement).build();
+    }
+}
