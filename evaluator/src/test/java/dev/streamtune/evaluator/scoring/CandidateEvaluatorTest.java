@@ -1,0 +1,88 @@
+package dev.streamtune.evaluator.scoring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import dev.streamtune.evaluator.metrics.SliceScorer;
+import dev.streamtune.evaluator.sets.EvaluationSets;
+import dev.streamtune.schema.AdapterCandidate;
+import dev.streamtune.schema.CleanExample;
+import dev.streamtune.schema.EvaluationReport;
+import dev.streamtune.schema.ExampleOrigin;
+import dev.streamtune.schema.Split;
+import org.junit.jupiter.api.Test;
+
+class CandidateEvaluatorTest {
+
+    /** Says "pos" when the text contains the keyword; a stand-in for a model whose answers we can predict. */
+    record KeywordScorer(String keyword) implements AdapterScorer {
+        @Override
+        public List<Map<String, Double>> predict(List<String> texts) {
+            return texts.stream().map(t -> t.contains(keyword) ? Map.of("pos", 0.9, "neg", 0.1)
+                    : Map.of("pos", 0.2, "neg", 0.8)).toList();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private final EvaluationSets sets = new EvaluationSets(100, 4, 10);
+
+    CandidateEvaluatorTest() {
+        // window 0: old skill ("good" means pos); window 1: new skill ("great" means pos)
+        add("w0", "good food", "pos");
+        add("w0", "good staff", "pos");
+        add("w0", "bad food", "neg");
+        add("w0", "bad staff", "neg");
+        add("w1", "great view", "pos");
+        add("w1", "great room", "pos");
+        add("w1", "dull view", "neg");
+        add("w1", "dull room", "neg");
+    }
+
+    @Test
+    void aCandidateThatLearnedTheNewSkillButForgotTheOldOneShowsNegativeBackwardTransfer() {
+        CandidateEvaluator evaluator = new CandidateEvaluator(sets, new SliceScorer("pos", 1));
+        EvaluationReport report = evaluator.evaluate(candidate(List.of("w1")), new KeywordScorer("great"), "champ",
+                new KeywordScorer("good"), Instant.EPOCH);
+
+        assertEquals(1.0, report.getCandidate().getTest().getAccuracy(), 1e-9, "new window: all right");
+        assertEquals(0.5, report.getChampion().getTest().getAccuracy(), 1e-9);
+        assertEquals(0.5, report.getCandidate().getRetention().getAccuracy(), 1e-9, "old window: half wrong");
+        assertEquals(1.0, report.getChampion().getRetention().getAccuracy(), 1e-9);
+        assertEquals(-0.5, report.getBackwardTransfer(), 1e-9);
+        // canary = the first 4 test examples (window 0): candidate says neg for both "good" texts, champion pos
+        assertEquals(0.5, report.getCanaryDisagreement(), 1e-9);
+        assertEquals("w1", report.getWindowId());
+    }
+
+    @Test
+    void aFirstAdapterIsScoredAloneWithoutComparisons() {
+        CandidateEvaluator evaluator = new CandidateEvaluator(sets, new SliceScorer("pos", 1));
+        EvaluationReport report = evaluator.evaluate(candidate(List.of("w1")), new KeywordScorer("great"), null, null,
+                Instant.EPOCH);
+        assertNull(report.getChampion());
+        assertNull(report.getBackwardTransfer());
+        assertNull(report.getCanaryDisagreement());
+        assertEquals(4, report.getCandidate().getTest().getExamples());
+        // all right, at confidence 0.9 (two) and 0.8 (two): ECE = 0.5 * 0.1 + 0.5 * 0.2
+        assertEquals(0.15, report.getCandidate().getTest().getExpectedCalibrationError(), 1e-9);
+    }
+
+    private void add(String window, String text, String label) {
+        sets.add(CleanExample.newBuilder().setId(text).setTask("t").setText(text).setLabel(label).setSource("s")
+                .setOrigin(ExampleOrigin.LABELLED).setEventTime(Instant.EPOCH).setAttributes(Map.of("locale", "en"))
+                .setWeight(1.0).setSplit(Split.TEST).setContentHash(text).setWindowId(window).build());
+    }
+
+    private static AdapterCandidate candidate(List<String> windows) {
+        return AdapterCandidate.newBuilder().setCandidateId("cand").setTask("t").setBaseModelId("base")
+                .setBaseModelChecksum("x").setWindowIds(windows).setArtifactUri("file:///x").setArtifactSha256("y")
+                .setCreatedAt(Instant.EPOCH).setHyperparameters(Map.of()).setValidationMetrics(Map.of()).build();
+    }
+}
