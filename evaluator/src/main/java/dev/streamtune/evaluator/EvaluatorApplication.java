@@ -1,0 +1,12 @@
+package dev.streamtune.evaluator;
+
+import io.micronaut.runtime.Micronaut;
+
+public final class EvaluatorApplication {
+    private EvaluatorApplication() {
+    }
+
+    public static void main(String[] args) {
+        Micronaut.run(EvaluatorApplication.class, args);
+    }
+}

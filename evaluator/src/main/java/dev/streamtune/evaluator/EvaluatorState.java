@@ -1,0 +1,170 @@
+package dev.streamtune.evaluator;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.streamtune.evaluator.drift.DriftMonitor;
+import dev.streamtune.evaluator.sets.EvaluationSets;
+import dev.streamtune.schema.AdapterCandidate;
+import dev.streamtune.schema.CleanExample;
+import dev.streamtune.schema.Deployment;
+import dev.streamtune.schema.DriftReport;
+import dev.streamtune.schema.PredictionLog;
+import dev.streamtune.schema.PromotionDecision;
+import dev.streamtune.schema.TrainingWindow;
+
+/**
+ * Everything the evaluator knows, as a fold over its input topics and its own output topics. Because decisions and
+ * drift reports are folded in too, replaying the topics from the start after a restart rebuilds the state and
+ * leaves exactly the unfinished work pending: nothing is judged twice and nothing is skipped.
+ *
+ * <p>Not thread-safe: owned by the evaluator's consumer thread.
+ */
+public final class EvaluatorState {
+
+    private final EvaluationSets sets;
+    private final DriftMonitor drift;
+    private final Map<String, TrainingWindow> windows = new HashMap<>();
+    private final Map<String, AdapterCandidate> candidates = new HashMap<>();
+    private final Map<String, Deployment> deployments = new HashMap<>();
+    /** adapter id -> its latest deployment, so a rollback can restore what that adapter had replaced. */
+    private final Map<String, Deployment> lastDeploymentOf = new HashMap<>();
+    private final Set<String> decidedCandidates = new HashSet<>();
+    private final Set<String> reportedWindows = new HashSet<>();
+    private final Map<String, DriftReport> pendingDrift = new LinkedHashMap<>();
+    private final Map<String, Instant> pendingCandidates = new LinkedHashMap<>();
+
+    public EvaluatorState(EvaluationSets sets, DriftMonitor drift) {
+        this.sets = sets;
+        this.drift = drift;
+    }
+
+    /** Folds one record from any of the evaluator's topics. */
+    public void apply(Object record, Instant now) {
+        if (record instanceof CleanExample example) {
+            sets.add(example);
+        } else if (record instanceof TrainingWindow window) {
+            windows.put(window.getWindowId(), window);
+            drift.onWindow(window, now).ifPresent(report -> {
+                if (!reportedWindows.contains(window.getWindowId())) {
+                    pendingDrift.put(window.getWindowId(), report);
+                }
+            });
+        } else if (record instanceof PredictionLog prediction) {
+            drift.onPrediction(prediction);
+        } else if (record instanceof AdapterCandidate candidate) {
+            candidates.put(candidate.getCandidateId(), candidate);
+            if (!decidedCandidates.contains(candidate.getCandidateId())) {
+                pendingCandidates.putIfAbsent(candidate.getCandidateId(), now);
+            }
+        } else if (record instanceof PromotionDecision decision) {
+            decidedCandidates.add(decision.getCandidateId());
+            pendingCandidates.remove(decision.getCandidateId());
+        } else if (record instanceof DriftReport report) {
+            reportedWindows.add(report.getWindowId());
+            pendingDrift.remove(report.getWindowId());
+        } else if (record instanceof Deployment deployment) {
+            deployments.put(deployment.getTask(), deployment);
+            lastDeploymentOf.put(deployment.getAdapterId(), deployment);
+        } else if (record != null) {
+            throw new IllegalArgumentException("The evaluator does not consume " + record.getClass().getSimpleName());
+        }
+    }
+
+    /** Drift reports computed but not yet published; the caller publishes them (and folds them back in). */
+    public List<DriftReport> unpublishedDriftReports() {
+        return new ArrayList<>(pendingDrift.values());
+    }
+
+    /**
+     * The oldest undecided candidate whose windows' test examples have all arrived, or that has waited longer than
+     * {@code patience} (examples.clean partitions can lag the manifest; past that we judge on what we have).
+     */
+    public Optional<AdapterCandidate> nextCandidate(Instant now, Duration patience) {
+        for (var pending : pendingCandidates.entrySet()) {
+            AdapterCandidate candidate = candidates.get(pending.getKey());
+            boolean waitedEnough = Duration.between(pending.getValue(), now).compareTo(patience) >= 0;
+            if (waitedEnough || testExamplesComplete(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public boolean testExamplesComplete(AdapterCandidate candidate) {
+        for (String windowId : candidate.getWindowIds()) {
+            TrainingWindow window = windows.get(windowId);
+            if (window == null || sets.testCount(candidate.getTask(), windowId) < window.getTestCount()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Labels seen in the candidate's windows, for choosing the positive label of slice metrics. */
+    public Set<String> labels(AdapterCandidate candidate) {
+        Set<String> labels = new HashSet<>();
+        candidate.getWindowIds().stream().map(windows::get).filter(w -> w != null)
+                .forEach(w -> labels.addAll(w.getLabelHistogram().keySet()));
+        return labels;
+    }
+
+    public Optional<Deployment> deployment(String task) {
+        return Optional.ofNullable(deployments.get(task));
+    }
+
+    public Optional<AdapterCandidate> candidate(String candidateId) {
+        return Optional.ofNullable(candidates.get(candidateId));
+    }
+
+    public EvaluationSets sets() {
+        return sets;
+    }
+
+    /** The deployment that makes {@code candidate} current, remembering what it replaces. */
+    public Deployment promotion(AdapterCandidate candidate, String decisionId, Instant now) {
+        return deploymentOf(candidate, decisionId, now,
+                deployment(candidate.getTask()).map(Deployment::getAdapterId).orElse(null));
+    }
+
+    /**
+     * The deployment that puts back the adapter the current one replaced. Its own predecessor becomes the next
+     * rollback target, so repeated rollbacks walk back through history.
+     */
+    public Deployment rollback(String task, String decisionId, Instant now) {
+        Deployment current = deployment(task)
+                .orElseThrow(() -> new IllegalStateException("Nothing is deployed for task " + task));
+        String previous = current.getPreviousAdapterId();
+        if (previous == null) {
+            throw new IllegalStateException("Adapter " + current.getAdapterId() + " is the first one for task " + task
+                    + "; there is nothing to roll back to");
+        }
+        AdapterCandidate target = candidate(previous).orElseThrow(() -> new IllegalStateException(
+                "Adapter " + previous + " is no longer in the candidate history"));
+        Deployment targetsLast = lastDeploymentOf.get(previous);
+        return deploymentOf(target, decisionId, now, targetsLast == null ? null : targetsLast.getPreviousAdapterId());
+    }
+
+    private static Deployment deploymentOf(AdapterCandidate candidate, String decisionId, Instant now,
+                                           String previousAdapterId) {
+        return Deployment.newBuilder()
+                .setTask(candidate.getTask())
+                .setAdapterId(candidate.getCandidateId())
+                .setArtifactUri(candidate.getArtifactUri())
+                .setArtifactSha256(candidate.getArtifactSha256())
+                .setBaseModelId(candidate.getBaseModelId())
+                .setDecisionId(decisionId)
+                .setPreviousAdapterId(previousAdapterId)
+                .setDeployedAt(now)
+                .setPinned(false)
+                .build();
+    }
+}

@@ -1,0 +1,8 @@
+package dev.streamtune.evaluator.scoring;
+
+/** Opens an adapter artifact onto the base model, checking its checksum first. */
+public interface AdapterScorerFactory {
+
+    /** @throws IllegalArgumentException when the artifact is missing, corrupt, or made for another base model */
+    AdapterScorer open(String artifactUri, String sha256);
+}
