@@ -7,6 +7,6 @@ public final class EvaluatorApplication {
     }
 
     public static void main(String[] args) {
-        Micronaut.run(EvaluatorApplication.class, args);
+        Micronaut.build(args).mainClass(EvaluatorApplication.class).banner(false).start();
     }
 }

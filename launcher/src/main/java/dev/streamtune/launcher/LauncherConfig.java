@@ -1,6 +1,8 @@
 package dev.streamtune.launcher;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -11,16 +13,21 @@ import java.util.Optional;
  * @param home                  the one directory holding all local state (broker data, checkpoints, adapters)
  * @param localKafkaPort        client port of the local broker; its controller takes the next one
  * @param localKafkaHeap        heap of the local broker process
+ * @param services              which services to start, by name
  */
 public record LauncherConfig(Optional<String> kafkaBootstrapServers, Path home, int localKafkaPort,
-                             String localKafkaHeap) {
+                             String localKafkaHeap, List<String> services) {
+
+    static final String ALL_SERVICES = "ingest,trainer,evaluator,serving";
 
     public static LauncherConfig fromEnvironment(Map<String, String> env) {
         return new LauncherConfig(
                 Optional.ofNullable(env.get("KAFKA_BOOTSTRAP_SERVERS")).map(String::strip).filter(s -> !s.isEmpty()),
                 Path.of(env.getOrDefault("STREAMTUNE_HOME", "data")).toAbsolutePath().normalize(),
                 parsePort(env.getOrDefault("STREAMTUNE_KAFKA_PORT", "9092")),
-                env.getOrDefault("STREAMTUNE_KAFKA_HEAP", "512m"));
+                env.getOrDefault("STREAMTUNE_KAFKA_HEAP", "512m"),
+                Arrays.stream(env.getOrDefault("STREAMTUNE_SERVICES", ALL_SERVICES).split(","))
+                        .map(String::strip).filter(s -> !s.isEmpty()).toList());
     }
 
     private static int parsePort(String value) {

@@ -1,6 +1,9 @@
 package dev.streamtune.launcher;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 import dev.streamtune.contract.TopicProvisioner;
@@ -18,6 +21,15 @@ public final class Streamtune {
 
     private static final Logger LOG = LoggerFactory.getLogger(Streamtune.class);
 
+    /** Every service, in pipeline order; each runs as its own JVM. */
+    static final List<ServiceProcess.Service> SERVICES = List.of(
+            new ServiceProcess.Service("ingest", "ingest", "dev.streamtune.ingest.IngestApplication", 8081, "768m"),
+            new ServiceProcess.Service("trainer", "trainer", "dev.streamtune.trainer.TrainerApplication", 8082, "3g"),
+            new ServiceProcess.Service("evaluator", "evaluator", "dev.streamtune.evaluator.EvaluatorApplication", 8083,
+                    "1536m"),
+            new ServiceProcess.Service("serving", "serving", "dev.streamtune.serving.ServingApplication", 8080,
+                    "1536m"));
+
     private Streamtune() {
     }
 
@@ -26,10 +38,17 @@ public final class Streamtune {
             System.out.println("""
                     Usage: ./streamtune [--help]
                     Environment: KAFKA_BOOTSTRAP_SERVERS (default: start a local broker), STREAMTUNE_HOME (default ./data),
-                                 STREAMTUNE_KAFKA_PORT (default 9092), STREAMTUNE_KAFKA_HEAP (default 512m)""");
+                                 STREAMTUNE_KAFKA_PORT (default 9092), STREAMTUNE_KAFKA_HEAP (default 512m),
+                                 STREAMTUNE_SERVICES (default ingest,trainer,evaluator,serving)""");
             return;
         }
         LauncherConfig config = LauncherConfig.fromEnvironment(System.getenv());
+        List<String> known = SERVICES.stream().map(ServiceProcess.Service::name).toList();
+        List<String> unknown = config.services().stream().filter(name -> !known.contains(name)).toList();
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("STREAMTUNE_SERVICES names unknown services " + unknown
+                    + "; known: " + known);
+        }
         LocalKafkaBroker localBroker = null;
         String bootstrap;
         if (config.kafkaBootstrapServers().isPresent()) {
@@ -45,9 +64,14 @@ public final class Streamtune {
         }
 
         CountDownLatch stopped = new CountDownLatch(1);
+        List<ServiceProcess> running = new ArrayList<>();
         LocalKafkaBroker brokerToStop = localBroker;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Shutting down");
+            // Services first, so they commit and leave their groups while the broker is still there.
+            for (int i = running.size() - 1; i >= 0; i--) {
+                running.get(i).close();
+            }
             if (brokerToStop != null) {
                 brokerToStop.close();
             }
@@ -57,6 +81,20 @@ public final class Streamtune {
         List<String> created = new TopicProvisioner(bootstrap).ensureAll();
         LOG.info("Topics ready ({} created now): {}", created.size(),
                 Topics.ALL.stream().map(TopicSpec::name).toList());
+
+        Path repo = Path.of("").toAbsolutePath();
+        Map<String, String> environment = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap,
+                "STREAMTUNE_HOME", config.home().toString());
+        for (ServiceProcess.Service service : SERVICES) {
+            if (!config.services().contains(service.name())) {
+                continue;
+            }
+            if (!service.isBuilt(repo)) {
+                LOG.warn("Service {} is not built (no {}); skipping it", service.name(), service.classpathFile(repo));
+                continue;
+            }
+            running.add(ServiceProcess.start(service, repo, environment));
+        }
         LOG.info("Streamtune is up. Produce examples to '{}' at {}; Ctrl-C stops.",
                 Topics.LABELLED_EXAMPLES.name(), bootstrap);
         stopped.await();

@@ -19,16 +19,19 @@ class LauncherConfigTest {
         assertEquals(Path.of("data").toAbsolutePath(), config.home());
         assertEquals(9092, config.localKafkaPort());
         assertEquals("512m", config.localKafkaHeap());
+        assertEquals(java.util.List.of("ingest", "trainer", "evaluator", "serving"), config.services());
     }
 
     @Test
     void environmentOverridesEverySetting() {
         LauncherConfig config = LauncherConfig.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092",
-                "STREAMTUNE_HOME", "/srv/st", "STREAMTUNE_KAFKA_PORT", "19092", "STREAMTUNE_KAFKA_HEAP", "1g"));
+                "STREAMTUNE_HOME", "/srv/st", "STREAMTUNE_KAFKA_PORT", "19092", "STREAMTUNE_KAFKA_HEAP", "1g",
+                "STREAMTUNE_SERVICES", " ingest, serving ,"));
         assertEquals(Optional.of("kafka:9092"), config.kafkaBootstrapServers());
         assertEquals(Path.of("/srv/st"), config.home());
         assertEquals(19092, config.localKafkaPort());
         assertEquals("1g", config.localKafkaHeap());
+        assertEquals(java.util.List.of("ingest", "serving"), config.services());
     }
 
     @Test

@@ -1,0 +1,113 @@
+package dev.streamtune.launcher;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Streamtune service running as its own JVM from its module's build output, the way each runs in production.
+ * Its output is copied to ours line by line so one terminal shows the whole system.
+ */
+final class ServiceProcess implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceProcess.class);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    /** JVM flags every service needs: Avro's trusted package, DJL without network access. */
+    static final List<String> COMMON_JVM_FLAGS = List.of(
+            "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.streamtune.schema",
+            "-Dai.djl.offline=true",
+            "-XX:+UseG1GC");
+
+    private final Service service;
+    private final Process process;
+
+    private ServiceProcess(Service service, Process process) {
+        this.service = service;
+        this.process = process;
+    }
+
+    /** A service the launcher knows how to start: its module directory, main class and HTTP port. */
+    record Service(String name, String module, String mainClass, int port, String heap) {
+
+        Path classpathFile(Path repo) {
+            return repo.resolve(module).resolve("target").resolve("runtime-classpath.txt");
+        }
+
+        boolean isBuilt(Path repo) {
+            return Files.isRegularFile(classpathFile(repo));
+        }
+    }
+
+    static ServiceProcess start(Service service, Path repo, Map<String, String> environment) throws IOException {
+        String classpath = repo.resolve(service.module()).resolve("target").resolve("classes") + ":"
+                + Files.readString(service.classpathFile(repo)).strip();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + service.heap()));
+        command.addAll(COMMON_JVM_FLAGS);
+        command.addAll(List.of("-cp", classpath, service.mainClass()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        builder.environment().put("OPT_OUT_TRACKING", "true");
+        builder.environment().put("DJL_OFFLINE", "true");
+        Process process = builder.start();
+        ServiceProcess started = new ServiceProcess(service, process);
+        Thread pump = new Thread(started::copyOutput, service.name() + "-output");
+        pump.setDaemon(true);
+        pump.start();
+        LOG.info("Started {} (pid {}) on http://127.0.0.1:{}", service.name(), process.pid(), service.port());
+        return started;
+    }
+
+    Service service() {
+        return service;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    private void copyOutput() {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                System.out.println(line);
+            }
+        } catch (IOException e) {
+            // the process ended
+        }
+        if (!process.isAlive() && process.exitValue() != 0 && process.exitValue() != 143) {
+            LOG.error("{} exited with code {}", service.name(), process.exitValue());
+        }
+    }
+
+    /** SIGTERM lets Micronaut close Kafka clients cleanly; kill only if it hangs. */
+    @Override
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                LOG.warn("{} did not stop within {}; killing it", service.name(), STOP_TIMEOUT);
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
