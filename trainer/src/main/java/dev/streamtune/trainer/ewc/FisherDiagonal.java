@@ -1,0 +1,88 @@
+package dev.streamtune.trainer.ewc;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Online EWC state (Schwarz et al., 2018): a running diagonal Fisher information per trainable parameter and the
+ * parameter values it anchors to. After each window, {@code F <- decay * F + F_window} and the anchor moves to the
+ * weights just learned; the penalty {@code lambda/2 * sum F (theta - anchor)^2} then protects everything learned so
+ * far without keeping one Fisher per window.
+ */
+public final class FisherDiagonal {
+
+    private final Map<String, float[]> fisher;
+    private final Map<String, float[]> anchor;
+
+    private FisherDiagonal(Map<String, float[]> fisher, Map<String, float[]> anchor) {
+        this.fisher = fisher;
+        this.anchor = anchor;
+    }
+
+    public static FisherDiagonal empty() {
+        return new FisherDiagonal(new HashMap<>(), new HashMap<>());
+    }
+
+    public static FisherDiagonal of(Map<String, float[]> fisher, Map<String, float[]> anchor) {
+        if (!fisher.keySet().equals(anchor.keySet())) {
+            throw new IllegalArgumentException("Fisher and anchor name different parameters");
+        }
+        return new FisherDiagonal(new HashMap<>(fisher), new HashMap<>(anchor));
+    }
+
+    public boolean isEmpty() {
+        return fisher.isEmpty();
+    }
+
+    /**
+     * Folds in the Fisher estimated on the window just trained and re-anchors at the weights learned on it.
+     * A parameter new in this window (e.g. a head for new labels) starts from its window estimate.
+     */
+    public void consolidate(Map<String, float[]> windowFisher, Map<String, float[]> learned, double decay) {
+        for (var entry : windowFisher.entrySet()) {
+            float[] update = entry.getValue();
+            float[] running = fisher.get(entry.getKey());
+            if (running == null || running.length != update.length) {
+                fisher.put(entry.getKey(), update.clone());
+                continue;
+            }
+            for (int i = 0; i < running.length; i++) {
+                running[i] = (float) (decay * running[i] + update[i]);
+            }
+        }
+        fisher.keySet().retainAll(windowFisher.keySet());
+        anchor.clear();
+        learned.forEach((name, values) -> {
+            if (fisher.containsKey(name)) {
+                anchor.put(name, values.clone());
+            }
+        });
+    }
+
+    /** {@code 1/2 * sum F (theta - anchor)^2} over the given parameter values; for tests and logging. */
+    public double penalty(Map<String, float[]> parameters) {
+        double sum = 0;
+        for (var entry : fisher.entrySet()) {
+            float[] theta = parameters.get(entry.getKey());
+            float[] star = anchor.get(entry.getKey());
+            if (theta == null || star == null) {
+                continue;
+            }
+            float[] f = entry.getValue();
+            for (int i = 0; i < f.length; i++) {
+                double d = theta[i] - star[i];
+                sum += f[i] * d * d;
+            }
+        }
+        return 0.5 * sum;
+    }
+
+    public Map<String, float[]> fisher() {
+        return Collections.unmodifiableMap(fisher);
+    }
+
+    public Map<String, float[]> anchor() {
+        return Collections.unmodifiableMap(anchor);
+    }
+}

@@ -1,0 +1,145 @@
+package dev.streamtune.trainer.replay;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+
+import dev.streamtune.contract.AvroCodec;
+import dev.streamtune.schema.CleanExample;
+
+/**
+ * A bounded memory of past training examples, balanced across labels, for experience replay. Each label keeps a
+ * uniform reservoir sample (Vitter's algorithm R) of everything offered to it; capacity is split evenly between the
+ * labels seen, so a rare class keeps as many slots as a frequent one. Saved to and loaded from a file so it survives
+ * restarts.
+ */
+public final class ReplayBuffer {
+
+    private static final int FILE_MAGIC = 0x52504c31; // "RPL1"
+
+    private final int capacity;
+    private final Random random;
+    private final TreeMap<String, LabelReservoir> byLabel = new TreeMap<>();
+
+    public ReplayBuffer(int capacity, long seed) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("Replay capacity must be positive, was " + capacity);
+        }
+        this.capacity = capacity;
+        this.random = new Random(seed);
+    }
+
+    public void offer(CleanExample example) {
+        LabelReservoir reservoir = byLabel.get(example.getLabel());
+        if (reservoir == null) {
+            reservoir = new LabelReservoir();
+            byLabel.put(example.getLabel(), reservoir);
+            shrinkToShare();
+        }
+        reservoir.seen++;
+        int share = share();
+        if (reservoir.items.size() < share) {
+            reservoir.items.add(example);
+        } else {
+            long slot = (long) (random.nextDouble() * reservoir.seen);
+            if (slot < share) {
+                reservoir.items.set((int) slot, example);
+            }
+        }
+    }
+
+    /** {@code n} examples drawn with replacement: a label uniformly, then an example of it uniformly. */
+    public List<CleanExample> sample(int n, Random draw) {
+        List<LabelReservoir> filled = byLabel.values().stream().filter(r -> !r.items.isEmpty()).toList();
+        List<CleanExample> sample = new ArrayList<>(n);
+        if (filled.isEmpty()) {
+            return sample;
+        }
+        for (int i = 0; i < n; i++) {
+            List<CleanExample> items = filled.get(draw.nextInt(filled.size())).items;
+            sample.add(items.get(draw.nextInt(items.size())));
+        }
+        return sample;
+    }
+
+    public int size() {
+        return byLabel.values().stream().mapToInt(r -> r.items.size()).sum();
+    }
+
+    public Map<String, Integer> sizeByLabel() {
+        TreeMap<String, Integer> sizes = new TreeMap<>();
+        byLabel.forEach((label, reservoir) -> sizes.put(label, reservoir.items.size()));
+        return sizes;
+    }
+
+    /** Writes the buffer atomically (temp file + rename), so a crash leaves the previous file intact. */
+    public void save(Path file) throws IOException {
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        AvroCodec<CleanExample> codec = AvroCodec.of(CleanExample.class);
+        try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(temp)))) {
+            out.writeInt(FILE_MAGIC);
+            out.writeInt(byLabel.size());
+            for (var entry : byLabel.entrySet()) {
+                out.writeUTF(entry.getKey());
+                out.writeLong(entry.getValue().seen);
+                out.writeInt(entry.getValue().items.size());
+                for (CleanExample example : entry.getValue().items) {
+                    byte[] bytes = codec.encode(example);
+                    out.writeInt(bytes.length);
+                    out.write(bytes);
+                }
+            }
+        }
+        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    public static ReplayBuffer load(Path file, int capacity, long seed) throws IOException {
+        ReplayBuffer buffer = new ReplayBuffer(capacity, seed);
+        AvroCodec<CleanExample> codec = AvroCodec.of(CleanExample.class);
+        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+            if (in.readInt() != FILE_MAGIC) {
+                throw new IOException(file + " is not a replay buffer file");
+            }
+            int labels = in.readInt();
+            for (int l = 0; l < labels; l++) {
+                LabelReservoir reservoir = new LabelReservoir();
+                String label = in.readUTF();
+                reservoir.seen = in.readLong();
+                int items = in.readInt();
+                for (int i = 0; i < items; i++) {
+                    reservoir.items.add(codec.decode(in.readNBytes(in.readInt())));
+                }
+                buffer.byLabel.put(label, reservoir);
+            }
+        }
+        buffer.shrinkToShare(); // capacity may have been lowered since the file was written
+        return buffer;
+    }
+
+    private int share() {
+        return Math.max(1, capacity / Math.max(1, byLabel.size()));
+    }
+
+    /** A new label takes its share from the others: each drops random items down to the new share. */
+    private void shrinkToShare() {
+        int share = share();
+        for (LabelReservoir reservoir : byLabel.values()) {
+            while (reservoir.items.size() > share) {
+                reservoir.items.remove(random.nextInt(reservoir.items.size()));
+            }
+        }
+    }
+
+    private static final class LabelReservoir {
+        final List<CleanExample> items = new ArrayList<>();
+        long seen;
+    }
+}
