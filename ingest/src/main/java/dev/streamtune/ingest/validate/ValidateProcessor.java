@@ -1,0 +1,64 @@
+package dev.streamtune.ingest.validate;
+
+import dev.streamtune.ingest.InvalidRecordException;
+import dev.streamtune.ingest.Outcome;
+import dev.streamtune.ingest.ReasonCode;
+import dev.streamtune.ingest.Rejection;
+import dev.streamtune.ingest.SourceRecord;
+import dev.streamtune.ingest.ValidExample;
+import dev.streamtune.ingest.config.IngestSettings;
+import dev.streamtune.ingest.metrics.IngestMetrics;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Step 1, validate: raw input bytes in, an admitted example or a rejection out. Feedback that teaches nothing is
+ * dropped here (and counted). Nothing a record contains can make this step throw: a poison record becomes a
+ * dead letter.
+ */
+public final class ValidateProcessor implements FixedKeyProcessor<byte[], byte[], Outcome<ValidExample>> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ValidateProcessor.class);
+
+    private final ExampleValidator validator;
+    private final IngestMetrics metrics;
+    private FixedKeyProcessorContext<byte[], Outcome<ValidExample>> context;
+
+    public ValidateProcessor(IngestSettings settings, IngestMetrics metrics) {
+        this.validator = new ExampleValidator(settings);
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(FixedKeyProcessorContext<byte[], Outcome<ValidExample>> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(FixedKeyRecord<byte[], byte[]> record) {
+        RecordMetadata metadata = context.recordMetadata().orElseThrow();
+        SourceRecord source = new SourceRecord(metadata.topic(), metadata.partition(), metadata.offset(),
+                record.timestamp(), record.key(), record.value());
+        metrics.recordIn(source.topic(), RecordFormat.of(source.value()));
+        Outcome<ValidExample> outcome;
+        try {
+            Admission admission = validator.validate(source, context.currentSystemTimeMs());
+            if (admission instanceof Admission.Ignored ignored) {
+                metrics.feedbackIgnored(ignored.task());
+                return;
+            }
+            outcome = Outcome.accepted(((Admission.Admitted) admission).example());
+        } catch (InvalidRecordException e) {
+            outcome = Outcome.rejected(new Rejection(e.code(), e.getMessage(), source));
+        } catch (RuntimeException e) {
+            // A rule we did not foresee: still this record's problem, never the stream's.
+            LOG.warn("Unexpected failure validating {}; dead-lettering it", source.coordinates(), e);
+            outcome = Outcome.rejected(new Rejection(ReasonCode.MALFORMED, "unreadable record: " + e, source));
+        }
+        context.forward(record.withValue(outcome));
+    }
+}

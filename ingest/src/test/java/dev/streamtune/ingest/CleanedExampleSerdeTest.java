@@ -1,0 +1,26 @@
+package dev.streamtune.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.Map;
+
+import dev.streamtune.schema.ExampleOrigin;
+import dev.streamtune.schema.Split;
+import org.junit.jupiter.api.Test;
+
+class CleanedExampleSerdeTest {
+
+    private final CleanedExampleSerde serde = new CleanedExampleSerde();
+
+    @Test
+    void roundTripsEveryField() {
+        CleanedExample example = new CleanedExample("id-1", "sentiment", "Café ☕ \uD83D\uDE00", "positive",
+                "feedback:v2", ExampleOrigin.FEEDBACK, -12_345L, Map.of("locale", "fr-FR", "channel", "web"), 0.25,
+                "ab".repeat(32), null);
+        assertEquals(example, serde.deserialize("t", serde.serialize("t", example)));
+        CleanedExample withSplit = example.withSplit(Split.VALIDATION);
+        assertEquals(withSplit, serde.deserialize("t", serde.serialize("t", withSplit)));
+        assertNull(serde.serialize("t", null));
+    }
+}

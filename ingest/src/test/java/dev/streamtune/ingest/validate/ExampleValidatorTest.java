@@ -1,0 +1,126 @@
+package dev.streamtune.ingest.validate;
+
+import static dev.streamtune.ingest.Inputs.json;
+import static dev.streamtune.ingest.Inputs.labelledAvro;
+import static dev.streamtune.ingest.Inputs.utf8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import dev.streamtune.contract.Topics;
+import dev.streamtune.ingest.InvalidRecordException;
+import dev.streamtune.ingest.Inputs;
+import dev.streamtune.ingest.ReasonCode;
+import dev.streamtune.ingest.SourceRecord;
+import dev.streamtune.ingest.ValidExample;
+import dev.streamtune.ingest.config.IngestSettings;
+import dev.streamtune.ingest.config.TaskRules;
+import dev.streamtune.schema.ExampleOrigin;
+import org.junit.jupiter.api.Test;
+
+class ExampleValidatorTest {
+
+    private static final long NOW = Instant.parse("2026-03-01T10:00:00Z").toEpochMilli();
+    private static final TaskRules SENTIMENT = TaskRules.defaults("sentiment", List.of("negative", "positive"))
+            .withEventTimeBounds(Duration.ofMinutes(5), Duration.ofDays(30));
+    private final ExampleValidator validator = new ExampleValidator(IngestSettings.of(SENTIMENT));
+
+    @Test
+    void jsonAndAvroDecodeToTheSameExample() {
+        ValidExample fromJson = admit(json("id", "e1", "task", "sentiment", "text", "Fine", "label", "positive",
+                "source", "test", "eventTime", NOW - 1000, "attributes", Map.of("channel", "avro")));
+        ValidExample fromAvro = admit(labelledAvro("e1", "sentiment", "Fine", "positive", NOW - 1000));
+        assertEquals(fromJson.id(), fromAvro.id());
+        assertEquals(fromJson.text(), fromAvro.text());
+        assertEquals(fromJson.label(), fromAvro.label());
+        assertEquals(fromJson.eventTime(), fromAvro.eventTime());
+        assertEquals(fromJson.attributes(), fromAvro.attributes());
+        assertEquals(fromJson.weight(), fromAvro.weight());
+        assertEquals(ExampleOrigin.LABELLED, fromAvro.origin());
+    }
+
+    @Test
+    void isoEventTimesAndNumericIdsAreAccepted() {
+        ValidExample example = admit(json("id", 17, "task", "sentiment", "text", "Fine", "label", "positive",
+                "eventTime", "2026-03-01T11:00:00+02:00"));
+        assertEquals("17", example.id());
+        assertEquals(Instant.parse("2026-03-01T09:00:00Z").toEpochMilli(), example.eventTime());
+    }
+
+    @Test
+    void unknownJsonFieldsAreIgnored() {
+        ValidExample example = admit(json("task", "sentiment", "text", "Fine", "label", "positive",
+                "extra", Map.of("deep", List.of(1, 2, Map.of("x", "y")))));
+        assertEquals("Fine", example.text());
+    }
+
+    @Test
+    void eventTimeIsJudgedAgainstTheRecordTimestamp() {
+        assertEquals(ReasonCode.EVENT_TIME_IN_FUTURE, reject(json("task", "sentiment", "text", "Fine", "label",
+                "positive", "eventTime", NOW + Duration.ofMinutes(6).toMillis())));
+        assertEquals(NOW + Duration.ofMinutes(4).toMillis(), admit(json("task", "sentiment", "text", "Fine",
+                "label", "positive", "eventTime", NOW + Duration.ofMinutes(4).toMillis())).eventTime());
+        assertEquals(ReasonCode.EVENT_TIME_TOO_OLD, reject(json("task", "sentiment", "text", "Fine", "label",
+                "positive", "eventTime", NOW - Duration.ofDays(31).toMillis())));
+        assertEquals(ReasonCode.EVENT_TIME_TOO_OLD, reject(json("task", "sentiment", "text", "Fine", "label",
+                "positive", "eventTime", -5)));
+    }
+
+    @Test
+    void invalidFieldsAreNamedInTheReason() {
+        InvalidRecordException error = assertThrows(InvalidRecordException.class, () -> validator.validate(
+                record(Topics.LABELLED_EXAMPLES.name(), json("task", "sentiment", "text", List.of("a"),
+                        "label", "positive")), NOW));
+        assertEquals(ReasonCode.INVALID_FIELD, error.code());
+        assertEquals("text must be a string, not an array", error.getMessage());
+        assertEquals(ReasonCode.INVALID_FIELD, reject(json("task", "sentiment", "text", "Fine", "label",
+                "positive", "weight", "heavy")));
+        assertEquals(ReasonCode.INVALID_FIELD, reject(json("task", "sentiment", "text", "Fine", "label",
+                "positive", "attributes", "en-GB")));
+    }
+
+    @Test
+    void malformedReasonsSayWhatWasWrong() {
+        assertTrue(message(utf8("{\"task\": oops}")).startsWith("invalid JSON: "));
+        assertEquals("empty record", message(new byte[0]));
+        assertEquals("neither Avro single-object encoding (C3 01 ...) nor a JSON object", message(utf8("plain text")));
+        byte[] feedbackAsLabelled = Inputs.feedbackAvro("r", "sentiment", "text", "positive", null, 5, NOW);
+        assertTrue(message(feedbackAsLabelled).startsWith("Unknown writer schema for LabelledExample"),
+                message(feedbackAsLabelled));
+    }
+
+    @Test
+    void feedbackWithoutATeachingSignalIsIgnored() {
+        Admission admission = validator.validate(record(Topics.FEEDBACK_EVENTS.name(),
+                json("requestId", "r1", "task", "sentiment", "text", "ok I guess", "predictedLabel", "positive")),
+                NOW);
+        assertEquals("sentiment", assertInstanceOf(Admission.Ignored.class, admission).task());
+    }
+
+    private ValidExample admit(byte[] value) {
+        Admission admission = validator.validate(record(Topics.LABELLED_EXAMPLES.name(), value), NOW);
+        return assertInstanceOf(Admission.Admitted.class, admission).example();
+    }
+
+    private ReasonCode reject(byte[] value) {
+        return assertThrows(InvalidRecordException.class,
+                () -> validator.validate(record(Topics.LABELLED_EXAMPLES.name(), value), NOW)).code();
+    }
+
+    private String message(byte[] value) {
+        InvalidRecordException error = assertThrows(InvalidRecordException.class,
+                () -> validator.validate(record(Topics.LABELLED_EXAMPLES.name(), value), NOW));
+        assertEquals(ReasonCode.MALFORMED, error.code());
+        return error.getMessage();
+    }
+
+    private static SourceRecord record(String topic, byte[] value) {
+        return new SourceRecord(topic, 1, 7, NOW, null, value);
+    }
+}
