@@ -1,0 +1,191 @@
+package dev.streamtune.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamtune.model.nn.LoraTarget;
+import dev.streamtune.model.weights.Dtype;
+import dev.streamtune.model.weights.SafetensorsFile;
+import dev.streamtune.model.weights.SafetensorsFormatException;
+import dev.streamtune.model.weights.SafetensorsReader;
+import dev.streamtune.model.weights.SafetensorsWriter;
+import dev.streamtune.model.weights.Tensor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The adapter file: a safetensors file whose tensors are everything a classifier adds to its base model (LoRA
+ * A/B matrices, the head, any fully fine-tuned top layers, all fp32 under PEFT/HuggingFace names) and whose
+ * {@code __metadata__} says what it is:
+ *
+ * <pre>
+ *   format                streamtune-adapter
+ *   format_version        1
+ *   base_model_id         sentence-transformers/all-MiniLM-L6-v2
+ *   base_model_sha256     SHA-256 of the base weights + tokenizer ({@link BaseModel#checksum()})
+ *   labels                ["negative","positive"]            (JSON, logit order)
+ *   lora_rank / lora_alpha / lora_dropout / lora_targets   8 / 16.0 / 0.0 / query,value
+ *   trainable_top_layers  0
+ *   hidden_dropout / attention_dropout / classifier_dropout / max_sequence_length / seed
+ *   lineage               {"parent":"...","topic_offsets":"..."}  (JSON object of strings, free-form)
+ *   tensors_sha256        SHA-256 over the tensors' names, shapes and values
+ * </pre>
+ *
+ * Reading checks the structure, the format marker and the tensor checksum, so a truncated or altered file fails
+ * with {@link CorruptAdapterException}; {@link TextClassifier#load} additionally refuses a file whose
+ * {@code base_model_sha256} differs from the base model's ({@link BaseModelMismatchException}).
+ */
+public final class AdapterFile {
+
+    public static final String FORMAT = "streamtune-adapter";
+    public static final int FORMAT_VERSION = 1;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private AdapterFile() {}
+
+    /**
+     * What an adapter file says about itself.
+     *
+     * @param baseModelId id of the base model it was trained on
+     * @param baseModelChecksum that base model's {@link BaseModel#checksum()}
+     * @param classifier labels, LoRA settings, unfrozen layers, dropouts, sequence length, seed
+     * @param lineage free-form training lineage (parent adapter, data offsets, step counts, ...)
+     */
+    public record Metadata(String baseModelId, String baseModelChecksum, ClassifierConfig classifier,
+            Map<String, String> lineage) {
+
+        public Metadata {
+            lineage = Map.copyOf(lineage);
+        }
+    }
+
+    /** A read adapter: its metadata and its tensors by name. */
+    public record Contents(Metadata metadata, Map<String, Tensor> tensors) {}
+
+    /** Writes an adapter file (atomically: a reader never sees a half-written file). */
+    public static void write(Path file, Metadata metadata, Collection<Tensor> tensors) throws IOException {
+        List<Tensor> sorted = tensors.stream().sorted(Comparator.comparing(Tensor::name)).toList();
+        ClassifierConfig c = metadata.classifier();
+        Map<String, String> meta = new TreeMap<>();
+        meta.put("format", FORMAT);
+        meta.put("format_version", Integer.toString(FORMAT_VERSION));
+        meta.put("base_model_id", metadata.baseModelId());
+        meta.put("base_model_sha256", metadata.baseModelChecksum());
+        meta.put("labels", JSON.writeValueAsString(c.labels()));
+        meta.put("lora_rank", Integer.toString(c.lora().rank()));
+        meta.put("lora_alpha", Float.toString(c.lora().alpha()));
+        meta.put("lora_dropout", Float.toString(c.lora().dropout()));
+        meta.put("lora_targets", String.join(",",
+                c.lora().targets().stream().sorted().map(t -> t.name().toLowerCase(Locale.ROOT)).toList()));
+        meta.put("trainable_top_layers", Integer.toString(c.trainableTopLayers()));
+        meta.put("hidden_dropout", Float.toString(c.hiddenDropout()));
+        meta.put("attention_dropout", Float.toString(c.attentionDropout()));
+        meta.put("classifier_dropout", Float.toString(c.classifierDropout()));
+        meta.put("max_sequence_length", Integer.toString(c.maxSequenceLength()));
+        meta.put("seed", Long.toString(c.seed()));
+        meta.put("lineage", JSON.writeValueAsString(new TreeMap<>(metadata.lineage())));
+        meta.put("tensors_sha256", tensorChecksum(sorted));
+        SafetensorsWriter.write(file, sorted, meta, Dtype.F32);
+    }
+
+    /**
+     * Reads and verifies an adapter file.
+     *
+     * @throws CorruptAdapterException if the file is not an intact adapter file
+     * @throws NoSuchFileException if there is no such file
+     */
+    public static Contents read(Path file) throws IOException {
+        SafetensorsFile st;
+        try {
+            st = SafetensorsReader.read(file);
+        } catch (SafetensorsFormatException e) {
+            throw new CorruptAdapterException("adapter file " + file + " is corrupt: " + e.getMessage(), e);
+        }
+        Map<String, String> m = st.metadata();
+        if (!FORMAT.equals(m.get("format"))) {
+            throw new CorruptAdapterException("adapter file " + file + " is not a " + FORMAT + " file (format="
+                    + m.get("format") + ")");
+        }
+        if (!Integer.toString(FORMAT_VERSION).equals(m.get("format_version"))) {
+            throw new CorruptAdapterException("adapter file " + file + " has format_version "
+                    + m.get("format_version") + "; this build reads version " + FORMAT_VERSION);
+        }
+        List<Tensor> sorted = st.tensors().values().stream().sorted(Comparator.comparing(Tensor::name)).toList();
+        String expected = m.get("tensors_sha256");
+        String actual = tensorChecksum(sorted);
+        if (!actual.equals(expected)) {
+            throw new CorruptAdapterException("adapter file " + file + " is corrupt: tensor checksum " + actual
+                    + " does not match the recorded " + expected);
+        }
+        Metadata metadata;
+        try {
+            metadata = parseMetadata(m);
+        } catch (RuntimeException | JsonProcessingException e) {
+            throw new CorruptAdapterException("adapter file " + file + " has invalid metadata: " + e.getMessage(), e);
+        }
+        return new Contents(metadata, st.tensors());
+    }
+
+    private static Metadata parseMetadata(Map<String, String> m) throws JsonProcessingException {
+        List<String> labels = JSON.readValue(need(m, "labels"), new TypeReference<List<String>>() {});
+        Set<LoraTarget> targets = EnumSet.noneOf(LoraTarget.class);
+        for (String t : need(m, "lora_targets").split(",")) {
+            if (!t.isBlank()) {
+                targets.add(LoraTarget.valueOf(t.trim().toUpperCase(Locale.ROOT)));
+            }
+        }
+        LoraConfig lora = new LoraConfig(Integer.parseInt(need(m, "lora_rank")), Float.parseFloat(need(m, "lora_alpha")),
+                Float.parseFloat(need(m, "lora_dropout")), targets);
+        ClassifierConfig classifier = new ClassifierConfig(labels, lora,
+                Integer.parseInt(need(m, "trainable_top_layers")), Float.parseFloat(need(m, "hidden_dropout")),
+                Float.parseFloat(need(m, "attention_dropout")), Float.parseFloat(need(m, "classifier_dropout")),
+                Integer.parseInt(need(m, "max_sequence_length")), Long.parseLong(need(m, "seed")));
+        Map<String, String> lineage = new HashMap<>(
+                JSON.readValue(m.getOrDefault("lineage", "{}"), new TypeReference<Map<String, String>>() {}));
+        return new Metadata(need(m, "base_model_id"), need(m, "base_model_sha256"), classifier, lineage);
+    }
+
+    private static String need(Map<String, String> m, String key) {
+        String v = m.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("missing metadata key " + key);
+        }
+        return v;
+    }
+
+    static String tensorChecksum(List<Tensor> sortedTensors) {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        for (Tensor t : sortedTensors) {
+            sha.update(t.name().getBytes(StandardCharsets.UTF_8));
+            ByteBuffer buf = ByteBuffer.allocate(8 * t.shape().length + 4 * t.data().length).order(ByteOrder.LITTLE_ENDIAN);
+            for (long d : t.shape()) {
+                buf.putLong(d);
+            }
+            buf.asFloatBuffer().put(t.data());
+            sha.update(buf.array());
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+}

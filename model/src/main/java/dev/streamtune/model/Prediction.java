@@ -1,0 +1,69 @@
+package dev.streamtune.model;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Label probabilities for one text.
+ *
+ * @param labels the classifier's labels
+ * @param probabilities softmax probabilities, aligned with {@code labels}
+ */
+public record Prediction(List<String> labels, float[] probabilities) {
+
+    public Prediction {
+        labels = List.copyOf(labels);
+        probabilities = probabilities.clone();
+        if (labels.size() != probabilities.length) {
+            throw new IllegalArgumentException(labels.size() + " labels but " + probabilities.length + " probabilities");
+        }
+    }
+
+    @Override
+    public float[] probabilities() {
+        return probabilities.clone();
+    }
+
+    /** The most probable label. */
+    public String label() {
+        return labels.get(argMax());
+    }
+
+    /** Probability of the most probable label. */
+    public float confidence() {
+        return probabilities[argMax()];
+    }
+
+    public float probability(String label) {
+        int i = labels.indexOf(label);
+        if (i < 0) {
+            throw new IllegalArgumentException("unknown label " + label);
+        }
+        return probabilities[i];
+    }
+
+    private int argMax() {
+        int best = 0;
+        for (int i = 1; i < probabilities.length; i++) {
+            if (probabilities[i] > probabilities[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Prediction p && labels.equals(p.labels) && Arrays.equals(probabilities, p.probabilities);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * labels.hashCode() + Arrays.hashCode(probabilities);
+    }
+
+    @Override
+    public String toString() {
+        return "Prediction[" + label() + " " + confidence() + "]";
+    }
+}

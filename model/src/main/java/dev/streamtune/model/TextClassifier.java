@@ -1,0 +1,404 @@
+package dev.streamtune.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import dev.streamtune.model.nn.BertClassifier;
+import dev.streamtune.model.nn.BertEncoder;
+import dev.streamtune.model.nn.ClassifierHead;
+import dev.streamtune.model.nn.LoraTarget;
+import dev.streamtune.model.weights.Tensor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+
+/**
+ * A text classifier: a shared {@link BaseModel} plus this classifier's own arrays (LoRA adapters, the head, and
+ * copies of any fully fine-tuned top layers). Created fresh for a label set, or loaded from an adapter file.
+ *
+ * <p>{@link #predict} is thread-safe and deterministic. Each call works in its own short-lived NDManager, so the
+ * native memory in use does not grow with the number of calls. {@link #close()} waits for in-flight predictions
+ * and then frees this classifier's arrays (never the base model's), which makes hot-swapping safe: publish the
+ * new classifier, then close the old one.
+ *
+ * <p>The arrays are inference-only (no gradients) unless a {@link TrainingSession} is open on the classifier.
+ */
+public final class TextClassifier implements AutoCloseable {
+
+    private static final int PREDICT_BATCH = 64;
+    private static final float HEAD_INIT_STD = 0.02f; // BERT's initializer_range
+
+    private final BaseModel base;
+    private final ClassifierConfig config;
+    private final Map<String, String> lineage;
+    private final NDManager manager;
+    private final Map<String, NDArray> own; // trainable arrays by name, owned here
+    private final Map<String, Parameter> trainable;
+    private final BertClassifier block;
+    private final Lifecycle lifecycle;
+    private final java.util.concurrent.atomic.AtomicBoolean training = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private TextClassifier(BaseModel base, ClassifierConfig config, Map<String, String> lineage, NDManager manager,
+            Map<String, NDArray> own) {
+        this.base = base;
+        this.config = config;
+        this.lineage = Map.copyOf(lineage);
+        this.manager = manager;
+        this.own = Collections.unmodifiableMap(own);
+        BertEncoder encoder = EncoderAssembly.build(base.config(), name -> own.getOrDefault(name, base.weight(name)),
+                config.lora(), config.attentionDropout(), config.hiddenDropout());
+        ClassifierHead head = new ClassifierHead(own.get(ClassifierHead.WEIGHT), own.get(ClassifierHead.BIAS),
+                config.classifierDropout());
+        this.block = new BertClassifier(encoder, head);
+        Map<String, Parameter> params = new LinkedHashMap<>();
+        for (Parameter p : block.getParameters().values()) {
+            if (own.containsKey(p.getName())) {
+                params.put(p.getName(), p);
+            }
+        }
+        if (!params.keySet().equals(own.keySet())) {
+            TreeSet<String> orphans = new TreeSet<>(own.keySet());
+            orphans.removeAll(params.keySet());
+            throw new IllegalStateException("arrays without a place in the model: " + orphans);
+        }
+        this.trainable = Collections.unmodifiableMap(params);
+        this.lifecycle = new Lifecycle("classifier " + config.labels());
+        base.register(this);
+    }
+
+    /**
+     * A new classifier for {@code config.labels()}: LoRA A matrices drawn from Kaiming-uniform and B = 0 (so at
+     * first it computes exactly the base encoder), head weights from N(0, 0.02), all from {@code config.seed()}.
+     */
+    public static TextClassifier create(BaseModel base, ClassifierConfig config) {
+        validate(base, config);
+        try (Lifecycle.Lease lease = base.acquire()) {
+            NDManager m = base.manager().newSubManager();
+            m.setName("classifier");
+            try {
+                BertConfig c = base.config();
+                SplittableRandom rnd = new SplittableRandom(config.seed());
+                Map<String, NDArray> own = new LinkedHashMap<>();
+                for (int layer = 0; layer < c.numLayers(); layer++) {
+                    for (LoraTarget t : config.lora().targets().stream().sorted().toList()) {
+                        String module = "encoder.layer." + layer + "." + t.modulePath();
+                        long[] w = PretrainedWeights.layerShapes(c, layer).get(module + ".weight");
+                        int out = (int) w[0];
+                        int in = (int) w[1];
+                        int r = config.lora().rank();
+                        float bound = (float) (1.0 / Math.sqrt(in)); // kaiming_uniform_(a=sqrt(5)), as PEFT
+                        float[] a = new float[r * in];
+                        for (int i = 0; i < a.length; i++) {
+                            a[i] = (float) ((rnd.nextDouble() * 2 - 1) * bound);
+                        }
+                        own.put(EncoderAssembly.loraA(module), m.create(a, new Shape(r, in)));
+                        own.put(EncoderAssembly.loraB(module), m.zeros(new Shape(out, r)));
+                    }
+                }
+                for (int layer = c.numLayers() - config.trainableTopLayers(); layer < c.numLayers(); layer++) {
+                    for (String name : PretrainedWeights.layerShapes(c, layer).keySet()) {
+                        NDArray copy = base.weight(name).duplicate();
+                        copy.attach(m);
+                        own.put(name, copy);
+                    }
+                }
+                int labels = config.labels().size();
+                float[] w = new float[labels * c.hiddenSize()];
+                for (int i = 0; i < w.length; i++) {
+                    w[i] = (float) (gaussian(rnd) * HEAD_INIT_STD);
+                }
+                own.put(ClassifierHead.WEIGHT, m.create(w, new Shape(labels, c.hiddenSize())));
+                own.put(ClassifierHead.BIAS, m.zeros(new Shape(labels)));
+                own.values().forEach(a -> a.setRequiresGradient(false));
+                return new TextClassifier(base, config, Map.of(), m, own);
+            } catch (RuntimeException e) {
+                m.close();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Loads an adapter file onto {@code base}.
+     *
+     * @throws BaseModelMismatchException if the adapter was trained on other base weights
+     * @throws CorruptAdapterException if the file is not an intact adapter file or does not fit its metadata
+     */
+    public static TextClassifier load(BaseModel base, Path adapterFile) throws IOException {
+        AdapterFile.Contents contents = AdapterFile.read(adapterFile);
+        AdapterFile.Metadata meta = contents.metadata();
+        if (!meta.baseModelChecksum().equals(base.checksum())) {
+            throw new BaseModelMismatchException("adapter " + adapterFile + " was trained on base model '"
+                    + meta.baseModelId() + "' (sha256 " + meta.baseModelChecksum() + "), not on '" + base.id()
+                    + "' (sha256 " + base.checksum() + ")");
+        }
+        ClassifierConfig config = meta.classifier();
+        try {
+            validate(base, config);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptAdapterException("adapter " + adapterFile + " does not fit its base model: " + e.getMessage());
+        }
+        Map<String, long[]> expected = expectedShapes(base.config(), config);
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, long[]> e : expected.entrySet()) {
+            Tensor t = contents.tensors().get(e.getKey());
+            if (t == null) {
+                problems.add("missing " + e.getKey());
+            } else if (!Arrays.equals(t.shape(), e.getValue())) {
+                problems.add(e.getKey() + " has shape " + Arrays.toString(t.shape()));
+            }
+        }
+        for (String name : contents.tensors().keySet()) {
+            if (!expected.containsKey(name)) {
+                problems.add("unexpected " + name);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new CorruptAdapterException("adapter " + adapterFile + " tensors do not match its metadata: "
+                    + String.join("; ", problems.subList(0, Math.min(5, problems.size()))));
+        }
+        try (Lifecycle.Lease lease = base.acquire()) {
+            NDManager m = base.manager().newSubManager();
+            m.setName("classifier");
+            try {
+                Map<String, NDArray> own = new LinkedHashMap<>();
+                for (String name : expected.keySet()) {
+                    Tensor t = contents.tensors().get(name);
+                    own.put(name, m.create(t.data(), new Shape(t.shape())));
+                }
+                return new TextClassifier(base, config, meta.lineage(), m, own);
+            } catch (RuntimeException e) {
+                m.close();
+                throw e;
+            }
+        }
+    }
+
+    /** Standard normal draw (Box-Muller), so initialisation depends only on the seed. */
+    private static double gaussian(SplittableRandom rnd) {
+        double u = 1.0 - rnd.nextDouble();
+        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rnd.nextDouble());
+    }
+
+    private static void validate(BaseModel base, ClassifierConfig config) {
+        BertConfig c = base.config();
+        if (config.trainableTopLayers() > c.numLayers()) {
+            throw new IllegalArgumentException("cannot unfreeze " + config.trainableTopLayers() + " of "
+                    + c.numLayers() + " layers");
+        }
+        if (config.maxSequenceLength() > c.maxPositions()) {
+            throw new IllegalArgumentException("maxSequenceLength " + config.maxSequenceLength() + " exceeds the "
+                    + c.maxPositions() + " positions of " + base.id());
+        }
+    }
+
+    /** Names and shapes of everything a classifier with {@code config} owns, in a fixed order. */
+    static Map<String, long[]> expectedShapes(BertConfig c, ClassifierConfig config) {
+        Map<String, long[]> m = new LinkedHashMap<>();
+        int r = config.lora().rank();
+        for (int layer = 0; layer < c.numLayers(); layer++) {
+            Map<String, long[]> shapes = PretrainedWeights.layerShapes(c, layer);
+            for (LoraTarget t : config.lora().targets().stream().sorted().toList()) {
+                String module = "encoder.layer." + layer + "." + t.modulePath();
+                long[] w = shapes.get(module + ".weight");
+                m.put(EncoderAssembly.loraA(module), new long[] {r, w[1]});
+                m.put(EncoderAssembly.loraB(module), new long[] {w[0], r});
+            }
+        }
+        for (int layer = c.numLayers() - config.trainableTopLayers(); layer < c.numLayers(); layer++) {
+            m.putAll(PretrainedWeights.layerShapes(c, layer));
+        }
+        m.put(ClassifierHead.WEIGHT, new long[] {config.labels().size(), c.hiddenSize()});
+        m.put(ClassifierHead.BIAS, new long[] {config.labels().size()});
+        return m;
+    }
+
+    /**
+     * Label probabilities for each text. Thread-safe; the result for a text depends only on the text, the
+     * weights and the other texts of the same call (which share padded batches).
+     */
+    public List<Prediction> predict(List<String> texts) {
+        if (texts.isEmpty()) {
+            return List.of();
+        }
+        try (Lifecycle.Lease lease = lifecycle.acquire(); Torch.Scope torch = Torch.enter(false)) {
+            long[][] seqs = new long[texts.size()][];
+            for (int i = 0; i < seqs.length; i++) {
+                seqs[i] = TokenBatch.encode(base.tokenizer(), texts.get(i), config.maxSequenceLength());
+            }
+            // Batch texts of similar length together to waste less compute on padding.
+            Integer[] order = new Integer[seqs.length];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, Comparator.comparingInt(i -> seqs[i].length));
+            Prediction[] out = new Prediction[texts.size()];
+            int labels = config.labels().size();
+            for (int from = 0; from < order.length; from += PREDICT_BATCH) {
+                int to = Math.min(order.length, from + PREDICT_BATCH);
+                long[][] chunk = new long[to - from][];
+                for (int i = from; i < to; i++) {
+                    chunk[i - from] = seqs[order[i]];
+                }
+                float[] probs = probabilities(TokenBatch.of(chunk, config.maxSequenceLength()));
+                for (int i = from; i < to; i++) {
+                    int k = i - from;
+                    out[order[i]] = new Prediction(config.labels(), Arrays.copyOfRange(probs, k * labels, (k + 1) * labels));
+                }
+            }
+            return List.of(out);
+        }
+    }
+
+    /** Label probabilities for one text. */
+    public Prediction predict(String text) {
+        return predict(List.of(text)).get(0);
+    }
+
+    private float[] probabilities(TokenBatch batch) {
+        try (NDManager request = manager.newSubManager()) {
+            NDList inputs = batch.toInputs(request);
+            NDArray logits = block.forward(new ParameterStore(request, false), inputs, false).head();
+            return logits.softmax(1).toFloatArray();
+        }
+    }
+
+    /**
+     * Writes this classifier's arrays and settings as an adapter file.
+     *
+     * @param lineage free-form provenance stored in the file (parent adapter, data offsets, step counts, ...)
+     */
+    public void save(Path file, Map<String, String> lineage) throws IOException {
+        List<Tensor> tensors = new ArrayList<>();
+        try (Lifecycle.Lease lease = lifecycle.acquire()) {
+            for (Map.Entry<String, NDArray> e : own.entrySet()) {
+                tensors.add(new Tensor(e.getKey(), e.getValue().getShape().getShape(), e.getValue().toFloatArray()));
+            }
+        }
+        AdapterFile.write(file, new AdapterFile.Metadata(base.id(), base.checksum(), config, lineage), tensors);
+    }
+
+    public BaseModel base() {
+        return base;
+    }
+
+    public ClassifierConfig config() {
+        return config;
+    }
+
+    public List<String> labels() {
+        return config.labels();
+    }
+
+    /** Lineage read from the adapter file this classifier was loaded from; empty for a new one. */
+    public Map<String, String> lineage() {
+        return lineage;
+    }
+
+    /** Names of the trainable parameters, in a fixed order (LoRA layer by layer, unfrozen layers, head). */
+    public List<String> trainableParameterNames() {
+        return List.copyOf(own.keySet());
+    }
+
+    /** Number of trainable scalars. */
+    public long trainableParameterCount() {
+        return own.values().stream().mapToLong(a -> a.getShape().size()).sum();
+    }
+
+    /** A copy of the trainable parameters' current values, by name (e.g. the anchor point of an EWC penalty). */
+    public Map<String, float[]> snapshot() {
+        try (Lifecycle.Lease lease = lifecycle.acquire()) {
+            Map<String, float[]> values = new LinkedHashMap<>();
+            own.forEach((name, array) -> values.put(name, array.toFloatArray()));
+            return values;
+        }
+    }
+
+    /**
+     * Sets trainable parameters back to earlier values (e.g. the best {@link #snapshot()} seen during training),
+     * in place, so an open {@link TrainingSession} keeps working on them. Names not given keep their values.
+     *
+     * @throws IllegalArgumentException for an unknown name or a wrong number of values
+     */
+    public void restore(Map<String, float[]> values) {
+        try (Lifecycle.Lease lease = lifecycle.acquire(); Torch.Scope torch = Torch.enter(false)) {
+            for (Map.Entry<String, float[]> e : values.entrySet()) {
+                NDArray array = own.get(e.getKey());
+                if (array == null) {
+                    throw new IllegalArgumentException("no trainable parameter " + e.getKey());
+                }
+                if (array.getShape().size() != e.getValue().length) {
+                    throw new IllegalArgumentException(e.getKey() + " has " + array.getShape().size() + " values, got "
+                            + e.getValue().length);
+                }
+            }
+            for (Map.Entry<String, float[]> e : values.entrySet()) {
+                own.get(e.getKey()).set(e.getValue());
+            }
+        }
+    }
+
+    /**
+     * The DJL block ({@link BertClassifier}): input {@code [inputIds, tokenTypeIds(, validMask)]}, output logits.
+     * Its frozen parameters are the base model's shared arrays: never unfreeze or modify them.
+     */
+    public Block block() {
+        return block;
+    }
+
+    // ---- for TrainingSession ----
+
+    BertClassifier classifierBlock() {
+        return block;
+    }
+
+    Map<String, Parameter> trainableParameters() {
+        return trainable;
+    }
+
+    NDManager manager() {
+        return manager;
+    }
+
+    Lifecycle.Lease acquire() {
+        return lifecycle.acquire();
+    }
+
+    void beginTraining() {
+        if (!training.compareAndSet(false, true)) {
+            throw new IllegalStateException("a training session is already open on this classifier");
+        }
+    }
+
+    void endTraining() {
+        training.set(false);
+    }
+
+    TokenBatch tokenize(List<String> texts) {
+        return TokenBatch.of(base.tokenizer(), texts, config.maxSequenceLength());
+    }
+
+    /** Number of NDArrays alive under this classifier's manager (its own arrays plus in-flight requests). */
+    public int liveArrayCount() {
+        return manager.getManagedArrays().size();
+    }
+
+    /** Waits for in-flight predictions, then frees this classifier's native memory. Idempotent. */
+    @Override
+    public void close() {
+        lifecycle.close(manager::close);
+        base.unregister(this);
+    }
+}

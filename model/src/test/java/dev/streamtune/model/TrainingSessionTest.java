@@ -1,0 +1,180 @@
+package dev.streamtune.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.streamtune.model.demo.LoraDemo;
+import dev.streamtune.model.demo.SyntheticReviews;
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class TrainingSessionTest {
+
+    private static final List<String> LABELS = SyntheticReviews.LABELS;
+
+    @Test
+    void loraFineTuningLearnsTheSyntheticTask() throws Exception {
+        LoraDemo.Result r = LoraDemo.run(TestModels.miniLm(), 150, 16, new PrintStream(OutputStream.nullOutputStream()));
+        assertTrue(r.lastLoss() < r.firstLoss() / 3, "loss fell: " + r);
+        assertTrue(r.accuracyBefore() < 0.75, "not solved before training: " + r);
+        assertTrue(r.accuracyAfter() > 0.9, "held-out accuracy rose: " + r);
+    }
+
+    @Test
+    void sameSeedSameTrajectory() {
+        List<LabeledText> data = SyntheticReviews.sample(16, new Random(5), false);
+        assertEquals(train(data, 42), train(data, 42));
+        assertTrue(!train(data, 42).equals(train(data, 43)));
+    }
+
+    private static List<Float> train(List<LabeledText> data, long seed) {
+        ClassifierConfig config = ClassifierConfig.of(LABELS).withSeed(seed);
+        try (TextClassifier c = TextClassifier.create(TestModels.miniLm(), config);
+                TrainingSession s = TrainingSession.start(c, TrainingOptions.defaults())) {
+            return List.of(s.trainStep(data, 1e-3f), s.trainStep(data, 1e-3f), s.trainStep(data, 1e-3f));
+        }
+    }
+
+    @Test
+    void accumulatingTwoHalvesEqualsOneFullBatch() {
+        List<LabeledText> data = SyntheticReviews.sample(8, new Random(6), false);
+        ClassifierConfig config = ClassifierConfig.of(LABELS).withDropout(0f, 0f, 0f);
+        TrainingOptions noClip = TrainingOptions.defaults().withMaxGradNorm(0f);
+        Map<String, float[]> full;
+        try (TextClassifier c = TextClassifier.create(TestModels.miniLm(), config);
+                TrainingSession s = TrainingSession.start(c, noClip)) {
+            s.trainStep(data, 1e-3f);
+            s.trainStep(data, 1e-3f);
+            full = c.snapshot();
+        }
+        try (TextClassifier c = TextClassifier.create(TestModels.miniLm(), config);
+                TrainingSession s = TrainingSession.start(c, noClip)) {
+            for (int step = 0; step < 2; step++) {
+                s.accumulate(data.subList(0, 4));
+                s.accumulate(data.subList(4, 8));
+                s.step(1e-3f);
+            }
+            Map<String, float[]> accumulated = c.snapshot();
+            full.forEach((name, values) -> assertArrayEquals(values, accumulated.get(name), 2e-5f, name));
+            assertEquals(2, s.stepCount());
+        }
+    }
+
+    @Test
+    void extraLossTermIsDifferentiatedWithTheLoss() {
+        List<LabeledText> data = SyntheticReviews.sample(8, new Random(7), false);
+        try (TextClassifier c = TextClassifier.create(TestModels.miniLm(), ClassifierConfig.of(LABELS));
+                TrainingSession s = TrainingSession.start(c, TrainingOptions.defaults().withWeightDecay(0f))) {
+            Map<String, float[]> anchor = c.snapshot();
+            for (int i = 0; i < 5; i++) {
+                s.trainStep(data, 1e-2f);
+            }
+            float[] moved = c.snapshot().get("classifier.weight");
+            Map<String, float[]> fisher = s.meanSquaredGradients(data.subList(0, 4));
+            assertEquals(c.trainableParameterNames(), List.copyOf(fisher.keySet()));
+            float[] f = fisher.get("classifier.weight");
+            assertEquals(moved.length, f.length);
+            assertTrue(f[0] >= 0 && java.util.Arrays.stream(toDoubles(f)).sum() > 0);
+
+            // A strong pull towards the anchor dominates the data term: the head returns towards its start.
+            Map<String, float[]> ones = Map.of("classifier.weight", filled(moved.length, 1f));
+            try (QuadraticPenalty pull = new QuadraticPenalty(ones, Map.of("classifier.weight", anchor.get("classifier.weight")), 100f)) {
+                for (int i = 0; i < 20; i++) {
+                    s.accumulate(data, pull);
+                    s.step(1e-2f);
+                }
+            }
+            float[] pulled = c.snapshot().get("classifier.weight");
+            assertTrue(distance(pulled, anchor.get("classifier.weight")) < distance(moved, anchor.get("classifier.weight")) / 2,
+                    "penalty pulled the head back");
+        }
+    }
+
+    @Test
+    void restoreRewindsInPlaceEvenDuringASession() {
+        List<LabeledText> data = SyntheticReviews.sample(8, new Random(9), false);
+        try (TextClassifier c = TextClassifier.create(TestModels.miniLm(), ClassifierConfig.of(LABELS));
+                TrainingSession s = TrainingSession.start(c, TrainingOptions.defaults())) {
+            s.trainStep(data, 1e-3f);
+            Map<String, float[]> best = c.snapshot();
+            List<Prediction> bestPredictions = c.predict(List.of(data.get(0).text()));
+            s.trainStep(data, 1e-2f);
+            c.restore(best);
+            best.forEach((name, values) -> assertArrayEquals(values, c.snapshot().get(name), name));
+            assertEquals(bestPredictions, c.predict(List.of(data.get(0).text())));
+            s.trainStep(data, 1e-3f); // the session keeps training the same arrays
+            assertThrows(IllegalArgumentException.class, () -> c.restore(Map.of("nope", new float[1])));
+            assertThrows(IllegalArgumentException.class, () -> c.restore(Map.of("classifier.bias", new float[3])));
+        }
+    }
+
+    @Test
+    void misuseFailsClearly() {
+        try (TextClassifier c = TextClassifier.create(TestModels.miniLm(), ClassifierConfig.of(LABELS))) {
+            TrainingSession s = TrainingSession.start(c, TrainingOptions.defaults());
+            assertThrows(IllegalStateException.class, () -> s.step(1e-3f));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> s.accumulate(List.of(new LabeledText("x", "sideways"))));
+            assertTrue(e.getMessage().contains("sideways"));
+            s.accumulate(List.of(new LabeledText("x", "positive")));
+            assertThrows(IllegalStateException.class, () -> s.meanSquaredGradients(List.of(new LabeledText("x", "positive"))));
+            assertThrows(IllegalStateException.class, () -> TrainingSession.start(c, TrainingOptions.defaults()));
+            s.close();
+            assertThrows(IllegalStateException.class, () -> s.accumulate(List.of(new LabeledText("x", "positive"))));
+            TrainingSession.start(c, TrainingOptions.defaults()).close(); // one at a time, not one ever
+        }
+        TextClassifier closedFirst = TextClassifier.create(TestModels.miniLm(), ClassifierConfig.of(LABELS));
+        TrainingSession orphan = TrainingSession.start(closedFirst, TrainingOptions.defaults());
+        closedFirst.close();
+        assertThrows(IllegalStateException.class, () -> orphan.accumulate(List.of(new LabeledText("x", "positive"))));
+        orphan.close();
+    }
+
+    @Test
+    void trainingDoesNotLeakNativeArrays() {
+        BaseModel base = TestModels.miniLm();
+        try (TextClassifier c = TextClassifier.create(base, ClassifierConfig.of(LABELS))) {
+            int before = c.liveArrayCount();
+            List<LabeledText> data = SyntheticReviews.sample(8, new Random(8), false);
+            try (TrainingSession s = TrainingSession.start(c, TrainingOptions.defaults())) {
+                s.trainStep(data, 1e-3f);
+                int afterOne = c.liveArrayCount();
+                for (int i = 0; i < 20; i++) {
+                    s.trainStep(data, 1e-3f);
+                }
+                s.meanSquaredGradients(data.subList(0, 2));
+                assertEquals(afterOne, c.liveArrayCount(), "steady state: own arrays + optimizer moments");
+                assertEquals(before + 2 * c.trainableParameterNames().size(), afterOne);
+            }
+            assertEquals(before, c.liveArrayCount());
+        }
+    }
+
+    private static float[] filled(int n, float v) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, v);
+        return a;
+    }
+
+    private static double[] toDoubles(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+
+    private static double distance(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += (a[i] - b[i]) * (a[i] - b[i]);
+        }
+        return Math.sqrt(s);
+    }
+}
