@@ -1,0 +1,431 @@
+package dev.streamtune.trainer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import dev.streamtune.contract.RecordDecodingException;
+import dev.streamtune.contract.TopicProvisioner;
+import dev.streamtune.contract.TopicSpec;
+import dev.streamtune.contract.Topics;
+import dev.streamtune.model.AdapterArtifact;
+import dev.streamtune.model.AdapterLoadException;
+import dev.streamtune.model.BaseModel;
+import dev.streamtune.model.BaseModelSource;
+import dev.streamtune.model.TextClassifier;
+import dev.streamtune.schema.AdapterCandidate;
+import dev.streamtune.schema.CleanExample;
+import dev.streamtune.schema.Deployment;
+import dev.streamtune.schema.RetrainRequest;
+import dev.streamtune.schema.TrainingWindow;
+import dev.streamtune.trainer.checkpoint.OffsetLedger;
+import dev.streamtune.trainer.checkpoint.TrainerCheckpoint;
+import dev.streamtune.trainer.training.ContinualLearner;
+import dev.streamtune.trainer.training.HyperparameterSearch;
+import dev.streamtune.trainer.window.WindowAssembler;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Value;
+import jakarta.annotation.PreDestroy;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The trainer's Kafka edge. One thread (DJL allows one gradient computation per JVM) reads clean examples and
+ * closed windows, assembles complete windows, and every {@code windows-per-candidate} windows (or at once on a
+ * retrain request) trains a candidate from the approved adapter, writes its file and publishes an
+ * {@link AdapterCandidate}. Resumes after a crash from its checkpoint: reading positions that lose nothing, the
+ * round in progress, or a trained round not yet published.
+ */
+@Context
+public final class TrainerService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
+    private static final List<TopicSpec> INPUTS = List.of(Topics.CLEAN_EXAMPLES, Topics.CLOSED_WINDOWS,
+            Topics.RETRAIN_REQUESTS, Topics.DEPLOYMENTS);
+
+    private final TrainerSettings settings;
+    private final String baseModelDirectory;
+    private final MeterRegistry meters;
+    private final Thread thread;
+    private final WindowAssembler assembler = new WindowAssembler();
+    private final OffsetLedger ledger = new OffsetLedger();
+    private final Set<String> trainedWindows = new HashSet<>();
+    private final Map<String, List<WindowAssembler.Window>> ready = new LinkedHashMap<>();
+    private final Set<String> retrainRequested = new HashSet<>();
+    private final Map<String, Deployment> deployments = new HashMap<>();
+    private final Map<String, ContinualLearner> learners = new HashMap<>();
+    private volatile boolean running = true;
+    private volatile boolean consuming;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private BaseModel base;
+    private TrainerCheckpoint checkpoint;
+
+    public TrainerService(TrainerSettings settings, @Value("${streamtune.model.base-dir:}") String baseModelDirectory,
+                          MeterRegistry meters) {
+        this.settings = settings;
+        this.baseModelDirectory = baseModelDirectory;
+        this.meters = meters;
+        this.thread = new Thread(this::run, "trainer-loop");
+        this.thread.start();
+    }
+
+    public boolean alive() {
+        return thread.isAlive();
+    }
+
+    /** True once the base model is loaded and the trainer is consuming. */
+    public boolean isConsuming() {
+        return consuming;
+    }
+
+    private void run() {
+        try {
+            new TopicProvisioner(settings.bootstrapServers()).ensureAll();
+            checkpoint = new TrainerCheckpoint(Path.of(settings.home(), "trainer"));
+            long started = System.nanoTime();
+            base = BaseModelSource.load(baseModelDirectory);
+            LOG.info("Base model {} loaded in {} ms", base.id(), (System.nanoTime() - started) / 1_000_000);
+            trainedWindows.addAll(publishedWindows());
+            try (KafkaConsumer<byte[], byte[]> kafka = newConsumer();
+                 KafkaProducer<byte[], byte[]> producer = newProducer()) {
+                consumer = kafka;
+                publishPendingRounds(producer);
+                assignFromCheckpoint(kafka);
+                consuming = true;
+                LOG.info("Trainer consuming; {} windows already have candidates", trainedWindows.size());
+                while (running) {
+                    for (ConsumerRecord<byte[], byte[]> record : kafka.poll(Duration.ofMillis(500))) {
+                        handle(record);
+                    }
+                    collectCompleteWindows();
+                    trainWhatIsDue(kafka, producer);
+                }
+            }
+        } catch (WakeupException | StopRequested stopping) {
+            LOG.info("Trainer stopped");
+        } catch (Exception e) {
+            LOG.error("Trainer loop stopped", e);
+        } finally {
+            if (base != null) {
+                base.close();
+            }
+        }
+    }
+
+    private void handle(ConsumerRecord<byte[], byte[]> record) {
+        Object value;
+        try {
+            value = deserialize(record);
+        } catch (RecordDecodingException e) {
+            LOG.warn("Skipping unreadable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                    e.getMessage());
+            return;
+        }
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        if (value instanceof CleanExample example && !trainedWindows.contains(example.getWindowId())) {
+            assembler.add(example);
+            ledger.hold(partition, record.offset(), example.getWindowId());
+        } else if (value instanceof TrainingWindow window && !trainedWindows.contains(window.getWindowId())) {
+            assembler.add(window);
+            ledger.hold(partition, record.offset(), window.getWindowId());
+        } else if (value instanceof Deployment deployment) {
+            deployments.put(deployment.getTask(), deployment);
+        } else if (value instanceof RetrainRequest request) {
+            LOG.info("Retrain requested for {}: {}", request.getTask(), request.getReason());
+            retrainRequested.add(request.getTask());
+        }
+    }
+
+    private void collectCompleteWindows() {
+        Optional<WindowAssembler.Window> complete;
+        while ((complete = assembler.nextComplete()).isPresent()) {
+            WindowAssembler.Window window = complete.get();
+            String task = window.manifest().getTask();
+            if (!settings.labels().containsKey(task)) {
+                LOG.warn("Window {} is for task {}, which has no configured labels (trainer.labels); not training it",
+                        window.manifest().getWindowId(), task);
+                continue;
+            }
+            ready.computeIfAbsent(task, t -> new ArrayList<>()).add(window);
+            LOG.info("Window {} complete: {} training and {} validation examples", window.manifest().getWindowId(),
+                    window.train().size(), window.validation().size());
+        }
+    }
+
+    private void trainWhatIsDue(KafkaConsumer<byte[], byte[]> kafka, KafkaProducer<byte[], byte[]> producer)
+            throws Exception {
+        for (String task : new ArrayList<>(ready.keySet())) {
+            List<WindowAssembler.Window> windows = ready.get(task);
+            if (windows.size() >= settings.windowsPerCandidate() || retrainRequested.remove(task)) {
+                ready.remove(task);
+                trainRound(task, windows, kafka, producer);
+            }
+        }
+        for (String task : retrainRequested) {
+            LOG.info("Retrain request for {} noted: no new complete window yet; the next one is trained at once", task);
+        }
+    }
+
+    private void trainRound(String task, List<WindowAssembler.Window> windows, KafkaConsumer<byte[], byte[]> kafka,
+                            KafkaProducer<byte[], byte[]> producer) throws Exception {
+        List<String> windowIds = windows.stream().map(w -> w.manifest().getWindowId()).toList();
+        String candidateId = "cand-" + windowIds.get(windowIds.size() - 1);
+        ContinualLearner learner = learner(task);
+        TrainerSettings.Hyperparameters hp = settings.hyperparameters();
+        List<CleanExample> train = new ArrayList<>();
+        List<CleanExample> validation = new ArrayList<>();
+        windows.forEach(w -> {
+            train.addAll(w.train());
+            validation.addAll(w.validation());
+        });
+        Deployment parent = deployments.get(task);
+        Path parentFile = parentAdapter(parent);
+        List<String> lineage = new ArrayList<>();
+        lineage.add(parent == null ? "fresh adapter on " + base.id() : "from approved adapter " + parent.getAdapterId());
+        lineage.add("windows " + String.join(", ", windowIds));
+
+        Optional<TrainerCheckpoint.Round> resumed = checkpoint.round(task)
+                .filter(round -> round.candidateId().equals(candidateId));
+        if (resumed.isEmpty() && settings.search().enabled()) {
+            HyperparameterSearch.Outcome search = new HyperparameterSearch(learner, settings.search())
+                    .run(parentFile, train, validation, hp, candidateId);
+            hp = search.best();
+            search.trials().forEach(trial -> lineage.add("search " + trial));
+        }
+        long started = System.nanoTime();
+        try (TextClassifier classifier = resumed.isPresent() ? TextClassifier.load(base, resumed.get().adapter())
+                : learner.startingPoint(parentFile, hp)) {
+            int skip = resumed.map(TrainerCheckpoint.Round::batchesDone).orElse(0);
+            if (skip > 0) {
+                LOG.info("{}: resuming after {} batches from the checkpoint", candidateId, skip);
+                lineage.add("resumed after " + skip + " batches");
+            }
+            ContinualLearner.Round round = learner.learn(classifier, train, validation, hp, skip,
+                    (step, batchesDone) -> {
+                        if (!running) {
+                            saveProgress(task, candidateId, classifier, batchesDone);
+                            throw new StopRequested();
+                        }
+                        if (step % settings.checkpointEverySteps() == 0) {
+                            saveProgress(task, candidateId, classifier, batchesDone);
+                        }
+                    }, candidateId);
+
+            Path file = Files.createDirectories(Path.of(settings.home(), "adapters", task))
+                    .resolve(candidateId + ".adapter");
+            classifier.save(file, Map.of("candidate", candidateId, "windows", String.join(",", windowIds),
+                    "parent", parent == null ? "" : parent.getAdapterId()));
+            AdapterArtifact artifact = AdapterArtifact.of(file);
+            Map<String, Double> metrics = new LinkedHashMap<>(round.result().metrics());
+            metrics.put("train.seconds", (System.nanoTime() - started) / 1e9);
+            AdapterCandidate candidate = AdapterCandidate.newBuilder()
+                    .setCandidateId(candidateId).setTask(task).setBaseModelId(base.id())
+                    .setBaseModelChecksum(base.checksum())
+                    .setParentAdapterId(parent == null ? null : parent.getAdapterId())
+                    .setWindowIds(windowIds).setArtifactUri(artifact.uri().toString())
+                    .setArtifactSha256(artifact.sha256()).setCreatedAt(Instant.now())
+                    .setHyperparameters(describe(round.hyperparameters())).setValidationMetrics(metrics)
+                    .setLineage(lineage).build();
+            // Replay and Fisher first, then the candidate: a crash in between publishes, never retrains.
+            checkpoint.saveReplay(task, learner.replay());
+            checkpoint.saveFisher(task, learner.ewc());
+            checkpoint.savePending(task, candidate);
+            publish(producer, candidate);
+        }
+        trainedWindows.addAll(windowIds);
+        ledger.release(trainedWindows);
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        kafka.assignment().forEach(tp -> positions.put(tp, kafka.position(tp)));
+        checkpoint.savePositions(ledger.restartPositions(positions));
+        checkpoint.clearRound(task);
+    }
+
+    private void saveProgress(String task, String candidateId, TextClassifier classifier, int batchesDone) {
+        try {
+            classifier.save(checkpoint.roundAdapter(task), Map.of("checkpoint-of", candidateId));
+            checkpoint.saveRound(task, candidateId, batchesDone);
+        } catch (IOException e) {
+            LOG.warn("Could not checkpoint {} after {} batches: {}", candidateId, batchesDone, e.getMessage());
+        }
+    }
+
+    private void publish(KafkaProducer<byte[], byte[]> producer, AdapterCandidate candidate) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.ADAPTER_CANDIDATES.name(),
+                candidate.getTask().getBytes(StandardCharsets.UTF_8),
+                Topics.ADAPTER_CANDIDATES.valueSerde(AdapterCandidate.class).serialize(null, candidate)))
+                .get(60, TimeUnit.SECONDS);
+        meters.counter("trainer_candidates_total", "task", candidate.getTask()).increment();
+        LOG.info("Published candidate {} ({}): {}", candidate.getCandidateId(), candidate.getArtifactUri(),
+                candidate.getValidationMetrics());
+    }
+
+    /** A round trained and saved before a crash, but never published: publish it now. */
+    private void publishPendingRounds(KafkaProducer<byte[], byte[]> producer) throws Exception {
+        for (String task : checkpoint.tasks()) {
+            Optional<AdapterCandidate> pending = checkpoint.pending(task);
+            if (pending.isPresent()) {
+                if (!trainedWindows.containsAll(pending.get().getWindowIds())) {
+                    LOG.info("Publishing candidate {} trained before the restart", pending.get().getCandidateId());
+                    publish(producer, pending.get());
+                    trainedWindows.addAll(pending.get().getWindowIds());
+                }
+                checkpoint.clearRound(task);
+            }
+        }
+    }
+
+    private Path parentAdapter(Deployment parent) {
+        if (parent == null) {
+            return null;
+        }
+        try {
+            return AdapterArtifact.of(parent.getArtifactUri(), parent.getArtifactSha256()).verifiedPath();
+        } catch (AdapterLoadException e) {
+            LOG.warn("Approved adapter {} is unusable ({}); training a fresh one", parent.getAdapterId(),
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    private ContinualLearner learner(String task) throws IOException {
+        ContinualLearner learner = learners.get(task);
+        if (learner == null) {
+            learner = new ContinualLearner(base, settings.labels().get(task), settings,
+                    checkpoint.replay(task, settings.replay().capacity(), settings.hyperparameters().seed()),
+                    checkpoint.fisher(task));
+            learners.put(task, learner);
+        }
+        return learner;
+    }
+
+    /** Window ids that already have a published candidate, from the candidates topic itself. */
+    private Set<String> publishedWindows() {
+        Set<String> windows = new HashSet<>();
+        try (KafkaConsumer<byte[], byte[]> candidates = newConsumer()) {
+            List<TopicPartition> partitions = partitions(candidates, List.of(Topics.ADAPTER_CANDIDATES));
+            candidates.assign(partitions);
+            candidates.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = candidates.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> candidates.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<byte[], byte[]> record : candidates.poll(Duration.ofMillis(500))) {
+                    if (deserialize(record) instanceof AdapterCandidate candidate) {
+                        windows.addAll(candidate.getWindowIds());
+                    }
+                }
+            }
+        }
+        return windows;
+    }
+
+    private void assignFromCheckpoint(KafkaConsumer<byte[], byte[]> kafka) throws IOException {
+        List<TopicPartition> partitions = partitions(kafka, INPUTS);
+        kafka.assign(partitions);
+        Map<TopicPartition, Long> saved = checkpoint.positions();
+        for (TopicPartition partition : partitions) {
+            Long offset = saved.get(partition);
+            // The deployments topic is compacted state: always read all of it.
+            if (offset == null || partition.topic().equals(Topics.DEPLOYMENTS.name())) {
+                kafka.seekToBeginning(List.of(partition));
+            } else {
+                kafka.seek(partition, offset);
+            }
+        }
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<?, ?> kafka, List<TopicSpec> topics) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        topics.forEach(topic -> kafka.partitionsFor(topic.name())
+                .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition()))));
+        return partitions;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Object deserialize(ConsumerRecord<byte[], byte[]> record) {
+        TopicSpec topic = Topics.byName(record.topic());
+        return topic.valueSerde((Class) topic.valueType()).deserialize(record.topic(), record.value());
+    }
+
+    static Map<String, String> describe(TrainerSettings.Hyperparameters hp) {
+        Map<String, String> map = new LinkedHashMap<>();
+        map.put("learningRate", Double.toString(hp.learningRate()));
+        map.put("warmupSteps", Integer.toString(hp.warmupSteps()));
+        map.put("decay", hp.decay().name());
+        map.put("batchSize", Integer.toString(hp.batchSize()));
+        map.put("gradientAccumulation", Integer.toString(hp.gradientAccumulation()));
+        map.put("epochs", Integer.toString(hp.epochs()));
+        map.put("maxSteps", Integer.toString(hp.maxSteps()));
+        map.put("weightDecay", Double.toString(hp.weightDecay()));
+        map.put("dropout", Float.toString(hp.dropout()));
+        map.put("loraRank", Integer.toString(hp.loraRank()));
+        map.put("loraAlpha", Float.toString(hp.loraAlpha()));
+        map.put("trainableTopLayers", Integer.toString(hp.trainableTopLayers()));
+        map.put("maxSequenceLength", Integer.toString(hp.maxSequenceLength()));
+        map.put("seed", Long.toString(hp.seed()));
+        return map;
+    }
+
+    private KafkaConsumer<byte[], byte[]> newConsumer() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "trainer");
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private KafkaProducer<byte[], byte[]> newProducer() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "trainer");
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Thrown out of a training round when the service stops; the round was checkpointed first. */
+    private static final class StopRequested extends RuntimeException {
+        StopRequested() {
+            super("stop requested", null, false, false);
+        }
+    }
+
+    @PreDestroy
+    @Override
+    public void close() {
+        running = false;
+        KafkaConsumer<byte[], byte[]> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
+        try {
+            // A round in progress checkpoints and stops after its current step.
+            thread.join(Duration.ofSeconds(60).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

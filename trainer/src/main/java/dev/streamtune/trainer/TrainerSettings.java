@@ -1,0 +1,60 @@
+package dev.streamtune.trainer;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.streamtune.trainer.schedule.LearningRateSchedule;
+import io.micronaut.context.annotation.ConfigurationProperties;
+
+/**
+ * The trainer's configuration, bound from {@code application.yml} (where every default lives and is explained) and
+ * overridable by environment variables.
+ *
+ * @param home            where checkpoints and adapter files are written (a volume the evaluator and serving read)
+ * @param labels          task -> its label set, fixed so every adapter of a task has the same head
+ * @param windowsPerCandidate train one candidate every N closed windows (a retrain request trains at once)
+ * @param checkpointEverySteps mid-round checkpoint interval: a crash costs at most this many optimizer steps
+ */
+@ConfigurationProperties("trainer")
+public record TrainerSettings(
+        String bootstrapServers,
+        String home,
+        Map<String, List<String>> labels,
+        int windowsPerCandidate,
+        int checkpointEverySteps,
+        Hyperparameters hyperparameters,
+        Replay replay,
+        Ewc ewc,
+        Search search) {
+
+    /** What one window's training uses, unless the search picks otherwise. */
+    @ConfigurationProperties("hyperparameters")
+    public record Hyperparameters(double learningRate, int warmupSteps, LearningRateSchedule.Decay decay,
+                                  double floorFraction, int batchSize, int gradientAccumulation, int epochs,
+                                  int maxSteps, double weightDecay, float dropout, int loraRank, float loraAlpha,
+                                  int trainableTopLayers, int maxSequenceLength, long seed, int patience,
+                                  int evaluateEverySteps) {
+
+        /** The same settings with what a hyperparameter search varies replaced. */
+        public Hyperparameters searched(double newLearningRate, double newWeightDecay, int newMaxSteps) {
+            return new Hyperparameters(newLearningRate, warmupSteps, decay, floorFraction, batchSize,
+                    gradientAccumulation, epochs, newMaxSteps, newWeightDecay, dropout, loraRank, loraAlpha,
+                    trainableTopLayers, maxSequenceLength, seed, patience, evaluateEverySteps);
+        }
+    }
+
+    /** Experience replay: a class-balanced reservoir, mixed into every batch at {@code ratio}. */
+    @ConfigurationProperties("replay")
+    public record Replay(boolean enabled, int capacity, double ratio) {
+    }
+
+    /** Online EWC: penalty strength, and how much of the old Fisher survives each window. */
+    @ConfigurationProperties("ewc")
+    public record Ewc(boolean enabled, double lambda, double decay, int fisherSamples) {
+    }
+
+    /** Successive-halving search before a window's training, on a subset of its examples. */
+    @ConfigurationProperties("search")
+    public record Search(boolean enabled, int trials, int initialSteps, int eta, int subsetSize) {
+    }
+}

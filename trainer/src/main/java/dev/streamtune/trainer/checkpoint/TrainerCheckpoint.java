@@ -1,0 +1,185 @@
+package dev.streamtune.trainer.checkpoint;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+import dev.streamtune.contract.AvroCodec;
+import dev.streamtune.model.weights.Dtype;
+import dev.streamtune.model.weights.SafetensorsFile;
+import dev.streamtune.model.weights.SafetensorsReader;
+import dev.streamtune.model.weights.SafetensorsWriter;
+import dev.streamtune.model.weights.Tensor;
+import dev.streamtune.schema.AdapterCandidate;
+import dev.streamtune.trainer.ewc.FisherDiagonal;
+import dev.streamtune.trainer.replay.ReplayBuffer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The trainer's durable state under {@code <home>/trainer}: where to resume reading, each task's replay buffer and
+ * EWC Fisher, and the in-progress round (adapter weights so far and how many batches they have seen). Every file is
+ * written to a temporary name and renamed, so a crash leaves the previous version intact.
+ *
+ * <pre>
+ * positions.properties           topic-partition = offset to resume from
+ * tasks/&lt;task&gt;/replay.bin         replay reservoir
+ * tasks/&lt;task&gt;/fisher.safetensors  "fisher/&lt;param&gt;" and "anchor/&lt;param&gt;" tensors
+ * tasks/&lt;task&gt;/round.properties   in-progress round: candidate id, batches done
+ * tasks/&lt;task&gt;/round.adapter      in-progress round: weights after those batches
+ * tasks/&lt;task&gt;/pending.candidate  a trained candidate whose replay and Fisher are saved, not yet published
+ * </pre>
+ */
+public final class TrainerCheckpoint {
+
+    private final Path dir;
+
+    public TrainerCheckpoint(Path dir) throws IOException {
+        this.dir = dir;
+        Files.createDirectories(dir.resolve("tasks"));
+    }
+
+    /** A round of training that was interrupted: resume it by loading its adapter and skipping its batches. */
+    public record Round(String candidateId, int batchesDone, Path adapter) {
+    }
+
+    public Map<TopicPartition, Long> positions() throws IOException {
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        Properties props = read(dir.resolve("positions.properties"));
+        for (String key : props.stringPropertyNames()) {
+            int dash = key.lastIndexOf('-');
+            positions.put(new TopicPartition(key.substring(0, dash), Integer.parseInt(key.substring(dash + 1))),
+                    Long.parseLong(props.getProperty(key)));
+        }
+        return positions;
+    }
+
+    public void savePositions(Map<TopicPartition, Long> positions) throws IOException {
+        Properties props = new Properties();
+        positions.forEach((tp, offset) -> props.setProperty(tp.topic() + "-" + tp.partition(), Long.toString(offset)));
+        write(dir.resolve("positions.properties"), props);
+    }
+
+    public ReplayBuffer replay(String task, int capacity, long seed) throws IOException {
+        Path file = taskDir(task).resolve("replay.bin");
+        return Files.exists(file) ? ReplayBuffer.load(file, capacity, seed) : new ReplayBuffer(capacity, seed);
+    }
+
+    public void saveReplay(String task, ReplayBuffer replay) throws IOException {
+        replay.save(taskDir(task).resolve("replay.bin"));
+    }
+
+    public FisherDiagonal fisher(String task) throws IOException {
+        Path file = taskDir(task).resolve("fisher.safetensors");
+        if (!Files.exists(file)) {
+            return FisherDiagonal.empty();
+        }
+        SafetensorsFile contents = SafetensorsReader.read(file);
+        Map<String, float[]> fisher = new HashMap<>();
+        Map<String, float[]> anchor = new HashMap<>();
+        contents.tensors().forEach((name, tensor) -> {
+            if (name.startsWith("fisher/")) {
+                fisher.put(name.substring("fisher/".length()), tensor.data());
+            } else if (name.startsWith("anchor/")) {
+                anchor.put(name.substring("anchor/".length()), tensor.data());
+            }
+        });
+        return FisherDiagonal.of(fisher, anchor);
+    }
+
+    public void saveFisher(String task, FisherDiagonal ewc) throws IOException {
+        List<Tensor> tensors = new ArrayList<>();
+        ewc.fisher().forEach((name, values) -> tensors.add(vector("fisher/" + name, values)));
+        ewc.anchor().forEach((name, values) -> tensors.add(vector("anchor/" + name, values)));
+        Path file = taskDir(task).resolve("fisher.safetensors");
+        Path temp = file.resolveSibling("fisher.safetensors.tmp");
+        SafetensorsWriter.write(temp, tensors, Map.of("format", "streamtune-online-ewc"), Dtype.F32);
+        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Where the in-progress round's weights go; write there, then {@link #saveRound}. */
+    public Path roundAdapter(String task) throws IOException {
+        return taskDir(task).resolve("round.adapter.tmp");
+    }
+
+    public void saveRound(String task, String candidateId, int batchesDone) throws IOException {
+        Path dirOfTask = taskDir(task);
+        Files.move(dirOfTask.resolve("round.adapter.tmp"), dirOfTask.resolve("round.adapter"),
+                StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Properties props = new Properties();
+        props.setProperty("candidate", candidateId);
+        props.setProperty("batches", Integer.toString(batchesDone));
+        write(dirOfTask.resolve("round.properties"), props);
+    }
+
+    public Optional<Round> round(String task) throws IOException {
+        Properties props = read(taskDir(task).resolve("round.properties"));
+        Path adapter = taskDir(task).resolve("round.adapter");
+        if (props.isEmpty() || !Files.exists(adapter)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Round(props.getProperty("candidate"), Integer.parseInt(props.getProperty("batches")),
+                adapter));
+    }
+
+    /** Records a finished round before it is published, so a crash in between publishes it instead of retraining. */
+    public void savePending(String task, AdapterCandidate candidate) throws IOException {
+        Path file = taskDir(task).resolve("pending.candidate");
+        Path temp = file.resolveSibling("pending.candidate.tmp");
+        Files.write(temp, AvroCodec.of(AdapterCandidate.class).encode(candidate));
+        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    public Optional<AdapterCandidate> pending(String task) throws IOException {
+        Path file = taskDir(task).resolve("pending.candidate");
+        return Files.exists(file) ? Optional.of(AvroCodec.of(AdapterCandidate.class).decode(Files.readAllBytes(file)))
+                : Optional.empty();
+    }
+
+    /** Tasks with a checkpoint directory, to look for pending candidates at start-up. */
+    public List<String> tasks() throws IOException {
+        try (var dirs = Files.list(dir.resolve("tasks"))) {
+            return dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    public void clearRound(String task) throws IOException {
+        Files.deleteIfExists(taskDir(task).resolve("round.properties"));
+        Files.deleteIfExists(taskDir(task).resolve("round.adapter"));
+        Files.deleteIfExists(taskDir(task).resolve("pending.candidate"));
+    }
+
+    private Path taskDir(String task) throws IOException {
+        return Files.createDirectories(dir.resolve("tasks").resolve(task));
+    }
+
+    private static Tensor vector(String name, float[] values) {
+        return new Tensor(name, new long[] {values.length}, values);
+    }
+
+    private static Properties read(Path file) throws IOException {
+        Properties props = new Properties();
+        if (Files.exists(file)) {
+            try (InputStream in = Files.newInputStream(file)) {
+                props.load(in);
+            }
+        }
+        return props;
+    }
+
+    private static void write(Path file, Properties props) throws IOException {
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (OutputStream out = Files.newOutputStream(temp)) {
+            props.store(out, "Streamtune trainer checkpoint");
+        }
+        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,142 @@
+package dev.streamtune.trainer.training;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import dev.streamtune.model.BaseModel;
+import dev.streamtune.model.ClassifierConfig;
+import dev.streamtune.model.LabeledText;
+import dev.streamtune.model.LoraConfig;
+import dev.streamtune.model.QuadraticPenalty;
+import dev.streamtune.model.TextClassifier;
+import dev.streamtune.model.TrainingOptions;
+import dev.streamtune.model.TrainingSession;
+import dev.streamtune.schema.CleanExample;
+import dev.streamtune.trainer.TrainerSettings;
+import dev.streamtune.trainer.ewc.FisherDiagonal;
+import dev.streamtune.trainer.replay.ReplayBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One task's continual learning: trains a new adapter on new examples, starting from the approved one, while
+ * experience replay and online EWC keep what earlier windows taught. Owns the task's replay buffer and Fisher;
+ * both are updated only after a successful training, so a failed one leaves them as they were.
+ */
+public final class ContinualLearner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ContinualLearner.class);
+
+    private final BaseModel base;
+    private final List<String> labels;
+    private final TrainerSettings settings;
+    private final ReplayBuffer replay;
+    private final FisherDiagonal ewc;
+
+    public ContinualLearner(BaseModel base, List<String> labels, TrainerSettings settings, ReplayBuffer replay,
+                            FisherDiagonal ewc) {
+        this.base = base;
+        this.labels = List.copyOf(labels);
+        this.settings = settings;
+        this.replay = replay;
+        this.ewc = ewc;
+    }
+
+    /** The outcome of one round: the trained classifier (the caller saves and closes it) and its numbers. */
+    public record Round(TextClassifier classifier, WindowTrainer.Result result,
+                        TrainerSettings.Hyperparameters hyperparameters) {
+    }
+
+    /** A classifier for this task: the approved adapter when there is one, else a fresh one on the base. */
+    public TextClassifier startingPoint(Path approvedAdapter, TrainerSettings.Hyperparameters hp) throws IOException {
+        if (approvedAdapter != null) {
+            TextClassifier parent = TextClassifier.load(base, approvedAdapter);
+            if (parent.labels().equals(labels)) {
+                return parent;
+            }
+            LOG.warn("Approved adapter has labels {} but the task is configured with {}; starting fresh",
+                    parent.labels(), labels);
+            parent.close();
+        }
+        return TextClassifier.create(base, configFor(hp));
+    }
+
+    ClassifierConfig configFor(TrainerSettings.Hyperparameters hp) {
+        return ClassifierConfig.of(labels)
+                .withLora(LoraConfig.defaults().withRank(hp.loraRank(), hp.loraAlpha()))
+                .withTrainableTopLayers(hp.trainableTopLayers())
+                .withDropout(hp.dropout(), hp.dropout(), hp.dropout())
+                .withMaxSequenceLength(hp.maxSequenceLength())
+                .withSeed(hp.seed());
+    }
+
+    /**
+     * Trains {@code classifier} on the new examples, then folds them into the replay buffer and the Fisher.
+     *
+     * @param skipBatches batches already trained before a restart (0 for a fresh round)
+     */
+    public Round learn(TextClassifier classifier, List<CleanExample> train, List<CleanExample> validation,
+                       TrainerSettings.Hyperparameters hp, int skipBatches, WindowTrainer.StepListener listener,
+                       String label) {
+        TrainingPlan plan = TrainingPlan.of(train, settings.replay().enabled() ? replay : null,
+                settings.replay().ratio(), hp.batchSize(), hp.epochs(), hp.maxSteps() * hp.gradientAccumulation(),
+                hp.seed());
+        List<LabeledText> validationTexts = validation.stream().map(TrainingPlan::labeled).toList();
+        WindowTrainer.Result result;
+        try (QuadraticPenalty penalty = ewcPenalty(classifier)) {
+            LOG.info("{}: {} training and {} validation examples, {} batches, replay {} ({} in buffer), EWC {}",
+                    label, train.size(), validation.size(), plan.size(),
+                    settings.replay().enabled() ? "on" : "off", replay.size(), penalty == null ? "off" : "on");
+            result = WindowTrainer.train(classifier, plan, validationTexts, hp, penalty, skipBatches, listener, label);
+        }
+        consolidate(classifier, train, hp.seed());
+        return new Round(classifier, result, hp);
+    }
+
+    /** The EWC term for this classifier, or null when EWC is off or nothing has been consolidated yet. */
+    private QuadraticPenalty ewcPenalty(TextClassifier classifier) {
+        if (!settings.ewc().enabled() || ewc.isEmpty()) {
+            return null;
+        }
+        Map<String, float[]> fisher = new LinkedHashMap<>();
+        Map<String, float[]> anchor = new LinkedHashMap<>();
+        Map<String, float[]> current = classifier.snapshot();
+        for (String name : classifier.trainableParameterNames()) {
+            float[] f = ewc.fisher().get(name);
+            if (f != null && f.length == current.get(name).length) {
+                fisher.put(name, f);
+                anchor.put(name, ewc.anchor().get(name));
+            }
+        }
+        // Online EWC's penalty is lambda/2 * sum F (theta - theta*)^2.
+        return fisher.isEmpty() ? null : new QuadraticPenalty(fisher, anchor, (float) (settings.ewc().lambda() / 2));
+    }
+
+    private void consolidate(TextClassifier classifier, List<CleanExample> train, long seed) {
+        if (settings.ewc().enabled()) {
+            List<CleanExample> sample = new ArrayList<>(train);
+            java.util.Collections.shuffle(sample, new Random(seed));
+            List<LabeledText> fisherSample = sample.subList(0, Math.min(sample.size(), settings.ewc().fisherSamples()))
+                    .stream().map(TrainingPlan::labeled).toList();
+            try (TrainingSession session = TrainingSession.start(classifier, TrainingOptions.defaults())) {
+                ewc.consolidate(session.meanSquaredGradients(fisherSample), classifier.snapshot(), settings.ewc().decay());
+            }
+        }
+        if (settings.replay().enabled()) {
+            train.forEach(replay::offer);
+        }
+    }
+
+    public ReplayBuffer replay() {
+        return replay;
+    }
+
+    public FisherDiagonal ewc() {
+        return ewc;
+    }
+}

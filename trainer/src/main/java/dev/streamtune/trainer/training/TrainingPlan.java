@@ -1,0 +1,64 @@
+package dev.streamtune.trainer.training;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import dev.streamtune.model.LabeledText;
+import dev.streamtune.schema.CleanExample;
+import dev.streamtune.trainer.replay.ReplayBuffer;
+
+/**
+ * The batches of one window's training, fixed by the seed: epochs over the window's examples in a fresh shuffle
+ * each, every batch topped up with replayed examples at the configured ratio. Deterministic, so a resumed run
+ * can skip exactly the batches it already trained on.
+ */
+public final class TrainingPlan {
+
+    private final List<List<LabeledText>> batches;
+
+    private TrainingPlan(List<List<LabeledText>> batches) {
+        this.batches = batches;
+    }
+
+    /**
+     * @param replayRatio share of each batch drawn from {@code replay} (0 when it is empty or replay is off)
+     * @param maxBatches  cap on the number of batches, whatever the epochs say
+     */
+    public static TrainingPlan of(List<CleanExample> examples, ReplayBuffer replay, double replayRatio,
+                                  int batchSize, int epochs, int maxBatches, long seed) {
+        if (examples.isEmpty()) {
+            throw new IllegalArgumentException("A window without training examples cannot be trained on");
+        }
+        boolean replaying = replay != null && replay.size() > 0 && replayRatio > 0;
+        int replayed = replaying ? (int) Math.round(batchSize * replayRatio) : 0;
+        int fresh = Math.max(1, batchSize - replayed);
+        Random random = new Random(seed);
+        List<List<LabeledText>> batches = new ArrayList<>();
+        for (int epoch = 0; epoch < epochs && batches.size() < maxBatches; epoch++) {
+            List<CleanExample> order = new ArrayList<>(examples);
+            java.util.Collections.shuffle(order, random);
+            for (int from = 0; from < order.size() && batches.size() < maxBatches; from += fresh) {
+                List<LabeledText> batch = new ArrayList<>(batchSize);
+                order.subList(from, Math.min(order.size(), from + fresh)).forEach(e -> batch.add(labeled(e)));
+                if (replayed > 0) {
+                    replay.sample(replayed, random).forEach(e -> batch.add(labeled(e)));
+                }
+                batches.add(batch);
+            }
+        }
+        return new TrainingPlan(batches);
+    }
+
+    public List<List<LabeledText>> batches() {
+        return batches;
+    }
+
+    public int size() {
+        return batches.size();
+    }
+
+    public static LabeledText labeled(CleanExample example) {
+        return new LabeledText(example.getText(), example.getLabel());
+    }
+}

@@ -1,0 +1,127 @@
+package dev.streamtune.trainer.training;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.streamtune.model.LabeledText;
+import dev.streamtune.model.LossTerm;
+import dev.streamtune.model.TextClassifier;
+import dev.streamtune.model.TrainingOptions;
+import dev.streamtune.model.TrainingSession;
+import dev.streamtune.trainer.TrainerSettings;
+import dev.streamtune.trainer.schedule.LearningRateSchedule;
+import dev.streamtune.trainer.search.EarlyStopping;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains a classifier through a {@link TrainingPlan}: gradient accumulation, AdamW with the scheduled learning rate,
+ * an optional extra loss term (EWC), validation every few steps with early stopping, and the best weights restored
+ * at the end. Logs progress (steps/s, loss, ETA) as it goes.
+ */
+public final class WindowTrainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WindowTrainer.class);
+    private static final long PROGRESS_LOG_NANOS = Duration.ofSeconds(10).toNanos();
+
+    /** Called after every optimizer step, e.g. to checkpoint; {@code batchesDone} counts the plan's batches. */
+    @FunctionalInterface
+    public interface StepListener {
+        void afterStep(int step, int batchesDone);
+    }
+
+    public record Result(double validationLoss, double validationAccuracy, double trainLoss, int steps, int bestStep,
+                         boolean stoppedEarly, double examplesPerSecond) {
+
+        public Map<String, Double> metrics() {
+            return Map.of("validation.loss", validationLoss, "validation.accuracy", validationAccuracy,
+                    "train.loss", trainLoss, "steps", (double) steps, "examples.per.second", examplesPerSecond);
+        }
+    }
+
+    private WindowTrainer() {
+    }
+
+    /**
+     * @param penalty     added to every batch's loss, or null
+     * @param skipBatches batches of the plan already trained before a restart
+     */
+    public static Result train(TextClassifier classifier, TrainingPlan plan, List<LabeledText> validation,
+                               TrainerSettings.Hyperparameters hp, LossTerm penalty, int skipBatches,
+                               StepListener listener, String label) {
+        int accumulation = Math.max(1, hp.gradientAccumulation());
+        int totalSteps = Math.max(1, (plan.size() + accumulation - 1) / accumulation);
+        LearningRateSchedule schedule = new LearningRateSchedule(hp.learningRate(), hp.warmupSteps(), totalSteps,
+                hp.decay(), hp.floorFraction());
+        EarlyStopping stopping = new EarlyStopping(hp.patience(), 1e-4);
+        Map<String, float[]> best = null;
+        int bestStep = 0;
+        double lastValidationLoss = Double.NaN;
+        double lastValidationAccuracy = Double.NaN;
+        double lossSum = 0;
+        int lossCount = 0;
+        long examples = 0;
+        long started = System.nanoTime();
+        long lastLog = started;
+        int step = skipBatches / accumulation;
+        boolean stoppedEarly = false;
+        TrainingOptions options = TrainingOptions.defaults().withWeightDecay((float) hp.weightDecay());
+        try (TrainingSession session = TrainingSession.start(classifier, options)) {
+            for (int b = skipBatches; b < plan.size(); b++) {
+                List<LabeledText> batch = plan.batches().get(b);
+                lossSum += session.accumulate(batch, penalty);
+                lossCount++;
+                examples += batch.size();
+                boolean stepNow = (b + 1) % accumulation == 0 || b == plan.size() - 1;
+                if (!stepNow) {
+                    continue;
+                }
+                session.step((float) schedule.at(step));
+                step++;
+                listener.afterStep(step, b + 1);
+                boolean last = b == plan.size() - 1;
+                if (!validation.isEmpty() && (step % hp.evaluateEverySteps() == 0 || last)) {
+                    ValidationScore score = ValidationScore.of(classifier, validation);
+                    lastValidationLoss = score.loss();
+                    lastValidationAccuracy = score.accuracy();
+                    if (stopping.observe(score.loss())) {
+                        best = classifier.snapshot();
+                        bestStep = step;
+                    }
+                    if (stopping.shouldStop()) {
+                        stoppedEarly = true;
+                        LOG.info("{}: early stop at step {} (best validation loss {} at step {})", label, step,
+                                fmt(stopping.bestLoss()), bestStep);
+                        break;
+                    }
+                }
+                long now = System.nanoTime();
+                if (now - lastLog > PROGRESS_LOG_NANOS || last) {
+                    double seconds = (now - started) / 1e9;
+                    double stepsPerSecond = (step - skipBatches / accumulation) / seconds;
+                    LOG.info("{}: step {}/{} loss {} lr {} | {} steps/s, {} examples/s, ETA {} s | validation loss {}"
+                                    + " accuracy {}", label, step, totalSteps, fmt(lossSum / lossCount),
+                            String.format(Locale.ROOT, "%.2e", schedule.at(step - 1)), fmt(stepsPerSecond),
+                            fmt(examples / seconds), Math.round((totalSteps - step) / Math.max(1e-9, stepsPerSecond)),
+                            fmt(lastValidationLoss), fmt(lastValidationAccuracy));
+                    lastLog = now;
+                }
+            }
+        }
+        if (best != null && bestStep != step) {
+            classifier.restore(best);
+            ValidationScore restored = ValidationScore.of(classifier, validation);
+            lastValidationLoss = restored.loss();
+            lastValidationAccuracy = restored.accuracy();
+        }
+        double seconds = Math.max(1e-9, (System.nanoTime() - started) / 1e9);
+        return new Result(lastValidationLoss, lastValidationAccuracy, lossCount == 0 ? Double.NaN : lossSum / lossCount,
+                step, best == null ? step : bestStep, stoppedEarly, examples / seconds);
+    }
+
+    private static String fmt(double value) {
+        return String.format(Locale.ROOT, "%.4f", value);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.streamtune.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.streamtune.contract.TopicProvisioner;
+import dev.streamtune.contract.TopicSpec;
+import dev.streamtune.contract.Topics;
+import dev.streamtune.model.AdapterArtifact;
+import dev.streamtune.schema.AdapterCandidate;
+import dev.streamtune.schema.CleanExample;
+import dev.streamtune.schema.Split;
+import dev.streamtune.schema.TrainingWindow;
+import dev.streamtune.schema.WindowCloseReason;
+import dev.streamtune.testsupport.KafkaBroker;
+import dev.streamtune.testsupport.WithKafka;
+import dev.streamtune.trainer.training.SyntheticTasks;
+import io.micronaut.context.ApplicationContext;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The trainer on a real broker with the real MiniLM base: a closed window becomes a published candidate. */
+@WithKafka
+class TrainerIT {
+
+    @TempDir
+    Path home;
+
+    @Test
+    void aClosedWindowBecomesACandidateAndAnInterruptedRoundResumesWithoutDuplicates(KafkaBroker broker)
+            throws Exception {
+        new TopicProvisioner(broker.bootstrapServers()).ensureAll();
+        String window = "synthetic-000000";
+        List<CleanExample> train = SyntheticTasks.examples(0, 160, 1, Split.TRAIN);
+        List<CleanExample> validation = SyntheticTasks.examples(0, 30, 2, Split.VALIDATION);
+        try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {
+            for (CleanExample example : concat(train, validation)) {
+                send(producer, Topics.CLEAN_EXAMPLES, example);
+            }
+            send(producer, Topics.CLOSED_WINDOWS, manifest(window, train.size(), validation.size()));
+        }
+
+        // First run: stop it as soon as it has checkpointed part of the round.
+        Path round = home.resolve("trainer/tasks/synthetic/round.properties");
+        try (ApplicationContext first = start(broker)) {
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            while (!Files.exists(round) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertTrue(Files.exists(round), "a mid-round checkpoint was written");
+        }
+        assertEquals(0, candidates(broker, 1, Duration.ofSeconds(3)).size(), "nothing published by the stopped run");
+
+        // Second run resumes the round from the checkpoint and publishes once.
+        try (ApplicationContext second = start(broker)) {
+            AdapterCandidate candidate = candidates(broker, 1, Duration.ofMinutes(5)).get(0);
+            assertEquals("cand-" + window, candidate.getCandidateId());
+            assertEquals(List.of(window), candidate.getWindowIds());
+            assertTrue(candidate.getLineage().stream().anyMatch(line -> line.startsWith("resumed after")),
+                    candidate.getLineage().toString());
+            assertTrue(candidate.getValidationMetrics().get("validation.accuracy") >= 0.8,
+                    candidate.getValidationMetrics().toString());
+            Path file = AdapterArtifact.of(candidate.getArtifactUri(), candidate.getArtifactSha256()).verifiedPath();
+            assertTrue(file.startsWith(home.resolve("adapters/synthetic")), file.toString());
+            assertTrue(Files.exists(home.resolve("trainer/tasks/synthetic/replay.bin")));
+            assertTrue(Files.exists(home.resolve("trainer/tasks/synthetic/fisher.safetensors")));
+        }
+
+        // Third run: the window already has its candidate; nothing is trained or published again.
+        try (ApplicationContext third = start(broker)) {
+            TrainerService service = third.getBean(TrainerService.class);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!service.isConsuming() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertEquals(1, candidates(broker, 2, Duration.ofSeconds(5)).size());
+        }
+    }
+
+    private ApplicationContext start(KafkaBroker broker) {
+        return ApplicationContext.run(Map.of(
+                "micronaut.server.port", -1,
+                "trainer.bootstrap-servers", broker.bootstrapServers(),
+                "trainer.home", home.toString(),
+                "trainer.labels.synthetic", SyntheticTasks.LABELS,
+                "trainer.checkpoint-every-steps", 3,
+                "trainer.hyperparameters.max-steps", 40,
+                "trainer.hyperparameters.evaluate-every-steps", 20,
+                "trainer.hyperparameters.max-sequence-length", 32));
+    }
+
+    private static List<AdapterCandidate> candidates(KafkaBroker broker, int atLeast, Duration timeout) {
+        return broker.read(Topics.ADAPTER_CANDIDATES.name(), atLeast, timeout).stream()
+                .map(r -> Topics.ADAPTER_CANDIDATES.valueSerde(AdapterCandidate.class).deserialize(null, r.value()))
+                .toList();
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void send(KafkaProducer<byte[], byte[]> producer, TopicSpec topic, Object value) throws Exception {
+        producer.send(new ProducerRecord<>(topic.name(), "synthetic".getBytes(StandardCharsets.UTF_8),
+                topic.valueSerde((Class) value.getClass()).serialize(topic.name(), value))).get();
+    }
+
+    private static TrainingWindow manifest(String id, long train, long validation) {
+        return TrainingWindow.newBuilder().setWindowId(id).setTask("synthetic").setSequence(0)
+                .setStart(Instant.EPOCH).setEnd(Instant.EPOCH).setClosedAt(Instant.EPOCH)
+                .setCloseReason(WindowCloseReason.COUNT).setTrainCount(train).setValidationCount(validation)
+                .setTestCount(0).setLabelHistogram(Map.of("positive", train / 2, "negative", train / 2))
+                .setSliceHistogram(Map.of()).setImbalanceRatio(1).setLengthHistogram(List.of())
+                .setLengthBucketBounds(List.of()).setMeanLength(8).setTopTokens(Map.of()).build();
+    }
+
+    private static List<CleanExample> concat(List<CleanExample> a, List<CleanExample> b) {
+        List<CleanExample> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+}

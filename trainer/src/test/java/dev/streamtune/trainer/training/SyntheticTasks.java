@@ -1,0 +1,85 @@
+package dev.streamtune.trainer.training;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import dev.streamtune.schema.CleanExample;
+import dev.streamtune.schema.ExampleOrigin;
+import dev.streamtune.schema.Split;
+import dev.streamtune.trainer.TrainerSettings;
+import dev.streamtune.trainer.schedule.LearningRateSchedule;
+
+/**
+ * A sequence of binary tasks that share the labels positive / negative but are decided by different cue words
+ * (colours, animals, weather, food, places). Each example of task k also carries a cue of an earlier task with the
+ * opposite polarity, so learning task k alone actively teaches the model to invert earlier rules: naive sequential
+ * fine-tuning forgets, which is what replay and EWC must prevent.
+ */
+public final class SyntheticTasks {
+
+    public static final List<String> LABELS = List.of("negative", "positive");
+
+    private static final String[][][] CUES = {
+            {{"red", "orange", "yellow", "crimson", "amber", "scarlet", "golden", "coral"},
+                    {"blue", "green", "teal", "navy", "cyan", "azure", "indigo", "turquoise"}},
+            {{"dog", "cat", "puppy", "kitten", "hamster", "parrot", "rabbit", "pony"},
+                    {"wolf", "shark", "tiger", "cobra", "scorpion", "crocodile", "hyena", "vulture"}},
+            {{"sunny", "bright", "clear", "mild", "breezy", "calm", "pleasant", "balmy"},
+                    {"stormy", "freezing", "foggy", "rainy", "icy", "windy", "gloomy", "humid"}},
+            {{"cake", "cookie", "pie", "candy", "chocolate", "pudding", "muffin", "honey"},
+                    {"lemon", "vinegar", "pickle", "onion", "garlic", "radish", "mustard", "chili"}},
+            {{"beach", "park", "garden", "meadow", "island", "lake", "village", "festival"},
+                    {"prison", "swamp", "desert", "dungeon", "landfill", "sewer", "cemetery", "bunker"}},
+    };
+    private static final String[] OPENINGS = {"i noticed", "we talked about", "they mentioned", "she pointed at",
+            "he wrote about", "someone asked about", "the report described", "my friend liked"};
+    private static final String[] FILLERS = {"this morning", "at the station", "on the radio", "near the office",
+            "in the story", "during lunch", "after the meeting", "on the way home"};
+
+    private SyntheticTasks() {
+    }
+
+    public static int count() {
+        return CUES.length;
+    }
+
+    /** {@code n} balanced examples of task {@code task} (0-based), reproducible from {@code seed}. */
+    public static List<CleanExample> examples(int task, int n, long seed, Split split) {
+        Random random = new Random(seed * 31 + task);
+        List<CleanExample> examples = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            boolean positive = i % 2 == 0;
+            String cue = pick(CUES[task][positive ? 0 : 1], random);
+            StringBuilder text = new StringBuilder(pick(OPENINGS, random)).append(" the ").append(cue);
+            if (task > 0) {
+                // an earlier task's cue with the opposite polarity: the interference that causes forgetting
+                int earlier = random.nextInt(task);
+                text.append(" and the ").append(pick(CUES[earlier][positive ? 1 : 0], random));
+            }
+            text.append(' ').append(pick(FILLERS, random));
+            examples.add(CleanExample.newBuilder().setId("t" + task + "-" + seed + "-" + i).setTask("synthetic")
+                    .setText(text.toString()).setLabel(LABELS.get(positive ? 1 : 0)).setSource("synthetic")
+                    .setOrigin(ExampleOrigin.LABELLED).setEventTime(Instant.EPOCH).setAttributes(Map.of())
+                    .setWeight(1.0).setSplit(split).setContentHash("h" + task + "-" + seed + "-" + i)
+                    .setWindowId("synthetic-" + String.format("%06d", task)).build());
+        }
+        return examples;
+    }
+
+    /** Trainer settings that learn one synthetic task in a few seconds on two cores; replay and EWC on or off. */
+    public static TrainerSettings settings(boolean replay, boolean ewc) {
+        return new TrainerSettings("unused", "unused", Map.of("synthetic", LABELS), 1, 50,
+                new TrainerSettings.Hyperparameters(1e-3, 5, LearningRateSchedule.Decay.COSINE, 0.1, 16, 1, 3, 90,
+                        0.01, 0.1f, 8, 16f, 0, 32, 42, 100, 1000),
+                new TrainerSettings.Replay(replay, 400, 0.5),
+                new TrainerSettings.Ewc(ewc, 1000, 0.9, 200),
+                new TrainerSettings.Search(false, 4, 10, 2, 100));
+    }
+
+    private static String pick(String[] words, Random random) {
+        return words[random.nextInt(words.length)];
+    }
+}
