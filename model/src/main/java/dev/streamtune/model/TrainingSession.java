@@ -209,6 +209,41 @@ public final class TrainingSession implements AutoCloseable {
         }
     }
 
+    /** A copy of AdamW's state (step count and moments), e.g. for a checkpoint. */
+    public OptimizerState optimizerState() {
+        try (Lifecycle.Lease lease = lease()) {
+            Map<String, float[]> first = new LinkedHashMap<>();
+            Map<String, float[]> second = new LinkedHashMap<>();
+            firstMoments.forEach((name, m) -> first.put(name, m.toFloatArray()));
+            secondMoments.forEach((name, v) -> second.put(name, v.toFloatArray()));
+            return new OptimizerState(steps, first, second);
+        }
+    }
+
+    /**
+     * Continues from a saved {@link #optimizerState()}; call before the first step.
+     *
+     * @throws IllegalArgumentException if the state names other parameters or sizes; nothing is changed then
+     */
+    public void restoreOptimizerState(OptimizerState state) {
+        try (Lifecycle.Lease lease = lease()) {
+            if (!state.firstMoments().keySet().equals(firstMoments.keySet())) {
+                throw new IllegalArgumentException("optimizer state is for parameters " + state.firstMoments().keySet()
+                        + ", this session trains " + firstMoments.keySet());
+            }
+            for (Map.Entry<String, NDArray> e : firstMoments.entrySet()) {
+                long size = e.getValue().getShape().size();
+                if (state.firstMoments().get(e.getKey()).length != size
+                        || state.secondMoments().get(e.getKey()).length != size) {
+                    throw new IllegalArgumentException("optimizer state does not fit parameter " + e.getKey());
+                }
+            }
+            firstMoments.forEach((name, m) -> m.set(state.firstMoments().get(name)));
+            secondMoments.forEach((name, v) -> v.set(state.secondMoments().get(name)));
+            steps = state.steps();
+        }
+    }
+
     /** Number of {@link #step} calls so far. */
     public int stepCount() {
         return steps;

@@ -67,6 +67,42 @@ class TrainingSessionTest {
     }
 
     @Test
+    void resumingWithWeightsAndOptimizerStateContinuesTheSameTrajectory() {
+        List<LabeledText> data = SyntheticReviews.sample(8, new Random(7), false);
+        ClassifierConfig config = ClassifierConfig.of(LABELS).withDropout(0f, 0f, 0f);
+        Map<String, float[]> straight;
+        try (TextClassifier c = TextClassifier.create(TestModels.miniLm(), config);
+                TrainingSession s = TrainingSession.start(c, TrainingOptions.defaults())) {
+            for (int step = 0; step < 4; step++) {
+                s.trainStep(data, 1e-3f);
+            }
+            straight = c.snapshot();
+        }
+        Map<String, float[]> weights;
+        OptimizerState state;
+        try (TextClassifier c = TextClassifier.create(TestModels.miniLm(), config);
+                TrainingSession s = TrainingSession.start(c, TrainingOptions.defaults())) {
+            s.trainStep(data, 1e-3f);
+            s.trainStep(data, 1e-3f);
+            weights = c.snapshot();
+            state = s.optimizerState();
+        }
+        assertEquals(2, state.steps());
+        try (TextClassifier c = TextClassifier.create(TestModels.miniLm(), config);
+                TrainingSession s = TrainingSession.start(c, TrainingOptions.defaults())) {
+            c.restore(weights);
+            s.restoreOptimizerState(state);
+            s.trainStep(data, 1e-3f);
+            s.trainStep(data, 1e-3f);
+            Map<String, float[]> resumed = c.snapshot();
+            straight.forEach((name, values) -> assertArrayEquals(values, resumed.get(name), 1e-6f, name));
+            assertEquals(4, s.stepCount());
+            assertThrows(IllegalArgumentException.class, () -> s.restoreOptimizerState(
+                    new OptimizerState(1, Map.of("nope", new float[1]), Map.of("nope", new float[1]))));
+        }
+    }
+
+    @Test
     void extraLossTermIsDifferentiatedWithTheLoss() {
         List<LabeledText> data = SyntheticReviews.sample(8, new Random(7), false);
         try (TextClassifier c = TextClassifier.create(TestModels.miniLm(), ClassifierConfig.of(LABELS));

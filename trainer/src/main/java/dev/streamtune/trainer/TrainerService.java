@@ -26,6 +26,7 @@ import dev.streamtune.model.AdapterLoadException;
 import dev.streamtune.model.BaseModel;
 import dev.streamtune.model.BaseModelSource;
 import dev.streamtune.model.TextClassifier;
+import dev.streamtune.model.TrainingSession;
 import dev.streamtune.schema.AdapterCandidate;
 import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.Deployment;
@@ -222,16 +223,17 @@ public final class TrainerService implements AutoCloseable {
             int skip = resumed.map(TrainerCheckpoint.Round::batchesDone).orElse(0);
             if (skip > 0) {
                 LOG.info("{}: resuming after {} batches from the checkpoint", candidateId, skip);
-                lineage.add("resumed after " + skip + " batches");
+                lineage.add("resumed after " + skip + " batches (weights and optimizer state from the checkpoint)");
             }
             ContinualLearner.Round round = learner.learn(classifier, train, validation, hp, skip,
-                    (step, batchesDone) -> {
+                    resumed.map(TrainerCheckpoint.Round::optimizer).orElse(null),
+                    (step, batchesDone, session) -> {
                         if (!running) {
-                            saveProgress(task, candidateId, classifier, batchesDone);
+                            saveProgress(task, candidateId, classifier, batchesDone, session);
                             throw new StopRequested();
                         }
                         if (step % settings.checkpointEverySteps() == 0) {
-                            saveProgress(task, candidateId, classifier, batchesDone);
+                            saveProgress(task, candidateId, classifier, batchesDone, session);
                         }
                     }, candidateId);
 
@@ -264,10 +266,11 @@ public final class TrainerService implements AutoCloseable {
         checkpoint.clearRound(task);
     }
 
-    private void saveProgress(String task, String candidateId, TextClassifier classifier, int batchesDone) {
+    private void saveProgress(String task, String candidateId, TextClassifier classifier, int batchesDone,
+                              TrainingSession session) {
         try {
             classifier.save(checkpoint.roundAdapter(task), Map.of("checkpoint-of", candidateId));
-            checkpoint.saveRound(task, candidateId, batchesDone);
+            checkpoint.saveRound(task, candidateId, batchesDone, session.optimizerState());
         } catch (IOException e) {
             LOG.warn("Could not checkpoint {} after {} batches: {}", candidateId, batchesDone, e.getMessage());
         }

@@ -60,6 +60,8 @@ class TrainerIT {
             }
             assertTrue(Files.exists(round), "a mid-round checkpoint was written");
         }
+        assertTrue(Files.exists(home.resolve("trainer/tasks/synthetic/round.optimizer")),
+                "with the optimizer's moments");
         assertEquals(0, candidates(broker, 1, Duration.ofSeconds(3)).size(), "nothing published by the stopped run");
 
         // Second run resumes the round from the checkpoint and publishes once.

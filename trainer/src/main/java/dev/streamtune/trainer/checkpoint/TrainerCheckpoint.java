@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Properties;
 
 import dev.streamtune.contract.AvroCodec;
+import dev.streamtune.model.OptimizerState;
 import dev.streamtune.model.weights.Dtype;
 import dev.streamtune.model.weights.SafetensorsFile;
 import dev.streamtune.model.weights.SafetensorsReader;
@@ -35,6 +36,7 @@ import org.apache.kafka.common.TopicPartition;
  * tasks/&lt;task&gt;/fisher.safetensors  "fisher/&lt;param&gt;" and "anchor/&lt;param&gt;" tensors
  * tasks/&lt;task&gt;/round.properties   in-progress round: candidate id, batches done
  * tasks/&lt;task&gt;/round.adapter      in-progress round: weights after those batches
+ * tasks/&lt;task&gt;/round.optimizer    in-progress round: AdamW step count and moments (safetensors)
  * tasks/&lt;task&gt;/pending.candidate  a trained candidate whose replay and Fisher are saved, not yet published
  * </pre>
  */
@@ -47,8 +49,11 @@ public final class TrainerCheckpoint {
         Files.createDirectories(dir.resolve("tasks"));
     }
 
-    /** A round of training that was interrupted: resume it by loading its adapter and skipping its batches. */
-    public record Round(String candidateId, int batchesDone, Path adapter) {
+    /**
+     * A round of training that was interrupted: resume it by loading its adapter and optimizer state and skipping
+     * its batches.
+     */
+    public record Round(String candidateId, int batchesDone, Path adapter, OptimizerState optimizer) {
     }
 
     public Map<TopicPartition, Long> positions() throws IOException {
@@ -110,8 +115,16 @@ public final class TrainerCheckpoint {
         return taskDir(task).resolve("round.adapter.tmp");
     }
 
-    public void saveRound(String task, String candidateId, int batchesDone) throws IOException {
+    public void saveRound(String task, String candidateId, int batchesDone, OptimizerState optimizer)
+            throws IOException {
         Path dirOfTask = taskDir(task);
+        List<Tensor> moments = new ArrayList<>();
+        optimizer.firstMoments().forEach((name, m) -> moments.add(vector("m/" + name, m)));
+        optimizer.secondMoments().forEach((name, v) -> moments.add(vector("v/" + name, v)));
+        SafetensorsWriter.write(dirOfTask.resolve("round.optimizer.tmp"), moments,
+                Map.of("steps", Integer.toString(optimizer.steps())), Dtype.F32);
+        Files.move(dirOfTask.resolve("round.optimizer.tmp"), dirOfTask.resolve("round.optimizer"),
+                StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         Files.move(dirOfTask.resolve("round.adapter.tmp"), dirOfTask.resolve("round.adapter"),
                 StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         Properties props = new Properties();
@@ -123,11 +136,17 @@ public final class TrainerCheckpoint {
     public Optional<Round> round(String task) throws IOException {
         Properties props = read(taskDir(task).resolve("round.properties"));
         Path adapter = taskDir(task).resolve("round.adapter");
-        if (props.isEmpty() || !Files.exists(adapter)) {
+        Path optimizer = taskDir(task).resolve("round.optimizer");
+        if (props.isEmpty() || !Files.exists(adapter) || !Files.exists(optimizer)) {
             return Optional.empty();
         }
+        SafetensorsFile moments = SafetensorsReader.read(optimizer);
+        Map<String, float[]> first = new HashMap<>();
+        Map<String, float[]> second = new HashMap<>();
+        moments.tensors().forEach((name, tensor) -> (name.startsWith("m/") ? first : second)
+                .put(name.substring(2), tensor.data()));
         return Optional.of(new Round(props.getProperty("candidate"), Integer.parseInt(props.getProperty("batches")),
-                adapter));
+                adapter, new OptimizerState(Integer.parseInt(moments.metadata().get("steps")), first, second)));
     }
 
     /** Records a finished round before it is published, so a crash in between publishes it instead of retraining. */
@@ -154,6 +173,7 @@ public final class TrainerCheckpoint {
     public void clearRound(String task) throws IOException {
         Files.deleteIfExists(taskDir(task).resolve("round.properties"));
         Files.deleteIfExists(taskDir(task).resolve("round.adapter"));
+        Files.deleteIfExists(taskDir(task).resolve("round.optimizer"));
         Files.deleteIfExists(taskDir(task).resolve("pending.candidate"));
     }
 

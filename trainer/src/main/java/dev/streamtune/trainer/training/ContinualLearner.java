@@ -12,6 +12,7 @@ import dev.streamtune.model.BaseModel;
 import dev.streamtune.model.ClassifierConfig;
 import dev.streamtune.model.LabeledText;
 import dev.streamtune.model.LoraConfig;
+import dev.streamtune.model.OptimizerState;
 import dev.streamtune.model.QuadraticPenalty;
 import dev.streamtune.model.TextClassifier;
 import dev.streamtune.model.TrainingOptions;
@@ -79,10 +80,11 @@ public final class ContinualLearner {
      * Trains {@code classifier} on the new examples, then folds them into the replay buffer and the Fisher.
      *
      * @param skipBatches batches already trained before a restart (0 for a fresh round)
+     * @param resumeState the optimizer state saved with those batches, or null
      */
     public Round learn(TextClassifier classifier, List<CleanExample> train, List<CleanExample> validation,
-                       TrainerSettings.Hyperparameters hp, int skipBatches, WindowTrainer.StepListener listener,
-                       String label) {
+                       TrainerSettings.Hyperparameters hp, int skipBatches, OptimizerState resumeState,
+                       WindowTrainer.StepListener listener, String label) {
         TrainingPlan plan = TrainingPlan.of(train, settings.replay().enabled() ? replay : null,
                 settings.replay().ratio(), hp.batchSize(), hp.epochs(), hp.maxSteps() * hp.gradientAccumulation(),
                 hp.seed());
@@ -92,7 +94,8 @@ public final class ContinualLearner {
             LOG.info("{}: {} training and {} validation examples, {} batches, replay {} ({} in buffer), EWC {}",
                     label, train.size(), validation.size(), plan.size(),
                     settings.replay().enabled() ? "on" : "off", replay.size(), penalty == null ? "off" : "on");
-            result = WindowTrainer.train(classifier, plan, validationTexts, hp, penalty, skipBatches, listener, label);
+            result = WindowTrainer.train(classifier, plan, validationTexts, hp, penalty, skipBatches, resumeState,
+                    listener, label);
         }
         consolidate(classifier, train, hp.seed());
         return new Round(classifier, result, hp);

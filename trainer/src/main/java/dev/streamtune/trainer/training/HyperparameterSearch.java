@@ -60,7 +60,7 @@ public final class HyperparameterSearch {
                         TrainingPlan plan = TrainingPlan.of(trialTrain, null, 0, trial.batchSize(), Integer.MAX_VALUE,
                                 steps * trial.gradientAccumulation(), trial.seed());
                         WindowTrainer.Result outcome = WindowTrainer.train(classifier, plan, trialValidation, trial,
-                                null, 0, (step, batches) -> { }, label + "/search");
+                                null, 0, null, (step, batches, session) -> { }, label + "/search");
                         return trialValidation.isEmpty() ? outcome.trainLoss() : outcome.validationLoss();
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);

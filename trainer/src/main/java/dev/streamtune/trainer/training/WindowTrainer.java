@@ -7,6 +7,7 @@ import java.util.Map;
 
 import dev.streamtune.model.LabeledText;
 import dev.streamtune.model.LossTerm;
+import dev.streamtune.model.OptimizerState;
 import dev.streamtune.model.TextClassifier;
 import dev.streamtune.model.TrainingOptions;
 import dev.streamtune.model.TrainingSession;
@@ -29,7 +30,7 @@ public final class WindowTrainer {
     /** Called after every optimizer step, e.g. to checkpoint; {@code batchesDone} counts the plan's batches. */
     @FunctionalInterface
     public interface StepListener {
-        void afterStep(int step, int batchesDone);
+        void afterStep(int step, int batchesDone, TrainingSession session);
     }
 
     public record Result(double validationLoss, double validationAccuracy, double trainLoss, int steps, int bestStep,
@@ -47,10 +48,11 @@ public final class WindowTrainer {
     /**
      * @param penalty     added to every batch's loss, or null
      * @param skipBatches batches of the plan already trained before a restart
+     * @param resumeState the optimizer's state when those batches were done, or null
      */
     public static Result train(TextClassifier classifier, TrainingPlan plan, List<LabeledText> validation,
                                TrainerSettings.Hyperparameters hp, LossTerm penalty, int skipBatches,
-                               StepListener listener, String label) {
+                               OptimizerState resumeState, StepListener listener, String label) {
         int accumulation = Math.max(1, hp.gradientAccumulation());
         int totalSteps = Math.max(1, (plan.size() + accumulation - 1) / accumulation);
         LearningRateSchedule schedule = new LearningRateSchedule(hp.learningRate(), hp.warmupSteps(), totalSteps,
@@ -69,6 +71,9 @@ public final class WindowTrainer {
         boolean stoppedEarly = false;
         TrainingOptions options = TrainingOptions.defaults().withWeightDecay((float) hp.weightDecay());
         try (TrainingSession session = TrainingSession.start(classifier, options)) {
+            if (resumeState != null) {
+                session.restoreOptimizerState(resumeState);
+            }
             for (int b = skipBatches; b < plan.size(); b++) {
                 List<LabeledText> batch = plan.batches().get(b);
                 lossSum += session.accumulate(batch, penalty);
@@ -80,7 +85,7 @@ public final class WindowTrainer {
                 }
                 session.step((float) schedule.at(step));
                 step++;
-                listener.afterStep(step, b + 1);
+                listener.afterStep(step, b + 1, session);
                 boolean last = b == plan.size() - 1;
                 if (!validation.isEmpty() && (step % hp.evaluateEverySteps() == 0 || last)) {
                     ValidationScore score = ValidationScore.of(classifier, validation);

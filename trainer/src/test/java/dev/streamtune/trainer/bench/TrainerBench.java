@@ -62,7 +62,7 @@ public final class TrainerBench {
                 ContinualLearner.Round round = learner.learn(classifier,
                         SyntheticTasks.examples(t, TRAIN_PER_TASK, 1, Split.TRAIN),
                         SyntheticTasks.examples(t, VALIDATION_PER_TASK, 2, Split.VALIDATION),
-                        settings.hyperparameters(), 0, (s, b) -> { }, "task " + t);
+                        settings.hyperparameters(), 0, null, (s, b, session) -> { }, "task " + t);
                 seconds += (System.nanoTime() - started) / 1e9;
                 examplesPerSecond += round.result().examplesPerSecond();
                 for (int j = 0; j <= t; j++) {
@@ -90,7 +90,7 @@ public final class TrainerBench {
         TrainerSettings.Hyperparameters jointHp = hp.searched(hp.learningRate(), hp.weightDecay(),
                 hp.maxSteps() * tasks);
         try (TextClassifier classifier = learner.startingPoint(null, jointHp)) {
-            ContinualLearner.Round round = learner.learn(classifier, train, validation, jointHp, 0, (s, b) -> { },
+            ContinualLearner.Round round = learner.learn(classifier, train, validation, jointHp, 0, null, (s, b, session) -> { },
                     "joint");
             for (int j = 0; j < tasks; j++) {
                 accuracy[tasks - 1][j] = accuracy(classifier, j);

@@ -65,10 +65,10 @@ class ForgettingTest {
                 new ReplayBuffer(settings.replay().capacity(), 1), FisherDiagonal.empty());
         try (TextClassifier classifier = learner.startingPoint(null, hp)) {
             learner.learn(classifier, SyntheticTasks.examples(0, 240, 1, Split.TRAIN),
-                    SyntheticTasks.examples(0, 40, 2, Split.VALIDATION), hp, 0, (s, b) -> { }, "task A");
+                    SyntheticTasks.examples(0, 40, 2, Split.VALIDATION), hp, 0, null, (s, b, session) -> { }, "task A");
             double aBefore = accuracy(classifier, 0);
             learner.learn(classifier, SyntheticTasks.examples(1, 240, 1, Split.TRAIN),
-                    SyntheticTasks.examples(1, 40, 2, Split.VALIDATION), hp, 0, (s, b) -> { }, "task B");
+                    SyntheticTasks.examples(1, 40, 2, Split.VALIDATION), hp, 0, null, (s, b, session) -> { }, "task B");
             return new Accuracies(aBefore, accuracy(classifier, 0), accuracy(classifier, 1));
         }
     }
