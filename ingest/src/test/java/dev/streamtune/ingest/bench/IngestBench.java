@@ -65,7 +65,7 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *       read_committed consumer has seen the N-th example on examples.clean.</li>
  * </ol>
  * CPU time of this JVM plus the broker process is reported per event too: on a shared machine it is steadier
- * than wall-clock rates. Usage: {@code bench/ingest.sh [records] [stream threads] [commit interval ms]};
+ * than wall-clock rates. Usage: {@code bench/run.sh ingest [records] [stream threads] [commit interval ms]};
  * {@code -Dstreams.<kafka streams property>=...} in BENCH_JAVA_OPTS overrides a setting;
  * {@code -Dbench.metrics=true} / {@code -Dbench.threads=true} print Kafka Streams thread ratios / CPU per thread.
  */

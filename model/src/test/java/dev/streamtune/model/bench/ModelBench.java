@@ -23,7 +23,7 @@ import java.util.Random;
 import java.util.function.DoubleSupplier;
 
 /**
- * Throughput benchmark of the model module on the bundled MiniLM (not a test; run with {@code bench/model.sh}).
+ * Throughput benchmark of the model module on the bundled MiniLM (not a test; run with {@code bench/run.sh model}).
  *
  * <p>Prints: the fp32 matmul ceiling measured in this run (best GFLOP/s of large matmuls through DJL); for a LoRA
  * training step (r=8 on query/value, batch 32, default dropout) at sequence lengths 64 and 128: step time, useful
@@ -160,7 +160,7 @@ public final class ModelBench {
     }
 
     /** Best fp32 GFLOP/s over large matmuls (square and the model's own projection shapes), clean samples only. */
-    static double matmulCeiling(int rounds) {
+    public static double matmulCeiling(int rounds) {
         long[][] shapes = {{2048, 2048, 2048}, {4096, 384, 1536}, {4096, 1536, 384}, {4096, 384, 384}};
         double best = 0;
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
@@ -191,7 +191,7 @@ public final class ModelBench {
     }
 
     /** Forward + activation-gradient matmul FLOPs of one LoRA (query, value) training step. */
-    static double usefulFlops(BertConfig c, int batch, int seq) {
+    public static double usefulFlops(BertConfig c, int batch, int seq) {
         double tokens = (double) batch * seq;
         double h = c.hiddenSize();
         double f = c.intermediateSize();

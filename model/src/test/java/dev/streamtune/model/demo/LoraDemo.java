@@ -19,7 +19,7 @@ import java.util.Random;
 /**
  * Trains a LoRA adapter on MiniLM for a few hundred steps on generated reviews and prints the falling loss and
  * the held-out accuracy before and after; then saves the adapter, reloads it and checks it predicts the same.
- * Run with {@code bench/model.sh demo [steps]}.
+ * Run with {@code bench/run.sh model-demo [steps]}.
  */
 public final class LoraDemo {
 

@@ -7,6 +7,7 @@ import java.util.Locale;
 import dev.streamtune.model.BaseModel;
 import dev.streamtune.model.BuiltInModels;
 import dev.streamtune.model.TextClassifier;
+import dev.streamtune.model.bench.ModelBench;
 import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.Split;
 import dev.streamtune.trainer.TrainerSettings;
@@ -20,7 +21,9 @@ import dev.streamtune.trainer.training.ValidationScore;
 /**
  * Continual-learning benchmark on the synthetic five-task sequence (each task inverts earlier tasks' cues): for
  * naive fine-tuning, replay, EWC, replay + EWC and joint training (all tasks' data at once, the upper bound), the
- * final average accuracy, backward transfer, forgetting, time per window and training throughput.
+ * final average accuracy, backward transfer, forgetting, time per window and training throughput (examples/s,
+ * and useful FLOP/s as a share of the fp32 matmul ceiling measured in the same run; the time includes the
+ * validation passes, so the share is a lower bound on the training step's own).
  *
  * <p>Run with {@code bench/run.sh trainer} (add {@code --tasks N} for a shorter sequence).
  */
@@ -36,12 +39,17 @@ public final class TrainerBench {
     public static void main(String[] args) throws Exception {
         int tasks = args.length >= 2 && args[0].equals("--tasks") ? Integer.parseInt(args[1]) : SyntheticTasks.count();
         try (BaseModel base = BuiltInModels.miniLm()) {
-            System.out.printf(Locale.ROOT, "%-12s %8s %8s %10s %12s %12s%n", "method", "avg acc", "BWT",
-                    "forgetting", "s / window", "examples/s");
+            double ceiling = ModelBench.matmulCeiling(2);
+            double flopsPerExample = usefulFlopsPerExample(base, tasks);
+            System.out.printf(Locale.ROOT, "fp32 matmul ceiling %.0f GFLOP/s; useful training FLOPs %.2f GFLOP/example"
+                    + "%n%n", ceiling, flopsPerExample / 1e9);
+            System.out.printf(Locale.ROOT, "%-12s %8s %8s %10s %12s %12s %14s%n", "method", "avg acc", "BWT",
+                    "forgetting", "s / window", "examples/s", "% of ceiling");
             for (String method : List.of("naive", "replay", "ewc", "replay+ewc")) {
-                report(method, sequence(base, tasks, method.contains("replay"), method.contains("ewc")));
+                report(method, sequence(base, tasks, method.contains("replay"), method.contains("ewc")), ceiling,
+                        flopsPerExample);
             }
-            report("joint", joint(base, tasks));
+            report("joint", joint(base, tasks), ceiling, flopsPerExample);
         }
     }
 
@@ -107,7 +115,27 @@ public final class TrainerBench {
                 .map(TrainingPlan::labeled).toList()).accuracy();
     }
 
-    private static void report(String method, Run run) {
+    /**
+     * Forward + activation-gradient matmul FLOPs per training example (the model bench's definition), at the padded
+     * length the tokenizer gives these texts (longest of a batch rounded up to a multiple of 8).
+     */
+    static double usefulFlopsPerExample(BaseModel base, int tasks) {
+        int batch = SyntheticTasks.settings(false, false).hyperparameters().batchSize();
+        double total = 0;
+        int batches = 0;
+        for (int t = 0; t < tasks; t++) {
+            List<CleanExample> examples = SyntheticTasks.examples(t, TRAIN_PER_TASK, 1, Split.TRAIN);
+            for (int from = 0; from < examples.size(); from += batch) {
+                int longest = examples.subList(from, Math.min(examples.size(), from + batch)).stream()
+                        .mapToInt(e -> base.tokenCount(e.getText())).max().orElse(8);
+                total += ModelBench.usefulFlops(base.config(), batch, (longest + 7) / 8 * 8) / batch;
+                batches++;
+            }
+        }
+        return total / batches;
+    }
+
+    private static void report(String method, Run run, double ceilingGflops, double flopsPerExample) {
         double[][] r = run.accuracy();
         int last = r.length - 1;
         double average = 0;
@@ -125,7 +153,9 @@ public final class TrainerBench {
             }
         }
         int earlier = Math.max(1, last);
-        System.out.printf(Locale.ROOT, "%-12s %8.3f %+8.3f %10.3f %12.1f %12.1f%n", method, average / r.length,
-                backwardTransfer / earlier, forgetting / earlier, run.secondsPerWindow(), run.examplesPerSecond());
+        double shareOfCeiling = run.examplesPerSecond() * flopsPerExample / 1e9 / ceilingGflops;
+        System.out.printf(Locale.ROOT, "%-12s %8.3f %+8.3f %10.3f %12.1f %12.1f %13.1f%%%n", method,
+                average / r.length, backwardTransfer / earlier, forgetting / earlier, run.secondsPerWindow(),
+                run.examplesPerSecond(), 100 * shareOfCeiling);
     }
 }

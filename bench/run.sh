@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs one benchmark on its module's test classpath, outside surefire (benchmarks are never part of `mvn verify`).
+#
+#   bench/run.sh model [--quick]        matmul ceiling, LoRA training step as a share of it, inference by batch size, RSS
+#   bench/run.sh model-demo             trains a LoRA adapter on generated reviews; the loss falls
+#   bench/run.sh ingest [records] [stream-threads] [commit-ms]
+#                                       full topology vs a plain consumer on the same topic and broker (the ceiling)
+#   bench/run.sh trainer [--tasks N]    five-task continual-learning sequence: naive, replay, EWC, replay+EWC, joint
+#   bench/run.sh serving [--clients C] [--seconds S]
+#                                       HTTP load vs raw forward throughput; p99 during hot swaps vs steady state
+#
+# BENCH_JAVA_OPTS adds JVM options (e.g. -Dstreams.producer.linger.ms=50 for ingest).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+name=${1:?usage: bench/run.sh model|model-demo|ingest|trainer|serving [args...]}
+shift
+logback=()
+case "$name" in
+  model)      module=model;   main=dev.streamtune.model.bench.ModelBench ;;
+  model-demo) module=model;   main=dev.streamtune.model.demo.LoraDemo ;;
+  ingest)     module=ingest;  main=dev.streamtune.ingest.bench.IngestBench ;;
+  trainer)    module=trainer; main=dev.streamtune.trainer.bench.TrainerBench ;;
+  serving)    module=serving; main=dev.streamtune.serving.bench.ServingBench
+              logback=(-Dlogback.configurationFile=serving/src/test/resources/logback-bench.xml) ;;
+  *) echo "unknown benchmark '$name'" >&2; exit 2 ;;
+esac
+
+mvn -B -q -ntp -pl "$module" -am install -DskipTests
+mvn -B -q -ntp -pl "$module" dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$PWD/$module/target/bench.classpath"
+export OPT_OUT_TRACKING=true DJL_OFFLINE=true
+# Brokers the benches start as child processes use this same classpath (kafka_2.13 comes with test-support).
+exec java -Xmx3g ${BENCH_JAVA_OPTS:-} -Dai.djl.offline=true -Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.streamtune.schema \
+  "${logback[@]}" -cp "$module/target/test-classes:$module/target/classes:$(cat "$module/target/bench.classpath")" \
+  "$main" "$@"
