@@ -1,0 +1,92 @@
+package dev.streamtune.serving;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.streamtune.contract.Topics;
+import dev.streamtune.schema.Deployment;
+import dev.streamtune.schema.PromotionDecision;
+import dev.streamtune.serving.adapter.AdapterRegistry;
+import dev.streamtune.serving.adapter.DecisionBook;
+import dev.streamtune.serving.dashboard.DashboardHistory;
+import dev.streamtune.serving.kafka.TopicFollower;
+import io.micronaut.context.annotation.Context;
+import jakarta.annotation.PreDestroy;
+
+/**
+ * Follows {@code deployments} (compacted, key = task) and {@code promotion.decisions} from the beginning: the
+ * latest deployment of each task is what serving must answer with. During the start-up replay only each task's
+ * latest deployment is loaded; after it, every new one is, as it arrives.
+ */
+@Context
+public final class DeploymentFollower implements AutoCloseable {
+
+    private final AdapterRegistry registry;
+    private final DecisionBook decisions;
+    private final DashboardHistory history;
+    private final Map<String, Deployment> latestDuringReplay = new LinkedHashMap<>();
+    private final TopicFollower follower;
+    private volatile boolean replayed;
+    private volatile boolean ready;
+
+    DeploymentFollower(ServingSettings settings, AdapterRegistry registry, DecisionBook decisions,
+                       DashboardHistory history) {
+        this.registry = registry;
+        this.decisions = decisions;
+        this.history = history;
+        this.follower = new TopicFollower("deployments", settings.bootstrapServers(),
+                List.of(Topics.PROMOTION_DECISIONS, Topics.DEPLOYMENTS), topic -> null, new TopicFollower.Handler() {
+                    @Override
+                    public void handle(dev.streamtune.contract.TopicSpec topic, Object value,
+                                       java.time.Instant timestamp) {
+                        if (value instanceof PromotionDecision decision) {
+                            decisions.record(decision);
+                        } else if (value instanceof Deployment deployment) {
+                            deployed(deployment);
+                        }
+                    }
+
+                    @Override
+                    public void caughtUp() {
+                        latestDuringReplay.values().forEach(registry::deploy);
+                        latestDuringReplay.clear();
+                        replayed = true;
+                    }
+                }).start();
+    }
+
+    private void deployed(Deployment deployment) {
+        history.onDeployment(deployment);
+        if (replayed) {
+            registry.deploy(deployment);
+        } else {
+            latestDuringReplay.put(deployment.getTask(), deployment);
+        }
+    }
+
+    /**
+     * Ready once the deployments present at start-up have been read and their adapters loaded (or rejected); stays
+     * ready afterwards, since later swaps happen behind the adapter already serving.
+     */
+    public boolean ready() {
+        if (!ready && replayed && registry.pendingLoads() == 0) {
+            ready = true;
+        }
+        return ready;
+    }
+
+    public boolean replayed() {
+        return replayed;
+    }
+
+    public boolean alive() {
+        return follower.alive();
+    }
+
+    @PreDestroy
+    @Override
+    public void close() {
+        follower.close();
+    }
+}

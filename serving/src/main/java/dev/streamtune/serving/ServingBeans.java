@@ -1,0 +1,138 @@
+package dev.streamtune.serving;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+import dev.streamtune.schema.Deployment;
+import dev.streamtune.serving.adapter.AdapterRegistry;
+import dev.streamtune.serving.adapter.DecisionBook;
+import dev.streamtune.serving.adapter.ModelAdapterLoader;
+import dev.streamtune.serving.adapter.ServedAdapter;
+import dev.streamtune.serving.adapter.SwapFailure;
+import dev.streamtune.serving.dashboard.DashboardHistory;
+import dev.streamtune.serving.feedback.FeedbackMapper;
+import dev.streamtune.serving.kafka.ServingPublisher;
+import dev.streamtune.serving.predict.Answer;
+import dev.streamtune.serving.predict.PredictionLogWriter;
+import dev.streamtune.serving.predict.PredictionService;
+import dev.streamtune.serving.predict.RecentPredictions;
+import dev.streamtune.serving.predict.RequestLimits;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import jakarta.inject.Singleton;
+
+/**
+ * Wires the plain classes of the serving tier together; Micronaut only sees them here. Each bean's
+ * {@code close} runs at shutdown, dependents first: batchers drain before the registry retires its adapters,
+ * and those close before the base model.
+ */
+@Factory
+final class ServingBeans {
+
+    /** Decisions remembered to explain deployments (each a few KB with its report). */
+    private static final int DECISIONS_KEPT = 1000;
+    /** Prediction log records waiting for the producer before new ones are dropped. */
+    private static final int LOG_QUEUE = 50_000;
+
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Singleton
+    ServingMetrics metrics(MeterRegistry meters) {
+        return new ServingMetrics(meters);
+    }
+
+    @Singleton
+    DecisionBook decisions() {
+        return new DecisionBook(DECISIONS_KEPT);
+    }
+
+    @Singleton
+    DashboardHistory history(ServingSettings settings, Clock clock) {
+        return new DashboardHistory(settings.dashboard().bucket(), settings.dashboard().maxPoints(), clock);
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    AdapterRegistry registry(ModelAdapterLoader loader, ServingMetrics metrics, DashboardHistory history,
+                             Clock clock) {
+        return new AdapterRegistry(loader, new AdapterRegistry.Listener() {
+            @Override
+            public void swapped(ServedAdapter previous, ServedAdapter current, Duration loadTime) {
+                metrics.swapped(previous, current, loadTime);
+                history.onSwap(current.task(), current.adapterId(), "SWAPPED",
+                        "loaded and warmed in " + loadTime.toMillis() + " ms", current.servingSince());
+            }
+
+            @Override
+            public void failed(SwapFailure failure) {
+                metrics.failed(failure);
+                history.onSwap(failure.task(), failure.adapterId(), "REJECTED",
+                        failure.kind() + ": " + failure.message(), failure.at());
+            }
+
+            @Override
+            public void superseded(Deployment deployment) {
+                metrics.superseded(deployment);
+                history.onSwap(deployment.getTask(), deployment.getAdapterId(), "SUPERSEDED",
+                        "a newer deployment arrived before it was served", Instant.now(clock));
+            }
+        }, clock);
+    }
+
+    @Singleton
+    RequestLimits limits(ServingSettings settings) {
+        return new RequestLimits(settings.maxTextsPerRequest(), settings.maxTextLength());
+    }
+
+    @Singleton
+    RecentPredictions recentPredictions(ServingSettings settings) {
+        return new RecentPredictions(settings.recentPredictions());
+    }
+
+    @Singleton
+    FeedbackMapper feedbackMapper(RequestLimits limits, ServingSettings settings) {
+        return new FeedbackMapper(limits, settings.recentPredictions());
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    ServingPublisher publisher(ServingSettings settings) {
+        return new ServingPublisher(settings.bootstrapServers());
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    PredictionLogWriter predictionLog(ServingPublisher publisher, ServingMetrics metrics) {
+        return new PredictionLogWriter(publisher, LOG_QUEUE, metrics);
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    PredictionService predictions(AdapterRegistry registry, ModelAdapterLoader loader, ServingSettings settings,
+                                  ServingMetrics metrics, RecentPredictions recent, PredictionLogWriter log,
+                                  Clock clock) {
+        return new PredictionService(registry, settings.batch(), loader.baseModelId(), new PredictionService.Observer() {
+            @Override
+            public void answered(Answer answer) {
+                metrics.answered(answer);
+                recent.answered(answer);
+                log.answered(answer);
+            }
+
+            @Override
+            public void batched(String task, int requests, int texts, long nanos) {
+                metrics.batched(task, requests, texts, nanos);
+            }
+
+            @Override
+            public void batcherStarted(String task, java.util.function.IntSupplier queued) {
+                metrics.batcherStarted(task, queued);
+            }
+        }, clock);
+    }
+}

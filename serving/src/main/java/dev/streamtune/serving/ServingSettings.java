@@ -1,0 +1,54 @@
+package dev.streamtune.serving;
+
+import java.time.Duration;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+
+/**
+ * The serving tier's configuration, bound from {@code application.yml} (where every default lives and is
+ * explained) and overridable by environment variables ({@code SERVING_BATCH_MAX_SIZE} for
+ * {@code serving.batch.max-size}).
+ *
+ * @param maxTextsPerRequest  texts one predict call may carry (413 beyond)
+ * @param maxTextLength       characters (UTF-16 units) one text may have (413 beyond)
+ * @param recentPredictions   predictions remembered for joining feedback that names only a request id
+ * @param adminToken          bearer token callers must present on /admin; blank disables those endpoints
+ * @param evaluatorUrl        where the evaluator's admin API answers; /admin calls are forwarded there
+ * @param evaluatorAdminToken bearer token the evaluator expects
+ */
+@ConfigurationProperties("serving")
+public record ServingSettings(
+        String bootstrapServers,
+        int maxTextsPerRequest,
+        int maxTextLength,
+        int recentPredictions,
+        String adminToken,
+        String evaluatorUrl,
+        String evaluatorAdminToken,
+        Batch batch,
+        Dashboard dashboard) {
+
+    /**
+     * Dynamic micro-batching of concurrent requests, per task.
+     *
+     * @param maxSize   texts per forward pass
+     * @param maxWait   how long the first request of a batch waits for company
+     * @param maxQueued texts waiting per task before new requests are refused with 503
+     * @param workers      threads running forward passes per task
+     * @param torchThreads PyTorch intra-op threads per forward pass; 0 = PyTorch's default (one per core)
+     */
+    @ConfigurationProperties("batch")
+    public record Batch(int maxSize, Duration maxWait, int maxQueued, int workers, int torchThreads) {
+    }
+
+    /**
+     * What the drift dashboard keeps in memory, per task.
+     *
+     * @param bucket    width of the time buckets of the prediction and feedback series
+     * @param lookback  how far back predictions.log and feedback.events are read at start-up
+     * @param maxPoints points kept per series (buckets, windows, drift reports, deployments)
+     */
+    @ConfigurationProperties("dashboard")
+    public record Dashboard(Duration bucket, Duration lookback, int maxPoints) {
+    }
+}

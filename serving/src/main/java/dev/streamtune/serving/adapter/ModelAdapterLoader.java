@@ -1,0 +1,137 @@
+package dev.streamtune.serving.adapter;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import dev.streamtune.model.AdapterArtifact;
+import dev.streamtune.model.AdapterLoadException;
+import dev.streamtune.model.BaseModel;
+import dev.streamtune.model.BaseModelSource;
+import dev.streamtune.model.CorruptAdapterException;
+import dev.streamtune.model.Prediction;
+import dev.streamtune.model.TextClassifier;
+import dev.streamtune.schema.Deployment;
+import io.micronaut.context.annotation.Value;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads adapters onto the base model, which is loaded once for the life of the process and shared by every
+ * adapter. Owns the base model's native memory; each {@link LoadedModel} owns its adapter's.
+ */
+@Singleton
+public final class ModelAdapterLoader implements AdapterLoader, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelAdapterLoader.class);
+    /**
+     * Run through a new adapter before it takes traffic, one short and one long text in one batch and one alone,
+     * so its first real requests do not pay for first-touch allocations, and a broken adapter fails here.
+     */
+    private static final List<String> WARM_UP = List.of("thanks, that worked",
+            "the parcel arrived two days late and the box was damaged, but support answered quickly and sent a "
+                    + "replacement the next morning, so overall I am satisfied with how it was handled");
+
+    private final BaseModel base;
+
+    /**
+     * @param torchThreads PyTorch intra-op threads per forward pass; 0 keeps PyTorch's default (one per core)
+     */
+    public ModelAdapterLoader(@Value("${streamtune.model.base-dir:}") String baseModelDirectory,
+                              @Value("${serving.batch.torch-threads:0}") int torchThreads) {
+        if (torchThreads > 0) {
+            // Read by DJL when the engine starts; set again below in case it had started already (tests, bench).
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(torchThreads));
+        }
+        try {
+            long started = System.nanoTime();
+            this.base = BaseModelSource.load(baseModelDirectory);
+            LOG.info("Base model {} loaded in {} ms", base.id(), (System.nanoTime() - started) / 1_000_000);
+            if (torchThreads > 0) {
+                ai.djl.pytorch.jni.JniUtils.setNumThreads(torchThreads);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot load the base model", e);
+        }
+    }
+
+    @Override
+    public LoadedModel load(Deployment deployment) throws AdapterLoadException {
+        if (!base.id().equals(deployment.getBaseModelId())) {
+            LOG.warn("Deployment of {} names base model {}, this process runs {}; the adapter file's checksum decides",
+                    deployment.getAdapterId(), deployment.getBaseModelId(), base.id());
+        }
+        Path file;
+        try {
+            file = AdapterArtifact.of(deployment.getArtifactUri(), deployment.getArtifactSha256()).verifiedPath();
+        } catch (IllegalArgumentException e) {
+            throw new AdapterLoadException(e.getMessage(), e);
+        }
+        TextClassifier classifier;
+        try {
+            classifier = TextClassifier.load(base, file);
+        } catch (AdapterLoadException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new AdapterLoadException("Cannot read adapter file " + file + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new CorruptAdapterException("Adapter file " + file + " cannot be loaded: " + e, e);
+        }
+        try {
+            classifier.predict(WARM_UP);
+            classifier.predict(WARM_UP.get(0));
+        } catch (RuntimeException e) {
+            classifier.close();
+            throw new AdapterLoadException("Adapter " + deployment.getAdapterId() + " fails on its warm-up texts: " + e, e);
+        }
+        return new ClassifierModel(classifier);
+    }
+
+    @Override
+    public String baseModelId() {
+        return base.id();
+    }
+
+    @Override
+    public String baseModelChecksum() {
+        return base.checksum();
+    }
+
+    /** Raw model access for the benchmark's forward-throughput baseline. */
+    public BaseModel baseModel() {
+        return base;
+    }
+
+    @PreDestroy
+    @Override
+    public void close() {
+        base.close(); // also closes any classifier still open on it
+    }
+
+    private record ClassifierModel(TextClassifier classifier) implements LoadedModel {
+
+        @Override
+        public List<Prediction> predict(List<String> texts) {
+            return classifier.predict(texts);
+        }
+
+        @Override
+        public List<String> labels() {
+            return classifier.labels();
+        }
+
+        @Override
+        public Map<String, String> lineage() {
+            return classifier.lineage();
+        }
+
+        @Override
+        public void close() {
+            classifier.close();
+        }
+    }
+}

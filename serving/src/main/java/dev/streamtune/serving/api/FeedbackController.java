@@ -1,0 +1,94 @@
+package dev.streamtune.serving.api;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.streamtune.contract.Topics;
+import dev.streamtune.schema.FeedbackEvent;
+import dev.streamtune.serving.RequestRejectedException;
+import dev.streamtune.serving.RequestRejectedException.Reason;
+import dev.streamtune.serving.ServingMetrics;
+import dev.streamtune.serving.adapter.AdapterRegistry;
+import dev.streamtune.serving.feedback.FeedbackInput;
+import dev.streamtune.serving.feedback.FeedbackMapper;
+import dev.streamtune.serving.kafka.ServingPublisher;
+import dev.streamtune.serving.predict.RecentPredictions;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+/** Feedback on served predictions: completed from memory, validated, written to feedback.events (202 once acked). */
+@Controller("/v1/feedback")
+@Tag(name = "feedback")
+final class FeedbackController {
+
+    private static final long ACK_TIMEOUT_SECONDS = 10;
+
+    private final FeedbackMapper mapper;
+    private final RecentPredictions recent;
+    private final AdapterRegistry registry;
+    private final ServingPublisher publisher;
+    private final ServingMetrics metrics;
+    private final Clock clock;
+
+    FeedbackController(FeedbackMapper mapper, RecentPredictions recent, AdapterRegistry registry,
+                       ServingPublisher publisher, ServingMetrics metrics, Clock clock) {
+        this.mapper = mapper;
+        this.recent = recent;
+        this.registry = registry;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    @Post
+    @Operation(summary = "Correct or rate a served prediction; becomes a FeedbackEvent on feedback.events")
+    @ApiResponse(responseCode = "202", description = "Written to feedback.events",
+            content = @Content(schema = @Schema(implementation = FeedbackAccepted.class)))
+    @ApiResponse(responseCode = "404", description = "The prediction is not remembered and no text was given",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "422", description = "No correction or rating, rating outside 1-5, unknown label",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "503", description = "Kafka did not take the event in time",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    CompletableFuture<HttpResponse<FeedbackAccepted>> feedback(@Body FeedbackRequest body) {
+        FeedbackInput input = new FeedbackInput(body.requestId(), body.correctedLabel(), body.rating(), body.task(),
+                body.text(), body.predictedLabel(), body.adapterId(), body.attributes());
+        FeedbackEvent event = mapper.map(input, body.requestId() == null ? java.util.Optional.empty()
+                        : recent.find(body.requestId()),
+                task -> registry.current(task).map(adapter -> adapter.model().labels()), clock.instant());
+        return publisher.send(Topics.FEEDBACK_EVENTS, event.getRequestId(), event)
+                .orTimeout(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .exceptionallyCompose(error -> CompletableFuture.failedFuture(new RequestRejectedException(
+                        Reason.UNAVAILABLE, "Feedback could not be written to Kafka: " + error)))
+                .thenApply(ack -> {
+                    metrics.feedback(event.getTask(), event.getCorrectedLabel() != null);
+                    return HttpResponse.accepted().body(new FeedbackAccepted(event.getRequestId(), event.getTask(),
+                            event.getModelVersion(), event.getPredictedLabel(), event.getCorrectedLabel(),
+                            event.getRating()));
+                });
+    }
+
+    @Serdeable
+    @Schema(description = "requestId is the predictionId of the answer; give correctedLabel, rating (1-5) or both. "
+            + "task, text and predictedLabel are needed only for predictions this process no longer remembers.")
+    record FeedbackRequest(@Nullable String requestId, @Nullable String correctedLabel, @Nullable Integer rating,
+                           @Nullable String task, @Nullable String text, @Nullable String predictedLabel,
+                           @Nullable String adapterId, @Nullable Map<String, String> attributes) {
+    }
+
+    @Serdeable
+    record FeedbackAccepted(String requestId, String task, String adapterId, String predictedLabel,
+                            @Nullable String correctedLabel, @Nullable Integer rating) {
+    }
+}

@@ -1,0 +1,145 @@
+package dev.streamtune.serving.api;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import dev.streamtune.schema.Deployment;
+import dev.streamtune.schema.EvaluationReport;
+import dev.streamtune.schema.PromotionDecision;
+import dev.streamtune.serving.RequestRejectedException;
+import dev.streamtune.serving.RequestRejectedException.Reason;
+import dev.streamtune.serving.adapter.AdapterRegistry;
+import dev.streamtune.serving.adapter.DecisionBook;
+import dev.streamtune.serving.adapter.ServedAdapter;
+import dev.streamtune.serving.adapter.SwapFailure;
+import dev.streamtune.serving.dashboard.DashboardHistory;
+import dev.streamtune.serving.predict.PredictionService;
+import dev.streamtune.serving.predict.RequestLimits;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+/** What answers for each task: adapter, base model, lineage, the decision that approved it, swap problems. */
+@Controller("/v1/tasks")
+@Tag(name = "model")
+final class ModelController {
+
+    private final AdapterRegistry registry;
+    private final DecisionBook decisions;
+    private final DashboardHistory history;
+    private final PredictionService predictions;
+    private final String baseModelId;
+    private final String baseModelChecksum;
+
+    ModelController(AdapterRegistry registry, DecisionBook decisions, DashboardHistory history,
+                    PredictionService predictions, dev.streamtune.serving.adapter.ModelAdapterLoader loader) {
+        this.registry = registry;
+        this.decisions = decisions;
+        this.history = history;
+        this.predictions = predictions;
+        this.baseModelId = loader.baseModelId();
+        this.baseModelChecksum = loader.baseModelChecksum();
+    }
+
+    @Get
+    @Operation(summary = "Every task this service knows, with the adapter answering for it (null if none)")
+    List<TaskSummary> tasks() {
+        Set<String> tasks = new TreeSet<>(registry.tasks());
+        tasks.addAll(history.tasks());
+        return tasks.stream().map(task -> new TaskSummary(task,
+                registry.current(task).map(ServedAdapter::adapterId).orElse(null),
+                registry.lastFailure(task).map(FailureView::of).orElse(null))).toList();
+    }
+
+    @Get("/{task}/model")
+    @Operation(summary = "The adapter answering for the task: versions, lineage, approval and swap status")
+    @ApiResponse(responseCode = "200", description = "The current model")
+    @ApiResponse(responseCode = "404", description = "No adapter serves the task",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    ModelView model(@PathVariable String task) {
+        RequestLimits.task(task);
+        ServedAdapter adapter = registry.current(task).orElseThrow(() -> new RequestRejectedException(Reason.NOT_FOUND,
+                "No adapter serves task '" + task + "'" + registry.lastFailure(task)
+                        .map(f -> "; the last deployment (" + f.adapterId() + ") was rejected: " + f.message())
+                        .orElse(registry.pending(task).map(d -> "; " + d.getAdapterId() + " is loading").orElse(""))));
+        Deployment deployment = adapter.deployment();
+        Optional<PromotionDecision> deployedBy = decisions.byId(deployment.getDecisionId());
+        Optional<PromotionDecision> approval = deployedBy
+                .filter(d -> d.getVerdict() == dev.streamtune.schema.Verdict.APPROVED)
+                .or(() -> decisions.approvalOf(adapter.adapterId()));
+        return new ModelView(task, adapter.adapterId(), new BaseModelView(baseModelId, baseModelChecksum),
+                adapter.model().labels(), adapter.servingSince(), deployment.getDeployedAt(), deployment.getPinned(),
+                deployment.getPreviousAdapterId(), deployment.getArtifactSha256(), adapter.model().lineage(),
+                approval.map(DecisionView::of).orElse(null),
+                deployedBy.filter(d -> approval.map(a -> a != d).orElse(true)).map(DecisionView::of).orElse(null),
+                adapter.inFlight(), predictions.queued(task),
+                registry.pending(task).map(Deployment::getAdapterId).orElse(null),
+                registry.lastFailure(task).map(FailureView::of).orElse(null));
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record TaskSummary(String task, @Nullable String adapterId, @Nullable FailureView lastSwapError) {
+    }
+
+    /**
+     * @param approval  the decision that approved this adapter, with the evaluation summary; null if not seen
+     * @param deployedBy the decision that put it in place when that is not the approval (an operator rollback)
+     */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record ModelView(String task, String adapterId, BaseModelView baseModel, List<String> labels,
+                     Instant servingSince, Instant deployedAt, boolean pinned, @Nullable String previousAdapterId,
+                     String artifactSha256, Map<String, String> lineage, @Nullable DecisionView approval,
+                     @Nullable DecisionView deployedBy, int inFlight, int queuedTexts,
+                     @Nullable String loadingAdapterId, @Nullable FailureView lastSwapError) {
+    }
+
+    @Serdeable
+    record BaseModelView(String id, String checksum) {
+    }
+
+    @Serdeable
+    record DecisionView(String decisionId, String verdict, String decidedBy, Instant decidedAt, List<String> reasons,
+                        @Nullable ReportSummary report) {
+        static DecisionView of(PromotionDecision d) {
+            return new DecisionView(d.getDecisionId(), d.getVerdict().name(), d.getDecidedBy(), d.getDecidedAt(),
+                    List.copyOf(d.getReasons()), d.getReport() == null ? null : ReportSummary.of(d.getReport()));
+        }
+    }
+
+    /** The headline numbers of the evaluation that approved the adapter; the full report is on promotion.decisions. */
+    @Serdeable
+    record ReportSummary(String windowId, Instant evaluatedAt, @Nullable String championId, long testExamples,
+                         double accuracy, double macroF1, double expectedCalibrationError,
+                         @Nullable Double championAccuracy, @Nullable Double retentionAccuracy,
+                         @Nullable Double backwardTransfer, @Nullable Double canaryDisagreement) {
+        static ReportSummary of(EvaluationReport r) {
+            var test = r.getCandidate().getTest();
+            return new ReportSummary(r.getWindowId(), r.getEvaluatedAt(), r.getChampionId(), test.getExamples(),
+                    test.getAccuracy(), test.getMacroF1(), test.getExpectedCalibrationError(),
+                    r.getChampion() == null ? null : r.getChampion().getTest().getAccuracy(),
+                    r.getCandidate().getRetention() == null ? null : r.getCandidate().getRetention().getAccuracy(),
+                    r.getBackwardTransfer(), r.getCanaryDisagreement());
+        }
+    }
+
+    @Serdeable
+    record FailureView(String adapterId, String kind, String message, Instant at) {
+        static FailureView of(SwapFailure f) {
+            return new FailureView(f.adapterId(), f.kind(), f.message(), f.at());
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.streamtune.serving.api;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import dev.streamtune.model.Prediction;
+import dev.streamtune.serving.predict.Answer;
+import dev.streamtune.serving.predict.PredictionService;
+import dev.streamtune.serving.predict.RequestLimits;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+/** Predictions: validates, hands the texts to the task's micro-batcher, and shapes the answer. */
+@Controller("/v1/tasks/{task}/predict")
+@Tag(name = "predict")
+final class PredictController {
+
+    private final PredictionService predictions;
+    private final RequestLimits limits;
+
+    PredictController(PredictionService predictions, RequestLimits limits) {
+        this.predictions = predictions;
+        this.limits = limits;
+    }
+
+    @Post
+    @Operation(summary = "Classify one text or a batch of texts with the task's current adapter")
+    @ApiResponse(responseCode = "200", description = "The predictions, all made by the same adapter")
+    @ApiResponse(responseCode = "400", description = "Malformed JSON or task name",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "404", description = "No adapter is deployed for the task yet",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "413", description = "Too many texts, or a text too long",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "422", description = "Neither or both of text/texts, or a blank text",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "503", description = "The task's queue is full, or its first adapter is loading",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    CompletableFuture<PredictResponse> predict(@PathVariable String task, @Body PredictRequest body) {
+        String checkedTask = RequestLimits.task(task);
+        List<String> texts = limits.texts(body.text(), body.texts());
+        return predictions.predict(checkedTask, texts)
+                .thenApply(PredictResponse::of)
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(
+                        e instanceof CompletionException && e.getCause() != null ? e.getCause() : e));
+    }
+
+    @Serdeable
+    @Schema(description = "Either text (one string) or texts (an array of strings)")
+    record PredictRequest(@Nullable String text, @Nullable List<String> texts) {
+    }
+
+    @Serdeable
+    record PredictResponse(String requestId, String task, String adapterId, String baseModel,
+                           List<PredictionView> predictions) {
+        static PredictResponse of(Answer answer) {
+            return new PredictResponse(answer.requestId(), answer.task(), answer.adapterId(), answer.baseModelId(),
+                    answer.predictions().stream().map(PredictionView::of).toList());
+        }
+    }
+
+    /**
+     * @param predictionId what feedback names: the request id for a single text, requestId-index in a batch
+     */
+    @Serdeable
+    record PredictionView(String predictionId, String label, double confidence, Map<String, Double> probabilities) {
+        static PredictionView of(Answer.Served served) {
+            Prediction p = served.prediction();
+            float[] probabilities = p.probabilities();
+            Map<String, Double> byLabel = new LinkedHashMap<>();
+            for (int i = 0; i < probabilities.length; i++) {
+                byLabel.put(p.labels().get(i), (double) probabilities[i]);
+            }
+            return new PredictionView(served.predictionId(), p.label(), p.confidence(), byLabel);
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package dev.streamtune.serving.dashboard;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Function;
+
+import dev.streamtune.schema.Deployment;
+import dev.streamtune.schema.DriftReport;
+import dev.streamtune.schema.FeedbackEvent;
+import dev.streamtune.schema.PredictionLog;
+import dev.streamtune.schema.PromotionDecision;
+import dev.streamtune.schema.TrainingWindow;
+import dev.streamtune.serving.dashboard.TaskDashboard.DeploymentPoint;
+import dev.streamtune.serving.dashboard.TaskDashboard.DriftPoint;
+import dev.streamtune.serving.dashboard.TaskDashboard.FeedbackBucket;
+import dev.streamtune.serving.dashboard.TaskDashboard.PredictionBucket;
+import dev.streamtune.serving.dashboard.TaskDashboard.SwapPoint;
+import dev.streamtune.serving.dashboard.TaskDashboard.WindowPoint;
+
+/**
+ * The time series behind the drift dashboard, per task, folded from the pipeline's topics: drift reports, closed
+ * windows' label histograms, served predictions and feedback (counted in fixed time buckets), deployments, and this
+ * process's own swap outcomes. Bounded: each series keeps its latest {@code maxPoints} points. Thread-safe.
+ */
+public final class DashboardHistory {
+
+    private final long bucketMillis;
+    private final int maxPoints;
+    private final Clock clock;
+    private final ConcurrentMap<String, TaskSeries> tasks = new ConcurrentHashMap<>();
+
+    public DashboardHistory(Duration bucket, int maxPoints, Clock clock) {
+        if (bucket.toMillis() < 1 || maxPoints < 1) {
+            throw new IllegalArgumentException("bucket must be at least 1 ms and maxPoints positive");
+        }
+        this.bucketMillis = bucket.toMillis();
+        this.maxPoints = maxPoints;
+        this.clock = clock;
+    }
+
+    private static final class Counts {
+        long total;
+        final Map<String, Long> labels = new TreeMap<>();
+        double confidenceSum;
+        double latencyMillisSum;
+        long right;
+        long wrong;
+    }
+
+    private final class TaskSeries {
+        final Deque<DriftPoint> drift = new ArrayDeque<>();
+        final Deque<WindowPoint> windows = new ArrayDeque<>();
+        final TreeMap<Long, Counts> predictions = new TreeMap<>();
+        final TreeMap<Long, Counts> feedback = new TreeMap<>();
+        final Deque<Deployment> deployments = new ArrayDeque<>();
+        final Deque<SwapPoint> swaps = new ArrayDeque<>();
+
+        <T> void add(Deque<T> series, T point) {
+            series.addLast(point);
+            while (series.size() > maxPoints) {
+                series.removeFirst();
+            }
+        }
+
+        Counts bucket(TreeMap<Long, Counts> series, Instant at) {
+            long start = Math.floorDiv(at.toEpochMilli(), bucketMillis) * bucketMillis;
+            Counts counts = series.computeIfAbsent(start, k -> new Counts());
+            while (series.size() > maxPoints) {
+                series.pollFirstEntry();
+            }
+            return counts;
+        }
+    }
+
+    private TaskSeries series(String task) {
+        return tasks.computeIfAbsent(task, t -> new TaskSeries());
+    }
+
+    public void onDriftReport(DriftReport report) {
+        TaskSeries s = series(report.getTask());
+        synchronized (s) {
+            s.add(s.drift, new DriftPoint(report.getCreatedAt(), report.getWindowId(), report.getReferenceWindowId(),
+                    Map.copyOf(report.getScores()), Map.copyOf(report.getThresholds()), List.copyOf(report.getExceeded()),
+                    report.getRetrainTriggered()));
+        }
+    }
+
+    public void onWindow(TrainingWindow window) {
+        TaskSeries s = series(window.getTask());
+        synchronized (s) {
+            s.add(s.windows, new WindowPoint(window.getClosedAt(), window.getWindowId(), window.getSequence(),
+                    window.getTrainCount() + window.getValidationCount() + window.getTestCount(),
+                    new TreeMap<>(window.getLabelHistogram())));
+        }
+    }
+
+    public void onPrediction(PredictionLog prediction) {
+        TaskSeries s = series(prediction.getTask());
+        double confidence = prediction.getProbabilities().values().stream().mapToDouble(Double::doubleValue).max()
+                .orElse(0);
+        synchronized (s) {
+            Counts c = s.bucket(s.predictions, prediction.getServedAt());
+            c.total++;
+            c.labels.merge(prediction.getPredictedLabel(), 1L, Long::sum);
+            c.confidenceSum += confidence;
+            c.latencyMillisSum += prediction.getLatencyMicros() / 1000.0;
+        }
+    }
+
+    public void onFeedback(FeedbackEvent feedback) {
+        TaskSeries s = series(feedback.getTask());
+        Boolean right = judgement(feedback);
+        synchronized (s) {
+            Counts c = s.bucket(s.feedback, feedback.getEventTime());
+            c.total++;
+            if (Boolean.TRUE.equals(right)) {
+                c.right++;
+            } else if (Boolean.FALSE.equals(right)) {
+                c.wrong++;
+            }
+        }
+    }
+
+    /** Whether feedback says the prediction was right; null when it does not say (a rating of 3). */
+    static Boolean judgement(FeedbackEvent feedback) {
+        String corrected = feedback.getCorrectedLabel();
+        if (corrected != null && !corrected.isBlank()) {
+            return corrected.equals(feedback.getPredictedLabel());
+        }
+        Integer rating = feedback.getRating();
+        if (rating == null || rating == 3) {
+            return null;
+        }
+        return rating >= 4;
+    }
+
+    public void onDeployment(Deployment deployment) {
+        TaskSeries s = series(deployment.getTask());
+        synchronized (s) {
+            s.add(s.deployments, deployment);
+        }
+    }
+
+    /** This process's outcome for a deployment (SWAPPED, REJECTED, SUPERSEDED). */
+    public void onSwap(String task, String adapterId, String outcome, String detail, Instant at) {
+        TaskSeries s = series(task);
+        synchronized (s) {
+            s.add(s.swaps, new SwapPoint(at, adapterId, outcome, detail));
+        }
+    }
+
+    /** Every task any record was seen for. */
+    public Set<String> tasks() {
+        return new TreeSet<>(tasks.keySet());
+    }
+
+    public boolean knows(String task) {
+        return tasks.containsKey(task);
+    }
+
+    /**
+     * The task's series, oldest first.
+     *
+     * @param decisions finds the decision a deployment names, to show its verdict and reasons
+     */
+    public TaskDashboard snapshot(String task, Function<String, Optional<PromotionDecision>> decisions) {
+        TaskSeries s = tasks.get(task);
+        if (s == null) {
+            return new TaskDashboard(task, clock.instant(), bucketMillis, List.of(), List.of(), List.of(),
+                    List.of(), List.of(), List.of());
+        }
+        List<DriftPoint> drift;
+        List<WindowPoint> windows;
+        List<PredictionBucket> predictions = new ArrayList<>();
+        List<FeedbackBucket> feedback = new ArrayList<>();
+        List<Deployment> deployments;
+        List<SwapPoint> swaps;
+        synchronized (s) {
+            drift = new ArrayList<>(s.drift);
+            windows = new ArrayList<>(s.windows);
+            s.predictions.forEach((start, c) -> predictions.add(new PredictionBucket(Instant.ofEpochMilli(start),
+                    c.total, Map.copyOf(c.labels), c.confidenceSum / c.total, c.latencyMillisSum / c.total)));
+            s.feedback.forEach((start, c) -> feedback.add(new FeedbackBucket(Instant.ofEpochMilli(start), c.total,
+                    c.right, c.wrong, c.right + c.wrong == 0 ? null : (double) c.right / (c.right + c.wrong))));
+            deployments = new ArrayList<>(s.deployments);
+            swaps = new ArrayList<>(s.swaps);
+        }
+        drift.sort(Comparator.comparing(DriftPoint::at));
+        windows.sort(Comparator.comparing(WindowPoint::closedAt));
+        List<DeploymentPoint> deployed = deployments.stream()
+                .sorted(Comparator.comparing(Deployment::getDeployedAt))
+                .map(d -> {
+                    Optional<PromotionDecision> decision = decisions.apply(d.getDecisionId());
+                    return new DeploymentPoint(d.getDeployedAt(), d.getAdapterId(), d.getPreviousAdapterId(),
+                            d.getDecisionId(), d.getPinned(), decision.map(x -> x.getVerdict().name()).orElse(null),
+                            decision.map(PromotionDecision::getDecidedBy).orElse(null),
+                            decision.map(x -> List.copyOf(x.getReasons())).orElse(List.of()));
+                }).toList();
+        return new TaskDashboard(task, clock.instant(), bucketMillis, drift, windows, predictions, feedback,
+                deployed, swaps);
+    }
+}

@@ -1,0 +1,28 @@
+package dev.streamtune.serving.predict;
+
+import java.time.Instant;
+import java.util.List;
+
+import dev.streamtune.model.Prediction;
+
+/**
+ * What one predict call was answered with. Every text of a call is predicted in the same forward pass, so all by
+ * the same adapter.
+ *
+ * @param requestId     id of the call
+ * @param predictions   one per text, in request order
+ * @param labels        the adapter's labels (what a feedback correction may name)
+ * @param latencyMicros from arrival to answer, queueing included
+ */
+public record Answer(String requestId, String task, String adapterId, String baseModelId, List<String> labels,
+                     List<Served> predictions, Instant servedAt, long latencyMicros) {
+
+    /**
+     * One text's prediction.
+     *
+     * @param predictionId the id feedback refers to and the prediction log is keyed by: the request id for a
+     *                     single text, {@code <requestId>-<index>} for the texts of a batch
+     */
+    public record Served(String predictionId, String text, Prediction prediction) {
+    }
+}

@@ -1,0 +1,150 @@
+package dev.streamtune.serving;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.streamtune.contract.AvroSerde;
+import dev.streamtune.contract.TopicSpec;
+import dev.streamtune.model.AdapterArtifact;
+import dev.streamtune.model.AdapterFile;
+import dev.streamtune.model.BaseModel;
+import dev.streamtune.model.BuiltInModels;
+import dev.streamtune.model.ClassifierConfig;
+import dev.streamtune.model.TextClassifier;
+import dev.streamtune.schema.Deployment;
+import dev.streamtune.testsupport.KafkaBroker;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** Adapter files, deployment records and a started service for the integration tests. */
+public final class TestAdapters {
+
+    public static final List<String> SENTIMENT = List.of("negative", "positive");
+    private static BaseModel base;
+
+    private TestAdapters() {
+    }
+
+    /** The bundled MiniLM, loaded once per test JVM, to write adapter files with. */
+    public static synchronized BaseModel base() {
+        if (base == null) {
+            base = BuiltInModels.miniLm();
+        }
+        return base;
+    }
+
+    /** A fresh (untrained, seeded) adapter file. */
+    public static Path create(Path dir, String name, List<String> labels, long seed) {
+        Path file = dir.resolve(name + ".adapter");
+        try (TextClassifier classifier = TextClassifier.create(base(), ClassifierConfig.of(labels).withSeed(seed))) {
+            classifier.save(file, Map.of("adapter", name, "parent", "none", "windows", "w-" + seed));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
+    /** A copy of {@code source} that says it was trained on another base model: intact bytes, wrong weights. */
+    public static Path wrongBase(Path source, Path target) {
+        try {
+            AdapterFile.Contents contents = AdapterFile.read(source);
+            AdapterFile.Metadata m = contents.metadata();
+            AdapterFile.write(target, new AdapterFile.Metadata("BAAI/bge-small-en-v1.5", "ab".repeat(32),
+                    m.classifier(), m.lineage()), contents.tensors().values());
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A copy of {@code source} with its last bytes (tensor data) flipped. */
+    public static Path corrupt(Path source, Path target) {
+        try {
+            byte[] bytes = Files.readAllBytes(source);
+            for (int i = bytes.length - 16; i < bytes.length; i++) {
+                bytes[i] = (byte) ~bytes[i];
+            }
+            Files.write(target, bytes);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String sha256(Path file) {
+        try {
+            return AdapterArtifact.sha256(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Deployment deployment(String task, String adapterId, Path file, String sha256, String decisionId,
+                                        String previous) {
+        return Deployment.newBuilder().setTask(task).setAdapterId(adapterId)
+                .setArtifactUri(file.toAbsolutePath().toUri().toString()).setArtifactSha256(sha256)
+                .setBaseModelId(BuiltInModels.MINILM_ID).setDecisionId(decisionId).setPreviousAdapterId(previous)
+                .setDeployedAt(Instant.now()).build();
+    }
+
+    public static Deployment deployment(String task, String adapterId, Path file, String previous) {
+        return deployment(task, adapterId, file, sha256(file), "decision-" + adapterId, previous);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static void send(KafkaProducer<byte[], byte[]> producer, TopicSpec topic, String key, SpecificRecord value) {
+        try {
+            producer.send(new ProducerRecord<>(topic.name(), key.getBytes(StandardCharsets.UTF_8),
+                    topic.valueSerde((Class) value.getClass()).serialize(topic.name(), value))).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reads a topic from the beginning until {@code atLeast} records match, or the timeout passes. */
+    public static <T extends SpecificRecord> List<T> read(KafkaBroker broker, TopicSpec topic, Class<T> type,
+                                                         java.util.function.Predicate<T> filter, int atLeast,
+                                                         Duration timeout) {
+        AvroSerde<T> serde = topic.valueSerde(type);
+        List<T> matching = new ArrayList<>();
+        int[] seen = {0};
+        broker.read(topic.name(), records -> {
+            for (; seen[0] < records.size(); seen[0]++) {
+                try {
+                    T value = serde.deserialize(topic.name(), records.get(seen[0]).value());
+                    if (value != null && filter.test(value)) {
+                        matching.add(value);
+                    }
+                } catch (RuntimeException ignored) {
+                    // JSON lines on the input topics
+                }
+            }
+            return matching.size() >= atLeast;
+        }, timeout);
+        return matching;
+    }
+
+    /** Starts the service on a random port against {@code broker}. */
+    public static ApplicationContext start(KafkaBroker broker, Map<String, Object> extra) {
+        Map<String, Object> props = new java.util.HashMap<>(Map.of(
+                "micronaut.server.port", -1,
+                "serving.bootstrap-servers", broker.bootstrapServers()));
+        props.putAll(extra);
+        return ApplicationContext.run(EmbeddedServer.class, props).getApplicationContext();
+    }
+
+    public static String url(ApplicationContext context) {
+        return context.getBean(EmbeddedServer.class).getURL().toString();
+    }
+}

@@ -1,0 +1,103 @@
+package dev.streamtune.serving.adapter;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.streamtune.model.AdapterLoadException;
+import dev.streamtune.model.BaseModelMismatchException;
+import dev.streamtune.model.CorruptAdapterException;
+import dev.streamtune.model.Prediction;
+import dev.streamtune.schema.Deployment;
+
+/** A loader of fake models whose behaviour is chosen by the artifact URI, and that notice use after close. */
+final class FakeModels implements AdapterLoader {
+
+    static final class FakeModel implements LoadedModel {
+        final String adapterId;
+        final AtomicBoolean closed = new AtomicBoolean();
+        final AtomicInteger usedAfterClose = new AtomicInteger();
+
+        FakeModel(String adapterId) {
+            this.adapterId = adapterId;
+        }
+
+        @Override
+        public List<Prediction> predict(List<String> texts) {
+            if (closed.get()) {
+                usedAfterClose.incrementAndGet();
+                throw new IllegalStateException(adapterId + " is closed");
+            }
+            List<Prediction> out = new ArrayList<>();
+            texts.forEach(t -> out.add(new Prediction(labels(), new float[] {0.25f, 0.75f})));
+            return out;
+        }
+
+        @Override
+        public List<String> labels() {
+            return List.of("negative", "positive");
+        }
+
+        @Override
+        public Map<String, String> lineage() {
+            return Map.of("adapter", adapterId);
+        }
+
+        @Override
+        public void close() {
+            if (!closed.compareAndSet(false, true)) {
+                throw new IllegalStateException(adapterId + " closed twice");
+            }
+        }
+    }
+
+    final Map<String, FakeModel> loaded = new ConcurrentHashMap<>();
+    final AtomicInteger loads = new AtomicInteger();
+    /** When set, loads wait for it: lets a test hold a load in progress. */
+    volatile CountDownLatch gate;
+
+    @Override
+    public LoadedModel load(Deployment deployment) throws AdapterLoadException {
+        loads.incrementAndGet();
+        CountDownLatch g = gate;
+        if (g != null) {
+            try {
+                g.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        String uri = deployment.getArtifactUri();
+        if (uri.contains("corrupt")) {
+            throw new CorruptAdapterException("bad bytes in " + uri);
+        }
+        if (uri.contains("otherbase")) {
+            throw new BaseModelMismatchException("trained on another base");
+        }
+        FakeModel model = new FakeModel(deployment.getAdapterId());
+        loaded.put(deployment.getAdapterId(), model);
+        return model;
+    }
+
+    @Override
+    public String baseModelId() {
+        return "fake-base";
+    }
+
+    @Override
+    public String baseModelChecksum() {
+        return "00";
+    }
+
+    static Deployment deployment(String task, String adapterId, String uri) {
+        return Deployment.newBuilder().setTask(task).setAdapterId(adapterId).setArtifactUri(uri)
+                .setArtifactSha256("ab").setBaseModelId("fake-base").setDecisionId("d-" + adapterId)
+                .setDeployedAt(Instant.parse("2026-01-01T00:00:00Z")).build();
+    }
+}

@@ -1,0 +1,398 @@
+package dev.streamtune.serving.bench;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.streamtune.contract.TopicProvisioner;
+import dev.streamtune.contract.Topics;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.streamtune.localkafka.LocalKafkaBroker;
+import dev.streamtune.model.TextClassifier;
+import dev.streamtune.serving.Http;
+import dev.streamtune.serving.TestAdapters;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Load benchmark of the serving tier (not a test; run with {@code bench/run.sh serving}).
+ *
+ * <ol>
+ *   <li>Raw forward throughput: {@code TextClassifier.predict} on batches of 1, 8, 16, 32, 64 texts with one
+ *       PyTorch thread and with one per core (best of three windows each); the best is the ceiling the service is
+ *       compared with.</li>
+ *   <li>The service (embedded HTTP server, real broker in its own process, prediction log on) driven by C
+ *       concurrent clients sending one text per call for a fixed time: calls/s, p50/p99, mean micro-batch size,
+ *       and the ratio of its texts/s to the raw ceiling. Repeated for each batcher setting asked for.</li>
+ *   <li>The same load while a new adapter is deployed every few seconds: p99 during swaps against steady state.</li>
+ * </ol>
+ * Options (defaults = the service's): {@code --clients 16 --seconds 15 --swap-every 3 --max-size 32 --workers 2
+ * --torch-threads 1 --max-wait-ms 2 --rounds 1}. Comma-separated values of max-size, workers, torch-threads and max-wait-ms are all
+ * run (steady phase), {@code rounds} times over to even out a shared machine's noise; the swap phase runs with the
+ * first combination.
+ */
+public final class ServingBench {
+
+    private static final String TASK = "bench";
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = options(args);
+        int clients = Integer.parseInt(options.getOrDefault("clients", "16"));
+        int seconds = Integer.parseInt(options.getOrDefault("seconds", "15"));
+        int swapEvery = Integer.parseInt(options.getOrDefault("swap-every", "3"));
+        List<Integer> maxSizes = ints(options.getOrDefault("max-size", "32"));
+        List<Integer> workers = ints(options.getOrDefault("workers", "2"));
+        List<Integer> maxWaits = ints(options.getOrDefault("max-wait-ms", "2"));
+        int cores = Runtime.getRuntime().availableProcessors();
+        List<Integer> torchThreads = ints(options.getOrDefault("torch-threads", "1"));
+        // The raw ceiling is the best of one thread and all cores per forward pass, whatever the service uses.
+        java.util.SortedSet<Integer> rawThreads = new java.util.TreeSet<>(torchThreads);
+        rawThreads.add(1);
+        rawThreads.add(cores);
+        int rounds = Integer.parseInt(options.getOrDefault("rounds", "1"));
+        List<String> texts = texts(2000);
+        Path dir = Files.createTempDirectory("serving-bench");
+        StringBuilder report = new StringBuilder();
+
+        List<Path> adapters = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            adapters.add(TestAdapters.create(dir, "a" + i, TestAdapters.SENTIMENT, 11 + i));
+        }
+        report.append(String.format(Locale.ROOT, "Raw forward: TextClassifier.predict, %s, 2 labels, texts of "
+                + "%d-%d words (mean %.1f), %d cores%n", TestAdapters.base().id(),
+                texts.stream().mapToInt(ServingBench::words).min().orElse(0),
+                texts.stream().mapToInt(ServingBench::words).max().orElse(0),
+                texts.stream().mapToInt(ServingBench::words).average().orElse(0), cores));
+        report.append(String.format(Locale.ROOT, "%8s %8s %12s %12s %8s%n", "threads", "batch", "ms/call", "texts/s",
+                "others"));
+        double best = 0;
+        String bestAt = "";
+        try (TextClassifier classifier = TextClassifier.load(TestAdapters.base(), adapters.get(0))) {
+            for (int threads : rawThreads) {
+                JniUtils.setNumThreads(threads);
+                for (int batch : new int[] {1, 8, 16, 32, 64}) {
+                    CpuShare cpu = CpuShare.start();
+                    double ms = forward(classifier, texts, batch);
+                    double perSecond = batch / (ms / 1e3);
+                    report.append(String.format(Locale.ROOT, "%8d %8d %12.2f %12.1f %7.0f%%%n", threads, batch, ms,
+                            perSecond, 100 * cpu.others()));
+                    if (perSecond > best) {
+                        best = perSecond;
+                        bestAt = "batch " + batch + ", " + threads + " PyTorch threads";
+                    }
+                }
+            }
+        }
+        report.append(String.format(Locale.ROOT, "best: %s, %.1f texts/s%n%n", bestAt, best));
+        System.out.print(report);
+
+        if (Boolean.parseBoolean(options.getOrDefault("raw-only", "false"))) {
+            System.exit(0);
+        }
+        int port = freePort();
+        try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"), port, "512m")) {
+            new TopicProvisioner(broker.bootstrapServers()).ensureAll();
+            try (KafkaProducer<byte[], byte[]> producer = producer(broker.bootstrapServers())) {
+                TestAdapters.send(producer, Topics.DEPLOYMENTS, TASK,
+                        TestAdapters.deployment(TASK, "a0", adapters.get(0), null));
+            }
+            report.append(String.format(Locale.ROOT, "Service: %d clients, one text per call, %d s per phase "
+                    + "(after 3 s warm-up), broker in its own process, prediction log on%n", clients, seconds));
+            report.append(String.format(Locale.ROOT, "%-58s %8s %8s %7s %7s %7s %6s %7s %6s %8s %8s %7s%n", "phase",
+                    "calls/s", "texts/s", "p50 ms", "p99 ms", "max ms", "batch", "fwd ms", "failed", "vs raw",
+                    "clients", "others"));
+            Phase steadyOfFirst = null;
+            Phase swaps = null;
+            for (int round = 0; round < rounds; round++) {
+                for (int maxSize : maxSizes) {
+                    for (int workerCount : workers) {
+                        for (int threads : torchThreads) {
+                            for (int maxWait : maxWaits) {
+                                String setting = "size " + maxSize + ", workers " + workerCount + ", threads "
+                                        + threads + ", wait " + maxWait + "ms";
+                                try (ApplicationContext context = start(broker.bootstrapServers(), maxSize,
+                                        workerCount, threads, maxWait)) {
+                                    Http http = new Http(context.getBean(EmbeddedServer.class).getURL().toString());
+                                    if (http.awaitOk("/health/readiness", Duration.ofSeconds(90)).status() != 200) {
+                                        throw new IllegalStateException("service not ready");
+                                    }
+                                    MeterRegistry meters = context.getBean(MeterRegistry.class);
+                                    run(http, texts, clients, 3, null, meters); // warm-up
+                                    Phase steady = run(http, texts, clients, seconds, null, meters);
+                                    report.append(steady.row("steady, " + setting, best));
+                                    System.out.print(steady.row("steady, " + setting, best));
+                                    if (steadyOfFirst == null) {
+                                        steadyOfFirst = steady;
+                                        Runnable swapper = swapper(broker.bootstrapServers(), adapters, swapEvery);
+                                        swaps = run(http, texts, clients, seconds, swapper, meters);
+                                        String label = "swaps every " + swapEvery + " s, " + setting;
+                                        report.append(swaps.row(label, best));
+                                        System.out.print(swaps.row(label, best));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            report.append(String.format(Locale.ROOT, "%nservice texts/s / raw best texts/s (first setting): %.2f%n",
+                    steadyOfFirst.textsPerSecond() / best));
+            report.append(String.format(Locale.ROOT, "p99 during swaps / steady p99: %.1f / %.1f ms = %.2f "
+                            + "(%d swaps, %d failed calls)%n", swaps.p99(), steadyOfFirst.p99(),
+                    swaps.p99() / steadyOfFirst.p99(), swaps.swaps(), swaps.failed()));
+        }
+        System.out.println();
+        System.out.println("==== Serving benchmark ====");
+        report.append("(clients: share of the cores the load generator's own threads used (same machine); others: "
+                + "share used by other processes, e.g. concurrent builds: figures taken while it is high understate "
+                + "this service)\n");
+        System.out.print(report);
+        System.exit(0); // the bundled base model and HTTP client pools have non-daemon threads
+    }
+
+    private record Phase(int calls, int texts, double seconds, long[] sortedNanos, int failed, double meanBatch,
+                         double meanForwardMillis, int swaps, double others, double clientsShare) {
+        double textsPerSecond() {
+            return texts / seconds;
+        }
+
+        double p99() {
+            return percentile(99);
+        }
+
+        double percentile(double p) {
+            if (sortedNanos.length == 0) {
+                return Double.NaN;
+            }
+            int index = (int) Math.ceil(p / 100.0 * sortedNanos.length) - 1;
+            return sortedNanos[Math.max(0, Math.min(sortedNanos.length - 1, index))] / 1e6;
+        }
+
+        String row(String name, double rawBest) {
+            return String.format(Locale.ROOT, "%-58s %8.1f %8.1f %7.1f %7.1f %7.1f %6.1f %7.1f %6d %7.0f%% %7.0f%% %6.0f%%%n",
+                    name, calls / seconds, textsPerSecond(), percentile(50), percentile(99), percentile(100),
+                    meanBatch, meanForwardMillis, failed, 100 * textsPerSecond() / rawBest, 100 * clientsShare,
+                    100 * others);
+        }
+    }
+
+    private static Phase run(Http http, List<String> texts, int clients, int seconds, Runnable sideJob,
+                             MeterRegistry meters) throws InterruptedException {
+        DistributionSummary batches = meters.find("serving.batch.size").tag("task", TASK).summary();
+        long batchCount0 = batches == null ? 0 : batches.count();
+        double batchTotal0 = batches == null ? 0 : batches.totalAmount();
+        Timer forward = meters.find("serving.forward.latency").tag("task", TASK).timer();
+        double forwardTotal0 = forward == null ? 0 : forward.totalTime(TimeUnit.MILLISECONDS);
+        CpuShare cpu = CpuShare.start();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger failed = new AtomicInteger();
+        AtomicInteger swaps = new AtomicInteger();
+        List<long[]> perClient = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicLong clientCpuNanos = new java.util.concurrent.atomic.AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        long started = System.nanoTime();
+        for (int c = 0; c < clients; c++) {
+            long[] latencies = new long[200_000];
+            perClient.add(latencies);
+            int client = c;
+            Thread thread = new Thread(() -> {
+                int i = client * 997;
+                int n = 0;
+                while (!stop.get() && n < latencies.length - 1) {
+                    String body = Http.json(Map.of("text", texts.get(i++ % texts.size())));
+                    long t0 = System.nanoTime();
+                    Http.Answer answer;
+                    try {
+                        answer = http.post("/v1/tasks/" + TASK + "/predict", body);
+                    } catch (RuntimeException e) {
+                        failed.incrementAndGet();
+                        continue;
+                    }
+                    latencies[++n] = System.nanoTime() - t0;
+                    latencies[0] = n;
+                    if (answer.status() != 200) {
+                        failed.incrementAndGet();
+                    }
+                }
+                clientCpuNanos.addAndGet(java.lang.management.ManagementFactory.getThreadMXBean()
+                        .getCurrentThreadCpuTime());
+            }, "bench-client-" + c);
+            threads.add(thread);
+            thread.start();
+        }
+        Thread side = null;
+        if (sideJob != null) {
+            side = new Thread(() -> {
+                while (!stop.get()) {
+                    sideJob.run();
+                    swaps.incrementAndGet();
+                }
+            }, "bench-swapper");
+            side.start();
+        }
+        Thread.sleep(seconds * 1000L);
+        stop.set(true);
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        double elapsed = (System.nanoTime() - started) / 1e9;
+        double others = cpu.others();
+        if (side != null) {
+            side.interrupt();
+            side.join();
+        }
+        int calls = 0;
+        for (long[] l : perClient) {
+            calls += (int) l[0];
+        }
+        long[] all = new long[calls];
+        int k = 0;
+        for (long[] l : perClient) {
+            System.arraycopy(l, 1, all, k, (int) l[0]);
+            k += (int) l[0];
+        }
+        Arrays.sort(all);
+        batches = meters.find("serving.batch.size").tag("task", TASK).summary();
+        double meanBatch = batches == null || batches.count() == batchCount0 ? Double.NaN
+                : (batches.totalAmount() - batchTotal0) / (batches.count() - batchCount0);
+        forward = meters.find("serving.forward.latency").tag("task", TASK).timer();
+        double meanForward = forward == null || batches == null || batches.count() == batchCount0 ? Double.NaN
+                : (forward.totalTime(TimeUnit.MILLISECONDS) - forwardTotal0) / (batches.count() - batchCount0);
+        double clientsShare = clientCpuNanos.get() / 1e9 / elapsed / Runtime.getRuntime().availableProcessors();
+        return new Phase(calls, calls, elapsed, all, failed.get(), meanBatch, meanForward, swaps.get(), others,
+                clientsShare);
+    }
+
+    /** Deploys the next adapter, then waits {@code every} seconds; run in a loop by the swap phase. */
+    private static Runnable swapper(String bootstrap, List<Path> adapters, int every) {
+        int[] next = {1};
+        return () -> {
+            int i = next[0]++ % adapters.size();
+            try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+                TestAdapters.send(producer, Topics.DEPLOYMENTS, TASK,
+                        TestAdapters.deployment(TASK, "a" + i + "-" + next[0], adapters.get(i), null));
+            }
+            try {
+                Thread.sleep(every * 1000L);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
+
+    /** Milliseconds per call: the best of three 1.5 s windows, so a neighbour's burst does not set the ceiling. */
+    private static double forward(TextClassifier classifier, List<String> texts, int batch) {
+        Random random = new Random(batch);
+        List<String> chunk = new ArrayList<>();
+        for (int i = 0; i < batch; i++) {
+            chunk.add(texts.get(random.nextInt(texts.size())));
+        }
+        for (int i = 0; i < 3; i++) {
+            classifier.predict(chunk);
+        }
+        double best = Double.MAX_VALUE;
+        for (int window = 0; window < 3; window++) {
+            int calls = 0;
+            long started = System.nanoTime();
+            while (System.nanoTime() - started < Duration.ofMillis(1500).toNanos() || calls < 3) {
+                chunk.set(calls % batch, texts.get(random.nextInt(texts.size())));
+                classifier.predict(chunk);
+                calls++;
+            }
+            best = Math.min(best, (System.nanoTime() - started) / 1e6 / calls);
+        }
+        return best;
+    }
+
+    private static ApplicationContext start(String bootstrap, int maxSize, int workers, int torchThreads,
+                                            int maxWaitMillis) {
+        Map<String, Object> props = new HashMap<>();
+        props.put("micronaut.server.port", -1);
+        props.put("serving.bootstrap-servers", bootstrap);
+        props.put("serving.batch.max-size", maxSize);
+        props.put("serving.batch.workers", workers);
+        props.put("serving.batch.max-wait", maxWaitMillis + "ms");
+        props.put("serving.batch.torch-threads", torchThreads);
+        return ApplicationContext.run(EmbeddedServer.class, props).getApplicationContext();
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Review-like texts of varied length, from a fixed seed. */
+    static List<String> texts(int n) {
+        String[] openings = {"The delivery", "Customer support", "The refund", "This product", "The app",
+                "Our order", "The replacement", "Checkout", "The driver", "The invoice"};
+        String[] verdicts = {"was quick and friendly", "never arrived", "took three weeks", "works exactly as described",
+                "crashed twice today", "was damaged in transit", "answered within minutes", "was charged twice",
+                "exceeded my expectations", "is confusing and slow"};
+        String[] details = {"and I would order again", "so I asked for my money back", "even after two calls",
+                "which made my week", "although the box was dented", "and the tracking page never updated",
+                "but the price was fair", "so five stars from me", "and nobody replied to my emails",
+                "while the packaging was lovely"};
+        Random random = new Random(42);
+        List<String> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            StringBuilder text = new StringBuilder(openings[random.nextInt(openings.length)]).append(' ')
+                    .append(verdicts[random.nextInt(verdicts.length)]);
+            int extra = random.nextInt(4);
+            for (int j = 0; j < extra; j++) {
+                text.append(", ").append(details[random.nextInt(details.length)]);
+            }
+            out.add(text.append('.').toString());
+        }
+        return out;
+    }
+
+    private static int words(String text) {
+        return text.split("\\s+").length;
+    }
+
+    private static List<Integer> ints(String csv) {
+        return Arrays.stream(csv.split(",")).map(String::strip).map(Integer::parseInt).toList();
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --option value, got " + args[i]);
+            }
+            options.put(args[i].substring(2), args[i + 1]);
+        }
+        return options;
+    }
+
+    private static int freePort() throws java.io.IOException {
+        while (true) {
+            int port;
+            try (ServerSocket socket = new ServerSocket(0)) {
+                port = socket.getLocalPort();
+            }
+            try (ServerSocket controller = new ServerSocket(port + 1)) {
+                return port;
+            } catch (java.io.IOException busy) {
+                // the controller takes port + 1; try another
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.streamtune.serving.feedback;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+import dev.streamtune.schema.FeedbackEvent;
+import dev.streamtune.serving.RequestRejectedException;
+import dev.streamtune.serving.RequestRejectedException.Reason;
+import dev.streamtune.serving.predict.RecentPredictions.Recent;
+import dev.streamtune.serving.predict.RequestLimits;
+import org.junit.jupiter.api.Test;
+
+class FeedbackMapperTest {
+
+    private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+    private static final List<String> LABELS = List.of("negative", "positive");
+    private static final Recent SERVED = new Recent("r1", "sentiment", "a7", "great service", "positive", LABELS);
+    private static final Function<String, Optional<List<String>>> CURRENT =
+            task -> task.equals("sentiment") ? Optional.of(LABELS) : Optional.empty();
+
+    private final FeedbackMapper mapper = new FeedbackMapper(new RequestLimits(8, 100), 500);
+
+    private static FeedbackInput input(String requestId, String corrected, Integer rating) {
+        return new FeedbackInput(requestId, corrected, rating, null, null, null, null, null);
+    }
+
+    private RequestRejectedException refused(Reason reason, FeedbackInput in, Optional<Recent> recent) {
+        RequestRejectedException e = assertThrows(RequestRejectedException.class,
+                () -> mapper.map(in, recent, CURRENT, NOW));
+        assertEquals(reason, e.reason(), e.getMessage());
+        return e;
+    }
+
+    @Test
+    void aCorrectionOfARememberedPredictionTakesEverythingElseFromIt() {
+        FeedbackEvent event = mapper.map(input("r1", "negative", null), Optional.of(SERVED), CURRENT, NOW);
+        assertEquals("r1", event.getRequestId());
+        assertEquals("sentiment", event.getTask());
+        assertEquals("a7", event.getModelVersion());
+        assertEquals("great service", event.getText());
+        assertEquals("positive", event.getPredictedLabel());
+        assertEquals("negative", event.getCorrectedLabel());
+        assertNull(event.getRating());
+        assertEquals(NOW, event.getEventTime());
+    }
+
+    @Test
+    void aRatingAloneIsEnough() {
+        FeedbackEvent event = mapper.map(input("r1", null, 5), Optional.of(SERVED), CURRENT, NOW);
+        assertEquals(5, event.getRating());
+        assertNull(event.getCorrectedLabel());
+    }
+
+    @Test
+    void needsAnIdAndACorrectionOrAValidRating() {
+        refused(Reason.INVALID, input(null, "negative", null), Optional.of(SERVED));
+        refused(Reason.INVALID, input("r1", null, null), Optional.of(SERVED));
+        refused(Reason.INVALID, input("r1", "  ", null), Optional.of(SERVED));
+        assertTrue(refused(Reason.INVALID, input("r1", null, 6), Optional.of(SERVED)).getMessage().contains("1"));
+        refused(Reason.INVALID, input("r1", null, 0), Optional.of(SERVED));
+    }
+
+    @Test
+    void aCorrectionMustNameALabelOfTheAdapterThatAnswered() {
+        RequestRejectedException e = refused(Reason.INVALID, input("r1", "neutral", null), Optional.of(SERVED));
+        assertTrue(e.getMessage().contains("[negative, positive]"), e.getMessage());
+    }
+
+    @Test
+    void anUnknownPredictionNeedsItsText() {
+        RequestRejectedException e = refused(Reason.NOT_FOUND, input("gone", "negative", null), Optional.empty());
+        assertTrue(e.getMessage().contains("last 500"), e.getMessage());
+    }
+
+    @Test
+    void anUnknownPredictionWithTextAndTaskIsAcceptedAndCheckedAgainstTheCurrentLabels() {
+        FeedbackInput in = new FeedbackInput("gone", "negative", null, "sentiment", "slow delivery", "positive", null,
+                Map.of("locale", "en"));
+        FeedbackEvent event = mapper.map(in, Optional.empty(), CURRENT, NOW);
+        assertEquals("slow delivery", event.getText());
+        assertEquals("unknown", event.getModelVersion());
+        assertEquals(Map.of("locale", "en"), event.getAttributes());
+
+        refused(Reason.INVALID, new FeedbackInput("gone", "neutral", null, "sentiment", "x", null, null, null),
+                Optional.empty());
+        refused(Reason.INVALID, new FeedbackInput("gone", "negative", null, null, "x", null, null, null),
+                Optional.empty());
+        refused(Reason.TOO_LARGE, new FeedbackInput("gone", "negative", null, "sentiment", "x".repeat(101), null, null,
+                null), Optional.empty());
+    }
+
+    @Test
+    void theTaskGivenMustMatchTheRememberedOne() {
+        refused(Reason.INVALID, new FeedbackInput("r1", "negative", null, "topics", null, null, null, null),
+                Optional.of(SERVED));
+    }
+}
