@@ -1,5 +1,6 @@
 package dev.streamtune.evaluator;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -7,13 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
+import dev.streamtune.contract.KafkaClients;
 import dev.streamtune.contract.RecordDecodingException;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.TopicSpec;
@@ -37,16 +38,13 @@ import dev.streamtune.schema.Verdict;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,9 +116,7 @@ public final class EvaluatorService implements AutoCloseable {
                  KafkaProducer<byte[], byte[]> producer = newProducer()) {
                 this.consumer = consumer;
                 producer.initTransactions();
-                List<TopicPartition> partitions = new ArrayList<>();
-                INPUTS.forEach(topic -> consumer.partitionsFor(topic.name())
-                        .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition()))));
+                List<TopicPartition> partitions = KafkaClients.partitions(consumer, INPUTS);
                 consumer.assign(partitions);
                 consumer.seekToBeginning(partitions);
                 Map<TopicPartition, Long> replayEnd = consumer.endOffsets(partitions);
@@ -149,19 +145,12 @@ public final class EvaluatorService implements AutoCloseable {
 
     private void fold(ConsumerRecord<byte[], byte[]> record) {
         try {
-            Object value = Topics.byName(record.topic()).valueSerde(valueType(record.topic()))
-                    .deserialize(record.topic(), record.value());
-            state.apply(value, clock.instant());
+            state.apply(Topics.byName(record.topic()).decode(record.value()), clock.instant());
         } catch (RecordDecodingException e) {
             // Only our own services write these topics; an unreadable record is a bug elsewhere, not a reason to stop.
             LOG.warn("Skipping unreadable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
                     e.getMessage());
         }
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Class valueType(String topic) {
-        return Topics.byName(topic).valueType();
     }
 
     private static boolean replayed(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
@@ -347,29 +336,18 @@ public final class EvaluatorService implements AutoCloseable {
         }
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static void send(KafkaProducer<byte[], byte[]> producer, TopicSpec topic, String key, Object value) {
-        byte[] bytes = topic.valueSerde((Class) value.getClass()).serialize(topic.name(), value);
-        producer.send(new ProducerRecord<>(topic.name(), key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                bytes));
+    private static void send(KafkaProducer<byte[], byte[]> producer, TopicSpec topic, String key,
+                             SpecificRecord value) {
+        producer.send(new ProducerRecord<>(topic.name(), key.getBytes(StandardCharsets.UTF_8), topic.encode(value)));
     }
 
     private KafkaConsumer<byte[], byte[]> newConsumer() {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "evaluator");
-        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return KafkaClients.assignedConsumer(settings.bootstrapServers(), "evaluator");
     }
 
     private KafkaProducer<byte[], byte[]> newProducer() {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         // A fixed id fences a zombie evaluator: only one instance may decide at a time.
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "streamtune-evaluator");
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "evaluator");
-        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        return KafkaClients.transactionalProducer(settings.bootstrapServers(), "evaluator", "streamtune-evaluator");
     }
 
     @PreDestroy

@@ -91,19 +91,22 @@ public final class LocalKafkaBroker implements AutoCloseable {
     /** Asks for a controlled shutdown (SIGTERM), and kills the broker only if it does not stop in time. */
     @Override
     public void close() {
-        if (!process.isAlive()) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                LOG.warn("Kafka broker did not stop within {}; killing it", STOP_TIMEOUT);
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        ChildProcesses.stop(process, STOP_TIMEOUT, "Kafka broker");
+    }
+
+    /** A free client port whose successor (the controller's) is free too, for brokers started beside others. */
+    public static int freePortPair() throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (java.net.ServerSocket first = new java.net.ServerSocket(0)) {
+                int port = first.getLocalPort();
+                try (java.net.ServerSocket second = new java.net.ServerSocket(port + 1)) {
+                    return port;
+                } catch (IOException taken) {
+                    // try another pair
+                }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
         }
+        throw new IOException("No free pair of adjacent ports");
     }
 
     private void awaitReady() {

@@ -35,7 +35,7 @@ class LocalKafkaBrokerIT {
 
     @Test
     void dataSurvivesARestartOfTheBrokerProcess() throws Exception {
-        int port = freePortPair();
+        int port = LocalKafkaBroker.freePortPair();
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(dataDir, port, "256m")) {
             assertTrue(broker.isAlive());
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -83,20 +83,5 @@ class LocalKafkaBrokerIT {
             }
         }
         return values;
-    }
-
-    /** A free port whose successor (the controller's) is free too. */
-    private static int freePortPair() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (ServerSocket first = new ServerSocket(0)) {
-                int port = first.getLocalPort();
-                try (ServerSocket second = new ServerSocket(port + 1)) {
-                    return port;
-                } catch (IOException taken) {
-                    // try another pair
-                }
-            }
-        }
-        throw new IOException("No free pair of adjacent ports");
     }
 }

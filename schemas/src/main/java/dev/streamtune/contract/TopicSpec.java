@@ -30,6 +30,25 @@ public record TopicSpec(
         return configs;
     }
 
+    /**
+     * Reads a value of this topic as its catalogue type; null for a tombstone.
+     *
+     * @throws RecordDecodingException when the bytes are not such a record
+     */
+    public SpecificRecord decode(byte[] value) {
+        return value == null ? null : AvroCodec.of(valueType).decode(value);
+    }
+
+    /** Writes a value of this topic, refusing a record of another type. */
+    @SuppressWarnings("unchecked")
+    public byte[] encode(SpecificRecord value) {
+        if (!valueType.isInstance(value)) {
+            throw new IllegalArgumentException(name + " holds " + valueType.getSimpleName() + " records, not "
+                    + value.getClass().getSimpleName());
+        }
+        return AvroCodec.of((Class<SpecificRecord>) valueType).encode(value);
+    }
+
     public <T extends SpecificRecord> AvroSerde<T> valueSerde(Class<T> expected) {
         if (!expected.equals(valueType)) {
             throw new IllegalArgumentException(name + " holds " + valueType.getSimpleName()

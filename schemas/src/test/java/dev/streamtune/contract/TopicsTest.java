@@ -36,4 +36,14 @@ class TopicsTest {
         Topics.LABELLED_EXAMPLES.valueSerde(LabelledExample.class);
         assertEquals(Topics.DEPLOYMENTS, Topics.byName("deployments"));
     }
+
+    @Test
+    void topicsDecodeTheirOwnTypeAndRefuseToEncodeAnother() {
+        byte[] bytes = Topics.LABELLED_EXAMPLES.encode(SampleRecords.labelledExample());
+        assertEquals(SampleRecords.labelledExample(), Topics.LABELLED_EXAMPLES.decode(bytes));
+        assertEquals(null, Topics.DEPLOYMENTS.decode(null), "a tombstone decodes to null");
+        assertThrows(IllegalArgumentException.class, () -> Topics.DEPLOYMENTS.encode(SampleRecords.labelledExample()));
+        assertThrows(RecordDecodingException.class, () -> Topics.DEPLOYMENTS.decode(bytes),
+                "a LabelledExample's fingerprint is not a Deployment's");
+    }
 }

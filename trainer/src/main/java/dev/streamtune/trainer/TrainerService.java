@@ -13,10 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import dev.streamtune.contract.KafkaClients;
 import dev.streamtune.contract.RecordDecodingException;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.TopicSpec;
@@ -41,16 +41,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -279,7 +275,7 @@ public final class TrainerService implements AutoCloseable {
     private void publish(KafkaProducer<byte[], byte[]> producer, AdapterCandidate candidate) throws Exception {
         producer.send(new ProducerRecord<>(Topics.ADAPTER_CANDIDATES.name(),
                 candidate.getTask().getBytes(StandardCharsets.UTF_8),
-                Topics.ADAPTER_CANDIDATES.valueSerde(AdapterCandidate.class).serialize(null, candidate)))
+                Topics.ADAPTER_CANDIDATES.encode(candidate)))
                 .get(60, TimeUnit.SECONDS);
         meters.counter("trainer_candidates_total", "task", candidate.getTask()).increment();
         LOG.info("Published candidate {} ({}): {}", candidate.getCandidateId(), candidate.getArtifactUri(),
@@ -329,7 +325,7 @@ public final class TrainerService implements AutoCloseable {
     private Set<String> publishedWindows() {
         Set<String> windows = new HashSet<>();
         try (KafkaConsumer<byte[], byte[]> candidates = newConsumer()) {
-            List<TopicPartition> partitions = partitions(candidates, List.of(Topics.ADAPTER_CANDIDATES));
+            List<TopicPartition> partitions = KafkaClients.partitions(candidates, List.of(Topics.ADAPTER_CANDIDATES));
             candidates.assign(partitions);
             candidates.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = candidates.endOffsets(partitions);
@@ -345,7 +341,7 @@ public final class TrainerService implements AutoCloseable {
     }
 
     private void assignFromCheckpoint(KafkaConsumer<byte[], byte[]> kafka) throws IOException {
-        List<TopicPartition> partitions = partitions(kafka, INPUTS);
+        List<TopicPartition> partitions = KafkaClients.partitions(kafka, INPUTS);
         kafka.assign(partitions);
         Map<TopicPartition, Long> saved = checkpoint.positions();
         for (TopicPartition partition : partitions) {
@@ -359,17 +355,8 @@ public final class TrainerService implements AutoCloseable {
         }
     }
 
-    private static List<TopicPartition> partitions(KafkaConsumer<?, ?> kafka, List<TopicSpec> topics) {
-        List<TopicPartition> partitions = new ArrayList<>();
-        topics.forEach(topic -> kafka.partitionsFor(topic.name())
-                .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition()))));
-        return partitions;
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
     private static Object deserialize(ConsumerRecord<byte[], byte[]> record) {
-        TopicSpec topic = Topics.byName(record.topic());
-        return topic.valueSerde((Class) topic.valueType()).deserialize(record.topic(), record.value());
+        return Topics.byName(record.topic()).decode(record.value());
     }
 
     static Map<String, String> describe(TrainerSettings.Hyperparameters hp) {
@@ -392,21 +379,11 @@ public final class TrainerService implements AutoCloseable {
     }
 
     private KafkaConsumer<byte[], byte[]> newConsumer() {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "trainer");
-        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return KafkaClients.assignedConsumer(settings.bootstrapServers(), "trainer");
     }
 
     private KafkaProducer<byte[], byte[]> newProducer() {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "trainer");
-        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        return KafkaClients.producer(settings.bootstrapServers(), "trainer", 0);
     }
 
     /** Thrown out of a training round when the service stops; the round was checkpointed first. */

@@ -79,7 +79,7 @@ public final class IngestBench {
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         long commitMs = args.length > 2 ? Long.parseLong(args[2]) : 1000;
         Path home = Files.createTempDirectory("ingest-bench");
-        try (LocalKafkaBroker broker = LocalKafkaBroker.start(home.resolve("kafka"), freePortPair(), "1g")) {
+        try (LocalKafkaBroker broker = LocalKafkaBroker.start(home.resolve("kafka"), LocalKafkaBroker.freePortPair(), "1g")) {
             String bootstrap = broker.bootstrapServers();
             new TopicProvisioner(bootstrap).ensureAll();
             System.out.printf(Locale.ROOT, "broker: separate process at %s; %d cores%n", bootstrap,
@@ -397,19 +397,5 @@ public final class IngestBench {
     /** Roughly Zipf: rank r with probability ~ 1/r. */
     private static int zipf(SplittableRandom random, int n) {
         return (int) Math.min(n - 1, Math.floor(Math.exp(random.nextDouble() * Math.log(n))) - 1);
-    }
-
-    private static int freePortPair() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (ServerSocket first = new ServerSocket(0)) {
-                int port = first.getLocalPort();
-                try (ServerSocket second = new ServerSocket(port + 1)) {
-                    return port;
-                } catch (IOException taken) {
-                    // try another pair
-                }
-            }
-        }
-        throw new IOException("No free pair of adjacent ports");
     }
 }

@@ -1,16 +1,14 @@
 package dev.streamtune.serving.kafka;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 
+import dev.streamtune.contract.KafkaClients;
 import dev.streamtune.contract.TopicSpec;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The serving tier's one Kafka producer (idempotent, acks=all), for the prediction log and feedback events.
@@ -21,20 +19,13 @@ public final class ServingPublisher implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
 
     public ServingPublisher(String bootstrapServers) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "serving");
-        this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        this.producer = KafkaClients.producer(bootstrapServers, "serving", 5);
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public CompletableFuture<RecordMetadata> send(TopicSpec topic, String key, SpecificRecord value) {
         CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
         try {
-            byte[] bytes = topic.valueSerde((Class) value.getClass()).serialize(topic.name(), value);
+            byte[] bytes = topic.encode(value);
             producer.send(new ProducerRecord<>(topic.name(), key.getBytes(StandardCharsets.UTF_8), bytes),
                     (metadata, error) -> {
                         if (error != null) {

@@ -6,19 +6,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Function;
 
+import dev.streamtune.contract.KafkaClients;
 import dev.streamtune.contract.RecordDecodingException;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.TopicSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -161,12 +159,11 @@ public final class TopicFollower implements AutoCloseable {
         return partitions;
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     private void handle(ConsumerRecord<byte[], byte[]> record) {
         TopicSpec topic = topics.stream().filter(t -> t.name().equals(record.topic())).findFirst().orElseThrow();
         Object value;
         try {
-            value = topic.valueSerde((Class) topic.valueType()).deserialize(record.topic(), record.value());
+            value = topic.decode(record.value());
         } catch (RecordDecodingException e) {
             // feedback.events also takes JSON lines from plain clients; ingest reads those, the dashboard skips them
             if (++unreadable <= 5) {
@@ -191,13 +188,8 @@ public final class TopicFollower implements AutoCloseable {
     }
 
     private KafkaConsumer<byte[], byte[]> newConsumer() {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        // The evaluator writes decisions and deployments in transactions: never act on an aborted one.
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "serving-" + name);
-        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        // read_committed: the evaluator writes decisions and deployments in transactions; never act on an aborted one.
+        return KafkaClients.assignedConsumer(bootstrapServers, "serving-" + name);
     }
 
     @Override
