@@ -1,6 +1,5 @@
 package dev.streamtune.contract;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -94,8 +93,9 @@ class AvroCodecTest {
         AvroSerde<LabelledExample> serde = AvroSerde.of(LabelledExample.class);
         assertNull(serde.serialize("t", null));
         assertNull(serde.deserialize("t", null));
-        byte[] bytes = serde.serialize("t", SampleRecords.labelledExample());
-        assertArrayEquals(bytes, AvroCodec.of(LabelledExample.class).encode(serde.deserialize("t", bytes)));
+        // Compared as records: map entries may be written in any order, so bytes need not repeat exactly.
+        assertEquals(SampleRecords.labelledExample(),
+                serde.deserialize("t", serde.serialize("t", SampleRecords.labelledExample())));
     }
 
     /** Writes the way a producer built against schema version 1 did. */
