@@ -47,6 +47,7 @@ public final class TrainingSession implements AutoCloseable {
     private final Map<String, NDArray> firstMoments = new LinkedHashMap<>();
     private final Map<String, NDArray> secondMoments = new LinkedHashMap<>();
     private int steps;
+    private int skippedSteps;
     private int accumulated;
     private boolean closed;
 
@@ -114,7 +115,8 @@ public final class TrainingSession implements AutoCloseable {
      * and clipped to {@link TrainingOptions#maxGradNorm()}; then the gradients are reset.
      *
      * @param learningRate the learning rate for this step (the caller's schedule)
-     * @return the global gradient norm before clipping
+     * @return the global gradient norm before clipping; when it is not finite the step is skipped (weights and
+     *     moments unchanged, gradients reset) and counted in {@link #skippedSteps()}
      */
     public float step(float learningRate) {
         try (Lifecycle.Lease lease = lease()) {
@@ -140,6 +142,15 @@ public final class TrainingSession implements AutoCloseable {
             }
             float scale = 1f / accumulated;
             norm = (float) Math.sqrt(NDArrays.sum(squares)) * scale;
+            if (!Float.isFinite(norm)) {
+                // An overflowing or NaN gradient would poison weights and moments for good: drop this step
+                // (as mixed-precision trainers do) and let the caller see the non-finite norm.
+                arrays.values().forEach(Torch::zeroGrad);
+                steps--;
+                skippedSteps++;
+                accumulated = 0;
+                return norm;
+            }
             if (options.maxGradNorm() > 0 && norm > options.maxGradNorm()) {
                 scale *= options.maxGradNorm() / (norm + 1e-6f);
             }
@@ -242,6 +253,11 @@ public final class TrainingSession implements AutoCloseable {
             secondMoments.forEach((name, v) -> v.set(state.secondMoments().get(name)));
             steps = state.steps();
         }
+    }
+
+    /** Steps dropped because their gradient was not finite (see {@link #step}). */
+    public int skippedSteps() {
+        return skippedSteps;
     }
 
     /** Number of {@link #step} calls so far. */

@@ -37,14 +37,24 @@ public final class FisherDiagonal {
 
     /**
      * Folds in the Fisher estimated on the window just trained and re-anchors at the weights learned on it.
-     * A parameter new in this window (e.g. a head for new labels) starts from its window estimate.
+     * A parameter new in this window (e.g. a head for new labels) starts from its window estimate. Non-finite
+     * estimates count as zero importance.
+     *
+     * @return how many non-finite values of the window estimate were zeroed
      */
-    public void consolidate(Map<String, float[]> windowFisher, Map<String, float[]> learned, double decay) {
+    public int consolidate(Map<String, float[]> windowFisher, Map<String, float[]> learned, double decay) {
+        int nonFinite = 0;
         for (var entry : windowFisher.entrySet()) {
-            float[] update = entry.getValue();
+            float[] update = entry.getValue().clone();
+            for (int i = 0; i < update.length; i++) {
+                if (!Float.isFinite(update[i])) {
+                    update[i] = 0f; // a broken estimate must not turn the whole penalty into NaN
+                    nonFinite++;
+                }
+            }
             float[] running = fisher.get(entry.getKey());
             if (running == null || running.length != update.length) {
-                fisher.put(entry.getKey(), update.clone());
+                fisher.put(entry.getKey(), update);
                 continue;
             }
             for (int i = 0; i < running.length; i++) {
@@ -58,6 +68,7 @@ public final class FisherDiagonal {
                 anchor.put(name, values.clone());
             }
         });
+        return nonFinite;
     }
 
     /** {@code 1/2 * sum F (theta - anchor)^2} over the given parameter values; for tests and logging. */

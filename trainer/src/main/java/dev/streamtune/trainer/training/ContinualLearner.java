@@ -127,7 +127,11 @@ public final class ContinualLearner {
             List<LabeledText> fisherSample = sample.subList(0, Math.min(sample.size(), settings.ewc().fisherSamples()))
                     .stream().map(TrainingPlan::labeled).toList();
             try (TrainingSession session = TrainingSession.start(classifier, TrainingOptions.defaults())) {
-                ewc.consolidate(session.meanSquaredGradients(fisherSample), classifier.snapshot(), settings.ewc().decay());
+                int nonFinite = ewc.consolidate(session.meanSquaredGradients(fisherSample), classifier.snapshot(),
+                        settings.ewc().decay());
+                if (nonFinite > 0) {
+                    LOG.warn("Fisher estimate had {} non-finite values; they count as zero importance", nonFinite);
+                }
             }
         }
         if (settings.replay().enabled()) {

@@ -70,20 +70,30 @@ public final class WindowTrainer {
         int step = skipBatches / accumulation;
         boolean stoppedEarly = false;
         TrainingOptions options = TrainingOptions.defaults().withWeightDecay((float) hp.weightDecay());
+        LossTerm activePenalty = penalty;
         try (TrainingSession session = TrainingSession.start(classifier, options)) {
             if (resumeState != null) {
                 session.restoreOptimizerState(resumeState);
             }
             for (int b = skipBatches; b < plan.size(); b++) {
                 List<LabeledText> batch = plan.batches().get(b);
-                lossSum += session.accumulate(batch, penalty);
+                lossSum += session.accumulate(batch, activePenalty);
                 lossCount++;
                 examples += batch.size();
                 boolean stepNow = (b + 1) % accumulation == 0 || b == plan.size() - 1;
                 if (!stepNow) {
                     continue;
                 }
-                session.step((float) schedule.at(step));
+                float gradientNorm = session.step((float) schedule.at(step));
+                if (!Float.isFinite(gradientNorm)) {
+                    LOG.warn("{}: step {} skipped, gradient norm {} ({} skipped so far)", label, step + 1, gradientNorm,
+                            session.skippedSteps());
+                    if (activePenalty != null) {
+                        // Seen intermittently with the EWC term (see trainer/README.md): finish the round without it.
+                        LOG.error("{}: the extra loss term gave a non-finite gradient; continuing without it", label);
+                        activePenalty = null;
+                    }
+                }
                 step++;
                 listener.afterStep(step, b + 1, session);
                 boolean last = b == plan.size() - 1;

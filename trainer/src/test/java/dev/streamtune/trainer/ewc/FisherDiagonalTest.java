@@ -40,4 +40,14 @@ class FisherDiagonalTest {
         assertThrows(IllegalArgumentException.class,
                 () -> FisherDiagonal.of(Map.of("a", new float[1]), Map.of("b", new float[1])));
     }
+
+    @Test
+    void nonFiniteEstimatesCountAsZeroImportanceInsteadOfPoisoningThePenalty() {
+        FisherDiagonal ewc = FisherDiagonal.empty();
+        int zeroed = ewc.consolidate(Map.of("w", new float[] {Float.NaN, 2f, Float.POSITIVE_INFINITY}),
+                Map.of("w", new float[3]), 0.9);
+        assertEquals(2, zeroed);
+        assertArrayEquals(new float[] {0f, 2f, 0f}, ewc.fisher().get("w"));
+        assertEquals(1.0, ewc.penalty(Map.of("w", new float[] {5f, 1f, 5f})), 1e-9);
+    }
 }
