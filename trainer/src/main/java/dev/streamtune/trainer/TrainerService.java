@@ -152,7 +152,8 @@ public final class TrainerService implements AutoCloseable {
         } else if (value instanceof Deployment deployment) {
             deployments.put(deployment.getTask(), deployment);
         } else if (value instanceof RetrainRequest request) {
-            LOG.info("Retrain requested for {}: {}", request.getTask(), request.getReason());
+            LOG.info("Retrain requested for {} ({}): the next complete window is trained at once", request.getTask(),
+                    request.getReason());
             retrainRequested.add(request.getTask());
         }
     }
@@ -181,9 +182,6 @@ public final class TrainerService implements AutoCloseable {
                 ready.remove(task);
                 trainRound(task, windows, kafka, producer);
             }
-        }
-        for (String task : retrainRequested) {
-            LOG.info("Retrain request for {} noted: no new complete window yet; the next one is trained at once", task);
         }
     }
 
