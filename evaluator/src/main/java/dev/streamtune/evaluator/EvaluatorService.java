@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
+import dev.streamtune.contract.ConsumerLoop;
 import dev.streamtune.contract.KafkaClients;
 import dev.streamtune.contract.RecordDecodingException;
 import dev.streamtune.contract.TopicProvisioner;
@@ -69,10 +70,8 @@ public final class EvaluatorService implements AutoCloseable {
     private final EvaluatorState state;
     private final PromotionGate gate;
     private final ConcurrentLinkedQueue<Consumer<Operator>> commands = new ConcurrentLinkedQueue<>();
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final ConsumerLoop loop;
     private volatile boolean caughtUp;
-    private KafkaConsumer<byte[], byte[]> consumer;
 
     public EvaluatorService(EvaluatorSettings settings, AdapterScorerFactory scorers, MeterRegistry meters) {
         this.settings = settings;
@@ -83,8 +82,8 @@ public final class EvaluatorService implements AutoCloseable {
                 new EvaluationSets(settings.retentionSize(), settings.canarySize(), settings.maxWindows()),
                 new DriftMonitor(new DriftDetector(settings.drift().thresholds()), settings.driftReference()));
         this.gate = new PromotionGate(settings.gate().policy());
-        this.thread = new Thread(this::run, "evaluator-loop");
-        this.thread.start();
+        this.loop = new ConsumerLoop("evaluator-loop", this::run, false);
+        loop.start();
     }
 
     /** True once the replay of existing topics is done and new work is being handled. */
@@ -93,7 +92,7 @@ public final class EvaluatorService implements AutoCloseable {
     }
 
     public boolean alive() {
-        return thread.isAlive();
+        return loop.alive();
     }
 
     /** Runs {@code command} on the loop thread, where the state lives. */
@@ -114,14 +113,14 @@ public final class EvaluatorService implements AutoCloseable {
             new TopicProvisioner(settings.bootstrapServers()).ensureAll();
             try (KafkaConsumer<byte[], byte[]> consumer = newConsumer();
                  KafkaProducer<byte[], byte[]> producer = newProducer()) {
-                this.consumer = consumer;
+                loop.polling(consumer);
                 producer.initTransactions();
                 List<TopicPartition> partitions = KafkaClients.partitions(consumer, INPUTS);
                 consumer.assign(partitions);
                 consumer.seekToBeginning(partitions);
                 Map<TopicPartition, Long> replayEnd = consumer.endOffsets(partitions);
                 LOG.info("Replaying {} partitions to rebuild evaluator state", partitions.size());
-                while (running) {
+                while (loop.running()) {
                     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                         fold(record);
                     }
@@ -353,15 +352,6 @@ public final class EvaluatorService implements AutoCloseable {
     @PreDestroy
     @Override
     public void close() {
-        running = false;
-        KafkaConsumer<byte[], byte[]> current = consumer;
-        if (current != null) {
-            current.wakeup();
-        }
-        try {
-            thread.join(Duration.ofSeconds(30).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.stop(Duration.ofSeconds(30));
     }
 }

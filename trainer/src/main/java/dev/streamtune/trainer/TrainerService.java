@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import dev.streamtune.contract.ConsumerLoop;
 import dev.streamtune.contract.KafkaClients;
 import dev.streamtune.contract.RecordDecodingException;
 import dev.streamtune.contract.TopicProvisioner;
@@ -67,7 +68,7 @@ public final class TrainerService implements AutoCloseable {
     private final TrainerSettings settings;
     private final String baseModelDirectory;
     private final MeterRegistry meters;
-    private final Thread thread;
+    private final ConsumerLoop loop;
     private final WindowAssembler assembler = new WindowAssembler();
     private final OffsetLedger ledger = new OffsetLedger();
     private final Set<String> trainedWindows = new HashSet<>();
@@ -75,9 +76,7 @@ public final class TrainerService implements AutoCloseable {
     private final Set<String> retrainRequested = new HashSet<>();
     private final Map<String, Deployment> deployments = new HashMap<>();
     private final Map<String, ContinualLearner> learners = new HashMap<>();
-    private volatile boolean running = true;
     private volatile boolean consuming;
-    private volatile KafkaConsumer<byte[], byte[]> consumer;
     private BaseModel base;
     private TrainerCheckpoint checkpoint;
 
@@ -86,12 +85,12 @@ public final class TrainerService implements AutoCloseable {
         this.settings = settings;
         this.baseModelDirectory = baseModelDirectory;
         this.meters = meters;
-        this.thread = new Thread(this::run, "trainer-loop");
-        this.thread.start();
+        this.loop = new ConsumerLoop("trainer-loop", this::run, false);
+        loop.start();
     }
 
     public boolean alive() {
-        return thread.isAlive();
+        return loop.alive();
     }
 
     /** True once the base model is loaded and the trainer is consuming. */
@@ -109,12 +108,12 @@ public final class TrainerService implements AutoCloseable {
             trainedWindows.addAll(publishedWindows());
             try (KafkaConsumer<byte[], byte[]> kafka = newConsumer();
                  KafkaProducer<byte[], byte[]> producer = newProducer()) {
-                consumer = kafka;
+                loop.polling(kafka);
                 publishPendingRounds(producer);
                 assignFromCheckpoint(kafka);
                 consuming = true;
                 LOG.info("Trainer consuming; {} windows already have candidates", trainedWindows.size());
-                while (running) {
+                while (loop.running()) {
                     for (ConsumerRecord<byte[], byte[]> record : kafka.poll(Duration.ofMillis(500))) {
                         handle(record);
                     }
@@ -222,7 +221,7 @@ public final class TrainerService implements AutoCloseable {
             ContinualLearner.Round round = learner.learn(classifier, train, validation, hp, skip,
                     resumed.map(TrainerCheckpoint.Round::optimizer).orElse(null),
                     (step, batchesDone, session) -> {
-                        if (!running) {
+                        if (!loop.running()) {
                             saveProgress(task, candidateId, classifier, batchesDone, session);
                             throw new StopRequested();
                         }
@@ -394,16 +393,7 @@ public final class TrainerService implements AutoCloseable {
     @PreDestroy
     @Override
     public void close() {
-        running = false;
-        KafkaConsumer<byte[], byte[]> current = consumer;
-        if (current != null) {
-            current.wakeup();
-        }
-        try {
-            // A round in progress checkpoints and stops after its current step.
-            thread.join(Duration.ofSeconds(60).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // A round in progress checkpoints and stops after its current step.
+        loop.stop(Duration.ofSeconds(60));
     }
 }

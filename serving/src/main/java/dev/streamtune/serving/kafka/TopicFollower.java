@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import dev.streamtune.contract.ConsumerLoop;
 import dev.streamtune.contract.KafkaClients;
 import dev.streamtune.contract.RecordDecodingException;
 import dev.streamtune.contract.TopicProvisioner;
@@ -44,12 +45,10 @@ public final class TopicFollower implements AutoCloseable {
     private final List<TopicSpec> topics;
     private final Function<TopicSpec, Instant> startAt;
     private final Handler handler;
-    private final Thread thread;
+    private final ConsumerLoop loop;
     private final Map<TopicPartition, Long> positions = new HashMap<>();
     private long unreadable;
-    private volatile boolean running = true;
     private volatile boolean caughtUp;
-    private volatile KafkaConsumer<byte[], byte[]> consumer;
 
     /**
      * @param startAt per topic, the earliest record time to read; null reads from the beginning
@@ -61,12 +60,11 @@ public final class TopicFollower implements AutoCloseable {
         this.topics = List.copyOf(topics);
         this.startAt = startAt;
         this.handler = handler;
-        this.thread = new Thread(this::run, name);
-        this.thread.setDaemon(true);
+        this.loop = new ConsumerLoop(name, this::run, true);
     }
 
     public TopicFollower start() {
-        thread.start();
+        loop.start();
         return this;
     }
 
@@ -75,24 +73,24 @@ public final class TopicFollower implements AutoCloseable {
     }
 
     public boolean alive() {
-        return thread.isAlive();
+        return loop.alive();
     }
 
     private void run() {
         Map<TopicPartition, Long> replayEnd = null;
-        while (running) {
+        while (loop.running()) {
             try {
                 new TopicProvisioner(bootstrapServers).ensureAll();
                 try (KafkaConsumer<byte[], byte[]> kafka = newConsumer()) {
-                    this.consumer = kafka;
-                    if (!running) {
+                    loop.polling(kafka);
+                    if (!loop.running()) {
                         return;
                     }
                     List<TopicPartition> partitions = assign(kafka);
                     if (replayEnd == null) {
                         replayEnd = kafka.endOffsets(partitions);
                     }
-                    while (running) {
+                    while (loop.running()) {
                         for (ConsumerRecord<byte[], byte[]> record : kafka.poll(Duration.ofMillis(500))) {
                             handle(record);
                             positions.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
@@ -107,13 +105,13 @@ public final class TopicFollower implements AutoCloseable {
             } catch (WakeupException stopping) {
                 return;
             } catch (RuntimeException e) {
-                if (!running) {
+                if (!loop.running()) {
                     return;
                 }
                 LOG.warn("{}: reading {} failed ({}); retrying in {} s", name,
                         topics.stream().map(TopicSpec::name).toList(), e.toString(), RETRY.toSeconds());
                 long until = System.nanoTime() + RETRY.toNanos();
-                while (running && System.nanoTime() < until) {
+                while (loop.running() && System.nanoTime() < until) {
                     try {
                         Thread.sleep(50);
                     } catch (InterruptedException interrupted) {
@@ -194,15 +192,6 @@ public final class TopicFollower implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        KafkaConsumer<byte[], byte[]> current = consumer;
-        if (current != null) {
-            current.wakeup(); // not interrupt(): the consumer must still close cleanly
-        }
-        try {
-            thread.join(Duration.ofSeconds(30).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.stop(Duration.ofSeconds(30));
     }
 }
