@@ -290,10 +290,9 @@ public final class EvaluatorService implements AutoCloseable {
         public PromotionDecision rollback(String task, String operator) {
             Deployment current = state.deployment(task)
                     .orElseThrow(() -> new IllegalStateException("Nothing is deployed for task " + task));
-            state.rollback(task, "check", clock.instant()); // fails early, with the reason, if there is no target
             PromotionDecision decision = decision(candidateOf(task, current.getAdapterId()), Verdict.ROLLED_BACK,
                     List.of("OVERRIDE " + current.getAdapterId() + " rolled back by " + operator), operator, null);
-            publish(producer, decision, false);
+            publish(producer, decision, false); // refuses, before sending anything, when there is no target
             return decision;
         }
 
