@@ -75,6 +75,8 @@ class AdapterRegistryTest {
             assertEquals("a1", lease.adapter().adapterId());
             assertEquals(0.75f, lease.model().predict(List.of("x")).get(0).confidence());
         }
+        // The count drops just after the swap becomes visible (the loader thread's finally): let it settle.
+        await(() -> registry.pendingLoads() == 0);
         assertEquals(0, registry.pendingLoads());
     }
 
