@@ -14,9 +14,18 @@ import java.util.Optional;
  * @param localKafkaPort        client port of the local broker; its controller takes the next one
  * @param localKafkaHeap        heap of the local broker process
  * @param services              which services to start, by name
+ * @param demo                  the generated traffic of {@code --demo}
  */
 public record LauncherConfig(Optional<String> kafkaBootstrapServers, Path home, int localKafkaPort,
-                             String localKafkaHeap, List<String> services) {
+                             String localKafkaHeap, List<String> services, Demo demo) {
+
+    /**
+     * @param examplesPerSecond    labelled examples the demo's annotators produce
+     * @param eraLength            examples per era of the drifting stream
+     * @param predictionsPerSecond predict calls the demo's users make (each wrong answer is corrected)
+     */
+    public record Demo(double examplesPerSecond, int eraLength, double predictionsPerSecond) {
+    }
 
     static final String ALL_SERVICES = "ingest,trainer,evaluator,serving";
 
@@ -27,7 +36,23 @@ public record LauncherConfig(Optional<String> kafkaBootstrapServers, Path home, 
                 parsePort(env.getOrDefault("STREAMTUNE_KAFKA_PORT", "9092")),
                 env.getOrDefault("STREAMTUNE_KAFKA_HEAP", "512m"),
                 Arrays.stream(env.getOrDefault("STREAMTUNE_SERVICES", ALL_SERVICES).split(","))
-                        .map(String::strip).filter(s -> !s.isEmpty()).toList());
+                        .map(String::strip).filter(s -> !s.isEmpty()).toList(),
+                new Demo(positive(env, "STREAMTUNE_DEMO_RATE", "15"),
+                        (int) positive(env, "STREAMTUNE_DEMO_ERA_LENGTH", "1500"),
+                        positive(env, "STREAMTUNE_DEMO_PREDICTIONS", "2")));
+    }
+
+    private static double positive(Map<String, String> env, String name, String fallback) {
+        String value = env.getOrDefault(name, fallback);
+        try {
+            double number = Double.parseDouble(value.strip());
+            if (number > 0 && Double.isFinite(number)) {
+                return number;
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through to the error below
+        }
+        throw new IllegalArgumentException(name + " must be a positive number, not '" + value + "'");
     }
 
     private static int parsePort(String value) {

@@ -3,6 +3,10 @@ package dev.streamtune.launcher;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +52,10 @@ final class ServiceProcess implements AutoCloseable {
         boolean isBuilt(Path repo) {
             return Files.isRegularFile(classpathFile(repo));
         }
+
+        String url() {
+            return "http://127.0.0.1:" + port;
+        }
     }
 
     static ServiceProcess start(Service service, Path repo, Map<String, String> environment) throws IOException {
@@ -66,8 +74,31 @@ final class ServiceProcess implements AutoCloseable {
         Thread pump = new Thread(started::copyOutput, service.name() + "-output");
         pump.setDaemon(true);
         pump.start();
-        LOG.info("Started {} (pid {}) on http://127.0.0.1:{}", service.name(), process.pid(), service.port());
+        LOG.info("Started {} (pid {}) on {}", service.name(), process.pid(), service.url());
         return started;
+    }
+
+    /**
+     * Waits until the service's /health answers 200 (everything it depends on is up), the process dies, or the
+     * deadline passes.
+     *
+     * @return true when healthy
+     */
+    boolean awaitHealthy(HttpClient http, Duration patience) throws InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(service.url() + "/health"))
+                .timeout(Duration.ofSeconds(5)).GET().build();
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (process.isAlive() && System.nanoTime() < deadline) {
+            try {
+                if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return true;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(500);
+        }
+        return false;
     }
 
     Service service() {

@@ -1,6 +1,9 @@
 package dev.streamtune.launcher;
 
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,13 +12,17 @@ import java.util.concurrent.CountDownLatch;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
+import dev.streamtune.launcher.demo.DemoNarrator;
+import dev.streamtune.launcher.demo.DemoTraffic;
+import dev.streamtune.launcher.demo.DriftingReviews;
 import dev.streamtune.localkafka.LocalKafkaBroker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The run command. Uses the Kafka cluster named by KAFKA_BOOTSTRAP_SERVERS, or starts a local single-node broker
- * under STREAMTUNE_HOME when none is named; then provisions the topic catalogue and runs until interrupted.
+ * under STREAMTUNE_HOME when none is named; then provisions the topic catalogue, starts each service as its own JVM,
+ * waits until they are healthy, and runs until interrupted. {@code --demo} adds generated traffic and narrates it.
  */
 public final class Streamtune {
 
@@ -30,18 +37,31 @@ public final class Streamtune {
             new ServiceProcess.Service("serving", "serving", "dev.streamtune.serving.ServingApplication", 8080,
                     "1536m"));
 
+    private static final Duration READY_PATIENCE = Duration.ofMinutes(3);
+    private static final String USAGE = """
+            Usage: ./streamtune [--demo] [--help]
+              --demo   also stream generated, drifting labelled examples and simulated user feedback
+            Environment: KAFKA_BOOTSTRAP_SERVERS (default: start a local broker), STREAMTUNE_HOME (default ./data),
+                         STREAMTUNE_KAFKA_PORT (default 9092), STREAMTUNE_KAFKA_HEAP (default 512m),
+                         STREAMTUNE_SERVICES (default ingest,trainer,evaluator,serving),
+                         STREAMTUNE_DEMO_RATE (examples/s, default 15), STREAMTUNE_DEMO_ERA_LENGTH (default 1500),
+                         STREAMTUNE_DEMO_PREDICTIONS (predict calls/s, default 2)""";
+
     private Streamtune() {
     }
 
     public static void main(String[] args) throws Exception {
-        if (List.of(args).contains("--help")) {
-            System.out.println("""
-                    Usage: ./streamtune [--help]
-                    Environment: KAFKA_BOOTSTRAP_SERVERS (default: start a local broker), STREAMTUNE_HOME (default ./data),
-                                 STREAMTUNE_KAFKA_PORT (default 9092), STREAMTUNE_KAFKA_HEAP (default 512m),
-                                 STREAMTUNE_SERVICES (default ingest,trainer,evaluator,serving)""");
+        List<String> arguments = List.of(args);
+        if (arguments.contains("--help")) {
+            System.out.println(USAGE);
             return;
         }
+        List<String> unknownArguments = arguments.stream().filter(a -> !a.equals("--demo")).toList();
+        if (!unknownArguments.isEmpty()) {
+            System.err.println("Unknown arguments " + unknownArguments + "\n" + USAGE);
+            System.exit(2);
+        }
+        boolean demo = arguments.contains("--demo");
         LauncherConfig config = LauncherConfig.fromEnvironment(System.getenv());
         List<String> known = SERVICES.stream().map(ServiceProcess.Service::name).toList();
         List<String> unknown = config.services().stream().filter(name -> !known.contains(name)).toList();
@@ -49,6 +69,11 @@ public final class Streamtune {
             throw new IllegalArgumentException("STREAMTUNE_SERVICES names unknown services " + unknown
                     + "; known: " + known);
         }
+        if (demo && !config.services().containsAll(known)) {
+            throw new IllegalArgumentException("--demo needs every service; STREAMTUNE_SERVICES names only "
+                    + config.services());
+        }
+        long started = System.nanoTime();
         LocalKafkaBroker localBroker = null;
         String bootstrap;
         if (config.kafkaBootstrapServers().isPresent()) {
@@ -64,13 +89,18 @@ public final class Streamtune {
         }
 
         CountDownLatch stopped = new CountDownLatch(1);
-        List<ServiceProcess> running = new ArrayList<>();
+        // Closed in reverse: the demo's traffic first, then the services (so they commit and leave their groups
+        // while the broker is still there), the broker last.
+        List<AutoCloseable> running = new ArrayList<>();
         LocalKafkaBroker brokerToStop = localBroker;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Shutting down");
-            // Services first, so they commit and leave their groups while the broker is still there.
             for (int i = running.size() - 1; i >= 0; i--) {
-                running.get(i).close();
+                try {
+                    running.get(i).close();
+                } catch (Exception e) {
+                    LOG.warn("While stopping: {}", e.toString());
+                }
             }
             if (brokerToStop != null) {
                 brokerToStop.close();
@@ -85,6 +115,7 @@ public final class Streamtune {
         Path repo = Path.of("").toAbsolutePath();
         Map<String, String> environment = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                 "STREAMTUNE_HOME", config.home().toString());
+        List<ServiceProcess> services = new ArrayList<>();
         for (ServiceProcess.Service service : SERVICES) {
             if (!config.services().contains(service.name())) {
                 continue;
@@ -93,10 +124,52 @@ public final class Streamtune {
                 LOG.warn("Service {} is not built (no {}); skipping it", service.name(), service.classpathFile(repo));
                 continue;
             }
-            running.add(ServiceProcess.start(service, repo, environment));
+            ServiceProcess process = ServiceProcess.start(service, repo, environment);
+            services.add(process);
+            running.add(process);
         }
-        LOG.info("Streamtune is up. Produce examples to '{}' at {}; Ctrl-C stops.",
-                Topics.LABELLED_EXAMPLES.name(), bootstrap);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        for (ServiceProcess service : services) {
+            if (!service.awaitHealthy(http, READY_PATIENCE)) {
+                LOG.error("{} did not become healthy within {} s (see its log lines above; {}/health says why)",
+                        service.service().name(), READY_PATIENCE.toSeconds(), service.service().url());
+            }
+        }
+        LOG.info("""
+
+                Streamtune is up ({} s). Ctrl-C stops everything.
+                  serving     {}   POST /v1/tasks/{task}/predict, GET /v1/tasks/{task}/model, POST /v1/feedback
+                  dashboard   {}/dashboard
+                  API (yaml)  {}/swagger/streamtune-serving.yml
+                  metrics     /prometheus and /health on every service: {}
+                  Kafka       {}: produce examples to '{}', feedback to '{}'
+                  data        {}""",
+                (System.nanoTime() - started) / 1_000_000_000, url("serving"), url("serving"), url("serving"),
+                SERVICES.stream().map(ServiceProcess.Service::url).toList(), bootstrap,
+                Topics.LABELLED_EXAMPLES.name(), Topics.FEEDBACK_EVENTS.name(), config.home());
+        if (demo) {
+            running.addAll(startDemo(config.demo(), bootstrap));
+        }
         stopped.await();
+    }
+
+    private static List<AutoCloseable> startDemo(LauncherConfig.Demo settings, String bootstrap) {
+        URI serving = URI.create(url("serving"));
+        DemoTraffic traffic = new DemoTraffic(new DriftingReviews(42, settings.eraLength()), bootstrap, serving,
+                settings.examplesPerSecond(), settings.predictionsPerSecond());
+        DemoNarrator narrator = new DemoNarrator(bootstrap, serving, traffic);
+        LOG.info("""
+                Demo: {} labelled '{}' examples per second whose vocabulary drifts every {} examples, and users \
+                calling predict {} times per second and correcting wrong answers. Watch for lines from 'demo': \
+                windows closing, candidates trained, gate verdicts, hot swaps; and the dashboard.""",
+                settings.examplesPerSecond(), DriftingReviews.TASK, settings.eraLength(),
+                settings.predictionsPerSecond());
+        narrator.start();
+        traffic.start();
+        return List.of(narrator, traffic);
+    }
+
+    private static String url(String service) {
+        return SERVICES.stream().filter(s -> s.name().equals(service)).findFirst().orElseThrow().url();
     }
 }

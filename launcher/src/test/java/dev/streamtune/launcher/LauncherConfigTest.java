@@ -20,18 +20,21 @@ class LauncherConfigTest {
         assertEquals(9092, config.localKafkaPort());
         assertEquals("512m", config.localKafkaHeap());
         assertEquals(java.util.List.of("ingest", "trainer", "evaluator", "serving"), config.services());
+        assertEquals(new LauncherConfig.Demo(15, 1500, 2), config.demo());
     }
 
     @Test
     void environmentOverridesEverySetting() {
         LauncherConfig config = LauncherConfig.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092",
                 "STREAMTUNE_HOME", "/srv/st", "STREAMTUNE_KAFKA_PORT", "19092", "STREAMTUNE_KAFKA_HEAP", "1g",
-                "STREAMTUNE_SERVICES", " ingest, serving ,"));
+                "STREAMTUNE_SERVICES", " ingest, serving ,", "STREAMTUNE_DEMO_RATE", "40",
+                "STREAMTUNE_DEMO_ERA_LENGTH", "600", "STREAMTUNE_DEMO_PREDICTIONS", "0.5"));
         assertEquals(Optional.of("kafka:9092"), config.kafkaBootstrapServers());
         assertEquals(Path.of("/srv/st"), config.home());
         assertEquals(19092, config.localKafkaPort());
         assertEquals("1g", config.localKafkaHeap());
         assertEquals(java.util.List.of("ingest", "serving"), config.services());
+        assertEquals(new LauncherConfig.Demo(40, 600, 0.5), config.demo());
     }
 
     @Test
@@ -39,5 +42,12 @@ class LauncherConfigTest {
         var error = assertThrows(IllegalArgumentException.class,
                 () -> LauncherConfig.fromEnvironment(Map.of("STREAMTUNE_KAFKA_PORT", "ninety")));
         assertTrue(error.getMessage().contains("'ninety'"), error.getMessage());
+    }
+
+    @Test
+    void aDemoRateMustBePositive() {
+        var error = assertThrows(IllegalArgumentException.class,
+                () -> LauncherConfig.fromEnvironment(Map.of("STREAMTUNE_DEMO_RATE", "0")));
+        assertTrue(error.getMessage().contains("STREAMTUNE_DEMO_RATE"), error.getMessage());
     }
 }

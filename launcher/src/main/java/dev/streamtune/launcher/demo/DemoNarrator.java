@@ -1,0 +1,186 @@
+package dev.streamtune.launcher.demo;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamtune.contract.ConsumerLoop;
+import dev.streamtune.contract.KafkaClients;
+import dev.streamtune.contract.RecordDecodingException;
+import dev.streamtune.contract.TopicSpec;
+import dev.streamtune.contract.Topics;
+import dev.streamtune.schema.AdapterCandidate;
+import dev.streamtune.schema.ClassificationMetrics;
+import dev.streamtune.schema.DriftReport;
+import dev.streamtune.schema.PromotionDecision;
+import dev.streamtune.schema.TrainingWindow;
+import dev.streamtune.schema.Verdict;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells the demo's story one line per event, from the topics themselves (window closed, candidate trained, gate
+ * verdict, drift) and from the serving API (which adapter answers now), plus a periodic summary of the users.
+ */
+public final class DemoNarrator implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger("demo");
+    private static final List<TopicSpec> TOLD = List.of(Topics.CLOSED_WINDOWS, Topics.ADAPTER_CANDIDATES,
+            Topics.PROMOTION_DECISIONS, Topics.DRIFT_REPORTS);
+    private static final Duration SUMMARY_EVERY = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String bootstrapServers;
+    private final URI servingUrl;
+    private final DemoTraffic traffic;
+    private final ConsumerLoop loop;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private String servedAdapter;
+    private long lastPredictions;
+    private long lastCorrections;
+
+    public DemoNarrator(String bootstrapServers, URI servingUrl, DemoTraffic traffic) {
+        this.bootstrapServers = bootstrapServers;
+        this.servingUrl = servingUrl;
+        this.traffic = traffic;
+        this.loop = new ConsumerLoop("demo-narrator", this::run, true);
+    }
+
+    public void start() {
+        loop.start();
+    }
+
+    private void run() {
+        try (KafkaConsumer<byte[], byte[]> kafka = KafkaClients.assignedConsumer(bootstrapServers, "demo-narrator")) {
+            loop.polling(kafka);
+            List<TopicPartition> partitions = KafkaClients.partitions(kafka, TOLD);
+            kafka.assign(partitions);
+            kafka.seekToEnd(partitions); // this run's story only
+            partitions.forEach(kafka::position);
+            long nextSummary = System.nanoTime() + SUMMARY_EVERY.toNanos();
+            while (loop.running()) {
+                for (ConsumerRecord<byte[], byte[]> record : kafka.poll(Duration.ofSeconds(1))) {
+                    tell(record);
+                }
+                checkServedAdapter();
+                if (System.nanoTime() > nextSummary) {
+                    summarizeUsers();
+                    nextSummary += SUMMARY_EVERY.toNanos();
+                }
+            }
+        } catch (org.apache.kafka.common.errors.WakeupException stopping) {
+            // close() asked us to stop
+        }
+    }
+
+    private void tell(ConsumerRecord<byte[], byte[]> record) {
+        Object value;
+        try {
+            value = Topics.byName(record.topic()).decode(record.value());
+        } catch (RecordDecodingException e) {
+            return;
+        }
+        if (value instanceof TrainingWindow window) {
+            LOG.info("ingest: window {} closed ({}): {} train / {} validation / {} test, labels {}",
+                    window.getWindowId(), window.getCloseReason(), window.getTrainCount(),
+                    window.getValidationCount(), window.getTestCount(), window.getLabelHistogram());
+        } else if (value instanceof AdapterCandidate candidate) {
+            Map<String, Double> metrics = candidate.getValidationMetrics();
+            LOG.info("trainer: candidate {} trained in {} s from {}, validation accuracy {}",
+                    candidate.getCandidateId(), format(metrics.get("train.seconds"), "%.1f"),
+                    candidate.getParentAdapterId() == null ? "the base model" : candidate.getParentAdapterId(),
+                    format(metrics.get("validation.accuracy"), "%.3f"));
+        } else if (value instanceof PromotionDecision decision) {
+            LOG.info("evaluator: {} {} ({}): {}", decision.getVerdict(), decision.getCandidateId(),
+                    decision.getDecidedBy(), scores(decision));
+            if (decision.getVerdict() != Verdict.APPROVED && !decision.getReasons().isEmpty()) {
+                LOG.info("evaluator:   because {}", decision.getReasons().stream()
+                        .filter(reason -> reason.startsWith("FAIL"))
+                        .findFirst().orElse(decision.getReasons().get(0)));
+            }
+        } else if (value instanceof DriftReport drift) {
+            String scores = drift.getScores().entrySet().stream()
+                    .map(e -> e.getKey() + " " + format(e.getValue(), "%.2f")
+                            + (e.getValue() > drift.getThresholds().getOrDefault(e.getKey(), Double.MAX_VALUE)
+                            ? " (over " + drift.getThresholds().get(e.getKey()) + ")" : ""))
+                    .collect(Collectors.joining(", "));
+            LOG.info("evaluator: drift of {} vs {}: {}{}", drift.getWindowId(),
+                    Objects.requireNonNullElse(drift.getReferenceWindowId(), "itself"), scores,
+                    drift.getRetrainTriggered() ? " -> retraining requested" : "");
+        }
+    }
+
+    private static String scores(PromotionDecision decision) {
+        if (decision.getReport() == null) {
+            return "operator decision";
+        }
+        ClassificationMetrics candidate = decision.getReport().getCandidate().getTest();
+        StringBuilder text = new StringBuilder("test accuracy " + format(candidate.getAccuracy(), "%.3f")
+                + " on " + candidate.getExamples());
+        if (decision.getReport().getChampion() != null) {
+            text.append(" vs champion ").append(format(decision.getReport().getChampion().getTest().getAccuracy(),
+                    "%.3f"));
+        }
+        ClassificationMetrics retention = decision.getReport().getCandidate().getRetention();
+        if (retention != null) {
+            text.append(", retention ").append(format(retention.getAccuracy(), "%.3f"));
+        }
+        return text.toString();
+    }
+
+    /** Hot swaps are seen where users see them: in the serving API's current model. */
+    private void checkServedAdapter() {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                            servingUrl.resolve("/v1/tasks/" + DriftingReviews.TASK + "/model"))
+                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                return;
+            }
+            String adapter = JSON.readTree(response.body()).path("adapterId").asText();
+            if (!adapter.equals(servedAdapter)) {
+                LOG.info("serving: now answering {} with {}{}", DriftingReviews.TASK, adapter,
+                        servedAdapter == null ? "" : " (hot-swapped from " + servedAdapter + ")");
+                servedAdapter = adapter;
+            }
+        } catch (java.io.IOException e) {
+            // serving is starting or stopping; the next poll tells
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void summarizeUsers() {
+        long predictions = traffic.predictionsMade();
+        long corrections = traffic.correctionsSent();
+        long recent = predictions - lastPredictions;
+        if (recent > 0) {
+            LOG.info("users: {} predictions in the last {} s, {}% corrected through /v1/feedback; {} examples "
+                            + "produced so far, now {}", recent, SUMMARY_EVERY.toSeconds(),
+                    Math.round(100.0 * (corrections - lastCorrections) / recent), traffic.examplesProduced(),
+                    traffic.currentEra());
+        }
+        lastPredictions = predictions;
+        lastCorrections = corrections;
+    }
+
+    private static String format(Double value, String pattern) {
+        return value == null ? "?" : String.format(Locale.ROOT, pattern, value);
+    }
+
+    @Override
+    public void close() {
+        loop.stop(Duration.ofSeconds(10));
+    }
+}
