@@ -35,8 +35,9 @@ public final class Topics {
             "task", 3, false, MONTH);
     public static final TopicSpec REJECTED_RECORDS = new TopicSpec("examples.rejected", RejectedRecord.class,
             "original key", 1, false, MONTH);
+    // Co-partitioned with examples.clean (same key, same count): trainer workers own whole tasks.
     public static final TopicSpec CLOSED_WINDOWS = new TopicSpec("windows.closed", TrainingWindow.class,
-            "task", 1, false, null);
+            "task", 3, false, null);
     public static final TopicSpec ADAPTER_CANDIDATES = new TopicSpec("adapters.candidates", AdapterCandidate.class,
             "task", 1, false, null);
     public static final TopicSpec PROMOTION_DECISIONS = new TopicSpec("promotion.decisions", PromotionDecision.class,
@@ -46,7 +47,7 @@ public final class Topics {
     public static final TopicSpec DRIFT_REPORTS = new TopicSpec("drift.reports", DriftReport.class,
             "task", 1, false, null);
     public static final TopicSpec RETRAIN_REQUESTS = new TopicSpec("retrain.requests", RetrainRequest.class,
-            "task", 1, false, WEEK);
+            "task", 3, false, WEEK);
     public static final TopicSpec PREDICTION_LOG = new TopicSpec("predictions.log", PredictionLog.class,
             "request id", 3, false, WEEK);
 

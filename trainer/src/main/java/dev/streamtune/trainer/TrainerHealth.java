@@ -19,7 +19,8 @@ final class TrainerHealth extends AbstractHealthIndicator<Map<String, Object>> {
     @Override
     protected Map<String, Object> getHealthInformation() {
         healthStatus = service.alive() ? HealthStatus.UP : HealthStatus.DOWN;
-        return Map.of("loop", service.alive() ? (service.isConsuming() ? "consuming" : "starting") : "stopped");
+        return Map.of("loop", service.alive() ? (service.isConsuming() ? "consuming" : "starting") : "stopped",
+                "partitions", service.ownedPartitions());
     }
 
     @Override

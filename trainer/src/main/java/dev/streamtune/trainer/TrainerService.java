@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -42,8 +43,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -62,21 +65,27 @@ import org.slf4j.LoggerFactory;
 public final class TrainerService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
-    private static final List<TopicSpec> INPUTS = List.of(Topics.CLEAN_EXAMPLES, Topics.CLOSED_WINDOWS,
-            Topics.RETRAIN_REQUESTS, Topics.DEPLOYMENTS);
+    /** What trainer workers split between them by partition (co-partitioned, keyed by task). */
+    private static final List<TopicSpec> WORK = List.of(Topics.CLEAN_EXAMPLES, Topics.CLOSED_WINDOWS,
+            Topics.RETRAIN_REQUESTS);
+
+    /** Rounds train on the polling thread: the group must not evict a worker for being busy this long. */
+    private static final Duration MAX_ROUND_DURATION = Duration.ofHours(1);
 
     private final TrainerSettings settings;
     private final String baseModelDirectory;
     private final MeterRegistry meters;
     private final ConsumerLoop loop;
-    private final WindowAssembler assembler = new WindowAssembler();
-    private final OffsetLedger ledger = new OffsetLedger();
+    // In-memory work of the partitions this worker owns; dropped when they are revoked (the new owner re-reads).
+    private WindowAssembler assembler = new WindowAssembler();
+    private OffsetLedger ledger = new OffsetLedger();
     private final Set<String> trainedWindows = new HashSet<>();
     private final Map<String, List<WindowAssembler.Window>> ready = new LinkedHashMap<>();
     private final Set<String> retrainRequested = new HashSet<>();
     private final Map<String, Deployment> deployments = new HashMap<>();
     private final Map<String, ContinualLearner> learners = new HashMap<>();
     private volatile boolean consuming;
+    private volatile List<String> owned = List.of();
     private BaseModel base;
     private TrainerCheckpoint checkpoint;
 
@@ -98,6 +107,11 @@ public final class TrainerService implements AutoCloseable {
         return consuming;
     }
 
+    /** The work partitions this worker owns in its group, e.g. "examples.clean-0". */
+    public List<String> ownedPartitions() {
+        return owned;
+    }
+
     private void run() {
         try {
             new TopicProvisioner(settings.bootstrapServers()).ensureAll();
@@ -105,20 +119,21 @@ public final class TrainerService implements AutoCloseable {
             long started = System.nanoTime();
             base = BaseModelSource.load(baseModelDirectory);
             LOG.info("Base model {} loaded in {} ms", base.id(), (System.nanoTime() - started) / 1_000_000);
-            trainedWindows.addAll(publishedWindows());
-            try (KafkaConsumer<byte[], byte[]> kafka = newConsumer();
+            try (KafkaConsumer<byte[], byte[]> work = newGroupConsumer();
+                 KafkaConsumer<byte[], byte[]> approved = newConsumer();
                  KafkaProducer<byte[], byte[]> producer = newProducer()) {
-                loop.polling(kafka);
-                publishPendingRounds(producer);
-                assignFromCheckpoint(kafka);
+                loop.polling(work);
+                followDeployments(approved);
+                work.subscribe(WORK.stream().map(TopicSpec::name).toList(), new WorkAssignment(work, producer));
                 consuming = true;
-                LOG.info("Trainer consuming; {} windows already have candidates", trainedWindows.size());
+                LOG.info("Trainer consuming as a member of group {}", settings.groupId());
                 while (loop.running()) {
-                    for (ConsumerRecord<byte[], byte[]> record : kafka.poll(Duration.ofMillis(500))) {
+                    for (ConsumerRecord<byte[], byte[]> record : work.poll(Duration.ofMillis(500))) {
                         handle(record);
                     }
+                    approved.poll(Duration.ZERO).forEach(this::handle);
                     collectCompleteWindows();
-                    trainWhatIsDue(kafka, producer);
+                    trainWhatIsDue(work, producer);
                 }
             }
         } catch (WakeupException | StopRequested stopping) {
@@ -253,9 +268,7 @@ public final class TrainerService implements AutoCloseable {
         }
         trainedWindows.addAll(windowIds);
         ledger.release(trainedWindows);
-        Map<TopicPartition, Long> positions = new HashMap<>();
-        kafka.assignment().forEach(tp -> positions.put(tp, kafka.position(tp)));
-        checkpoint.savePositions(ledger.restartPositions(positions));
+        commitRestartPositions(kafka, kafka.assignment());
         checkpoint.clearRound(task);
     }
 
@@ -279,11 +292,15 @@ public final class TrainerService implements AutoCloseable {
                 candidate.getValidationMetrics());
     }
 
-    /** A round trained and saved before a crash, but never published: publish it now. */
-    private void publishPendingRounds(KafkaProducer<byte[], byte[]> producer) throws Exception {
+    /**
+     * A round trained and saved before a crash, but never published: publish it now. Only for tasks whose partition
+     * this worker owns, so two workers never publish the same round.
+     */
+    private void publishPendingRounds(KafkaProducer<byte[], byte[]> producer, Set<Integer> ownedPartitions,
+                                      int partitionCount) throws Exception {
         for (String task : checkpoint.tasks()) {
             Optional<AdapterCandidate> pending = checkpoint.pending(task);
-            if (pending.isPresent()) {
+            if (pending.isPresent() && ownedPartitions.contains(KafkaClients.partitionOf(task, partitionCount))) {
                 if (!trainedWindows.containsAll(pending.get().getWindowIds())) {
                     LOG.info("Publishing candidate {} trained before the restart", pending.get().getCandidateId());
                     publish(producer, pending.get());
@@ -337,18 +354,83 @@ public final class TrainerService implements AutoCloseable {
         return windows;
     }
 
-    private void assignFromCheckpoint(KafkaConsumer<byte[], byte[]> kafka) throws IOException {
-        List<TopicPartition> partitions = KafkaClients.partitions(kafka, INPUTS);
-        kafka.assign(partitions);
-        Map<TopicPartition, Long> saved = checkpoint.positions();
-        for (TopicPartition partition : partitions) {
-            Long offset = saved.get(partition);
-            // The deployments topic is compacted state: always read all of it.
-            if (offset == null || partition.topic().equals(Topics.DEPLOYMENTS.name())) {
-                kafka.seekToBeginning(List.of(partition));
-            } else {
-                kafka.seek(partition, offset);
+    /** Reads the approved adapters up to now (so the first round starts from the right one), then keeps following. */
+    private void followDeployments(KafkaConsumer<byte[], byte[]> approved) {
+        List<TopicPartition> partitions = KafkaClients.partitions(approved, List.of(Topics.DEPLOYMENTS));
+        approved.assign(partitions);
+        approved.seekToBeginning(partitions);
+        Map<TopicPartition, Long> end = approved.endOffsets(partitions);
+        while (partitions.stream().anyMatch(tp -> approved.position(tp) < end.get(tp))) {
+            approved.poll(Duration.ofMillis(500)).forEach(this::handle);
+        }
+    }
+
+    /**
+     * Commits, per partition, the offset of the earliest record still needed (held for a window not yet trained),
+     * else the current position: a restart or the partition's next owner loses nothing.
+     */
+    private void commitRestartPositions(KafkaConsumer<byte[], byte[]> work, Collection<TopicPartition> partitions) {
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        partitions.forEach(tp -> positions.put(tp, work.position(tp)));
+        Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+        ledger.restartPositions(positions).forEach((tp, offset) -> {
+            if (partitions.contains(tp)) {
+                commits.put(tp, new OffsetAndMetadata(offset));
             }
+        });
+        work.commitSync(commits);
+    }
+
+    /** Hands partitions (and with them whole tasks) between the workers of the group. */
+    private final class WorkAssignment implements ConsumerRebalanceListener {
+
+        private final KafkaConsumer<byte[], byte[]> work;
+        private final KafkaProducer<byte[], byte[]> producer;
+
+        WorkAssignment(KafkaConsumer<byte[], byte[]> work, KafkaProducer<byte[], byte[]> producer) {
+            this.work = work;
+            this.producer = producer;
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                commitRestartPositions(work, partitions);
+            }
+            forgetWork();
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            forgetWork(); // no longer ours to commit; the next owner starts from the last commit
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            owned = partitions.stream().map(TopicPartition::toString).sorted().toList();
+            LOG.info("Trainer owns {}", owned);
+            if (partitions.isEmpty()) {
+                return;
+            }
+            // Another worker may have trained windows of these partitions since we last looked.
+            trainedWindows.addAll(publishedWindows());
+            Set<Integer> owned = new HashSet<>();
+            partitions.stream().filter(tp -> tp.topic().equals(Topics.CLEAN_EXAMPLES.name()))
+                    .forEach(tp -> owned.add(tp.partition()));
+            try {
+                publishPendingRounds(producer, owned, work.partitionsFor(Topics.CLEAN_EXAMPLES.name()).size());
+            } catch (Exception e) {
+                throw new IllegalStateException("could not publish a candidate trained before the restart", e);
+            }
+        }
+
+        // Eager (range) rebalancing revokes everything at once, so all in-memory work goes.
+        private void forgetWork() {
+            owned = List.of();
+            assembler = new WindowAssembler();
+            ledger = new OffsetLedger();
+            ready.clear();
+            retrainRequested.clear();
         }
     }
 
@@ -373,6 +455,11 @@ public final class TrainerService implements AutoCloseable {
         map.put("maxSequenceLength", Integer.toString(hp.maxSequenceLength()));
         map.put("seed", Long.toString(hp.seed()));
         return map;
+    }
+
+    private KafkaConsumer<byte[], byte[]> newGroupConsumer() {
+        return KafkaClients.groupConsumer(settings.bootstrapServers(), "trainer", settings.groupId(),
+                MAX_ROUND_DURATION);
     }
 
     private KafkaConsumer<byte[], byte[]> newConsumer() {

@@ -10,6 +10,7 @@ import io.micronaut.context.annotation.ConfigurationProperties;
  * The trainer's configuration, bound from {@code application.yml} (where every default lives and is explained) and
  * overridable by environment variables.
  *
+ * @param groupId         consumer group of the trainer workers; they split the tasks between them
  * @param home            where checkpoints and adapter files are written (a volume the evaluator and serving read)
  * @param labels          task -> its label set, fixed so every adapter of a task has the same head
  * @param windowsPerCandidate train one candidate every N closed windows (a retrain request trains at once)
@@ -18,6 +19,7 @@ import io.micronaut.context.annotation.ConfigurationProperties;
 @ConfigurationProperties("trainer")
 public record TrainerSettings(
         String bootstrapServers,
+        String groupId,
         String home,
         Map<String, List<String>> labels,
         int windowsPerCandidate,

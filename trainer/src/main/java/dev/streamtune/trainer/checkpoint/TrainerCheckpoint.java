@@ -23,15 +23,14 @@ import dev.streamtune.model.weights.Tensor;
 import dev.streamtune.schema.AdapterCandidate;
 import dev.streamtune.trainer.ewc.FisherDiagonal;
 import dev.streamtune.trainer.replay.ReplayBuffer;
-import org.apache.kafka.common.TopicPartition;
 
 /**
- * The trainer's durable state under {@code <home>/trainer}: where to resume reading, each task's replay buffer and
+ * The trainer's durable state under {@code <home>/trainer} (where to resume reading is the group's committed
+ * offsets, in Kafka): each task's replay buffer and
  * EWC Fisher, and the in-progress round (adapter weights so far and how many batches they have seen). Every file is
  * written to a temporary name and renamed, so a crash leaves the previous version intact.
  *
  * <pre>
- * positions.properties           topic-partition = offset to resume from
  * tasks/&lt;task&gt;/replay.bin         replay reservoir
  * tasks/&lt;task&gt;/fisher.safetensors  "fisher/&lt;param&gt;" and "anchor/&lt;param&gt;" tensors
  * tasks/&lt;task&gt;/round.properties   in-progress round: candidate id, batches done
@@ -54,23 +53,6 @@ public final class TrainerCheckpoint {
      * its batches.
      */
     public record Round(String candidateId, int batchesDone, Path adapter, OptimizerState optimizer) {
-    }
-
-    public Map<TopicPartition, Long> positions() throws IOException {
-        Map<TopicPartition, Long> positions = new HashMap<>();
-        Properties props = read(dir.resolve("positions.properties"));
-        for (String key : props.stringPropertyNames()) {
-            int dash = key.lastIndexOf('-');
-            positions.put(new TopicPartition(key.substring(0, dash), Integer.parseInt(key.substring(dash + 1))),
-                    Long.parseLong(props.getProperty(key)));
-        }
-        return positions;
-    }
-
-    public void savePositions(Map<TopicPartition, Long> positions) throws IOException {
-        Properties props = new Properties();
-        positions.forEach((tp, offset) -> props.setProperty(tp.topic() + "-" + tp.partition(), Long.toString(offset)));
-        write(dir.resolve("positions.properties"), props);
     }
 
     public ReplayBuffer replay(String task, int capacity, long seed) throws IOException {
