@@ -80,7 +80,8 @@ public final class EvaluatorService implements AutoCloseable {
         this.clock = Clock.systemUTC();
         this.state = new EvaluatorState(
                 new EvaluationSets(settings.retentionSize(), settings.canarySize(), settings.maxWindows()),
-                new DriftMonitor(new DriftDetector(settings.drift().thresholds()), settings.driftReference()));
+                new DriftMonitor(new DriftDetector(settings.drift().thresholds()), settings.driftReference(),
+                        settings.drift().minWindowExamples()));
         this.gate = new PromotionGate(settings.gate().policy());
         this.loop = new ConsumerLoop("evaluator-loop", this::run, false);
         loop.start();

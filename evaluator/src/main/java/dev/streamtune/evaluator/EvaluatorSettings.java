@@ -40,7 +40,8 @@ public record EvaluatorSettings(
     }
 
     @ConfigurationProperties("drift")
-    public record Drift(double inputTokenJs, double inputLengthPsi, double labelJs, double predictionJs) {
+    public record Drift(double inputTokenJs, double inputLengthPsi, double labelJs, double predictionJs,
+                        long minWindowExamples) {
 
         public DriftThresholds thresholds() {
             return new DriftThresholds(inputTokenJs, inputLengthPsi, labelJs, predictionJs);

@@ -32,7 +32,7 @@ class EvaluatorStateTest {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
     private final EvaluatorState state = new EvaluatorState(new EvaluationSets(100, 10, 10),
-            new DriftMonitor(new DriftDetector(DriftThresholds.defaults()), DriftMonitor.Reference.FIRST));
+            new DriftMonitor(new DriftDetector(DriftThresholds.defaults()), DriftMonitor.Reference.FIRST, 0));
 
     @Test
     void aCandidateWaitsForItsWindowsTestExamplesThenBecomesReady() {

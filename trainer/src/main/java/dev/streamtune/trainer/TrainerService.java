@@ -182,6 +182,14 @@ public final class TrainerService implements AutoCloseable {
                         window.manifest().getWindowId(), task);
                 continue;
             }
+            if (window.train().isEmpty()) {
+                // E.g. a window closed by age around one feedback example that the split put in test.
+                LOG.info("Window {} has no training examples ({} validation); nothing to train",
+                        window.manifest().getWindowId(), window.validation().size());
+                trainedWindows.add(window.manifest().getWindowId());
+                ledger.release(trainedWindows);
+                continue;
+            }
             ready.computeIfAbsent(task, t -> new ArrayList<>()).add(window);
             LOG.info("Window {} complete: {} training and {} validation examples", window.manifest().getWindowId(),
                     window.train().size(), window.validation().size());

@@ -21,13 +21,19 @@ public final class DriftMonitor {
 
     private final DriftDetector detector;
     private final Reference reference;
+    private final long minWindowExamples;
     private final Map<String, TrainingWindow> referenceByTask = new HashMap<>();
     /** task -> served-at minute -> predicted label -> count; minute buckets keep it small and windowable. */
     private final Map<String, TreeMap<Long, Map<String, Long>>> predictions = new HashMap<>();
 
-    public DriftMonitor(DriftDetector detector, Reference reference) {
+    /**
+     * @param minWindowExamples windows with fewer examples are neither judged nor used as a reference: a handful of
+     *                          texts (a window closed by age around some feedback) always looks drifted
+     */
+    public DriftMonitor(DriftDetector detector, Reference reference, long minWindowExamples) {
         this.detector = detector;
         this.reference = reference;
+        this.minWindowExamples = minWindowExamples;
     }
 
     public void onPrediction(PredictionLog prediction) {
@@ -37,8 +43,14 @@ public final class DriftMonitor {
                 .merge(prediction.getPredictedLabel(), 1L, Long::sum);
     }
 
-    /** Returns the drift report for this window, or empty for a task's first window (nothing to compare with). */
+    /**
+     * Returns the drift report for this window, or empty for a task's first window (nothing to compare with) and
+     * for windows too small to judge.
+     */
     public Optional<DriftReport> onWindow(TrainingWindow window, Instant now) {
+        if (window.getTrainCount() + window.getValidationCount() + window.getTestCount() < minWindowExamples) {
+            return Optional.empty();
+        }
         TrainingWindow previousReference = referenceByTask.get(window.getTask());
         if (previousReference == null || reference == Reference.PREVIOUS) {
             referenceByTask.put(window.getTask(), window);

@@ -18,15 +18,15 @@ class DriftMonitorTest {
     @Test
     void firstWindowOfATaskHasNothingToCompareWith() {
         DriftMonitor monitor = new DriftMonitor(new DriftDetector(DriftThresholds.defaults()),
-                DriftMonitor.Reference.FIRST);
+                DriftMonitor.Reference.FIRST, 0);
         assertTrue(monitor.onWindow(window("w0", 0, Map.of("pos", 5L)), T0).isEmpty());
     }
 
     @Test
     void firstReferenceStaysWhilePreviousReferenceFollows() {
-        DriftMonitor first = new DriftMonitor(new DriftDetector(DriftThresholds.defaults()), DriftMonitor.Reference.FIRST);
+        DriftMonitor first = new DriftMonitor(new DriftDetector(DriftThresholds.defaults()), DriftMonitor.Reference.FIRST, 0);
         DriftMonitor previous = new DriftMonitor(new DriftDetector(DriftThresholds.defaults()),
-                DriftMonitor.Reference.PREVIOUS);
+                DriftMonitor.Reference.PREVIOUS, 0);
         for (DriftMonitor monitor : new DriftMonitor[] {first, previous}) {
             monitor.onWindow(window("w0", 0, Map.of("pos", 5L)), T0);
             monitor.onWindow(window("w1", 1, Map.of("pos", 5L)), T0);
@@ -37,9 +37,25 @@ class DriftMonitorTest {
     }
 
     @Test
+    void windowsTooSmallToJudgeAreNeitherJudgedNorAReference() {
+        DriftMonitor monitor = new DriftMonitor(new DriftDetector(DriftThresholds.defaults()),
+                DriftMonitor.Reference.FIRST, 50);
+        TrainingWindow tiny = TrainingWindow.newBuilder(window("tiny", 0, Map.of("pos", 5L))).setTrainCount(0)
+                .setValidationCount(0).setTestCount(1).build();
+        TrainingWindow big = TrainingWindow.newBuilder(window("big", 5, Map.of("pos", 5L))).setTrainCount(40)
+                .setValidationCount(5).setTestCount(5).build();
+        assertTrue(monitor.onWindow(tiny, T0).isEmpty(), "too small to be the reference");
+        assertTrue(monitor.onWindow(big, T0).isEmpty(), "the first window big enough becomes the reference");
+        assertTrue(monitor.onWindow(TrainingWindow.newBuilder(tiny).setWindowId("tiny-2").build(), T0).isEmpty(),
+                "too small to judge");
+        assertEquals("big", monitor.onWindow(TrainingWindow.newBuilder(big).setWindowId("big-2").build(), T0)
+                .orElseThrow().getReferenceWindowId());
+    }
+
+    @Test
     void predictionsServedDuringEachWindowAreCompared() {
         DriftMonitor monitor = new DriftMonitor(new DriftDetector(DriftThresholds.defaults()),
-                DriftMonitor.Reference.FIRST);
+                DriftMonitor.Reference.FIRST, 0);
         for (int i = 0; i < 20; i++) {
             monitor.onPrediction(prediction("pos", T0.plusSeconds(30)));       // during w0 (minute 0-4)
             monitor.onPrediction(prediction("neg", T0.plusSeconds(10 * 60)));  // during w1 (minute 10-14)
