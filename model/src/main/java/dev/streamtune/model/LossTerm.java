@@ -8,7 +8,9 @@ import java.util.Map;
  * (e.g. an EWC penalty; see {@link QuadraticPenalty}).
  *
  * <p>Every NDArray created while computing the term is closed when the training step ends, whatever its
- * manager: create long-lived arrays (anchors, weights) beforehand, not in here.
+ * manager: create long-lived arrays (anchors, weights) beforehand, not in here. Fold constant factors into those
+ * arrays rather than using {@code mul(Number)}/{@code muli(Number)}, whose Java-backed scalar autograd may read
+ * after the GC has freed it (see trainer/README.md, "Fixed defect").
  */
 @FunctionalInterface
 public interface LossTerm {

@@ -13,14 +13,15 @@ import java.util.Map;
  * ({@link TextClassifier#snapshot()}), this is the EWC penalty. Parameters not named in {@code weights} are not
  * penalised.
  *
- * <p>Holds its weights and anchors in its own NDManager: close it when done.
+ * <p>Holds its weights and anchors in its own NDManager: close it when done. The strength is folded into the weights
+ * up front, so {@link #compute} multiplies only by arrays that outlive the backward pass (a {@code muli(strength)}
+ * would hand autograd a Java-backed scalar that the GC may free before backward reads it).
  */
 public final class QuadraticPenalty implements LossTerm, AutoCloseable {
 
     private final NDManager manager;
     private final Map<String, NDArray> weights = new LinkedHashMap<>();
     private final Map<String, NDArray> anchors = new LinkedHashMap<>();
-    private final float strength;
 
     /**
      * @param weights per-parameter importance, same length as the parameter
@@ -31,7 +32,6 @@ public final class QuadraticPenalty implements LossTerm, AutoCloseable {
         if (!weights.keySet().equals(anchors.keySet())) {
             throw new IllegalArgumentException("weights and anchors name different parameters");
         }
-        this.strength = strength;
         this.manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
         for (Map.Entry<String, float[]> e : weights.entrySet()) {
             float[] w = e.getValue();
@@ -40,7 +40,11 @@ public final class QuadraticPenalty implements LossTerm, AutoCloseable {
                 manager.close();
                 throw new IllegalArgumentException(e.getKey() + ": " + w.length + " weights, " + a.length + " anchors");
             }
-            this.weights.put(e.getKey(), manager.create(w, new Shape(w.length)));
+            float[] scaled = new float[w.length];
+            for (int i = 0; i < w.length; i++) {
+                scaled[i] = strength * w[i];
+            }
+            this.weights.put(e.getKey(), manager.create(scaled, new Shape(w.length)));
             this.anchors.put(e.getKey(), manager.create(a, new Shape(a.length)));
         }
     }
@@ -57,7 +61,7 @@ public final class QuadraticPenalty implements LossTerm, AutoCloseable {
             NDArray term = diff.mul(diff).muli(e.getValue()).sum();
             total = total == null ? term : total.addi(term);
         }
-        return total == null ? manager.zeros(new Shape()) : total.muli(strength);
+        return total == null ? manager.zeros(new Shape()) : total;
     }
 
     @Override

@@ -280,10 +280,13 @@ public final class TrainingSession implements AutoCloseable {
         }
         List<String> texts = new ArrayList<>(batch.size());
         int labels = classifier.labels().size();
+        // Mean cross-entropy as one weighted sum: -1/n at each example's label, 0 elsewhere. The constant lives in
+        // this array (held by the step's manager until backward is done) rather than in a muli(-1f / n), whose
+        // Java-backed scalar autograd would read after the GC may have freed it (see nn.Functional#scale).
         float[] target = new float[batch.size() * labels];
         for (int i = 0; i < batch.size(); i++) {
             texts.add(batch.get(i).text());
-            target[i * labels + classifier.config().labelIndex(batch.get(i).label())] = 1f;
+            target[i * labels + classifier.config().labelIndex(batch.get(i).label())] = -1f / batch.size();
         }
         TokenBatch tokens = classifier.tokenize(texts);
         COLLECTOR.lock();
@@ -293,8 +296,8 @@ public final class TrainingSession implements AutoCloseable {
                 GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             NDList inputs = tokens.toInputs(step);
             NDArray logits = classifier.classifierBlock().forward(new ParameterStore(step, false), inputs, training).head();
-            NDArray onehot = step.create(target, new Shape(batch.size(), labels));
-            NDArray loss = logits.logSoftmax(1).mul(onehot).sum().muli(-1f / batch.size());
+            NDArray weights = step.create(target, new Shape(batch.size(), labels));
+            NDArray loss = logits.logSoftmax(1).mul(weights).sum();
             float value = loss.getFloat();
             NDArray objective = extra == null ? loss : loss.add(extra.compute(arrays));
             collector.backward(objective);

@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
 import dev.streamtune.model.demo.LoraDemo;
 import dev.streamtune.model.demo.SyntheticReviews;
 import java.io.PrintStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -129,6 +133,63 @@ class TrainingSessionTest {
             float[] pulled = c.snapshot().get("classifier.weight");
             assertTrue(distance(pulled, anchor.get("classifier.weight")) < distance(moved, anchor.get("classifier.weight")) / 2,
                     "penalty pulled the head back");
+        }
+    }
+
+    @Test
+    void gradientsSurviveAGarbageCollectionBetweenForwardAndBackward() {
+        // Autograd keeps what backward needs (e.g. the constant of every x * c) past the forward pass. Any such
+        // tensor backed by Java memory that the GC may free in between is read after free by backward: the
+        // gradients then come out scaled by garbage (the "intermittent non-finite gradients" of the trainer).
+        List<LabeledText> data = SyntheticReviews.sample(8, new Random(12), false);
+        ClassifierConfig config = ClassifierConfig.of(LABELS).withSeed(3);
+        Map<String, float[]> quiet = gradients(config, data, null);
+        Map<String, float[]> collected = gradients(config, data, new CollectGarbage());
+        assertEquals(quiet.keySet(), collected.keySet());
+        quiet.forEach((name, g) -> {
+            assertTrue(java.util.Arrays.stream(toDoubles(g)).anyMatch(v -> v != 0), name + " has a gradient");
+            assertArrayEquals(g, collected.get(name), 1e-6f, name);
+        });
+    }
+
+    /** Gradients of one batch's loss plus a unit-weight pull towards zero, optionally after {@code interlude}. */
+    private static Map<String, float[]> gradients(ClassifierConfig config, List<LabeledText> data, CollectGarbage interlude) {
+        try (TextClassifier c = TextClassifier.create(TestModels.miniLm(), config);
+                TrainingSession s = TrainingSession.start(c, TrainingOptions.defaults())) {
+            Map<String, float[]> ones = new LinkedHashMap<>();
+            Map<String, float[]> zeros = new LinkedHashMap<>();
+            c.snapshot().forEach((name, values) -> {
+                ones.put(name, filled(values.length, 1f));
+                zeros.put(name, new float[values.length]);
+            });
+            try (QuadraticPenalty pull = new QuadraticPenalty(ones, zeros, 0.5f)) {
+                s.accumulate(data, interlude == null ? pull : parameters -> interlude.after(pull.compute(parameters)));
+            }
+            Map<String, float[]> out = new LinkedHashMap<>();
+            s.parameters().forEach((name, p) -> {
+                try (NDArray g = p.getGradient()) {
+                    out.put(name, g.toFloatArray());
+                }
+            });
+            return out;
+        }
+    }
+
+    /** Between forward and backward: lets the GC free unreachable direct buffers, then reuses that memory. */
+    private static final class CollectGarbage {
+        private final List<ByteBuffer> filler = new ArrayList<>();
+
+        NDArray after(NDArray term) {
+            System.gc();
+            try {
+                Thread.sleep(200); // the Cleaner thread frees the buffers
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            for (int i = 0; i < 10_000; i++) {
+                filler.add(ByteBuffer.allocateDirect(4).putFloat(0, 1e30f));
+            }
+            return term;
         }
     }
 

@@ -93,7 +93,7 @@ public final class BertLayer extends AbstractBlock {
         long hidden = x.getShape().get(1);
         long headDim = hidden / numHeads;
 
-        NDArray q = query.apply(ps, x, training).muli(1.0 / Math.sqrt(headDim));
+        NDArray q = Functional.scale(query.apply(ps, x, training), (float) (1.0 / Math.sqrt(headDim)));
         NDArray k = key.apply(ps, x, training);
         NDArray v = value.apply(ps, x, training);
         q = q.reshape(batch, tokens, numHeads, headDim).transpose(0, 2, 1, 3); // [B, h, T, d]

@@ -6,6 +6,9 @@ import ai.djl.ndarray.types.Shape;
 /**
  * The fused PyTorch kernels the blocks use. Each result belongs to the manager of its first argument, which is
  * always the activation (per-request or per-step), never a weight: weights live for the model's lifetime.
+ *
+ * <p>Multiply by a constant with {@link #scale}, never with DJL's {@code mul(Number)}/{@code muli(Number)} on
+ * anything that may need a gradient: see there.
  */
 final class Functional {
 
@@ -27,6 +30,22 @@ final class Functional {
     }
 
     /**
+     * {@code x * factor}, in place, safe under autograd.
+     *
+     * <p>DJL's {@code muli(Number)} wraps the number in a 0-d tensor over a Java direct buffer
+     * ({@code torch::from_blob}, memory owned by the Java handle) and closes that handle as soon as the op returns.
+     * Autograd, however, saves the factor for backward ({@code d(x*c)/dx = c}); once the GC frees the buffer, backward
+     * reads freed memory and every gradient below this point is scaled by garbage. A tensor from
+     * {@code NDManager.full} is allocated by libtorch and reference-counted, so autograd's reference keeps it alive
+     * after the handle here is closed.
+     */
+    static NDArray scale(NDArray x, float factor) {
+        try (NDArray c = x.getManager().full(new Shape(), factor, x.getDataType())) {
+            return x.muli(c);
+        }
+    }
+
+    /**
      * Inverted dropout from a uniform draw: {@code x * (u >= rate) / (1 - rate)}. Same distribution as
      * {@code torch.dropout}, whose CPU Bernoulli sampler measured 4-5x slower than {@code uniform_} here.
      */
@@ -35,7 +54,7 @@ final class Functional {
             return x;
         }
         NDArray keep = x.getManager().randomUniform(0f, 1f, x.getShape(), x.getDataType()).gte(rate);
-        return x.mul(keep).muli(1f / (1f - rate));
+        return scale(x.mul(keep), 1f / (1f - rate));
     }
 
     static NDArray embedding(NDArray ids, NDArray table) {

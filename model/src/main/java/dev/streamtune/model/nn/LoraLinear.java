@@ -70,7 +70,7 @@ public final class LoraLinear extends AbstractBlock {
         if (loraA != null) {
             NDArray xa = Functional.linear(Functional.dropout(x, dropout, training), ps.getValue(loraA, device, training), null);
             // Scale the rank-r intermediate, not the [.., out] result: same maths, out/r times less work.
-            xa = xa.muli(scaling);
+            xa = Functional.scale(xa, scaling);
             y.addi(Functional.linear(xa, ps.getValue(loraB, device, training), null));
         }
         return y;

@@ -89,7 +89,7 @@ public final class WindowTrainer {
                     LOG.warn("{}: step {} skipped, gradient norm {} ({} skipped so far)", label, step + 1, gradientNorm,
                             session.skippedSteps());
                     if (activePenalty != null) {
-                        // Seen intermittently with the EWC term (see trainer/README.md): finish the round without it.
+                        // Defence against a diverging penalty (see trainer/README.md): finish the round without it.
                         LOG.error("{}: the extra loss term gave a non-finite gradient; continuing without it", label);
                         activePenalty = null;
                     }
