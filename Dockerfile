@@ -57,13 +57,15 @@ RUN groupadd --system --gid 10001 streamtune \
 COPY --from=build /opt/streamtune /opt/streamtune
 COPY deploy/docker/streamtune-service deploy/docker/streamtune-healthcheck /usr/local/bin/
 # PYTORCH_LIBRARY_PATH makes DJL load this libtorch instead of the CPU one in the jars; PYTORCH_FLAVOR picks the
-# cu128 JNI binding inside pytorch-jni 2.7.1-0.35.1 and PYTORCH_VERSION must match that jar.
+# cu128 JNI binding inside pytorch-jni 2.7.1-0.35.1 and PYTORCH_VERSION must match that jar. STREAMTUNE_DEVICE=gpu
+# puts the model's arrays on the first CUDA device (and fails loudly at start when there is none).
 ENV JAVA_HOME=/opt/java/openjdk \
     PATH=/opt/java/openjdk/bin:$PATH \
     LANG=C.UTF-8 \
     PYTORCH_LIBRARY_PATH=/opt/libtorch/lib \
     PYTORCH_FLAVOR=cu128 \
     PYTORCH_VERSION=2.7.1 \
+    STREAMTUNE_DEVICE=gpu \
     STREAMTUNE_HOME=/var/lib/streamtune \
     OPT_OUT_TRACKING=true \
     DJL_OFFLINE=true

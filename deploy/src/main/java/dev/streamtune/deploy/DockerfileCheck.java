@@ -122,6 +122,10 @@ public final class DockerfileCheck {
                 problems.add(label, "PYTORCH_LIBRARY_PATH " + libraryPath + " is not under any COPY destination");
             }
         }
+        if (!"gpu".equals(env.get("STREAMTUNE_DEVICE"))) {
+            problems.add(label, "STREAMTUNE_DEVICE is " + env.get("STREAMTUNE_DEVICE")
+                    + ", not gpu: the model would stay on the CPU");
+        }
         if (flavor == null || !flavor.startsWith("cu")) {
             problems.add(label, "PYTORCH_FLAVOR is " + flavor + ", not a CUDA flavor (cuNNN)");
         }

@@ -11,9 +11,9 @@ public final class RuntimeEnvironment {
     /** Read by deploy/docker/streamtune-service (EntrypointScriptTest checks that it still does). */
     public static final Set<String> ENTRYPOINT = Set.of("STREAMTUNE_HEAP", "JAVA_OPTS");
 
-    /** Read by DJL and its PyTorch engine. */
+    /** Read by DJL and its PyTorch engine, and by the model module's ComputeDevice. */
     public static final Set<String> DJL = Set.of("OPT_OUT_TRACKING", "DJL_OFFLINE", "DJL_CACHE_DIR",
-            "PYTORCH_LIBRARY_PATH", "PYTORCH_FLAVOR", "PYTORCH_VERSION");
+            "PYTORCH_LIBRARY_PATH", "PYTORCH_FLAVOR", "PYTORCH_VERSION", "STREAMTUNE_DEVICE");
 
     private RuntimeEnvironment() {
     }

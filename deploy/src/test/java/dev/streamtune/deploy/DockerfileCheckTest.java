@@ -46,6 +46,9 @@ class DockerfileCheckTest {
         Problems url = DockerfileCheck.check(Dockerfile.parse(text.replace("%2Bcu128.zip", "%2Bcu126.zip")),
                 "Dockerfile", REPO.root(), RepositoryFiles.pytorchNativeVersion());
         assertTrue(url.mention("libtorch URL", "flavor cu128"), url::toString);
+        Problems cpu = DockerfileCheck.check(Dockerfile.parse(text.replace("STREAMTUNE_DEVICE=gpu", "STREAMTUNE_DEVICE=cpu")),
+                "Dockerfile", REPO.root(), RepositoryFiles.pytorchNativeVersion());
+        assertTrue(cpu.mention("trainer-gpu", "STREAMTUNE_DEVICE is cpu"), cpu::toString);
     }
 
     /** The build stage copies the whole tree and the root pom lists every module: none may be left out. */

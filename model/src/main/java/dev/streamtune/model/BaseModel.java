@@ -1,6 +1,5 @@
 package dev.streamtune.model;
 
-import ai.djl.Device;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -60,7 +59,7 @@ public final class BaseModel implements AutoCloseable {
         this.lifecycle = new Lifecycle("base model " + id);
         this.tokenizer = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson),
                 Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false"));
-        this.manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+        this.manager = NDManager.newBaseManager(ComputeDevice.current(), "PyTorch");
         manager.setName("base-model " + id);
         Map<String, NDArray> arrays = new LinkedHashMap<>();
         try (Torch.Scope torch = Torch.enter(false)) {

@@ -1,6 +1,5 @@
 package dev.streamtune.model;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -32,7 +31,7 @@ public final class QuadraticPenalty implements LossTerm, AutoCloseable {
         if (!weights.keySet().equals(anchors.keySet())) {
             throw new IllegalArgumentException("weights and anchors name different parameters");
         }
-        this.manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+        this.manager = NDManager.newBaseManager(ComputeDevice.current(), "PyTorch");
         for (Map.Entry<String, float[]> e : weights.entrySet()) {
             float[] w = e.getValue();
             float[] a = anchors.get(e.getKey());
