@@ -48,6 +48,8 @@ class TrainerGroupIT {
     void workersSplitTheTasksAndOneTakesOverWhenTheOtherLeaves(KafkaBroker broker) throws Exception {
         new TopicProvisioner(broker.bootstrapServers()).ensureAll();
         List<String> tasks = tasksOnDifferentPartitions();
+        // The broker is shared with other tests of this JVM: count only what this test's workers publish.
+        int before = broker.read(Topics.ADAPTER_CANDIDATES.name(), Integer.MAX_VALUE, Duration.ofSeconds(2)).size();
         ApplicationContext first = start(broker, tasks);
         ApplicationContext second = start(broker, tasks);
         try {
@@ -55,7 +57,7 @@ class TrainerGroupIT {
             for (String task : tasks) {
                 sendWindow(broker, task, 0);
             }
-            List<AdapterCandidate> candidates = candidates(broker, 2, Duration.ofMinutes(5));
+            List<AdapterCandidate> candidates = candidates(broker, before, 2, Duration.ofMinutes(5));
             assertEquals(2, candidates.size());
             assertEquals(Set.of("cand-" + tasks.get(0) + "-000000", "cand-" + tasks.get(1) + "-000000"),
                     Set.of(candidates.get(0).getCandidateId(), candidates.get(1).getCandidateId()));
@@ -73,7 +75,7 @@ class TrainerGroupIT {
             ApplicationContext staying = leaving == first ? second : first;
             leaving.close();
             sendWindow(broker, task, 1);
-            List<AdapterCandidate> after = candidates(broker, 3, Duration.ofMinutes(5));
+            List<AdapterCandidate> after = candidates(broker, before, 3, Duration.ofMinutes(5));
             assertEquals(3, after.size(), "no window trained twice: " + after.stream()
                     .map(AdapterCandidate::getCandidateId).toList());
             assertEquals("cand-" + task + "-000001", after.get(2).getCandidateId());
@@ -156,8 +158,8 @@ class TrainerGroupIT {
         }
     }
 
-    private static List<AdapterCandidate> candidates(KafkaBroker broker, int atLeast, Duration timeout) {
-        return broker.read(Topics.ADAPTER_CANDIDATES.name(), atLeast, timeout).stream()
+    private static List<AdapterCandidate> candidates(KafkaBroker broker, int skip, int atLeast, Duration timeout) {
+        return broker.read(Topics.ADAPTER_CANDIDATES.name(), skip + atLeast, timeout).stream().skip(skip)
                 .map(r -> Topics.ADAPTER_CANDIDATES.valueSerde(AdapterCandidate.class).deserialize(null, r.value()))
                 .toList();
     }

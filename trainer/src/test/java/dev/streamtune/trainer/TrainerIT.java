@@ -25,6 +25,7 @@ import dev.streamtune.testsupport.KafkaBroker;
 import dev.streamtune.testsupport.WithKafka;
 import dev.streamtune.trainer.training.SyntheticTasks;
 import io.micronaut.context.ApplicationContext;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -102,9 +103,16 @@ class TrainerIT {
                 "trainer.hyperparameters.max-sequence-length", 32));
     }
 
+    /** This test's candidates (the broker is shared with other tests of the JVM). */
     private static List<AdapterCandidate> candidates(KafkaBroker broker, int atLeast, Duration timeout) {
-        return broker.read(Topics.ADAPTER_CANDIDATES.name(), atLeast, timeout).stream()
+        return synthetic(broker.read(Topics.ADAPTER_CANDIDATES.name(),
+                records -> synthetic(records).size() >= atLeast, timeout));
+    }
+
+    private static List<AdapterCandidate> synthetic(List<ConsumerRecord<byte[], byte[]>> records) {
+        return records.stream()
                 .map(r -> Topics.ADAPTER_CANDIDATES.valueSerde(AdapterCandidate.class).deserialize(null, r.value()))
+                .filter(candidate -> candidate.getTask().equals("synthetic"))
                 .toList();
     }
 
