@@ -26,9 +26,10 @@ case "$name" in
   *) echo "unknown benchmark '$name'" >&2; exit 2 ;;
 esac
 
-mvn -B -q -ntp -pl "$module" -am install -DskipTests
-mvn -B -q -ntp -pl "$module" dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile="$PWD/$module/target/bench.classpath"
+# One reactor build, never `install`: the classpath names the modules' own target/ outputs, and the shared local
+# repository's snapshots stay as they are. Each module writes its classpath to its own target/bench.classpath.
+mvn -B -q -ntp -pl "$module" -am package dependency:build-classpath -DskipTests \
+  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 export OPT_OUT_TRACKING=true DJL_OFFLINE=true
 # Brokers the benches start as child processes use this same classpath (kafka_2.13 comes with test-support).
 exec java -Xmx3g ${BENCH_JAVA_OPTS:-} -Dai.djl.offline=true -Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.streamtune.schema \
