@@ -45,6 +45,15 @@ final class PipelineTap implements AutoCloseable {
     }
 
     /**
+     * Returns once every partition of these topics has a leader that answers. A topic created a moment ago can be
+     * listed with a leader before that broker acts as one; an idempotent producer whose first batch hits that gap
+     * can wedge on out-of-order sequence errors. A leader answering an end-offsets request is past the gap.
+     */
+    void awaitLeaders(List<TopicSpec> topics, Duration timeout) {
+        consumer.endOffsets(KafkaClients.partitions(consumer, topics), timeout);
+    }
+
+    /**
      * Waits for the window with this sequence number to close and for all of its examples to arrive.
      *
      * @param alive checked while waiting: false stops the wait at once (a service died)

@@ -18,6 +18,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
@@ -48,6 +50,7 @@ import dev.streamtune.trainer.training.ValidationScore;
 import io.micronaut.context.ApplicationContext;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * Continual learning on real text through the whole pipeline. WordNet noun definitions are labelled with their
@@ -174,6 +177,7 @@ public final class WordnetBench {
 
         List<MethodResult> results = new ArrayList<>();
         TrainerSettings trainerSettings = null;
+        Path file = repo.resolve("bench/target/wordnet-results.md");
         try (BaseModel base = BuiltInModels.miniLm()) {
             for (String method : options.methods()) {
                 Path home = runs.resolve(method.replace('+', '-'));
@@ -189,15 +193,13 @@ public final class WordnetBench {
                     results.get(results.size() - 1).notes().add("ingest's windows differ from "
                             + results.get(0).method() + "'s (same input, so they should not)");
                 }
+                // After each method, so that a later failure keeps what was measured.
+                Files.writeString(file, report(results, windows, trainerSettings, options, loadBefore,
+                        loadAverage(), (System.nanoTime() - started) / 1e9), StandardCharsets.UTF_8);
             }
         }
-        double loadAfter = loadAverage();
-        String report = report(results, windows, trainerSettings, options, loadBefore, loadAfter,
-                (System.nanoTime() - started) / 1e9);
         System.out.println();
-        System.out.println(report);
-        Path file = repo.resolve("bench/target/wordnet-results.md");
-        Files.writeString(file, report, StandardCharsets.UTF_8);
+        System.out.println(Files.readString(file, StandardCharsets.UTF_8));
         log("Results written to %s", file);
     }
 
@@ -367,6 +369,7 @@ public final class WordnetBench {
                 new TopicProvisioner(broker.bootstrapServers()).ensureAll();
                 producer = KafkaClients.producer(broker.bootstrapServers(), "wordnet-bench", 5);
                 tap = new PipelineTap(broker.bootstrapServers());
+                tap.awaitLeaders(List.of(Topics.LABELLED_EXAMPLES, Topics.DEPLOYMENTS), Duration.ofSeconds(60));
                 IngestProcess ingest = IngestProcess.start(repo, home, ingestProperties(broker.bootstrapServers(),
                         home, windows.get(0).examples().size(), labels));
                 // Ctrl-C skips close(): stop the child JVMs anyway rather than leave them running.
@@ -415,14 +418,18 @@ public final class WordnetBench {
          * until ingest has closed the window and all of its examples can be read back.
          */
         IngestedWindow send(WordnetDataset.Window window, BooleanSupplier alive) throws Exception {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (WordnetDataset.Example example : window.examples()) {
                 LabelledExample record = LabelledExample.newBuilder().setId(example.id()).setTask(TASK)
                         .setText(example.text()).setLabel(example.label()).setSource("wordnet-3.0")
                         .setEventTime(Instant.now()).setAttributes(Map.of()).setWeight(null).build();
-                producer.send(new ProducerRecord<>(Topics.LABELLED_EXAMPLES.name(),
-                        example.id().getBytes(StandardCharsets.UTF_8), Topics.LABELLED_EXAMPLES.encode(record)));
+                sent.add(producer.send(new ProducerRecord<>(Topics.LABELLED_EXAMPLES.name(),
+                        example.id().getBytes(StandardCharsets.UTF_8), Topics.LABELLED_EXAMPLES.encode(record))));
             }
             producer.flush();
+            for (Future<RecordMetadata> future : sent) {
+                future.get(60, TimeUnit.SECONDS); // a failed send fails the run here, not as a window timeout
+            }
             TrainingWindow manifest = tap.awaitWindow(window.index(), WINDOW_TIMEOUT,
                     () -> alive.getAsBoolean() || failWithLog());
             String id = manifest.getWindowId();
@@ -468,8 +475,8 @@ public final class WordnetBench {
         StringBuilder out = new StringBuilder();
         out.append("# WordNet class-incremental benchmark (bench/run.sh wordnet)\n\n");
         out.append(String.format(Locale.ROOT, "%d windows x %d examples (%d per category, 2 new categories per "
-                        + "window), seed %d; split by ingest 70/15/15. Whole run %.0f s; load average %.2f before, "
-                        + "%.2f after, %d cores.%n%n", windows.size(), windows.get(0).examples().size(),
+                        + "window), seed %d; split by ingest 70/15/15. Ran %.0f s; load average %.2f at "
+                        + "the start, %.2f at the end, %d cores.%n%n", windows.size(), windows.get(0).examples().size(),
                 options.perCategory(), options.seed(), seconds, loadBefore, loadAfter,
                 Runtime.getRuntime().availableProcessors()));
         if (settings != null) {
