@@ -8,14 +8,19 @@
 #   bench/run.sh trainer [--tasks N]    five-task continual-learning sequence: naive, replay, EWC, replay+EWC, joint
 #   bench/run.sh serving [--clients C] [--seconds S]
 #                                       HTTP load vs raw forward throughput; p99 during hot swaps vs steady state
+#   bench/run.sh wordnet [--quick] [--windows N] [--per-category N] [--epochs N] [--methods naive,replay+ewc,joint]
+#                                       class-incremental WordNet categories through broker, ingest and trainer:
+#                                       naive, replay+EWC and joint; fetches Debian's wordnet-base into
+#                                       ~/.cache/streamtune on first use; tables in bench/target/wordnet-results.md
 #
 # BENCH_JAVA_OPTS adds JVM options (e.g. -Dstreams.producer.linger.ms=50 for ingest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-name=${1:?usage: bench/run.sh model|model-demo|ingest|trainer|serving [args...]}
+name=${1:?usage: bench/run.sh model|model-demo|ingest|trainer|serving|wordnet [args...]}
 shift
 logback=()
+also=
 case "$name" in
   model)      module=model;   main=dev.streamtune.model.bench.ModelBench ;;
   model-demo) module=model;   main=dev.streamtune.model.demo.LoraDemo ;;
@@ -23,12 +28,16 @@ case "$name" in
   trainer)    module=trainer; main=dev.streamtune.trainer.bench.TrainerBench ;;
   serving)    module=serving; main=dev.streamtune.serving.bench.ServingBench
               logback=(-Dlogback.configurationFile=serving/src/test/resources/logback-bench.xml) ;;
+  # ingest runs as its own JVM from its build output, so it is built alongside rather than put on the classpath.
+  wordnet)    module=bench;   main=dev.streamtune.bench.WordnetBench; also=ingest
+              logback=(-Dlogback.configurationFile=bench/src/main/resources/logback-bench.xml) ;;
   *) echo "unknown benchmark '$name'" >&2; exit 2 ;;
 esac
 
-mvn -B -q -ntp -pl "$module" -am install -DskipTests
-mvn -B -q -ntp -pl "$module" dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile="$PWD/$module/target/bench.classpath"
+# One reactor build, never `install`: the classpath names the modules' own target/ outputs, and the shared local
+# repository's snapshots stay as they are. Each module writes its classpath to its own target/bench.classpath.
+mvn -B -q -ntp -pl "$module${also:+,$also}" -am package dependency:build-classpath -DskipTests \
+  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 export OPT_OUT_TRACKING=true DJL_OFFLINE=true
 # Brokers the benches start as child processes use this same classpath (kafka_2.13 comes with test-support).
 exec java -Xmx3g ${BENCH_JAVA_OPTS:-} -Dai.djl.offline=true -Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.streamtune.schema \
