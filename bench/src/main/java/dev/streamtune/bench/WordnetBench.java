@@ -290,7 +290,8 @@ public final class WordnetBench {
                 ingested.add(pipeline.send(window, pipeline.ingest()::isAlive));
             }
         }
-        TrainerSettings settings = new TrainerSettings(trainer.bootstrapServers(), trainer.home(), trainer.labels(),
+        TrainerSettings settings = new TrainerSettings(trainer.bootstrapServers(), trainer.groupId(), trainer.home(),
+                trainer.labels(),
                 trainer.windowsPerCandidate(), trainer.checkpointEverySteps(), trainer.hyperparameters(),
                 new TrainerSettings.Replay(false, trainer.replay().capacity(), trainer.replay().ratio()),
                 new TrainerSettings.Ewc(false, trainer.ewc().lambda(), trainer.ewc().decay(),
