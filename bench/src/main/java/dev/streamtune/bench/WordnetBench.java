@@ -28,6 +28,8 @@ import java.util.stream.Stream;
 import dev.streamtune.contract.KafkaClients;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.Topics;
+import dev.streamtune.launcher.ServiceProcess;
+import dev.streamtune.launcher.Streamtune;
 import dev.streamtune.localkafka.LocalKafkaBroker;
 import dev.streamtune.model.AdapterArtifact;
 import dev.streamtune.model.BaseModel;
@@ -357,7 +359,7 @@ public final class WordnetBench {
      * A fresh broker (its own process) with the topic catalogue, the ingest service configured for the task, a
      * producer, and a tap on the outputs. Closed in reverse: nothing outlives the broker.
      */
-    record Pipeline(LocalKafkaBroker broker, IngestProcess ingest, KafkaProducer<byte[], byte[]> producer,
+    record Pipeline(LocalKafkaBroker broker, ServiceProcess ingest, Path ingestLog, KafkaProducer<byte[], byte[]> producer,
                     PipelineTap tap, Thread stopOnExit) implements AutoCloseable {
 
         static Pipeline start(Path repo, Path home, List<WordnetDataset.Window> windows, List<String> labels)
@@ -371,15 +373,18 @@ public final class WordnetBench {
                 producer = KafkaClients.producer(broker.bootstrapServers(), "wordnet-bench", 5);
                 tap = new PipelineTap(broker.bootstrapServers());
                 tap.awaitLeaders(List.of(Topics.LABELLED_EXAMPLES, Topics.DEPLOYMENTS), Duration.ofSeconds(60));
-                IngestProcess ingest = IngestProcess.start(repo, home, ingestProperties(broker.bootstrapServers(),
-                        home, windows.get(0).examples().size(), labels));
+                // Ingest as deployed: its own JVM from its build output, with its own application.yml.
+                Path ingestLog = home.resolve("ingest.log");
+                ServiceProcess ingest = ServiceProcess.start(Streamtune.service("ingest"), repo, Map.of(),
+                        ingestProperties(broker.bootstrapServers(), home, windows.get(0).examples().size(), labels),
+                        ingestLog);
                 // Ctrl-C skips close(): stop the child JVMs anyway rather than leave them running.
                 Thread stopOnExit = new Thread(() -> {
                     ingest.close();
                     broker.close();
                 }, "wordnet-bench-stop");
                 Runtime.getRuntime().addShutdownHook(stopOnExit);
-                return new Pipeline(broker, ingest, producer, tap, stopOnExit);
+                return new Pipeline(broker, ingest, ingestLog, producer, tap, stopOnExit);
             } catch (IOException | RuntimeException e) {
                 if (tap != null) {
                     tap.close();
@@ -439,7 +444,7 @@ public final class WordnetBench {
         }
 
         private boolean failWithLog() {
-            log("a service stopped; ingest's log is %s", ingest.log());
+            log("a service stopped; ingest's log is %s", ingestLog);
             return false;
         }
 

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * One Streamtune service running as its own JVM from its module's build output, the way each runs in production.
  * Its output is copied to ours line by line so one terminal shows the whole system.
  */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServiceProcess.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
@@ -43,13 +43,13 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** A service the launcher knows how to start: its module directory, main class and HTTP port. */
-    record Service(String name, String module, String mainClass, int port, String heap) {
+    public record Service(String name, String module, String mainClass, int port, String heap) {
 
         Path classpathFile(Path repo) {
             return repo.resolve(module).resolve("target").resolve("runtime-classpath.txt");
         }
 
-        boolean isBuilt(Path repo) {
+        public boolean isBuilt(Path repo) {
             return Files.isRegularFile(classpathFile(repo));
         }
 
@@ -59,22 +59,42 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     static ServiceProcess start(Service service, Path repo, Map<String, String> environment) throws IOException {
+        return start(service, repo, environment, Map.of(), null);
+    }
+
+    /**
+     * @param systemProperties configuration given as {@code -D} flags (Micronaut ranks them above application.yml)
+     * @param logFile          where the service's output goes; null copies it to ours line by line
+     */
+    public static ServiceProcess start(Service service, Path repo, Map<String, String> environment,
+                                       Map<String, String> systemProperties, Path logFile) throws IOException {
+        if (!service.isBuilt(repo)) {
+            throw new IllegalStateException(service.classpathFile(repo) + " is missing: build " + service.module()
+                    + " first");
+        }
         String classpath = repo.resolve(service.module()).resolve("target").resolve("classes") + ":"
                 + Files.readString(service.classpathFile(repo)).strip();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + service.heap()));
         command.addAll(COMMON_JVM_FLAGS);
+        systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-cp", classpath, service.mainClass()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (logFile != null) {
+            builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        }
         builder.environment().putAll(environment);
         builder.environment().put("OPT_OUT_TRACKING", "true");
         builder.environment().put("DJL_OFFLINE", "true");
         Process process = builder.start();
         ServiceProcess started = new ServiceProcess(service, process);
-        Thread pump = new Thread(started::copyOutput, service.name() + "-output");
-        pump.setDaemon(true);
-        pump.start();
-        LOG.info("Started {} (pid {}) on {}", service.name(), process.pid(), service.url());
+        if (logFile == null) {
+            Thread pump = new Thread(started::copyOutput, service.name() + "-output");
+            pump.setDaemon(true);
+            pump.start();
+        }
+        LOG.info("Started {} (pid {}) on {}{}", service.name(), process.pid(), service.url(),
+                logFile == null ? "" : ", log in " + logFile);
         return started;
     }
 
@@ -105,7 +125,7 @@ final class ServiceProcess implements AutoCloseable {
         return service;
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 

@@ -169,7 +169,13 @@ public final class Streamtune {
         return List.of(narrator, traffic);
     }
 
+    /** The service of that name, as the run command starts it (module, main class, port, heap). */
+    public static ServiceProcess.Service service(String name) {
+        return SERVICES.stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no service " + name));
+    }
+
     private static String url(String service) {
-        return SERVICES.stream().filter(s -> s.name().equals(service)).findFirst().orElseThrow().url();
+        return service(service).url();
     }
 }
