@@ -422,11 +422,12 @@ public final class TrainerService implements AutoCloseable {
             }
             // Another worker may have trained windows of these partitions since we last looked.
             trainedWindows.addAll(publishedWindows());
-            Set<Integer> owned = new HashSet<>();
+            Set<Integer> examplePartitions = new HashSet<>();
             partitions.stream().filter(tp -> tp.topic().equals(Topics.CLEAN_EXAMPLES.name()))
-                    .forEach(tp -> owned.add(tp.partition()));
+                    .forEach(tp -> examplePartitions.add(tp.partition()));
             try {
-                publishPendingRounds(producer, owned, work.partitionsFor(Topics.CLEAN_EXAMPLES.name()).size());
+                publishPendingRounds(producer, examplePartitions,
+                        work.partitionsFor(Topics.CLEAN_EXAMPLES.name()).size());
             } catch (Exception e) {
                 throw new IllegalStateException("could not publish a candidate trained before the restart", e);
             }
