@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 
 import dev.streamtune.contract.TopicProvisioner;
@@ -91,7 +92,7 @@ public final class Streamtune {
         CountDownLatch stopped = new CountDownLatch(1);
         // Closed in reverse: the demo's traffic first, then the services (so they commit and leave their groups
         // while the broker is still there), the broker last.
-        List<AutoCloseable> running = new ArrayList<>();
+        List<AutoCloseable> running = new CopyOnWriteArrayList<>(); // the shutdown hook reads it from its own thread
         LocalKafkaBroker brokerToStop = localBroker;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Shutting down");
