@@ -347,29 +347,29 @@ public final class TrainerService implements AutoCloseable {
     private Set<String> publishedWindows() {
         Set<String> windows = new HashSet<>();
         try (KafkaConsumer<byte[], byte[]> candidates = newConsumer()) {
-            List<TopicPartition> partitions = KafkaClients.partitions(candidates, List.of(Topics.ADAPTER_CANDIDATES));
-            candidates.assign(partitions);
-            candidates.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = candidates.endOffsets(partitions);
-            while (partitions.stream().anyMatch(tp -> candidates.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<byte[], byte[]> record : candidates.poll(Duration.ofMillis(500))) {
-                    if (deserialize(record) instanceof AdapterCandidate candidate) {
-                        windows.addAll(candidate.getWindowIds());
-                    }
+            readToEnd(candidates, Topics.ADAPTER_CANDIDATES, record -> {
+                if (deserialize(record) instanceof AdapterCandidate candidate) {
+                    windows.addAll(candidate.getWindowIds());
                 }
-            }
+            });
         }
         return windows;
     }
 
     /** Reads the approved adapters up to now (so the first round starts from the right one), then keeps following. */
     private void followDeployments(KafkaConsumer<byte[], byte[]> approved) {
-        List<TopicPartition> partitions = KafkaClients.partitions(approved, List.of(Topics.DEPLOYMENTS));
-        approved.assign(partitions);
-        approved.seekToBeginning(partitions);
-        Map<TopicPartition, Long> end = approved.endOffsets(partitions);
-        while (partitions.stream().anyMatch(tp -> approved.position(tp) < end.get(tp))) {
-            approved.poll(Duration.ofMillis(500)).forEach(this::handle);
+        readToEnd(approved, Topics.DEPLOYMENTS, this::handle);
+    }
+
+    /** Assigns all of the topic's partitions and hands every record from the beginning up to the current end over. */
+    private static void readToEnd(KafkaConsumer<byte[], byte[]> consumer, TopicSpec topic,
+                                  java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> handler) {
+        List<TopicPartition> partitions = KafkaClients.partitions(consumer, List.of(topic));
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+            consumer.poll(Duration.ofMillis(500)).forEach(handler);
         }
     }
 
