@@ -3,10 +3,8 @@ package dev.streamtune.trainer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -15,20 +13,15 @@ import java.util.Set;
 
 import dev.streamtune.contract.KafkaClients;
 import dev.streamtune.contract.TopicProvisioner;
-import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.schema.AdapterCandidate;
 import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.Split;
-import dev.streamtune.schema.TrainingWindow;
-import dev.streamtune.schema.WindowCloseReason;
 import dev.streamtune.testsupport.KafkaBroker;
 import dev.streamtune.testsupport.WithKafka;
 import dev.streamtune.trainer.training.SyntheticTasks;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,8 +41,6 @@ class TrainerGroupIT {
     void workersSplitTheTasksAndOneTakesOverWhenTheOtherLeaves(KafkaBroker broker) throws Exception {
         new TopicProvisioner(broker.bootstrapServers()).ensureAll();
         List<String> tasks = tasksOnDifferentPartitions();
-        // The broker is shared with other tests of this JVM: count only what this test's workers publish.
-        int before = broker.read(Topics.ADAPTER_CANDIDATES.name(), Integer.MAX_VALUE, Duration.ofSeconds(2)).size();
         ApplicationContext first = start(broker, tasks);
         ApplicationContext second = start(broker, tasks);
         try {
@@ -57,7 +48,7 @@ class TrainerGroupIT {
             for (String task : tasks) {
                 sendWindow(broker, task, 0);
             }
-            List<AdapterCandidate> candidates = candidates(broker, before, 2, Duration.ofMinutes(5));
+            List<AdapterCandidate> candidates = WindowRecords.candidates(broker, tasks, 2, Duration.ofMinutes(5));
             assertEquals(2, candidates.size());
             assertEquals(Set.of("cand-" + tasks.get(0) + "-000000", "cand-" + tasks.get(1) + "-000000"),
                     Set.of(candidates.get(0).getCandidateId(), candidates.get(1).getCandidateId()));
@@ -75,7 +66,7 @@ class TrainerGroupIT {
             ApplicationContext staying = leaving == first ? second : first;
             leaving.close();
             sendWindow(broker, task, 1);
-            List<AdapterCandidate> after = candidates(broker, before, 3, Duration.ofMinutes(5));
+            List<AdapterCandidate> after = WindowRecords.candidates(broker, tasks, 3, Duration.ofMinutes(5));
             assertEquals(3, after.size(), "no window trained twice: " + after.stream()
                     .map(AdapterCandidate::getCandidateId).toList());
             assertEquals("cand-" + task + "-000001", after.get(2).getCandidateId());
@@ -140,34 +131,12 @@ class TrainerGroupIT {
 
     private static void sendWindow(KafkaBroker broker, String task, int sequence) throws Exception {
         String window = String.format("%s-%06d", task, sequence);
-        List<CleanExample> examples = new ArrayList<>();
-        SyntheticTasks.examples(0, 40, sequence, Split.TRAIN).forEach(e -> examples.add(
+        List<CleanExample> train = new ArrayList<>();
+        SyntheticTasks.examples(0, 40, sequence, Split.TRAIN).forEach(e -> train.add(
                 CleanExample.newBuilder(e).setTask(task).setWindowId(window).build()));
-        SyntheticTasks.examples(0, 10, sequence + 100, Split.VALIDATION).forEach(e -> examples.add(
+        List<CleanExample> validation = new ArrayList<>();
+        SyntheticTasks.examples(0, 10, sequence + 100, Split.VALIDATION).forEach(e -> validation.add(
                 CleanExample.newBuilder(e).setTask(task).setWindowId(window).build()));
-        try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {
-            for (CleanExample example : examples) {
-                send(producer, Topics.CLEAN_EXAMPLES, task, example);
-            }
-            send(producer, Topics.CLOSED_WINDOWS, task, TrainingWindow.newBuilder().setWindowId(window).setTask(task)
-                    .setSequence(sequence).setStart(Instant.EPOCH).setEnd(Instant.EPOCH).setClosedAt(Instant.EPOCH)
-                    .setCloseReason(WindowCloseReason.COUNT).setTrainCount(40).setValidationCount(10)
-                    .setTestCount(0).setLabelHistogram(Map.of()).setSliceHistogram(Map.of()).setImbalanceRatio(1)
-                    .setLengthHistogram(List.of()).setLengthBucketBounds(List.of()).setMeanLength(8)
-                    .setTopTokens(Map.of()).build());
-        }
-    }
-
-    private static List<AdapterCandidate> candidates(KafkaBroker broker, int skip, int atLeast, Duration timeout) {
-        return broker.read(Topics.ADAPTER_CANDIDATES.name(), skip + atLeast, timeout).stream().skip(skip)
-                .map(r -> Topics.ADAPTER_CANDIDATES.valueSerde(AdapterCandidate.class).deserialize(null, r.value()))
-                .toList();
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static void send(KafkaProducer<byte[], byte[]> producer, TopicSpec topic, String key, Object value)
-            throws Exception {
-        producer.send(new ProducerRecord<>(topic.name(), key.getBytes(StandardCharsets.UTF_8),
-                topic.valueSerde((Class) value.getClass()).serialize(topic.name(), value))).get();
+        WindowRecords.sendWindow(broker, task, window, sequence, train, validation);
     }
 }

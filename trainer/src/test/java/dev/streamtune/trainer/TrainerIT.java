@@ -3,31 +3,21 @@ package dev.streamtune.trainer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import dev.streamtune.contract.TopicProvisioner;
-import dev.streamtune.contract.TopicSpec;
-import dev.streamtune.contract.Topics;
 import dev.streamtune.model.AdapterArtifact;
 import dev.streamtune.schema.AdapterCandidate;
 import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.Split;
-import dev.streamtune.schema.TrainingWindow;
-import dev.streamtune.schema.WindowCloseReason;
 import dev.streamtune.testsupport.KafkaBroker;
 import dev.streamtune.testsupport.WithKafka;
 import dev.streamtune.trainer.training.SyntheticTasks;
 import io.micronaut.context.ApplicationContext;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,12 +35,7 @@ class TrainerIT {
         String window = "synthetic-000000";
         List<CleanExample> train = SyntheticTasks.examples(0, 160, 1, Split.TRAIN);
         List<CleanExample> validation = SyntheticTasks.examples(0, 30, 2, Split.VALIDATION);
-        try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {
-            for (CleanExample example : concat(train, validation)) {
-                send(producer, Topics.CLEAN_EXAMPLES, example);
-            }
-            send(producer, Topics.CLOSED_WINDOWS, manifest(window, train.size(), validation.size()));
-        }
+        WindowRecords.sendWindow(broker, "synthetic", window, 0, train, validation);
 
         // First run: stop it as soon as it has checkpointed part of the round.
         Path round = home.resolve("trainer/tasks/synthetic/round.properties");
@@ -103,37 +88,7 @@ class TrainerIT {
                 "trainer.hyperparameters.max-sequence-length", 32));
     }
 
-    /** This test's candidates (the broker is shared with other tests of the JVM). */
     private static List<AdapterCandidate> candidates(KafkaBroker broker, int atLeast, Duration timeout) {
-        return synthetic(broker.read(Topics.ADAPTER_CANDIDATES.name(),
-                records -> synthetic(records).size() >= atLeast, timeout));
-    }
-
-    private static List<AdapterCandidate> synthetic(List<ConsumerRecord<byte[], byte[]>> records) {
-        return records.stream()
-                .map(r -> Topics.ADAPTER_CANDIDATES.valueSerde(AdapterCandidate.class).deserialize(null, r.value()))
-                .filter(candidate -> candidate.getTask().equals("synthetic"))
-                .toList();
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static void send(KafkaProducer<byte[], byte[]> producer, TopicSpec topic, Object value) throws Exception {
-        producer.send(new ProducerRecord<>(topic.name(), "synthetic".getBytes(StandardCharsets.UTF_8),
-                topic.valueSerde((Class) value.getClass()).serialize(topic.name(), value))).get();
-    }
-
-    private static TrainingWindow manifest(String id, long train, long validation) {
-        return TrainingWindow.newBuilder().setWindowId(id).setTask("synthetic").setSequence(0)
-                .setStart(Instant.EPOCH).setEnd(Instant.EPOCH).setClosedAt(Instant.EPOCH)
-                .setCloseReason(WindowCloseReason.COUNT).setTrainCount(train).setValidationCount(validation)
-                .setTestCount(0).setLabelHistogram(Map.of("positive", train / 2, "negative", train / 2))
-                .setSliceHistogram(Map.of()).setImbalanceRatio(1).setLengthHistogram(List.of())
-                .setLengthBucketBounds(List.of()).setMeanLength(8).setTopTokens(Map.of()).build();
-    }
-
-    private static List<CleanExample> concat(List<CleanExample> a, List<CleanExample> b) {
-        List<CleanExample> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
+        return WindowRecords.candidates(broker, List.of("synthetic"), atLeast, timeout);
     }
 }
