@@ -25,6 +25,7 @@ import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import dev.streamtune.contract.Deployments;
 import dev.streamtune.contract.KafkaClients;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.Topics;
@@ -455,11 +456,8 @@ public final class WordnetBench {
          * learn, not on which of their candidates a gate would have let through.
          */
         void deploy(AdapterCandidate candidate, String previous) throws Exception {
-            Deployment deployment = Deployment.newBuilder().setTask(candidate.getTask())
-                    .setAdapterId(candidate.getCandidateId()).setArtifactUri(candidate.getArtifactUri())
-                    .setArtifactSha256(candidate.getArtifactSha256()).setBaseModelId(candidate.getBaseModelId())
-                    .setDecisionId("bench-approves-" + candidate.getCandidateId()).setPreviousAdapterId(previous)
-                    .setDeployedAt(Instant.now()).setPinned(false).build();
+            Deployment deployment = Deployments.of(candidate, "bench-approves-" + candidate.getCandidateId(), previous,
+                    Instant.now());
             producer.send(new ProducerRecord<>(Topics.DEPLOYMENTS.name(),
                     candidate.getTask().getBytes(StandardCharsets.UTF_8), Topics.DEPLOYMENTS.encode(deployment)))
                     .get();

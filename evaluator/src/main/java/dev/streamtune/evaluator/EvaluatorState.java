@@ -13,6 +13,7 @@ import java.util.Set;
 
 import dev.streamtune.evaluator.drift.DriftMonitor;
 import dev.streamtune.evaluator.sets.EvaluationSets;
+import dev.streamtune.contract.Deployments;
 import dev.streamtune.schema.AdapterCandidate;
 import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.Deployment;
@@ -131,8 +132,8 @@ public final class EvaluatorState {
 
     /** The deployment that makes {@code candidate} current, remembering what it replaces. */
     public Deployment promotion(AdapterCandidate candidate, String decisionId, Instant now) {
-        return deploymentOf(candidate, decisionId, now,
-                deployment(candidate.getTask()).map(Deployment::getAdapterId).orElse(null));
+        return Deployments.of(candidate, decisionId,
+                deployment(candidate.getTask()).map(Deployment::getAdapterId).orElse(null), now);
     }
 
     /**
@@ -150,21 +151,6 @@ public final class EvaluatorState {
         AdapterCandidate target = candidate(previous).orElseThrow(() -> new IllegalStateException(
                 "Adapter " + previous + " is no longer in the candidate history"));
         Deployment targetsLast = lastDeploymentOf.get(previous);
-        return deploymentOf(target, decisionId, now, targetsLast == null ? null : targetsLast.getPreviousAdapterId());
-    }
-
-    private static Deployment deploymentOf(AdapterCandidate candidate, String decisionId, Instant now,
-                                           String previousAdapterId) {
-        return Deployment.newBuilder()
-                .setTask(candidate.getTask())
-                .setAdapterId(candidate.getCandidateId())
-                .setArtifactUri(candidate.getArtifactUri())
-                .setArtifactSha256(candidate.getArtifactSha256())
-                .setBaseModelId(candidate.getBaseModelId())
-                .setDecisionId(decisionId)
-                .setPreviousAdapterId(previousAdapterId)
-                .setDeployedAt(now)
-                .setPinned(false)
-                .build();
+        return Deployments.of(target, decisionId, targetsLast == null ? null : targetsLast.getPreviousAdapterId(), now);
     }
 }
