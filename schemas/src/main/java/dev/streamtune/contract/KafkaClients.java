@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.RangeAssignor;
@@ -91,5 +93,17 @@ public final class KafkaClients {
         topics.forEach(topic -> consumer.partitionsFor(topic.name())
                 .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition()))));
         return partitions;
+    }
+
+    /** An admin client whose calls give up after {@code timeout}: for cheap, bounded checks such as health. */
+    public static Admin boundedAdmin(String bootstrapServers, String clientId, Duration timeout) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        // Reconnect quickly once the broker is back, so a check sees it within a second or so.
+        props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+        return Admin.create(props);
     }
 }
