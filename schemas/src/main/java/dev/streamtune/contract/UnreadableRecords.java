@@ -44,8 +44,9 @@ public final class UnreadableRecords {
             return Optional.ofNullable(topic.decode(record.value()));
         } catch (RecordDecodingException e) {
             skip(record, e.getMessage());
-        } catch (RuntimeException codecBug) {
+        } catch (RuntimeException | OutOfMemoryError codecBug) {
             // The codec promises RecordDecodingException; whatever else it throws must not block the topic either.
+            // An OutOfMemoryError here is a declared length too large to allocate, refused before the heap filled.
             skip(record, "codec failed: " + codecBug);
         }
         return Optional.empty();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Map;
 
 import dev.streamtune.schema.Deployment;
+import dev.streamtune.testsupport.PoisonPayloads;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +29,13 @@ class UnreadableRecordsTest {
         assertTrue(unreadable.decode(record(java.util.Arrays.copyOf(truncated, 12), 2)).isEmpty());
         assertEquals(Map.of("deployments", 2L), unreadable.skipped());
         assertEquals(2, unreadable.total());
+    }
+
+    @Test
+    void aHugeDeclaredLengthIsSkippedNotFatal() {
+        byte[] poison = PoisonPayloads.hugeDeclaredLength(Topics.DEPLOYMENTS.encode(SampleRecords.deployment()));
+        assertTrue(unreadable.decode(record(poison, 4)).isEmpty());
+        assertEquals(1, unreadable.total());
     }
 
     @Test
