@@ -2,28 +2,45 @@ package dev.streamtune.evaluator;
 
 import java.util.Map;
 
+import dev.streamtune.contract.BrokerProbe;
+import dev.streamtune.contract.LoopHealth;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.AbstractHealthIndicator;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
-/** DOWN when the evaluator loop died; UP (with "replaying") while it rebuilds its state. */
+/**
+ * DOWN when the evaluator loop died or the broker does not answer; UP (with "caughtUp": false) while it rebuilds
+ * its state, and with "loop": "recovering" while it retries a fault.
+ */
 @Singleton
 final class EvaluatorHealth extends AbstractHealthIndicator<Map<String, Object>> {
 
     private final EvaluatorService service;
+    private final BrokerProbe broker;
 
-    EvaluatorHealth(EvaluatorService service) {
+    EvaluatorHealth(EvaluatorService service, EvaluatorSettings settings) {
         this.service = service;
+        this.broker = new BrokerProbe(settings.bootstrapServers());
     }
 
     @Override
     protected Map<String, Object> getHealthInformation() {
-        healthStatus = service.alive() ? HealthStatus.UP : HealthStatus.DOWN;
-        return Map.of("loop", service.alive() ? "running" : "stopped", "caughtUp", service.caughtUp());
+        BrokerProbe.Reachability reachability = broker.check();
+        healthStatus = LoopHealth.up(service.loop(), reachability) ? HealthStatus.UP : HealthStatus.DOWN;
+        Map<String, Object> details = LoopHealth.details(service.loop(), reachability);
+        details.put("caughtUp", service.caughtUp());
+        details.put("skippedRecords", service.skippedRecords());
+        return details;
     }
 
     @Override
     protected String getName() {
         return "evaluator";
+    }
+
+    @PreDestroy
+    void close() {
+        broker.close();
     }
 }

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,10 +17,11 @@ import java.util.function.Function;
 
 import dev.streamtune.contract.ConsumerLoop;
 import dev.streamtune.contract.KafkaClients;
-import dev.streamtune.contract.RecordDecodingException;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
+import dev.streamtune.contract.TransactionalWriter;
+import dev.streamtune.contract.UnreadableRecords;
 import dev.streamtune.evaluator.drift.DriftDetector;
 import dev.streamtune.evaluator.drift.DriftMonitor;
 import dev.streamtune.evaluator.gate.GateCheck;
@@ -45,7 +47,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +55,8 @@ import org.slf4j.LoggerFactory;
  * {@link EvaluatorState}, then keeps consuming: it publishes drift reports (and retrain requests) for new windows,
  * judges each new candidate, and runs operator commands queued by {@link AdminController}. Decisions and the
  * deployments they cause are written in one transaction; the evaluator is the only writer of the deployments topic.
+ * Survives its faults: an unreachable broker or a failed transaction is retried with backoff (the loop resumes
+ * where it stopped, state kept), a fenced producer is replaced, and a record the codec refuses is skipped.
  */
 @Context
 public final class EvaluatorService implements AutoCloseable {
@@ -71,6 +74,11 @@ public final class EvaluatorService implements AutoCloseable {
     private final PromotionGate gate;
     private final ConcurrentLinkedQueue<Consumer<Operator>> commands = new ConcurrentLinkedQueue<>();
     private final ConsumerLoop loop;
+    private final TransactionalWriter writer;
+    private final UnreadableRecords unreadable = new UnreadableRecords("evaluator");
+    /** Where the next attempt resumes reading, so nothing is folded twice after a fault. */
+    private final Map<TopicPartition, Long> positions = new HashMap<>();
+    private Map<TopicPartition, Long> replayEnd;
     private volatile boolean caughtUp;
 
     public EvaluatorService(EvaluatorSettings settings, AdapterScorerFactory scorers, MeterRegistry meters) {
@@ -83,7 +91,8 @@ public final class EvaluatorService implements AutoCloseable {
                 new DriftMonitor(new DriftDetector(settings.drift().thresholds()), settings.driftReference(),
                         settings.drift().minWindowExamples()));
         this.gate = new PromotionGate(settings.gate().policy());
-        this.loop = new ConsumerLoop("evaluator-loop", this::run, false);
+        this.loop = ConsumerLoop.recovering("evaluator-loop", false, this::run);
+        this.writer = new TransactionalWriter(this::newProducer, loop);
         loop.start();
     }
 
@@ -94,6 +103,16 @@ public final class EvaluatorService implements AutoCloseable {
 
     public boolean alive() {
         return loop.alive();
+    }
+
+    /** The loop, for health: its survived faults and the one in progress. */
+    ConsumerLoop loop() {
+        return loop;
+    }
+
+    /** Records skipped because the codec refused them, per topic. */
+    public Map<String, Long> skippedRecords() {
+        return unreadable.skipped();
     }
 
     /** Runs {@code command} on the loop thread, where the state lives. */
@@ -109,57 +128,62 @@ public final class EvaluatorService implements AutoCloseable {
         return result;
     }
 
+    /** One attempt: connect, resume reading where the last one stopped, and work until stopped or a fault. */
     private void run() {
-        try {
-            new TopicProvisioner(settings.bootstrapServers()).ensureAll();
-            try (KafkaConsumer<byte[], byte[]> consumer = newConsumer();
-                 KafkaProducer<byte[], byte[]> producer = newProducer()) {
-                loop.polling(consumer);
-                producer.initTransactions();
-                List<TopicPartition> partitions = KafkaClients.partitions(consumer, INPUTS);
-                consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
-                Map<TopicPartition, Long> replayEnd = consumer.endOffsets(partitions);
-                LOG.info("Replaying {} partitions to rebuild evaluator state", partitions.size());
-                while (loop.running()) {
-                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                        fold(record);
-                    }
-                    if (!caughtUp && replayed(consumer, replayEnd)) {
-                        caughtUp = true;
-                        LOG.info("Evaluator state rebuilt; judging new candidates and windows");
-                    }
-                    if (caughtUp) {
-                        publishDriftReports(producer);
-                        judgeReadyCandidates(producer);
-                        runCommands(producer);
-                    }
+        new TopicProvisioner(settings.bootstrapServers()).ensureAll();
+        try (KafkaConsumer<byte[], byte[]> consumer = newConsumer()) {
+            loop.polling(consumer);
+            List<TopicPartition> partitions = KafkaClients.partitions(consumer, INPUTS);
+            consumer.assign(partitions);
+            List<TopicPartition> fromStart = new ArrayList<>();
+            for (TopicPartition tp : partitions) {
+                Long resume = positions.get(tp);
+                if (resume == null) {
+                    fromStart.add(tp);
+                } else {
+                    consumer.seek(tp, resume);
                 }
             }
-        } catch (WakeupException stopping) {
-            // close() woke us up
-        } catch (RuntimeException e) {
-            LOG.error("Evaluator loop stopped", e);
+            consumer.seekToBeginning(fromStart);
+            if (replayEnd == null) {
+                replayEnd = consumer.endOffsets(partitions);
+                LOG.info("Replaying {} partitions to rebuild evaluator state", partitions.size());
+            }
+            loop.progressed();
+            while (loop.running()) {
+                var records = consumer.poll(Duration.ofMillis(500));
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    fold(record);
+                    positions.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+                }
+                if (!records.isEmpty()) {
+                    loop.progressed();
+                }
+                if (!caughtUp && replayed(consumer, replayEnd)) {
+                    caughtUp = true;
+                    LOG.info("Evaluator state rebuilt; judging new candidates and windows");
+                }
+                if (caughtUp) {
+                    publishDriftReports();
+                    judgeReadyCandidates();
+                    runCommands();
+                }
+            }
         }
     }
 
     private void fold(ConsumerRecord<byte[], byte[]> record) {
-        try {
-            state.apply(Topics.byName(record.topic()).decode(record.value()), clock.instant());
-        } catch (RecordDecodingException e) {
-            // Only our own services write these topics; an unreadable record is a bug elsewhere, not a reason to stop.
-            LOG.warn("Skipping unreadable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
-                    e.getMessage());
-        }
+        // Only our own services write these topics; an unreadable record is skipped (and counted), never a stop.
+        unreadable.decode(record).ifPresent(value -> state.apply(value, clock.instant()));
     }
 
     private static boolean replayed(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
         return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
     }
 
-    private void publishDriftReports(KafkaProducer<byte[], byte[]> producer) {
+    private void publishDriftReports() {
         for (DriftReport report : state.unpublishedDriftReports()) {
-            inTransaction(producer, () -> {
+            writer.inTransaction(producer -> {
                 send(producer, Topics.DRIFT_REPORTS, report.getTask(), report);
                 if (report.getRetrainTriggered()) {
                     send(producer, Topics.RETRAIN_REQUESTS, report.getTask(), RetrainRequest.newBuilder()
@@ -176,7 +200,7 @@ public final class EvaluatorService implements AutoCloseable {
         }
     }
 
-    private void judgeReadyCandidates(KafkaProducer<byte[], byte[]> producer) {
+    private void judgeReadyCandidates() {
         Optional<AdapterCandidate> next;
         while ((next = state.nextCandidate(clock.instant(), Duration.ofSeconds(settings.candidateWaitSeconds())))
                 .isPresent()) {
@@ -185,7 +209,7 @@ public final class EvaluatorService implements AutoCloseable {
                 LOG.warn("Judging {} on the test examples that arrived within {} s; some are missing",
                         candidate.getCandidateId(), settings.candidateWaitSeconds());
             }
-            publish(producer, judge(candidate), true);
+            publish(judge(candidate), true);
         }
     }
 
@@ -229,7 +253,7 @@ public final class EvaluatorService implements AutoCloseable {
     }
 
     /** Writes a decision and, when it makes an adapter current, the deployment, atomically; folds both back in. */
-    private Deployment publish(KafkaProducer<byte[], byte[]> producer, PromotionDecision decision, boolean automatic) {
+    private Deployment publish(PromotionDecision decision, boolean automatic) {
         Deployment deployment = null;
         boolean pinned = state.deployment(decision.getTask()).map(Deployment::getPinned).orElse(false);
         if (decision.getVerdict() == Verdict.APPROVED && !(automatic && pinned)) {
@@ -239,7 +263,7 @@ public final class EvaluatorService implements AutoCloseable {
             deployment = state.rollback(decision.getTask(), decision.getDecisionId(), clock.instant());
         }
         Deployment toDeploy = deployment;
-        inTransaction(producer, () -> {
+        writer.inTransaction(producer -> {
             send(producer, Topics.PROMOTION_DECISIONS, decision.getTask(), decision);
             if (toDeploy != null) {
                 send(producer, Topics.DEPLOYMENTS, toDeploy.getTask(), toDeploy);
@@ -256,8 +280,8 @@ public final class EvaluatorService implements AutoCloseable {
         return deployment;
     }
 
-    private void runCommands(KafkaProducer<byte[], byte[]> producer) {
-        Operator operator = new Operator(producer);
+    private void runCommands() {
+        Operator operator = new Operator();
         Consumer<Operator> command;
         while ((command = commands.poll()) != null) {
             command.accept(operator);
@@ -267,24 +291,21 @@ public final class EvaluatorService implements AutoCloseable {
     /** What an operator may do; only ever called on the loop thread through {@link #submit}. */
     public final class Operator {
 
-        private final KafkaProducer<byte[], byte[]> producer;
-
-        private Operator(KafkaProducer<byte[], byte[]> producer) {
-            this.producer = producer;
+        private Operator() {
         }
 
         public PromotionDecision approve(String task, String candidateId, String operator) {
             AdapterCandidate candidate = candidateOf(task, candidateId);
             PromotionDecision decision = decision(candidate, Verdict.APPROVED,
                     List.of("OVERRIDE approved by " + operator), operator, null);
-            publish(producer, decision, false);
+            publish(decision, false);
             return decision;
         }
 
         public PromotionDecision reject(String task, String candidateId, String operator) {
             PromotionDecision decision = decision(candidateOf(task, candidateId), Verdict.REJECTED,
                     List.of("OVERRIDE rejected by " + operator), operator, null);
-            publish(producer, decision, false);
+            publish(decision, false);
             return decision;
         }
 
@@ -293,7 +314,7 @@ public final class EvaluatorService implements AutoCloseable {
                     .orElseThrow(() -> new IllegalStateException("Nothing is deployed for task " + task));
             PromotionDecision decision = decision(candidateOf(task, current.getAdapterId()), Verdict.ROLLED_BACK,
                     List.of("OVERRIDE " + current.getAdapterId() + " rolled back by " + operator), operator, null);
-            publish(producer, decision, false); // refuses, before sending anything, when there is no target
+            publish(decision, false); // refuses, before sending anything, when there is no target
             return decision;
         }
 
@@ -303,7 +324,7 @@ public final class EvaluatorService implements AutoCloseable {
                     .orElseThrow(() -> new IllegalStateException("Nothing is deployed for task " + task));
             Deployment updated = Deployment.newBuilder(current).setPinned(pinned).setDeployedAt(clock.instant())
                     .build();
-            inTransaction(producer, () -> send(producer, Topics.DEPLOYMENTS, task, updated));
+            writer.inTransaction(producer -> send(producer, Topics.DEPLOYMENTS, task, updated));
             state.apply(updated, clock.instant());
             LOG.info("Deployment of {} for task {} {}", updated.getAdapterId(), task, pinned ? "pinned" : "unpinned");
             return updated;
@@ -321,17 +342,6 @@ public final class EvaluatorService implements AutoCloseable {
                         + candidate.getTask() + ", not " + task);
             }
             return candidate;
-        }
-    }
-
-    private static void inTransaction(KafkaProducer<byte[], byte[]> producer, Runnable sends) {
-        producer.beginTransaction();
-        try {
-            sends.run();
-            producer.commitTransaction();
-        } catch (RuntimeException e) {
-            producer.abortTransaction();
-            throw e;
         }
     }
 
@@ -353,5 +363,6 @@ public final class EvaluatorService implements AutoCloseable {
     @Override
     public void close() {
         loop.stop(Duration.ofSeconds(30));
+        writer.close();
     }
 }

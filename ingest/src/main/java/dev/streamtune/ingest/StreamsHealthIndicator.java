@@ -1,34 +1,54 @@
 package dev.streamtune.ingest;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.streamtune.contract.BrokerProbe;
+import dev.streamtune.contract.LoopHealth;
+import dev.streamtune.ingest.config.KafkaConfig;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.AbstractHealthIndicator;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.apache.kafka.streams.KafkaStreams;
 
-/** {@code /health} is DOWN unless Kafka Streams is RUNNING or REBALANCING. */
+/**
+ * {@code /health} is DOWN unless Kafka Streams is RUNNING or REBALANCING and the broker answers (Kafka Streams stays
+ * RUNNING while the broker is away: its threads just wait).
+ */
 @Singleton
 @Requires(beans = IngestService.class)
-public class StreamsHealthIndicator extends AbstractHealthIndicator<Map<String, String>> {
+public class StreamsHealthIndicator extends AbstractHealthIndicator<Map<String, Object>> {
 
     private final IngestService service;
+    private final BrokerProbe broker;
 
-    public StreamsHealthIndicator(IngestService service) {
+    public StreamsHealthIndicator(IngestService service, KafkaConfig kafka) {
         this.service = service;
+        this.broker = new BrokerProbe(kafka.bootstrapServers());
     }
 
     @Override
-    protected Map<String, String> getHealthInformation() {
+    protected Map<String, Object> getHealthInformation() {
         KafkaStreams.State state = service.state();
-        healthStatus = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING
-                ? HealthStatus.UP : HealthStatus.DOWN;
-        return Map.of("state", state.name());
+        BrokerProbe.Reachability reachability = broker.check();
+        healthStatus = (state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING)
+                && reachability.reachable() ? HealthStatus.UP : HealthStatus.DOWN;
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("state", state.name());
+        details.put("broker", reachability.reachable() ? "reachable" : reachability.detail());
+        details.put("restarts", LoopHealth.restarts());
+        return details;
     }
 
     @Override
     protected String getName() {
         return "kafkaStreams";
+    }
+
+    @PreDestroy
+    void close() {
+        broker.close();
     }
 }

@@ -46,6 +46,11 @@ public final class DashboardFeed implements AutoCloseable {
         return follower.alive();
     }
 
+    /** The follower's loop and what it skipped, for health. */
+    TopicFollower follower() {
+        return follower;
+    }
+
     public boolean caughtUp() {
         return follower.caughtUp();
     }

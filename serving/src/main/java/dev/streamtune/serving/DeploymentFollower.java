@@ -84,6 +84,11 @@ public final class DeploymentFollower implements AutoCloseable {
         return follower.alive();
     }
 
+    /** The follower's loop and what it skipped, for health. */
+    TopicFollower follower() {
+        return follower;
+    }
+
     @PreDestroy
     @Override
     public void close() {

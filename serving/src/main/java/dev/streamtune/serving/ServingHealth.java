@@ -3,15 +3,20 @@ package dev.streamtune.serving;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.streamtune.contract.BrokerProbe;
+import dev.streamtune.contract.LoopHealth;
 import dev.streamtune.serving.adapter.AdapterRegistry;
 import dev.streamtune.serving.adapter.ServedAdapter;
+import dev.streamtune.serving.kafka.TopicFollower;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.AbstractHealthIndicator;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
 /**
  * Readiness (and part of /health): DOWN until the deployments present at start-up have been read and their
- * adapters loaded or rejected. Details name each task's adapter and its last rejected deployment.
+ * adapters loaded or rejected, and whenever the deployments follower stopped or the broker does not answer (serving
+ * would miss swaps). Details name each task's adapter and its last rejected deployment.
  */
 @Singleton
 final class ServingHealth extends AbstractHealthIndicator<Map<String, Object>> {
@@ -19,20 +24,26 @@ final class ServingHealth extends AbstractHealthIndicator<Map<String, Object>> {
     private final DeploymentFollower deployments;
     private final DashboardFeed dashboard;
     private final AdapterRegistry registry;
+    private final BrokerProbe broker;
 
-    ServingHealth(DeploymentFollower deployments, DashboardFeed dashboard, AdapterRegistry registry) {
+    ServingHealth(DeploymentFollower deployments, DashboardFeed dashboard, AdapterRegistry registry,
+                  ServingSettings settings) {
         this.deployments = deployments;
         this.dashboard = dashboard;
         this.registry = registry;
+        this.broker = new BrokerProbe(settings.bootstrapServers());
     }
 
     @Override
     protected Map<String, Object> getHealthInformation() {
-        boolean ready = deployments.ready() && deployments.alive();
+        BrokerProbe.Reachability reachability = broker.check();
+        boolean ready = deployments.ready() && LoopHealth.up(deployments.follower().loop(), reachability);
         healthStatus = ready ? HealthStatus.UP : HealthStatus.DOWN;
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("deployments", !deployments.alive() ? "stopped" : deployments.replayed() ? "following" : "replaying");
-        details.put("dashboardFeed", !dashboard.alive() ? "stopped" : dashboard.caughtUp() ? "following" : "replaying");
+        details.put("deployments", follower(deployments.follower(), deployments.replayed()));
+        details.put("dashboardFeed", follower(dashboard.follower(), dashboard.caughtUp()));
+        details.put("broker", reachability.reachable() ? "reachable" : reachability.detail());
+        details.put("restarts", LoopHealth.restarts());
         details.put("pendingLoads", registry.pendingLoads());
         Map<String, Object> tasks = new LinkedHashMap<>();
         for (String task : registry.tasks()) {
@@ -47,8 +58,29 @@ final class ServingHealth extends AbstractHealthIndicator<Map<String, Object>> {
         return details;
     }
 
+    /** "replaying"/"following"/"recovering"/"stopped", with faults survived and records skipped. */
+    private static Map<String, Object> follower(TopicFollower follower, boolean caughtUp) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        String state = LoopHealth.state(follower.loop());
+        details.put("state", state.equals("running") ? (caughtUp ? "following" : "replaying") : state);
+        details.put("faultsSurvived", follower.loop().faults());
+        if (follower.loop().ongoingFault() != null) {
+            details.put("fault", follower.loop().ongoingFault());
+        }
+        if (follower.loop().fatalFault() != null) {
+            details.put("stoppedBecause", follower.loop().fatalFault());
+        }
+        details.put("skippedRecords", follower.skippedRecords());
+        return details;
+    }
+
     @Override
     protected String getName() {
         return "serving";
+    }
+
+    @PreDestroy
+    void close() {
+        broker.close();
     }
 }

@@ -2,29 +2,46 @@ package dev.streamtune.trainer;
 
 import java.util.Map;
 
+import dev.streamtune.contract.BrokerProbe;
+import dev.streamtune.contract.LoopHealth;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.AbstractHealthIndicator;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
-/** DOWN when the training loop died; UP with "starting" until the base model is loaded and consuming began. */
+/**
+ * DOWN when the training loop died or the broker does not answer; UP with "consuming": false until the base model
+ * is loaded and consuming began, and with "loop": "recovering" while it retries a fault (e.g. a failed round).
+ */
 @Singleton
 final class TrainerHealth extends AbstractHealthIndicator<Map<String, Object>> {
 
     private final TrainerService service;
+    private final BrokerProbe broker;
 
-    TrainerHealth(TrainerService service) {
+    TrainerHealth(TrainerService service, TrainerSettings settings) {
         this.service = service;
+        this.broker = new BrokerProbe(settings.bootstrapServers());
     }
 
     @Override
     protected Map<String, Object> getHealthInformation() {
-        healthStatus = service.alive() ? HealthStatus.UP : HealthStatus.DOWN;
-        return Map.of("loop", service.alive() ? (service.isConsuming() ? "consuming" : "starting") : "stopped",
-                "partitions", service.ownedPartitions());
+        BrokerProbe.Reachability reachability = broker.check();
+        healthStatus = LoopHealth.up(service.loop(), reachability) ? HealthStatus.UP : HealthStatus.DOWN;
+        Map<String, Object> details = LoopHealth.details(service.loop(), reachability);
+        details.put("consuming", service.isConsuming());
+        details.put("partitions", service.ownedPartitions());
+        details.put("skippedRecords", service.skippedRecords());
+        return details;
     }
 
     @Override
     protected String getName() {
         return "trainer";
+    }
+
+    @PreDestroy
+    void close() {
+        broker.close();
     }
 }

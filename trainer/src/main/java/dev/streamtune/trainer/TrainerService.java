@@ -19,10 +19,10 @@ import java.util.concurrent.TimeUnit;
 
 import dev.streamtune.contract.ConsumerLoop;
 import dev.streamtune.contract.KafkaClients;
-import dev.streamtune.contract.RecordDecodingException;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
+import dev.streamtune.contract.UnreadableRecords;
 import dev.streamtune.model.AdapterArtifact;
 import dev.streamtune.model.AdapterLoadException;
 import dev.streamtune.model.BaseModel;
@@ -50,7 +50,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +58,9 @@ import org.slf4j.LoggerFactory;
  * closed windows, assembles complete windows, and every {@code windows-per-candidate} windows (or at once on a
  * retrain request) trains a candidate from the approved adapter, writes its file and publishes an
  * {@link AdapterCandidate}. Resumes after a crash from its checkpoint: reading positions that lose nothing, the
- * round in progress, or a trained round not yet published.
+ * round in progress, or a trained round not yet published. A fault (the broker away, a failed send, an adapter file
+ * that cannot be written) does the same without the crash: the loop reconnects with backoff, re-reads from its
+ * committed positions and retries the round from its checkpoint.
  */
 @Context
 public final class TrainerService implements AutoCloseable {
@@ -76,6 +77,7 @@ public final class TrainerService implements AutoCloseable {
     private final String baseModelDirectory;
     private final MeterRegistry meters;
     private final ConsumerLoop loop;
+    private final UnreadableRecords unreadable = new UnreadableRecords("trainer");
     // In-memory work of the partitions this worker owns; dropped when they are revoked (the new owner re-reads).
     private WindowAssembler assembler = new WindowAssembler();
     private OffsetLedger ledger = new OffsetLedger();
@@ -94,12 +96,22 @@ public final class TrainerService implements AutoCloseable {
         this.settings = settings;
         this.baseModelDirectory = baseModelDirectory;
         this.meters = meters;
-        this.loop = new ConsumerLoop("trainer-loop", this::run, false);
+        this.loop = ConsumerLoop.recovering("trainer-loop", false, this::run);
         loop.start();
     }
 
     public boolean alive() {
         return loop.alive();
+    }
+
+    /** The loop, for health: its survived faults and the one in progress. */
+    ConsumerLoop loop() {
+        return loop;
+    }
+
+    /** Records skipped because the codec refused them, per topic. */
+    public Map<String, Long> skippedRecords() {
+        return unreadable.skipped();
     }
 
     /** True once the base model is loaded and the trainer is consuming. */
@@ -112,50 +124,45 @@ public final class TrainerService implements AutoCloseable {
         return owned;
     }
 
-    private void run() {
-        try {
-            new TopicProvisioner(settings.bootstrapServers()).ensureAll();
+    /** One attempt: connect, join the group, and train until stopped or a fault (then the loop retries). */
+    private void run() throws IOException {
+        if (base == null) { // once: the model outlives Kafka faults
             checkpoint = new TrainerCheckpoint(Path.of(settings.home(), "trainer"));
             long started = System.nanoTime();
             base = BaseModelSource.load(baseModelDirectory);
             LOG.info("Base model {} loaded in {} ms", base.id(), (System.nanoTime() - started) / 1_000_000);
-            try (KafkaConsumer<byte[], byte[]> work = newGroupConsumer();
-                 KafkaConsumer<byte[], byte[]> approved = newConsumer();
-                 KafkaProducer<byte[], byte[]> producer = newProducer()) {
-                loop.polling(work);
-                followDeployments(approved);
-                work.subscribe(WORK.stream().map(TopicSpec::name).toList(), new WorkAssignment(work, producer));
-                consuming = true;
-                LOG.info("Trainer consuming as a member of group {}", settings.groupId());
-                while (loop.running()) {
-                    for (ConsumerRecord<byte[], byte[]> record : work.poll(Duration.ofMillis(500))) {
-                        handle(record);
-                    }
-                    approved.poll(Duration.ZERO).forEach(this::handle);
-                    collectCompleteWindows();
-                    trainWhatIsDue(work, producer);
+        }
+        // A failed round may have updated a learner's replay and Fisher in memory: start again from the saved ones.
+        learners.clear();
+        new TopicProvisioner(settings.bootstrapServers()).ensureAll();
+        try (KafkaConsumer<byte[], byte[]> work = newGroupConsumer();
+             KafkaConsumer<byte[], byte[]> approved = newConsumer();
+             KafkaProducer<byte[], byte[]> producer = newProducer()) {
+            loop.polling(work);
+            followDeployments(approved);
+            work.subscribe(WORK.stream().map(TopicSpec::name).toList(), new WorkAssignment(work, producer));
+            consuming = true;
+            loop.progressed();
+            LOG.info("Trainer consuming as a member of group {}", settings.groupId());
+            while (loop.running()) {
+                var records = work.poll(Duration.ofMillis(500));
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    handle(record);
                 }
+                if (!records.isEmpty()) {
+                    loop.progressed();
+                }
+                approved.poll(Duration.ZERO).forEach(this::handle);
+                collectCompleteWindows();
+                trainWhatIsDue(work, producer);
             }
-        } catch (WakeupException | StopRequested stopping) {
-            LOG.info("Trainer stopped");
-        } catch (Exception e) {
-            LOG.error("Trainer loop stopped", e);
         } finally {
-            if (base != null) {
-                base.close();
-            }
+            consuming = false;
         }
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> record) {
-        Object value;
-        try {
-            value = deserialize(record);
-        } catch (RecordDecodingException e) {
-            LOG.warn("Skipping unreadable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
-                    e.getMessage());
-            return;
-        }
+        Object value = unreadable.decode(record).orElse(null);
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         if (value instanceof CleanExample example && !trainedWindows.contains(example.getWindowId())) {
             assembler.add(example);
@@ -246,7 +253,7 @@ public final class TrainerService implements AutoCloseable {
                     (step, batchesDone, session) -> {
                         if (!loop.running()) {
                             saveProgress(task, candidateId, classifier, batchesDone, session);
-                            throw new StopRequested();
+                            throw new ConsumerLoop.StopRequested();
                         }
                         if (step % settings.checkpointEverySteps() == 0) {
                             saveProgress(task, candidateId, classifier, batchesDone, session);
@@ -348,7 +355,7 @@ public final class TrainerService implements AutoCloseable {
         Set<String> windows = new HashSet<>();
         try (KafkaConsumer<byte[], byte[]> candidates = newConsumer()) {
             readToEnd(candidates, Topics.ADAPTER_CANDIDATES, record -> {
-                if (deserialize(record) instanceof AdapterCandidate candidate) {
+                if (unreadable.decode(record).orElse(null) instanceof AdapterCandidate candidate) {
                     windows.addAll(candidate.getWindowIds());
                 }
             });
@@ -443,10 +450,6 @@ public final class TrainerService implements AutoCloseable {
         }
     }
 
-    private static Object deserialize(ConsumerRecord<byte[], byte[]> record) {
-        return Topics.byName(record.topic()).decode(record.value());
-    }
-
     static Map<String, String> describe(TrainerSettings.Hyperparameters hp) {
         Map<String, String> map = new LinkedHashMap<>();
         map.put("learningRate", Double.toString(hp.learningRate()));
@@ -479,17 +482,13 @@ public final class TrainerService implements AutoCloseable {
         return KafkaClients.producer(settings.bootstrapServers(), "trainer", 0);
     }
 
-    /** Thrown out of a training round when the service stops; the round was checkpointed first. */
-    private static final class StopRequested extends RuntimeException {
-        StopRequested() {
-            super("stop requested", null, false, false);
-        }
-    }
-
     @PreDestroy
     @Override
     public void close() {
         // A round in progress checkpoints and stops after its current step.
         loop.stop(Duration.ofSeconds(60));
+        if (base != null && !loop.alive()) {
+            base.close();
+        }
     }
 }

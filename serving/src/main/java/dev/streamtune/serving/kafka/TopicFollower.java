@@ -10,26 +10,25 @@ import java.util.function.Function;
 
 import dev.streamtune.contract.ConsumerLoop;
 import dev.streamtune.contract.KafkaClients;
-import dev.streamtune.contract.RecordDecodingException;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.TopicSpec;
+import dev.streamtune.contract.UnreadableRecords;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reads a few topics on its own thread, from the beginning (or from a point in time), and hands each decoded value
  * to a handler, forever. No consumer group: every serving replica needs all of the state, and it is rebuilt from
- * the topics at each start. If the connection fails it starts over where it stopped, so nothing is handled twice.
+ * the topics at each start. If the connection fails it starts over where it stopped (with the loop's capped
+ * backoff), so nothing is handled twice; a record the codec refuses is skipped and counted, never retried.
  */
 public final class TopicFollower implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicFollower.class);
-    private static final Duration RETRY = Duration.ofSeconds(2);
 
     /** Receives the records; called on the follower's thread only. */
     public interface Handler {
@@ -47,7 +46,8 @@ public final class TopicFollower implements AutoCloseable {
     private final Handler handler;
     private final ConsumerLoop loop;
     private final Map<TopicPartition, Long> positions = new HashMap<>();
-    private long unreadable;
+    private final UnreadableRecords unreadable;
+    private Map<TopicPartition, Long> replayEnd;
     private volatile boolean caughtUp;
 
     /**
@@ -60,7 +60,8 @@ public final class TopicFollower implements AutoCloseable {
         this.topics = List.copyOf(topics);
         this.startAt = startAt;
         this.handler = handler;
-        this.loop = new ConsumerLoop(name, this::run, true);
+        this.unreadable = new UnreadableRecords("serving-" + name);
+        this.loop = ConsumerLoop.recovering(name, true, this::run);
     }
 
     public TopicFollower start() {
@@ -76,47 +77,40 @@ public final class TopicFollower implements AutoCloseable {
         return loop.alive();
     }
 
+    /** The loop, for health: its survived faults and the one in progress. */
+    public ConsumerLoop loop() {
+        return loop;
+    }
+
+    /** Records skipped because the codec refused them, per topic. */
+    public Map<String, Long> skippedRecords() {
+        return unreadable.skipped();
+    }
+
+    /** One attempt: connect, resume where the last one stopped, follow until stopped or a fault. */
     private void run() {
-        Map<TopicPartition, Long> replayEnd = null;
-        while (loop.running()) {
-            try {
-                new TopicProvisioner(bootstrapServers).ensureAll();
-                try (KafkaConsumer<byte[], byte[]> kafka = newConsumer()) {
-                    loop.polling(kafka);
-                    if (!loop.running()) {
-                        return;
-                    }
-                    List<TopicPartition> partitions = assign(kafka);
-                    if (replayEnd == null) {
-                        replayEnd = kafka.endOffsets(partitions);
-                    }
-                    while (loop.running()) {
-                        for (ConsumerRecord<byte[], byte[]> record : kafka.poll(Duration.ofMillis(500))) {
-                            handle(record);
-                            positions.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
-                        }
-                        if (!caughtUp && replayed(kafka, replayEnd)) {
-                            caughtUp = true;
-                            LOG.info("{}: replayed {}", name, topics.stream().map(TopicSpec::name).toList());
-                            handler.caughtUp();
-                        }
-                    }
+        new TopicProvisioner(bootstrapServers).ensureAll();
+        try (KafkaConsumer<byte[], byte[]> kafka = newConsumer()) {
+            loop.polling(kafka);
+            List<TopicPartition> partitions = assign(kafka);
+            if (replayEnd == null) {
+                replayEnd = kafka.endOffsets(partitions);
+            }
+            loop.progressed();
+            while (loop.running()) {
+                var records = kafka.poll(Duration.ofMillis(500));
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    handle(record);
+                    // past every record, handled, failed or unreadable alike: none can block a restart
+                    positions.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
                 }
-            } catch (WakeupException stopping) {
-                return;
-            } catch (RuntimeException e) {
-                if (!loop.running()) {
-                    return;
+                if (!records.isEmpty()) {
+                    loop.progressed();
                 }
-                LOG.warn("{}: reading {} failed ({}); retrying in {} s", name,
-                        topics.stream().map(TopicSpec::name).toList(), e.toString(), RETRY.toSeconds());
-                long until = System.nanoTime() + RETRY.toNanos();
-                while (loop.running() && System.nanoTime() < until) {
-                    try {
-                        Thread.sleep(50);
-                    } catch (InterruptedException interrupted) {
-                        return;
-                    }
+                if (!caughtUp && replayed(kafka, replayEnd)) {
+                    caughtUp = true;
+                    LOG.info("{}: replayed {}", name, topics.stream().map(TopicSpec::name).toList());
+                    handler.caughtUp();
                 }
             }
         }
@@ -159,19 +153,10 @@ public final class TopicFollower implements AutoCloseable {
 
     private void handle(ConsumerRecord<byte[], byte[]> record) {
         TopicSpec topic = topics.stream().filter(t -> t.name().equals(record.topic())).findFirst().orElseThrow();
-        Object value;
-        try {
-            value = topic.decode(record.value());
-        } catch (RecordDecodingException e) {
-            // feedback.events also takes JSON lines from plain clients; ingest reads those, the dashboard skips them
-            if (++unreadable <= 5) {
-                LOG.warn("{}: skipping unreadable record {}-{}@{}{}: {}", name, record.topic(), record.partition(),
-                        record.offset(), unreadable == 5 ? " (further ones are not logged)" : "", e.getMessage());
-            }
-            return;
-        }
+        // feedback.events also takes JSON lines from plain clients; ingest reads those, the dashboard skips them
+        Object value = unreadable.decode(topic, record).orElse(null);
         if (value == null) {
-            return; // a tombstone
+            return; // a tombstone, or a record the codec refused (counted)
         }
         try {
             handler.handle(topic, value, Instant.ofEpochMilli(record.timestamp()));
