@@ -125,7 +125,7 @@ public final class TrainerService implements AutoCloseable {
     }
 
     /** One attempt: connect, join the group, and train until stopped or a fault (then the loop retries). */
-    private void run() throws IOException {
+    private void run() throws Exception {
         if (base == null) { // once: the model outlives Kafka faults
             checkpoint = new TrainerCheckpoint(Path.of(settings.home(), "trainer"));
             long started = System.nanoTime();
