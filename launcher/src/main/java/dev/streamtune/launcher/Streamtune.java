@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The run command. Uses the Kafka cluster named by KAFKA_BOOTSTRAP_SERVERS, or starts a local single-node broker
  * under STREAMTUNE_HOME when none is named; then provisions the topic catalogue, starts each service as its own JVM,
- * waits until they are healthy, and runs until interrupted. {@code --demo} adds generated traffic and narrates it.
+ * waits until they are healthy, and runs until interrupted, restarting a service that exits unexpectedly (see
+ * {@link SupervisedService}). {@code --demo} adds generated traffic and narrates it.
  */
 public final class Streamtune {
 
@@ -96,6 +97,9 @@ public final class Streamtune {
         LocalKafkaBroker brokerToStop = localBroker;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Shutting down");
+            // First, before Ctrl-C's signal stops the services: their exits are expected now, not restarted.
+            running.stream().filter(SupervisedService.class::isInstance).map(SupervisedService.class::cast)
+                    .forEach(SupervisedService::stopRestarting);
             for (int i = running.size() - 1; i >= 0; i--) {
                 try {
                     running.get(i).close();
@@ -116,7 +120,7 @@ public final class Streamtune {
         Path repo = Path.of("").toAbsolutePath();
         Map<String, String> environment = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                 "STREAMTUNE_HOME", config.home().toString());
-        List<ServiceProcess> services = new ArrayList<>();
+        List<SupervisedService> services = new ArrayList<>();
         for (ServiceProcess.Service service : SERVICES) {
             if (!config.services().contains(service.name())) {
                 continue;
@@ -125,12 +129,12 @@ public final class Streamtune {
                 LOG.warn("Service {} is not built (no {}); skipping it", service.name(), service.classpathFile(repo));
                 continue;
             }
-            ServiceProcess process = ServiceProcess.start(service, repo, environment);
+            SupervisedService process = SupervisedService.start(service, repo, environment);
             services.add(process);
             running.add(process);
         }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        for (ServiceProcess service : services) {
+        for (SupervisedService service : services) {
             if (!service.awaitHealthy(http, READY_PATIENCE)) {
                 LOG.error("{} did not become healthy within {} s (see its log lines above; {}/health says why)",
                         service.service().name(), READY_PATIENCE.toSeconds(), service.service().url());

@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,9 +15,9 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamtune.contract.ConsumerLoop;
 import dev.streamtune.contract.KafkaClients;
-import dev.streamtune.contract.RecordDecodingException;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
+import dev.streamtune.contract.UnreadableRecords;
 import dev.streamtune.schema.AdapterCandidate;
 import dev.streamtune.schema.ClassificationMetrics;
 import dev.streamtune.schema.DriftReport;
@@ -46,6 +47,9 @@ public final class DemoNarrator implements AutoCloseable {
     private final DemoTraffic traffic;
     private final ConsumerLoop loop;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final UnreadableRecords unreadable = new UnreadableRecords("demo-narrator");
+    /** Where the next attempt resumes after a fault, so no event is told twice or missed. */
+    private final Map<TopicPartition, Long> positions = new HashMap<>();
     private String servedAdapter;
     private long lastPredictions;
     private long lastCorrections;
@@ -54,24 +58,38 @@ public final class DemoNarrator implements AutoCloseable {
         this.bootstrapServers = bootstrapServers;
         this.servingUrl = servingUrl;
         this.traffic = traffic;
-        this.loop = new ConsumerLoop("demo-narrator", this::run, true);
+        this.loop = ConsumerLoop.recovering("demo-narrator", true, this::run);
     }
 
     public void start() {
         loop.start();
     }
 
+    /** One attempt: follow the topics from where the last one stopped (this run's end at first) until stopped. */
     private void run() {
         try (KafkaConsumer<byte[], byte[]> kafka = KafkaClients.assignedConsumer(bootstrapServers, "demo-narrator")) {
             loop.polling(kafka);
             List<TopicPartition> partitions = KafkaClients.partitions(kafka, TOLD);
             kafka.assign(partitions);
-            kafka.seekToEnd(partitions); // this run's story only
-            partitions.forEach(kafka::position);
+            for (TopicPartition tp : partitions) {
+                Long resume = positions.get(tp);
+                if (resume == null) {
+                    kafka.seekToEnd(List.of(tp)); // this run's story only
+                    positions.put(tp, kafka.position(tp));
+                } else {
+                    kafka.seek(tp, resume);
+                }
+            }
+            loop.progressed();
             long nextSummary = System.nanoTime() + SUMMARY_EVERY.toNanos();
             while (loop.running()) {
-                for (ConsumerRecord<byte[], byte[]> record : kafka.poll(Duration.ofSeconds(1))) {
+                var records = kafka.poll(Duration.ofSeconds(1));
+                for (ConsumerRecord<byte[], byte[]> record : records) {
                     tell(record);
+                    positions.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+                }
+                if (!records.isEmpty()) {
+                    loop.progressed();
                 }
                 checkServedAdapter();
                 if (System.nanoTime() > nextSummary) {
@@ -79,18 +97,11 @@ public final class DemoNarrator implements AutoCloseable {
                     nextSummary += SUMMARY_EVERY.toNanos();
                 }
             }
-        } catch (org.apache.kafka.common.errors.WakeupException stopping) {
-            // close() asked us to stop
         }
     }
 
     private void tell(ConsumerRecord<byte[], byte[]> record) {
-        Object value;
-        try {
-            value = Topics.byName(record.topic()).decode(record.value());
-        } catch (RecordDecodingException e) {
-            return;
-        }
+        Object value = unreadable.decode(record).orElse(null);
         if (value instanceof TrainingWindow window) {
             LOG.info("ingest: window {} closed ({}): {} train / {} validation / {} test, labels {}",
                     window.getWindowId(), window.getCloseReason(), window.getTrainCount(),
