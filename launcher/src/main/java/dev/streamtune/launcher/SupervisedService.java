@@ -51,8 +51,12 @@ final class SupervisedService implements AutoCloseable {
 
     static SupervisedService start(ServiceProcess.Service service, Path repo, Map<String, String> environment)
             throws IOException {
-        SupervisedService supervised = new SupervisedService(service, repo, environment, RestartPolicy.standard(),
-                Clock.systemUTC());
+        return start(service, repo, environment, RestartPolicy.standard());
+    }
+
+    static SupervisedService start(ServiceProcess.Service service, Path repo, Map<String, String> environment,
+                                   RestartPolicy policy) throws IOException {
+        SupervisedService supervised = new SupervisedService(service, repo, environment, policy, Clock.systemUTC());
         supervised.launch();
         return supervised;
     }
