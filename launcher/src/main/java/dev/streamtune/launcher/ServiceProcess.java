@@ -121,6 +121,16 @@ public final class ServiceProcess implements AutoCloseable {
         return false;
     }
 
+    /** The HTTP status of {@code /health/liveness} (503: a loop ended for good), or -1 when it does not answer. */
+    int liveness(HttpClient http) throws InterruptedException {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(service.url() + "/health/liveness"))
+                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException notAnswering) {
+            return -1;
+        }
+    }
+
     Service service() {
         return service;
     }

@@ -19,12 +19,16 @@ import org.slf4j.LoggerFactory;
 /**
  * A service process kept running the way a supervisor would: when it exits unexpectedly it is started again after
  * the {@link RestartPolicy}'s delay, with its restart count in {@value LoopHealth#RESTARTS_ENV} (its /health shows
- * it); after too many restarts the launcher gives up on it, loudly. {@link #stopRestarting} (the shutdown hook's first
+ * it); after too many restarts the launcher gives up on it, loudly. A service whose {@code /health/liveness} says DOWN
+ * {@value #LIVENESS_FAILURES} times in a row (a consumer loop ended for good) is stopped, and so restarted, as a
+ * Kubernetes liveness probe would. {@link #stopRestarting} (the shutdown hook's first
  * step, before Ctrl-C's signal has stopped the children) and {@link #close} end the supervision.
  */
 final class SupervisedService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SupervisedService.class);
+    static final int LIVENESS_FAILURES = 3;
+    private static final Duration LIVENESS_EVERY = Duration.ofSeconds(10);
 
     private final ServiceProcess.Service service;
     private final Path repo;
@@ -32,8 +36,10 @@ final class SupervisedService implements AutoCloseable {
     private final RestartPolicy policy;
     private final Clock clock;
     private final ScheduledExecutorService restarter;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private volatile ServiceProcess current;
     private volatile boolean stopping;
+    private int livenessFailures;
 
     private SupervisedService(ServiceProcess.Service service, Path repo, Map<String, String> environment,
                               RestartPolicy policy, Clock clock) {
@@ -58,6 +64,8 @@ final class SupervisedService implements AutoCloseable {
                                    RestartPolicy policy) throws IOException {
         SupervisedService supervised = new SupervisedService(service, repo, environment, policy, Clock.systemUTC());
         supervised.launch();
+        supervised.restarter.scheduleWithFixedDelay(supervised::checkLiveness, LIVENESS_EVERY.toMillis(),
+                LIVENESS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         return supervised;
     }
 
@@ -95,6 +103,26 @@ final class SupervisedService implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.error("{} could not be restarted: {}", service.name(), e.toString());
             exited(current, -1);
+        }
+    }
+
+    private void checkLiveness() {
+        ServiceProcess process = current;
+        try {
+            if (stopping || !process.isAlive()) {
+                return;
+            }
+            livenessFailures = process.liveness(http) == 503 ? livenessFailures + 1 : 0;
+            if (livenessFailures >= LIVENESS_FAILURES) {
+                livenessFailures = 0;
+                LOG.warn("{}: /health/liveness said DOWN {} times in a row (see /health for why): stopping it to "
+                        + "restart it", service.name(), LIVENESS_FAILURES);
+                process.close(); // its exit is unexpected for the supervisor: restarted under the policy
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.debug("{}: liveness check failed: {}", service.name(), e.toString());
         }
     }
 
