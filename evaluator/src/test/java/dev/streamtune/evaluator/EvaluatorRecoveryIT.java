@@ -82,6 +82,18 @@ class EvaluatorRecoveryIT {
             assertEquals(List.of("c1"), deployments.stream().map(Deployment::getAdapterId).toList(),
                     "the approval's deployment written once");
             assertTrue(service.alive());
+
+            String url = context.getBean(EmbeddedServer.class).getURL().toString();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> health = http.toBlocking().retrieve(HttpRequest.GET(url + "/health"), Map.class);
+            assertEquals("UP", health.get("status"), health.toString());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> loop = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
+                    health.get("details")).get("evaluator")).get("details");
+            assertTrue(((Number) loop.get("faultsSurvived")).intValue() >= 1, "the fence was counted: " + loop);
+            assertEquals("reachable", loop.get("broker"), loop.toString());
+            assertEquals(HttpStatus.OK, http.toBlocking().exchange(HttpRequest.GET(url + "/health/liveness"))
+                    .getStatus());
         }
     }
 

@@ -46,15 +46,15 @@ class TrainerRecoveryIT {
             poison(producer, Topics.CLOSED_WINDOWS.name(), PoisonPayloads.garbage());
         }
         String window = TASK + "-000000";
-        WindowRecords.sendWindow(broker, TASK, window, 0, ofTask(window, SyntheticTasks.examples(0, 120, 1, Split.TRAIN)),
-                ofTask(window, SyntheticTasks.examples(0, 20, 2, Split.VALIDATION)));
+        WindowRecords.sendWindow(broker, TASK, window, 0, ofTask(window, SyntheticTasks.examples(0, 48, 1, Split.TRAIN)),
+                ofTask(window, SyntheticTasks.examples(0, 16, 2, Split.VALIDATION)));
         // Where the adapter directory should be, a file: creating the directory fails like a read-only disk would.
         Path adapters = home.resolve("adapters");
         Files.writeString(adapters, "in the way");
 
         try (ApplicationContext context = start(broker)) {
             TrainerService service = context.getBean(TrainerService.class);
-            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
             while (service.loop().faults() == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(200);
             }
@@ -65,7 +65,7 @@ class TrainerRecoveryIT {
 
             Files.delete(adapters); // the fault clears
 
-            AdapterCandidate candidate = candidates(broker, 1, Duration.ofMinutes(5)).get(0);
+            AdapterCandidate candidate = candidates(broker, 1, Duration.ofMinutes(10)).get(0);
             assertEquals("cand-" + window, candidate.getCandidateId());
             assertTrue(Files.exists(home.resolve("adapters").resolve(TASK).resolve("cand-" + window + ".adapter")));
             assertEquals(1, candidates(broker, 2, Duration.ofSeconds(5)).size(), "published once");
@@ -82,9 +82,10 @@ class TrainerRecoveryIT {
                 "trainer.group-id", "trainer-recovery-it",
                 "trainer.home", home.toString(),
                 "trainer.labels." + TASK, SyntheticTasks.LABELS,
-                "trainer.checkpoint-every-steps", 3,
-                "trainer.hyperparameters.max-steps", 12,
-                "trainer.hyperparameters.evaluate-every-steps", 6,
+                "trainer.checkpoint-every-steps", 2,
+                "trainer.ewc.fisher-samples", 16,
+                "trainer.hyperparameters.max-steps", 6,
+                "trainer.hyperparameters.evaluate-every-steps", 3,
                 "trainer.hyperparameters.max-sequence-length", 32));
     }
 
