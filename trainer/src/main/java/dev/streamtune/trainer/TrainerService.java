@@ -87,6 +87,8 @@ public final class TrainerService implements AutoCloseable {
     private final Map<String, Deployment> deployments = new HashMap<>();
     private final Map<String, ContinualLearner> learners = new HashMap<>();
     private volatile boolean consuming;
+    /** A round failed and is being retried: reconnecting and re-reading is no sign that the fault is over. */
+    private boolean roundFailing;
     private volatile List<String> owned = List.of();
     private BaseModel base;
     private TrainerCheckpoint checkpoint;
@@ -142,14 +144,16 @@ public final class TrainerService implements AutoCloseable {
             followDeployments(approved);
             work.subscribe(WORK.stream().map(TopicSpec::name).toList(), new WorkAssignment(work, producer));
             consuming = true;
-            loop.progressed();
+            if (!roundFailing) {
+                loop.progressed();
+            }
             LOG.info("Trainer consuming as a member of group {}", settings.groupId());
             while (loop.running()) {
                 var records = work.poll(Duration.ofMillis(500));
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     handle(record);
                 }
-                if (!records.isEmpty()) {
+                if (!records.isEmpty() && !roundFailing) {
                     loop.progressed();
                 }
                 approved.poll(Duration.ZERO).forEach(this::handle);
@@ -209,7 +213,14 @@ public final class TrainerService implements AutoCloseable {
             List<WindowAssembler.Window> windows = ready.get(task);
             if (windows.size() >= settings.windowsPerCandidate() || retrainRequested.remove(task)) {
                 ready.remove(task);
-                trainRound(task, windows, kafka, producer);
+                try {
+                    trainRound(task, windows, kafka, producer);
+                } catch (Exception | Error e) {
+                    roundFailing = !(e instanceof ConsumerLoop.StopRequested);
+                    throw e;
+                }
+                roundFailing = false;
+                loop.progressed();
             }
         }
     }
