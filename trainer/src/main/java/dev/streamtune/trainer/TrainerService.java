@@ -20,6 +20,10 @@ import java.util.concurrent.TimeUnit;
 import dev.streamtune.contract.ConsumerLoop;
 import dev.streamtune.contract.KafkaClients;
 import dev.streamtune.contract.RecordDecodingException;
+import dev.streamtune.contract.RecordSigner;
+import dev.streamtune.contract.RecordVerifier;
+import dev.streamtune.contract.SignerRole;
+import dev.streamtune.contract.SigningConfig;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
@@ -59,7 +63,8 @@ import org.slf4j.LoggerFactory;
  * closed windows, assembles complete windows, and every {@code windows-per-candidate} windows (or at once on a
  * retrain request) trains a candidate from the approved adapter, writes its file and publishes an
  * {@link AdapterCandidate}. Resumes after a crash from its checkpoint: reading positions that lose nothing, the
- * round in progress, or a trained round not yet published.
+ * round in progress, or a trained round not yet published. Candidates go out signed with the trainer's key; only
+ * deployments signed by a trusted evaluator key are trained from.
  */
 @Context
 public final class TrainerService implements AutoCloseable {
@@ -75,6 +80,10 @@ public final class TrainerService implements AutoCloseable {
     private final TrainerSettings settings;
     private final String baseModelDirectory;
     private final MeterRegistry meters;
+    private final RecordSigner signer;
+    private final RecordVerifier verifier;
+    /** Where adapter files are written, and the only place parent adapters are read from. */
+    private final Path store;
     private final ConsumerLoop loop;
     // In-memory work of the partitions this worker owns; dropped when they are revoked (the new owner re-reads).
     private WindowAssembler assembler = new WindowAssembler();
@@ -90,8 +99,13 @@ public final class TrainerService implements AutoCloseable {
     private TrainerCheckpoint checkpoint;
 
     public TrainerService(TrainerSettings settings, @Value("${streamtune.model.base-dir:}") String baseModelDirectory,
-                          MeterRegistry meters) {
+                          MeterRegistry meters, @Value("${streamtune.signing.private-key:}") String privateKey,
+                          @Value("${streamtune.signing.trusted-keys:}") String trustedKeys) {
         this.settings = settings;
+        this.signer = SigningConfig.signer(privateKey, SignerRole.TRAINER);
+        this.verifier = new RecordVerifier(SigningConfig.trustedKeys(trustedKeys), (topic, reason) ->
+                meters.counter(RecordVerifier.REJECTED_METER, "topic", topic, "reason", reason.tag()).increment());
+        this.store = AdapterArtifact.storeUnder(Path.of(settings.home()));
         this.baseModelDirectory = baseModelDirectory;
         this.meters = meters;
         this.loop = new ConsumerLoop("trainer-loop", this::run, false);
@@ -154,6 +168,9 @@ public final class TrainerService implements AutoCloseable {
         } catch (RecordDecodingException e) {
             LOG.warn("Skipping unreadable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
                     e.getMessage());
+            return;
+        }
+        if (!verifier.admits(record.topic(), value, record.partition() + "@" + record.offset())) {
             return;
         }
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
@@ -253,21 +270,21 @@ public final class TrainerService implements AutoCloseable {
                         }
                     }, candidateId);
 
-            Path file = Files.createDirectories(Path.of(settings.home(), "adapters", task))
+            Path file = Files.createDirectories(store.resolve(task))
                     .resolve(candidateId + ".adapter");
             classifier.save(file, Map.of("candidate", candidateId, "windows", String.join(",", windowIds),
                     "parent", parent == null ? "" : parent.getAdapterId()));
             AdapterArtifact artifact = AdapterArtifact.of(file);
             Map<String, Double> metrics = new LinkedHashMap<>(round.result().metrics());
             metrics.put("train.seconds", (System.nanoTime() - started) / 1e9);
-            AdapterCandidate candidate = AdapterCandidate.newBuilder()
+            AdapterCandidate candidate = signer.sign(AdapterCandidate.newBuilder()
                     .setCandidateId(candidateId).setTask(task).setBaseModelId(base.id())
                     .setBaseModelChecksum(base.checksum())
                     .setParentAdapterId(parent == null ? null : parent.getAdapterId())
                     .setWindowIds(windowIds).setArtifactUri(artifact.uri().toString())
                     .setArtifactSha256(artifact.sha256()).setCreatedAt(Instant.now())
                     .setHyperparameters(describe(round.hyperparameters())).setValidationMetrics(metrics)
-                    .setLineage(lineage).build();
+                    .setLineage(lineage).build());
             // Replay and Fisher first, then the candidate: a crash in between publishes, never retrains.
             checkpoint.saveReplay(task, learner.replay());
             checkpoint.saveFisher(task, learner.ewc());
@@ -324,7 +341,7 @@ public final class TrainerService implements AutoCloseable {
             return null;
         }
         try {
-            return AdapterArtifact.of(parent.getArtifactUri(), parent.getArtifactSha256()).verifiedPath();
+            return AdapterArtifact.of(parent.getArtifactUri(), parent.getArtifactSha256()).verifiedPath(store);
         } catch (AdapterLoadException e) {
             LOG.warn("Approved adapter {} is unusable ({}); training a fresh one", parent.getAdapterId(),
                     e.getMessage());
@@ -348,7 +365,8 @@ public final class TrainerService implements AutoCloseable {
         Set<String> windows = new HashSet<>();
         try (KafkaConsumer<byte[], byte[]> candidates = newConsumer()) {
             readToEnd(candidates, Topics.ADAPTER_CANDIDATES, record -> {
-                if (deserialize(record) instanceof AdapterCandidate candidate) {
+                if (deserialize(record) instanceof AdapterCandidate candidate && verifier.admits(record.topic(),
+                        candidate, record.partition() + "@" + record.offset())) {
                     windows.addAll(candidate.getWindowIds());
                 }
             });
