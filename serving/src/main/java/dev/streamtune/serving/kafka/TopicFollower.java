@@ -11,6 +11,7 @@ import java.util.function.Function;
 import dev.streamtune.contract.ConsumerLoop;
 import dev.streamtune.contract.KafkaClients;
 import dev.streamtune.contract.RecordDecodingException;
+import dev.streamtune.contract.RecordVerifier;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.TopicSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
  * Reads a few topics on its own thread, from the beginning (or from a point in time), and hands each decoded value
  * to a handler, forever. No consumer group: every serving replica needs all of the state, and it is rebuilt from
  * the topics at each start. If the connection fails it starts over where it stopped, so nothing is handled twice.
+ * Control records (decisions, deployments) reach the handler only when validly signed by their author.
  */
 public final class TopicFollower implements AutoCloseable {
 
@@ -45,16 +47,19 @@ public final class TopicFollower implements AutoCloseable {
     private final List<TopicSpec> topics;
     private final Function<TopicSpec, Instant> startAt;
     private final Handler handler;
+    private final RecordVerifier verifier;
     private final ConsumerLoop loop;
     private final Map<TopicPartition, Long> positions = new HashMap<>();
     private long unreadable;
     private volatile boolean caughtUp;
 
     /**
-     * @param startAt per topic, the earliest record time to read; null reads from the beginning
+     * @param startAt  per topic, the earliest record time to read; null reads from the beginning
+     * @param verifier what a record must pass before the handler sees it
      */
     public TopicFollower(String name, String bootstrapServers, List<TopicSpec> topics,
-                         Function<TopicSpec, Instant> startAt, Handler handler) {
+                         Function<TopicSpec, Instant> startAt, RecordVerifier verifier, Handler handler) {
+        this.verifier = verifier;
         this.name = name;
         this.bootstrapServers = bootstrapServers;
         this.topics = List.copyOf(topics);
@@ -172,6 +177,9 @@ public final class TopicFollower implements AutoCloseable {
         }
         if (value == null) {
             return; // a tombstone
+        }
+        if (!verifier.admits(record.topic(), value, record.partition() + "@" + record.offset())) {
+            return;
         }
         try {
             handler.handle(topic, value, Instant.ofEpochMilli(record.timestamp()));
