@@ -277,14 +277,14 @@ public final class TrainerService implements AutoCloseable {
             AdapterArtifact artifact = AdapterArtifact.of(file);
             Map<String, Double> metrics = new LinkedHashMap<>(round.result().metrics());
             metrics.put("train.seconds", (System.nanoTime() - started) / 1e9);
-            AdapterCandidate candidate = signer.sign(AdapterCandidate.newBuilder()
+            AdapterCandidate candidate = AdapterCandidate.newBuilder()
                     .setCandidateId(candidateId).setTask(task).setBaseModelId(base.id())
                     .setBaseModelChecksum(base.checksum())
                     .setParentAdapterId(parent == null ? null : parent.getAdapterId())
                     .setWindowIds(windowIds).setArtifactUri(artifact.uri().toString())
                     .setArtifactSha256(artifact.sha256()).setCreatedAt(Instant.now())
                     .setHyperparameters(describe(round.hyperparameters())).setValidationMetrics(metrics)
-                    .setLineage(lineage).build());
+                    .setLineage(lineage).build();
             // Replay and Fisher first, then the candidate: a crash in between publishes, never retrains.
             checkpoint.saveReplay(task, learner.replay());
             checkpoint.saveFisher(task, learner.ewc());
@@ -307,10 +307,11 @@ public final class TrainerService implements AutoCloseable {
         }
     }
 
+    /** Publishes {@code candidate} signed with the trainer's key (also one saved before a crash). */
     private void publish(KafkaProducer<byte[], byte[]> producer, AdapterCandidate candidate) throws Exception {
         producer.send(new ProducerRecord<>(Topics.ADAPTER_CANDIDATES.name(),
                 candidate.getTask().getBytes(StandardCharsets.UTF_8),
-                Topics.ADAPTER_CANDIDATES.encode(candidate)))
+                Topics.ADAPTER_CANDIDATES.encode(signer.sign(candidate))))
                 .get(60, TimeUnit.SECONDS);
         meters.counter("trainer_candidates_total", "task", candidate.getTask()).increment();
         LOG.info("Published candidate {} ({}): {}", candidate.getCandidateId(), candidate.getArtifactUri(),
