@@ -26,6 +26,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import dev.streamtune.contract.Deployments;
+import dev.streamtune.contract.LocalSigningKeys;
+import dev.streamtune.contract.RecordSigner;
+import dev.streamtune.contract.SignerRole;
 import dev.streamtune.contract.KafkaClients;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.Topics;
@@ -217,6 +220,7 @@ public final class WordnetBench {
         Map<String, Object> trainerProperties = new LinkedHashMap<>();
         trainerProperties.put("micronaut.server.port", -1);
         trainerProperties.put("trainer.home", home.resolve("trainer-home").toString());
+        trainerProperties.putAll(Pipeline.keys(home).properties(SignerRole.TRAINER));
         trainerProperties.put("trainer.labels." + TASK, labels);
         if (!replayAndEwc) {
             trainerProperties.put("trainer.replay.enabled", false);
@@ -264,7 +268,7 @@ public final class WordnetBench {
                             candidate.getValidationMetrics().getOrDefault("examples.per.second", Double.NaN));
                     costs.add(cost);
                     Path adapter = AdapterArtifact.of(candidate.getArtifactUri(), candidate.getArtifactSha256())
-                            .verifiedPath();
+                            .verifiedPath(AdapterArtifact.storeUnder(Path.of(settings.home())));
                     try (TextClassifier classifier = TextClassifier.load(base, adapter)) {
                         score(classifier, ingested, k, accuracy);
                     }
@@ -361,7 +365,7 @@ public final class WordnetBench {
      * producer, and a tap on the outputs. Closed in reverse: nothing outlives the broker.
      */
     record Pipeline(LocalKafkaBroker broker, ServiceProcess ingest, Path ingestLog, KafkaProducer<byte[], byte[]> producer,
-                    PipelineTap tap, Thread stopOnExit) implements AutoCloseable {
+                    PipelineTap tap, Thread stopOnExit, RecordSigner deployer) implements AutoCloseable {
 
         static Pipeline start(Path repo, Path home, List<WordnetDataset.Window> windows, List<String> labels)
                 throws IOException {
@@ -385,7 +389,8 @@ public final class WordnetBench {
                     broker.close();
                 }, "wordnet-bench-stop");
                 Runtime.getRuntime().addShutdownHook(stopOnExit);
-                return new Pipeline(broker, ingest, ingestLog, producer, tap, stopOnExit);
+                return new Pipeline(broker, ingest, ingestLog, producer, tap, stopOnExit,
+                        keys(home).signer(SignerRole.EVALUATOR));
             } catch (IOException | RuntimeException e) {
                 if (tap != null) {
                     tap.close();
@@ -444,6 +449,11 @@ public final class WordnetBench {
                     tap.examples(id, Split.TEST));
         }
 
+        /** The bench's key pairs (its trainer's and its own, as deployer), under the run's home. */
+        static LocalSigningKeys keys(Path home) {
+            return LocalSigningKeys.ensure(home.resolve("keys"));
+        }
+
         private boolean failWithLog() {
             log("a service stopped; ingest's log is %s", ingestLog);
             return false;
@@ -453,11 +463,12 @@ public final class WordnetBench {
          * Deploys a candidate the way the evaluator does after its gate approves (EvaluatorState.promotion): a
          * Deployment on the compacted deployments topic, which the trainer reads to start its next round from.
          * The gate is bypassed on purpose: every candidate is deployed, so the methods are compared on what they
-         * learn, not on which of their candidates a gate would have let through.
+         * learn, not on which of their candidates a gate would have let through. Signed as the evaluator signs,
+         * with the bench's own evaluator key, or the trainer would not start from it.
          */
         void deploy(AdapterCandidate candidate, String previous) throws Exception {
-            Deployment deployment = Deployments.of(candidate, "bench-approves-" + candidate.getCandidateId(), previous,
-                    Instant.now());
+            Deployment deployment = deployer.sign(Deployments.of(candidate,
+                    "bench-approves-" + candidate.getCandidateId(), previous, Instant.now()));
             producer.send(new ProducerRecord<>(Topics.DEPLOYMENTS.name(),
                     candidate.getTask().getBytes(StandardCharsets.UTF_8), Topics.DEPLOYMENTS.encode(deployment)))
                     .get();

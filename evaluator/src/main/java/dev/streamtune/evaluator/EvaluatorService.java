@@ -17,6 +17,10 @@ import java.util.function.Function;
 
 import dev.streamtune.contract.ConsumerLoop;
 import dev.streamtune.contract.KafkaClients;
+import dev.streamtune.contract.RecordSigner;
+import dev.streamtune.contract.RecordVerifier;
+import dev.streamtune.contract.SignerRole;
+import dev.streamtune.contract.SigningConfig;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
@@ -40,6 +44,7 @@ import dev.streamtune.schema.RetrainRequest;
 import dev.streamtune.schema.Verdict;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -57,6 +62,8 @@ import org.slf4j.LoggerFactory;
  * deployments they cause are written in one transaction; the evaluator is the only writer of the deployments topic.
  * Survives its faults: an unreachable broker or a failed transaction is retried with backoff (the loop resumes
  * where it stopped, state kept), a fenced producer is replaced, and a record the codec refuses is skipped.
+ * It signs what it writes and folds in only records signed by a trusted key of their author (candidates by the
+ * trainer, decisions and deployments by itself); the rest are ignored and counted.
  */
 @Context
 public final class EvaluatorService implements AutoCloseable {
@@ -72,6 +79,8 @@ public final class EvaluatorService implements AutoCloseable {
     private final Clock clock;
     private final EvaluatorState state;
     private final PromotionGate gate;
+    private final RecordSigner signer;
+    private final RecordVerifier verifier;
     private final ConcurrentLinkedQueue<Consumer<Operator>> commands = new ConcurrentLinkedQueue<>();
     private final ConsumerLoop loop;
     private final TransactionalWriter writer;
@@ -81,8 +90,13 @@ public final class EvaluatorService implements AutoCloseable {
     private Map<TopicPartition, Long> replayEnd;
     private volatile boolean caughtUp;
 
-    public EvaluatorService(EvaluatorSettings settings, AdapterScorerFactory scorers, MeterRegistry meters) {
+    public EvaluatorService(EvaluatorSettings settings, AdapterScorerFactory scorers, MeterRegistry meters,
+                            @Value("${streamtune.signing.private-key:}") String privateKey,
+                            @Value("${streamtune.signing.trusted-keys:}") String trustedKeys) {
         this.settings = settings;
+        this.signer = SigningConfig.signer(privateKey, SignerRole.EVALUATOR);
+        this.verifier = new RecordVerifier(SigningConfig.trustedKeys(trustedKeys), (topic, reason) ->
+                meters.counter(RecordVerifier.REJECTED_METER, "topic", topic, "reason", reason.tag()).increment());
         this.scorers = scorers;
         this.meters = meters;
         this.clock = Clock.systemUTC();
@@ -174,7 +188,12 @@ public final class EvaluatorService implements AutoCloseable {
 
     private void fold(ConsumerRecord<byte[], byte[]> record) {
         // Only our own services write these topics; an unreadable record is skipped (and counted), never a stop.
-        unreadable.decode(record).ifPresent(value -> state.apply(value, clock.instant()));
+        unreadable.decode(record).ifPresent(value -> {
+            String where = record.partition() + "@" + record.offset();
+            if (verifier.admits(record.topic(), value, where) && !state.apply(value, clock.instant())) {
+                verifier.reject(record.topic(), value, where, RecordVerifier.Rejection.REUSED_ID);
+            }
+        });
     }
 
     private static boolean replayed(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
@@ -247,9 +266,11 @@ public final class EvaluatorService implements AutoCloseable {
 
     private static PromotionDecision decision(AdapterCandidate candidate, Verdict verdict, List<String> reasons,
                                               String decidedBy, EvaluationReport report) {
+        // The artifact is recorded with the verdict: the id means this file from now on.
         return PromotionDecision.newBuilder().setDecisionId(UUID.randomUUID().toString())
                 .setCandidateId(candidate.getCandidateId()).setTask(candidate.getTask()).setVerdict(verdict)
-                .setReasons(reasons).setDecidedBy(decidedBy).setDecidedAt(Instant.now()).setReport(report).build();
+                .setReasons(reasons).setDecidedBy(decidedBy).setDecidedAt(Instant.now()).setReport(report)
+                .setArtifactUri(candidate.getArtifactUri()).setArtifactSha256(candidate.getArtifactSha256()).build();
     }
 
     /** Writes a decision and, when it makes an adapter current, the deployment, atomically; folds both back in. */
@@ -345,9 +366,10 @@ public final class EvaluatorService implements AutoCloseable {
         }
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> producer, TopicSpec topic, String key,
-                             SpecificRecord value) {
-        producer.send(new ProducerRecord<>(topic.name(), key.getBytes(StandardCharsets.UTF_8), topic.encode(value)));
+    /** Sends {@code value}, signed when it is a decision or deployment. */
+    private void send(KafkaProducer<byte[], byte[]> producer, TopicSpec topic, String key, SpecificRecord value) {
+        SpecificRecord signed = SignerRole.requiredFor(value.getClass()).isPresent() ? signer.sign(value) : value;
+        producer.send(new ProducerRecord<>(topic.name(), key.getBytes(StandardCharsets.UTF_8), topic.encode(signed)));
     }
 
     private KafkaConsumer<byte[], byte[]> newConsumer() {

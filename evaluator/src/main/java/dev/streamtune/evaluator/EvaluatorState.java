@@ -39,6 +39,8 @@ public final class EvaluatorState {
     /** adapter id -> its latest deployment, so a rollback can restore what that adapter had replaced. */
     private final Map<String, Deployment> lastDeploymentOf = new HashMap<>();
     private final Set<String> decidedCandidates = new HashSet<>();
+    /** candidate id -> SHA-256 of the artifact the evaluator judged under that id (from its own decisions). */
+    private final Map<String, String> judgedArtifacts = new HashMap<>();
     private final Set<String> reportedWindows = new HashSet<>();
     private final Map<String, DriftReport> pendingDrift = new LinkedHashMap<>();
     private final Map<String, Instant> pendingCandidates = new LinkedHashMap<>();
@@ -48,8 +50,13 @@ public final class EvaluatorState {
         this.drift = drift;
     }
 
-    /** Folds one record from any of the evaluator's topics. */
-    public void apply(Object record, Instant now) {
+    /**
+     * Folds one record from any of the evaluator's topics (already verified as signed by its author).
+     *
+     * @return false when the record was refused: a candidate reusing the id of another candidate (pending or
+     *         judged); an id names one artifact forever, so a later record cannot swap the file behind an approval
+     */
+    public boolean apply(Object record, Instant now) {
         if (record instanceof CleanExample example) {
             sets.add(example);
         } else if (record instanceof TrainingWindow window) {
@@ -62,6 +69,9 @@ public final class EvaluatorState {
         } else if (record instanceof PredictionLog prediction) {
             drift.onPrediction(prediction);
         } else if (record instanceof AdapterCandidate candidate) {
+            if (reusesId(candidate)) {
+                return false;
+            }
             candidates.put(candidate.getCandidateId(), candidate);
             if (!decidedCandidates.contains(candidate.getCandidateId())) {
                 pendingCandidates.putIfAbsent(candidate.getCandidateId(), now);
@@ -69,6 +79,9 @@ public final class EvaluatorState {
         } else if (record instanceof PromotionDecision decision) {
             decidedCandidates.add(decision.getCandidateId());
             pendingCandidates.remove(decision.getCandidateId());
+            if (decision.getArtifactSha256() != null) {
+                judgedArtifacts.putIfAbsent(decision.getCandidateId(), decision.getArtifactSha256());
+            }
         } else if (record instanceof DriftReport report) {
             reportedWindows.add(report.getWindowId());
             pendingDrift.remove(report.getWindowId());
@@ -78,6 +91,17 @@ public final class EvaluatorState {
         } else if (record != null) {
             throw new IllegalArgumentException("The evaluator does not consume " + record.getClass().getSimpleName());
         }
+        return true;
+    }
+
+    /** The same record read again (a replay) is no reuse; a different one under a known id is. */
+    private boolean reusesId(AdapterCandidate candidate) {
+        AdapterCandidate known = candidates.get(candidate.getCandidateId());
+        if (known != null) {
+            return !known.equals(candidate);
+        }
+        String judged = judgedArtifacts.get(candidate.getCandidateId());
+        return judged != null && !judged.equalsIgnoreCase(candidate.getArtifactSha256());
     }
 
     /** Drift reports computed but not yet published; the caller publishes them (and folds them back in). */
@@ -137,8 +161,9 @@ public final class EvaluatorState {
     }
 
     /**
-     * The deployment that puts back the adapter the current one replaced. Its own predecessor becomes the next
-     * rollback target, so repeated rollbacks walk back through history.
+     * The deployment that puts back the adapter the current one replaced, with the artifact (URI and SHA-256) of
+     * the evaluator's own earlier deployment of it, never what a candidate record says. Its own predecessor
+     * becomes the next rollback target, so repeated rollbacks walk back through history.
      */
     public Deployment rollback(String task, String decisionId, Instant now) {
         Deployment current = deployment(task)
@@ -148,9 +173,10 @@ public final class EvaluatorState {
             throw new IllegalStateException("Adapter " + current.getAdapterId() + " is the first one for task " + task
                     + "; there is nothing to roll back to");
         }
-        AdapterCandidate target = candidate(previous).orElseThrow(() -> new IllegalStateException(
-                "Adapter " + previous + " is no longer in the candidate history"));
         Deployment targetsLast = lastDeploymentOf.get(previous);
-        return Deployments.of(target, decisionId, targetsLast == null ? null : targetsLast.getPreviousAdapterId(), now);
+        if (targetsLast == null) {
+            throw new IllegalStateException("Adapter " + previous + " has no recorded deployment to restore");
+        }
+        return Deployments.redeploy(targetsLast, decisionId, targetsLast.getPreviousAdapterId(), now);
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 import dev.streamtune.contract.AvroSerde;
+import dev.streamtune.contract.LocalSigningKeys;
+import dev.streamtune.contract.RecordSigner;
+import dev.streamtune.contract.SignerRole;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
@@ -46,12 +50,12 @@ import org.junit.jupiter.api.io.TempDir;
 @WithKafka
 class EvaluatorIT {
 
-    private static final String TASK = "sentiment";
-    private static final String TOKEN = "s3cret";
+    static final String TASK = "sentiment";
+    static final String TOKEN = "s3cret";
     private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
     /** How long to wait for records that must arrive, and for ones that must not. */
-    private static final Duration ARRIVAL = Duration.ofSeconds(60);
-    private static final Duration QUIET = Duration.ofSeconds(3);
+    static final Duration ARRIVAL = Duration.ofSeconds(60);
+    static final Duration QUIET = Duration.ofSeconds(3);
 
     @TempDir
     Path dir;
@@ -60,7 +64,10 @@ class EvaluatorIT {
     void judgesCandidatesReportsDriftTakesOverridesAndResumesWithoutRepeatingItself(KafkaBroker broker)
             throws Exception {
         new TopicProvisioner(broker.bootstrapServers()).ensureAll();
-        Path adapter = dir.resolve("untrained.adapter");
+        LocalSigningKeys keys = LocalSigningKeys.ensure(dir.resolve("keys"));
+        RecordSigner trainer = keys.signer(SignerRole.TRAINER);
+        Path adapter = Files.createDirectories(AdapterArtifact.storeUnder(dir).resolve(TASK))
+                .resolve("untrained.adapter");
         try (var base = BuiltInModels.miniLm();
              var untrained = TextClassifier.create(base, ClassifierConfig.of(List.of("negative", "positive")))) {
             untrained.save(adapter, Map.of("note", "never trained"));
@@ -76,11 +83,13 @@ class EvaluatorIT {
             for (int i = 0; i < 30; i++) {
                 send(producer, Topics.CLEAN_EXAMPLES, testExample(i, i < 24 ? "positive" : "negative"));
             }
-            send(producer, Topics.ADAPTER_CANDIDATES, candidate("c1", artifact.uri().toString(), artifact.sha256()));
-            send(producer, Topics.ADAPTER_CANDIDATES, candidate("c2", artifact.uri().toString(), "0".repeat(64)));
+            send(producer, Topics.ADAPTER_CANDIDATES,
+                    trainer.sign(candidate("c1", artifact.uri().toString(), artifact.sha256())));
+            send(producer, Topics.ADAPTER_CANDIDATES,
+                    trainer.sign(candidate("c2", artifact.uri().toString(), "0".repeat(64))));
         }
 
-        try (ApplicationContext context = start(broker)) {
+        try (ApplicationContext context = start(broker, dir, keys)) {
             List<PromotionDecision> decisions =
                     read(broker, Topics.PROMOTION_DECISIONS, PromotionDecision.class, 2, ARRIVAL);
             assertEquals(List.of("c1", "c2"), decisions.stream().map(PromotionDecision::getCandidateId).sorted().toList());
@@ -125,7 +134,7 @@ class EvaluatorIT {
             assertEquals(HttpStatus.NOT_FOUND, unknown.getStatus());
         }
 
-        try (ApplicationContext restarted = start(broker)) {
+        try (ApplicationContext restarted = start(broker, dir, keys)) {
             EvaluatorService service = restarted.getBean(EvaluatorService.class);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (!service.caughtUp() && System.nanoTime() < deadline) {
@@ -139,32 +148,54 @@ class EvaluatorIT {
         }
     }
 
-    private static ApplicationContext start(KafkaBroker broker) {
-        return ApplicationContext.run(EmbeddedServer.class, Map.of(
+    /** The evaluator with its signing key, the trusted keys, and {@code home}'s adapter store. */
+    static ApplicationContext start(KafkaBroker broker, Path home, LocalSigningKeys keys) {
+        Map<String, Object> properties = new java.util.HashMap<>(Map.of(
                 "micronaut.server.port", -1,
                 "evaluator.bootstrap-servers", broker.bootstrapServers(),
                 "evaluator.admin-token", TOKEN,
-                "evaluator.candidate-wait-seconds", 10)).getApplicationContext();
+                "evaluator.candidate-wait-seconds", 10,
+                "streamtune.home", home.toString()));
+        properties.putAll(keys.properties(SignerRole.EVALUATOR));
+        return ApplicationContext.run(EmbeddedServer.class, properties).getApplicationContext();
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static void send(KafkaProducer<byte[], byte[]> producer, TopicSpec topic, Object value) throws Exception {
+    static void send(KafkaProducer<byte[], byte[]> producer, TopicSpec topic, Object value) throws Exception {
         producer.send(new ProducerRecord<>(topic.name(), TASK.getBytes(StandardCharsets.UTF_8),
                 topic.valueSerde((Class) value.getClass()).serialize(topic.name(), value))).get();
     }
 
-    /** Reads until {@code atLeast} records arrived or the timeout passed, and returns them all. */
-    private static <T extends org.apache.avro.specific.SpecificRecord> List<T> read(KafkaBroker broker, TopicSpec topic,
-                                                                                   Class<T> type, int atLeast,
-                                                                                   Duration timeout) {
+    /** Reads until {@code atLeast} records of this test's task arrived or the timeout passed; returns them all. */
+    static <T extends org.apache.avro.specific.SpecificRecord> List<T> read(KafkaBroker broker, TopicSpec topic,
+                                                                           Class<T> type, int atLeast,
+                                                                           Duration timeout) {
+        return read(broker, topic, type, TASK, atLeast, timeout);
+    }
+
+    /**
+     * Reads until {@code atLeast} records of {@code task} arrived or the timeout passed, and returns them all: the
+     * test JVM shares one broker, so other tests' records are on the same topics.
+     */
+    static <T extends org.apache.avro.specific.SpecificRecord> List<T> read(KafkaBroker broker, TopicSpec topic,
+                                                                           Class<T> type, String task, int atLeast,
+                                                                           Duration timeout) {
         AvroSerde<T> serde = topic.valueSerde(type);
         List<T> values = new ArrayList<>();
-        broker.read(topic.name(), atLeast, timeout)
-                .forEach(r -> values.add(serde.deserialize(topic.name(), r.value())));
+        int[] seen = {0};
+        broker.read(topic.name(), records -> {
+            for (; seen[0] < records.size(); seen[0]++) {
+                T value = serde.deserialize(topic.name(), records.get(seen[0]).value());
+                if (value != null && task.equals(String.valueOf(value.get(value.getSchema().getField("task").pos())))) {
+                    values.add(value);
+                }
+            }
+            return values.size() >= atLeast;
+        }, timeout);
         return values;
     }
 
-    private static TrainingWindow window(String id, Map<String, Long> labels, Map<String, Long> tokens,
+    static TrainingWindow window(String id, Map<String, Long> labels, Map<String, Long> tokens,
                                          long testCount) {
         return TrainingWindow.newBuilder().setWindowId(id).setTask(TASK).setSequence(Long.parseLong(id.substring(10)))
                 .setStart(T0).setEnd(T0.plusSeconds(60)).setClosedAt(T0.plusSeconds(61))
@@ -174,7 +205,7 @@ class EvaluatorIT {
                 .setMeanLength(12).setTopTokens(tokens).build();
     }
 
-    private static CleanExample testExample(int i, String label) {
+    static CleanExample testExample(int i, String label) {
         String text = label.equals("positive") ? "the refund arrived quickly, thank you " + i
                 : "my delivery never came and nobody answers " + i;
         return CleanExample.newBuilder().setId("e" + i).setTask(TASK).setText(text).setLabel(label).setSource("it")
@@ -182,7 +213,7 @@ class EvaluatorIT {
                 .setWeight(1.0).setSplit(Split.TEST).setContentHash("h" + i).setWindowId("sentiment-000001").build();
     }
 
-    private static AdapterCandidate candidate(String id, String uri, String sha) {
+    static AdapterCandidate candidate(String id, String uri, String sha) {
         return AdapterCandidate.newBuilder().setCandidateId(id).setTask(TASK).setBaseModelId(BuiltInModels.MINILM_ID)
                 .setBaseModelChecksum("-").setWindowIds(List.of("sentiment-000001")).setArtifactUri(uri)
                 .setArtifactSha256(sha).setCreatedAt(T0).setHyperparameters(Map.of()).setValidationMetrics(Map.of())

@@ -100,6 +100,45 @@ class EvaluatorStateTest {
     }
 
     @Test
+    void aCandidateIdIsNeverTakenOverByAnotherRecord() {
+        AdapterCandidate original = candidate("c1", "t-000000");
+        assertTrue(state.apply(original, T0));
+        assertTrue(state.apply(candidate("c1", "t-000000"), T0), "the same record read again is no reuse");
+
+        AdapterCandidate forged = AdapterCandidate.newBuilder(original).setArtifactUri("file:///evil")
+                .setArtifactSha256("sha-evil").build();
+        assertFalse(state.apply(forged, T0), "pending: refused");
+        state.apply(decision("c1", Verdict.REJECTED), T0);
+        assertFalse(state.apply(forged, T0), "judged: refused");
+        assertEquals("sha-c1", state.candidate("c1").orElseThrow().getArtifactSha256());
+    }
+
+    @Test
+    void aDecisionReplayedBeforeItsCandidateStillPinsTheIdToTheJudgedArtifact() {
+        state.apply(PromotionDecision.newBuilder(decision("c1", Verdict.APPROVED)).setArtifactUri("file:///c1")
+                .setArtifactSha256("sha-c1").build(), T0);
+        AdapterCandidate forged = AdapterCandidate.newBuilder(candidate("c1", "t-000000"))
+                .setArtifactSha256("sha-evil").build();
+        assertFalse(state.apply(forged, T0));
+        assertTrue(state.apply(candidate("c1", "t-000000"), T0), "the judged one is welcome");
+    }
+
+    @Test
+    void aRollbackRestoresTheArtifactOfTheEarlierDeploymentNotOfACandidateRecord() {
+        for (String id : List.of("c1", "c2")) {
+            state.apply(candidate(id, "t-000000"), T0);
+            state.apply(state.promotion(state.candidate(id).orElseThrow(), "d-" + id, T0), T0);
+        }
+        state.apply(AdapterCandidate.newBuilder(candidate("c1", "t-000000")).setArtifactUri("file:///evil")
+                .setArtifactSha256("sha-evil").build(), T0); // refused, and even if it were not:
+
+        Deployment back = state.rollback("t", "r1", T0);
+        assertEquals("c1", back.getAdapterId());
+        assertEquals("file:///c1", back.getArtifactUri());
+        assertEquals("sha-c1", back.getArtifactSha256());
+    }
+
+    @Test
     void labelsComeFromTheCandidatesWindows() {
         state.apply(window("t-000000", 0), T0);
         state.apply(candidate("c1", "t-000000"), T0);

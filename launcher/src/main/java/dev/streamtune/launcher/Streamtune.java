@@ -5,11 +5,14 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 
+import dev.streamtune.contract.LocalSigningKeys;
+import dev.streamtune.contract.SignerRole;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
@@ -40,6 +43,8 @@ public final class Streamtune {
                     "1536m"));
 
     private static final Duration READY_PATIENCE = Duration.ofMinutes(3);
+    /** Where the local run keeps its signing keys, under STREAMTUNE_HOME. */
+    static final String KEYS_DIRECTORY = "keys";
     private static final String USAGE = """
             Usage: ./streamtune [--demo] [--help]
               --demo   also stream generated, drifting labelled examples and simulated user feedback
@@ -120,6 +125,10 @@ public final class Streamtune {
         Path repo = Path.of("").toAbsolutePath();
         Map<String, String> environment = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                 "STREAMTUNE_HOME", config.home().toString());
+        // Control records are signed: the trainer and the evaluator each get their own private key, every service
+        // the trusted public keys. Made at first start, kept afterwards.
+        LocalSigningKeys keys = LocalSigningKeys.ensure(config.home().resolve(KEYS_DIRECTORY));
+        LOG.info("Signing keys in {}", keys.directory());
         List<SupervisedService> services = new ArrayList<>();
         for (ServiceProcess.Service service : SERVICES) {
             if (!config.services().contains(service.name())) {
@@ -129,7 +138,9 @@ public final class Streamtune {
                 LOG.warn("Service {} is not built (no {}); skipping it", service.name(), service.classpathFile(repo));
                 continue;
             }
-            SupervisedService process = SupervisedService.start(service, repo, environment);
+            Map<String, String> serviceEnvironment = new HashMap<>(environment);
+            serviceEnvironment.putAll(keys.environment(signingRole(service)));
+            SupervisedService process = SupervisedService.start(service, repo, serviceEnvironment);
             services.add(process);
             running.add(process);
         }
@@ -172,6 +183,15 @@ public final class Streamtune {
         narrator.start();
         traffic.start();
         return List.of(narrator, traffic);
+    }
+
+    /** The role a service signs its records as, or null for the services that only verify. */
+    static SignerRole signingRole(ServiceProcess.Service service) {
+        return switch (service.name()) {
+            case "trainer" -> SignerRole.TRAINER;
+            case "evaluator" -> SignerRole.EVALUATOR;
+            default -> null;
+        };
     }
 
     /** The service of that name, as the run command starts it (module, main class, port, heap). */

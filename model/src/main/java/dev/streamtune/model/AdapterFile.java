@@ -47,8 +47,8 @@ import java.util.TreeMap;
  *   tensors_sha256        SHA-256 over the tensors' names, shapes and values
  * </pre>
  *
- * Reading checks the structure, the format marker and the tensor checksum, so a truncated or altered file fails
- * with {@link CorruptAdapterException}; {@link TextClassifier#load} additionally refuses a file whose
+ * Reading checks the structure, the format marker, the tensor checksum and that every value is finite, so a
+ * truncated, altered or diverged file fails with {@link CorruptAdapterException}; {@link TextClassifier#load} additionally refuses a file whose
  * {@code base_model_sha256} differs from the base model's ({@link BaseModelMismatchException}).
  */
 public final class AdapterFile {
@@ -134,6 +134,9 @@ public final class AdapterFile {
             throw new CorruptAdapterException("adapter file " + file + " is corrupt: tensor checksum " + actual
                     + " does not match the recorded " + expected);
         }
+        for (Tensor tensor : sorted) {
+            checkFinite(file, tensor);
+        }
         Metadata metadata;
         try {
             metadata = parseMetadata(m);
@@ -141,6 +144,16 @@ public final class AdapterFile {
             throw new CorruptAdapterException("adapter file " + file + " has invalid metadata: " + e.getMessage(), e);
         }
         return new Contents(metadata, st.tensors());
+    }
+
+    /** A NaN or infinite weight makes every prediction NaN: such a file is refused, whatever its checksums say. */
+    private static void checkFinite(Path file, Tensor tensor) throws CorruptAdapterException {
+        for (float value : tensor.data()) {
+            if (!Float.isFinite(value)) {
+                throw new CorruptAdapterException("adapter file " + file.getFileName() + " is corrupt: tensor "
+                        + tensor.name() + " holds a non-finite value (NaN or infinity)");
+            }
+        }
     }
 
     private static Metadata parseMetadata(Map<String, String> m) throws JsonProcessingException {

@@ -34,6 +34,16 @@ public record Prediction(List<String> labels, float[] probabilities) {
         return probabilities[argMax()];
     }
 
+    /** False when any probability is NaN or infinite (overflowing weights): such a prediction is no answer. */
+    public boolean isFinite() {
+        for (float p : probabilities) {
+            if (!Float.isFinite(p)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public float probability(String label) {
         int i = labels.indexOf(label);
         if (i < 0) {

@@ -117,6 +117,32 @@ class AdapterFileTest {
         assertThrows(java.nio.file.NoSuchFileException.class, () -> TextClassifier.load(base, dir.resolve("absent")));
     }
 
+    @Test
+    void refusesNonFiniteWeightsEvenWithTheChecksumRecomputed() throws IOException {
+        BaseModel base = TestModels.miniLm();
+        Path good = dir.resolve("finite.adapter");
+        try (TextClassifier classifier = TextClassifier.create(base, ClassifierConfig.of(LABELS))) {
+            classifier.save(good, Map.of());
+        }
+        AdapterFile.Contents contents = AdapterFile.read(good);
+        for (float poison : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            List<Tensor> tensors = contents.tensors().values().stream().map(t -> {
+                if (!t.name().startsWith("classifier.")) {
+                    return t;
+                }
+                float[] data = t.data().clone();
+                data[0] = poison;
+                return new Tensor(t.name(), t.shape(), data);
+            }).toList();
+            Path poisoned = dir.resolve("poisoned-" + poison + ".adapter");
+            AdapterFile.write(poisoned, contents.metadata(), tensors); // a well-formed file, checksums and all
+            CorruptAdapterException e = assertThrows(CorruptAdapterException.class,
+                    () -> TextClassifier.load(base, poisoned));
+            assertTrue(e.getMessage().contains("non-finite value") && e.getMessage().contains("classifier."),
+                    e.getMessage());
+        }
+    }
+
     private void assertCorrupt(byte[] content, String reason) throws IOException {
         Path file = Files.createTempFile(dir, "bad", ".adapter");
         Files.write(file, content);

@@ -29,4 +29,25 @@ public final class Deployments {
                 .setPinned(false)
                 .build();
     }
+
+    /**
+     * A rollback: the adapter of an earlier deployment, exactly as that (signed) record named it (URI and
+     * SHA-256), never as some candidate record with the same id says.
+     *
+     * @param previousAdapterId what the new deployment replaces in the history (the earlier one's predecessor)
+     */
+    public static Deployment redeploy(Deployment earlier, String decisionId, String previousAdapterId,
+                                      Instant deployedAt) {
+        return Deployment.newBuilder()
+                .setTask(earlier.getTask())
+                .setAdapterId(earlier.getAdapterId())
+                .setArtifactUri(earlier.getArtifactUri())
+                .setArtifactSha256(earlier.getArtifactSha256())
+                .setBaseModelId(earlier.getBaseModelId())
+                .setDecisionId(decisionId)
+                .setPreviousAdapterId(previousAdapterId)
+                .setDeployedAt(deployedAt)
+                .setPinned(false)
+                .build();
+    }
 }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 
+import dev.streamtune.schema.Deployment;
 import dev.streamtune.schema.LabelledExample;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -50,6 +51,28 @@ class AvroCodecTest {
         assertEquals(1, older.size());
         assertTrue(older.get(0).getField("weight") == null);
         assertTrue(current.getField("weight") != null);
+    }
+
+    @Test
+    void aDeploymentWrittenBeforeSigningDecodesAsUnsigned() {
+        Schema v1 = AvroCodec.olderVersionsOf(AvroCodec.of(Deployment.class).schema()).get(0);
+        Deployment current = SampleRecords.deployment();
+        GenericRecord record = new GenericData.Record(v1);
+        v1.getFields().forEach(field -> record.put(field.name(), field.name().equals("deployedAt")
+                ? current.getDeployedAt().toEpochMilli() : current.get(field.name())));
+        ByteBuffer buffer;
+        try {
+            buffer = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(record);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+
+        Deployment decoded = AvroCodec.of(Deployment.class).decode(bytes);
+        assertEquals(current.getArtifactUri(), decoded.getArtifactUri());
+        assertNull(decoded.getSignature(), "a field added in v2 takes its default");
+        assertNull(decoded.getSigningKeyId());
     }
 
     @Test

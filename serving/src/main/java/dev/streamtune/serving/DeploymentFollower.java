@@ -16,7 +16,8 @@ import jakarta.annotation.PreDestroy;
 
 /**
  * Follows {@code deployments} (compacted, key = task) and {@code promotion.decisions} from the beginning: the
- * latest deployment of each task is what serving must answer with. During the start-up replay only each task's
+ * latest deployment of each task is what serving must answer with. Only records signed by a trusted evaluator key
+ * get this far (see {@link TopicFollower}): anyone able to write to the topics cannot make serving load a file. During the start-up replay only each task's
  * latest deployment is loaded; after it, every new one is, as it arrives.
  */
 @Context
@@ -31,12 +32,13 @@ public final class DeploymentFollower implements AutoCloseable {
     private volatile boolean ready;
 
     DeploymentFollower(ServingSettings settings, AdapterRegistry registry, DecisionBook decisions,
-                       DashboardHistory history) {
+                       DashboardHistory history, dev.streamtune.contract.RecordVerifier verifier) {
         this.registry = registry;
         this.decisions = decisions;
         this.history = history;
         this.follower = new TopicFollower("deployments", settings.bootstrapServers(),
-                List.of(Topics.PROMOTION_DECISIONS, Topics.DEPLOYMENTS), topic -> null, new TopicFollower.Handler() {
+                List.of(Topics.PROMOTION_DECISIONS, Topics.DEPLOYMENTS), topic -> null, verifier,
+                new TopicFollower.Handler() {
                     @Override
                     public void handle(dev.streamtune.contract.TopicSpec topic, Object value,
                                        java.time.Instant timestamp) {

@@ -14,6 +14,8 @@ public final class RequestRejectedException extends RuntimeException {
         NOT_FOUND(404),
         TOO_LARGE(413),
         INVALID(422),
+        /** The model failed on this request (e.g. a non-finite score): nothing the caller can fix. */
+        MODEL_ERROR(500),
         /** Something the request needs downstream (the evaluator) failed. */
         BAD_GATEWAY(502),
         /** Too much queued, or still starting: try again. */

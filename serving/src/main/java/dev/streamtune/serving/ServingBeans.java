@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
+import dev.streamtune.contract.RecordVerifier;
+import dev.streamtune.contract.SigningConfig;
 import dev.streamtune.schema.Deployment;
 import dev.streamtune.serving.adapter.AdapterRegistry;
 import dev.streamtune.serving.adapter.DecisionBook;
@@ -21,6 +23,7 @@ import dev.streamtune.serving.predict.RequestLimits;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 
 /**
@@ -44,6 +47,13 @@ final class ServingBeans {
     @Singleton
     ServingMetrics metrics(MeterRegistry meters) {
         return new ServingMetrics(meters);
+    }
+
+    /** Checks decisions and deployments were signed by a trusted evaluator key; counts the ones that were not. */
+    @Singleton
+    RecordVerifier verifier(@Value("${streamtune.signing.trusted-keys:}") String trustedKeys, MeterRegistry meters) {
+        return new RecordVerifier(SigningConfig.trustedKeys(trustedKeys), (topic, reason) ->
+                meters.counter(RecordVerifier.REJECTED_METER, "topic", topic, "reason", reason.tag()).increment());
     }
 
     @Singleton

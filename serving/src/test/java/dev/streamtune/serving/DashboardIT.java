@@ -64,15 +64,16 @@ class DashboardIT {
         Assumptions.assumeTrue(chromium != null,
                 "Debian chromium is not installed (apt-get install chromium): skipping the dashboard screenshot test");
         new TopicProvisioner(broker.bootstrapServers()).ensureAll();
-        Path a1 = TestAdapters.create(dir, "dash-a1", TestAdapters.SENTIMENT, 1);
-        Path a2 = TestAdapters.create(dir, "dash-a2", TestAdapters.SENTIMENT, 2);
+        Path store = TestAdapters.store(dir);
+        Path a1 = TestAdapters.create(store, "dash-a1", TestAdapters.SENTIMENT, 1);
+        Path a2 = TestAdapters.create(store, "dash-a2", TestAdapters.SENTIMENT, 2);
         publishHistory(broker, a1, a2);
 
-        try (ApplicationContext context = TestAdapters.start(broker, Map.of("serving.dashboard.bucket", "4m"))) {
+        try (ApplicationContext context = TestAdapters.start(broker, dir, Map.of("serving.dashboard.bucket", "4m"))) {
             Http http = new Http(TestAdapters.url(context));
             assertEquals(200, http.awaitOk("/health/readiness", Duration.ofSeconds(60)).status());
             try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {
-                Path garbled = TestAdapters.corrupt(a2, dir.resolve("dash-a3.adapter"));
+                Path garbled = TestAdapters.corrupt(a2, store.resolve("dash-a3.adapter"));
                 TestAdapters.send(producer, Topics.DEPLOYMENTS, TASK,
                         TestAdapters.deployment(TASK, "dash-a3", garbled, "dash-a1"));
             }

@@ -53,16 +53,17 @@ class HotSwapIT {
     @Test
     void swapsAdaptersUnderLoadWithoutFailingARequest(KafkaBroker broker) throws Exception {
         new TopicProvisioner(broker.bootstrapServers()).ensureAll();
+        Path store = TestAdapters.store(dir);
         List<String> valid = List.of("v1", "v2", "v3", "v4");
         Map<String, Path> files = new TreeMap<>();
         for (int i = 0; i < valid.size(); i++) {
-            files.put(valid.get(i), TestAdapters.create(dir, valid.get(i), TestAdapters.SENTIMENT, 100 + i));
+            files.put(valid.get(i), TestAdapters.create(store, valid.get(i), TestAdapters.SENTIMENT, 100 + i));
         }
-        Path tamperedSource = TestAdapters.create(dir, "tampered-original", TestAdapters.SENTIMENT, 7);
+        Path tamperedSource = TestAdapters.create(store, "tampered-original", TestAdapters.SENTIMENT, 7);
         String tamperedSha = TestAdapters.sha256(tamperedSource); // published before the bytes changed
-        Path tampered = TestAdapters.corrupt(tamperedSource, dir.resolve("tampered.adapter"));
-        Path alien = TestAdapters.wrongBase(files.get("v2"), dir.resolve("alien.adapter"));
-        Path garbled = TestAdapters.corrupt(files.get("v3"), dir.resolve("garbled.adapter"));
+        Path tampered = TestAdapters.corrupt(tamperedSource, store.resolve("tampered.adapter"));
+        Path alien = TestAdapters.wrongBase(files.get("v2"), store.resolve("alien.adapter"));
+        Path garbled = TestAdapters.corrupt(files.get("v3"), store.resolve("garbled.adapter"));
         List<Deployment> during = List.of(
                 TestAdapters.deployment(TASK, "v2", files.get("v2"), "v1"),
                 TestAdapters.deployment(TASK, "tampered", tampered, tamperedSha, "decision-tampered", "v2"),
@@ -74,7 +75,7 @@ class HotSwapIT {
         try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {
             TestAdapters.send(producer, Topics.DEPLOYMENTS, TASK, TestAdapters.deployment(TASK, "v1", files.get("v1"), null));
         }
-        try (ApplicationContext context = TestAdapters.start(broker, Map.of())) {
+        try (ApplicationContext context = TestAdapters.start(broker, dir, Map.of())) {
             Http http = new Http(TestAdapters.url(context));
             assertEquals(200, http.awaitOk("/health/readiness", Duration.ofSeconds(60)).status());
             assertEquals("v1", http.get("/v1/tasks/" + TASK + "/model").json().get("adapterId").asText());

@@ -73,7 +73,7 @@ class ServingIT {
     void start(KafkaBroker broker) throws Exception {
         this.broker = broker;
         new TopicProvisioner(broker.bootstrapServers()).ensureAll();
-        Path adapter = TestAdapters.create(dir, "s1", TestAdapters.SENTIMENT, 1);
+        Path adapter = TestAdapters.create(TestAdapters.store(dir), "s1", TestAdapters.SENTIMENT, 1);
         try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {
             TestAdapters.send(producer, Topics.PROMOTION_DECISIONS, TASK, approval("d-s1", "s1"));
             TestAdapters.send(producer, Topics.DEPLOYMENTS, TASK,
@@ -92,7 +92,7 @@ class ServingIT {
             exchange.close();
         });
         fakeEvaluator.start();
-        context = TestAdapters.start(broker, Map.of(
+        context = TestAdapters.start(broker, dir, Map.of(
                 "serving.admin-token", ADMIN_TOKEN,
                 "serving.evaluator-admin-token", EVALUATOR_TOKEN,
                 "serving.evaluator-url", "http://127.0.0.1:" + fakeEvaluator.getAddress().getPort()));

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.streamtune.contract.AvroSerde;
+import dev.streamtune.contract.LocalSigningKeys;
+import dev.streamtune.contract.SignerRole;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.model.AdapterArtifact;
 import dev.streamtune.model.AdapterFile;
@@ -27,11 +29,16 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** Adapter files, deployment records and a started service for the integration tests. */
+/**
+ * Adapter files, deployment records and a started service for the integration tests. Records go out signed by a
+ * test evaluator key (one key directory per test JVM), as the evaluator would sign them; adapter files belong in
+ * the store of the home directory the service is started with ({@link #store}).
+ */
 public final class TestAdapters {
 
     public static final List<String> SENTIMENT = List.of("negative", "positive");
     private static BaseModel base;
+    private static LocalSigningKeys keys;
 
     private TestAdapters() {
     }
@@ -42,6 +49,29 @@ public final class TestAdapters {
             base = BuiltInModels.miniLm();
         }
         return base;
+    }
+
+    /** The signing keys of this test JVM: the evaluator's signs what {@link #send} sends, serving trusts them. */
+    public static synchronized LocalSigningKeys keys() {
+        if (keys == null) {
+            try {
+                Path dir = Files.createTempDirectory("streamtune-test-keys");
+                dir.toFile().deleteOnExit();
+                keys = LocalSigningKeys.ensure(dir.resolve("keys"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return keys;
+    }
+
+    /** The adapter store of {@code home} (created): where adapter files must be for the service to load them. */
+    public static Path store(Path home) {
+        try {
+            return Files.createDirectories(AdapterArtifact.storeUnder(home));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A fresh (untrained, seeded) adapter file. */
@@ -102,8 +132,16 @@ public final class TestAdapters {
         return deployment(task, adapterId, file, sha256(file), "decision-" + adapterId, previous);
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
+    /** Sends {@code value}, signed by the test evaluator key when it is a decision or deployment. */
     public static void send(KafkaProducer<byte[], byte[]> producer, TopicSpec topic, String key, SpecificRecord value) {
+        sendAsIs(producer, topic, key, SignerRole.requiredFor(value.getClass()).isPresent()
+                ? keys().signer(SignerRole.EVALUATOR).sign(value) : value);
+    }
+
+    /** Sends {@code value} exactly as given: what anyone with a plain Kafka client can do. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static void sendAsIs(KafkaProducer<byte[], byte[]> producer, TopicSpec topic, String key,
+                                SpecificRecord value) {
         try {
             producer.send(new ProducerRecord<>(topic.name(), key.getBytes(StandardCharsets.UTF_8),
                     topic.valueSerde((Class) value.getClass()).serialize(topic.name(), value))).get();
@@ -135,11 +173,13 @@ public final class TestAdapters {
         return matching;
     }
 
-    /** Starts the service on a random port against {@code broker}. */
-    public static ApplicationContext start(KafkaBroker broker, Map<String, Object> extra) {
+    /** Starts the service on a random port against {@code broker}, reading adapters from {@code home}'s store. */
+    public static ApplicationContext start(KafkaBroker broker, Path home, Map<String, Object> extra) {
         Map<String, Object> props = new java.util.HashMap<>(Map.of(
                 "micronaut.server.port", -1,
-                "serving.bootstrap-servers", broker.bootstrapServers()));
+                "serving.bootstrap-servers", broker.bootstrapServers(),
+                "streamtune.home", home.toString()));
+        props.putAll(keys().properties(null));
         props.putAll(extra);
         return ApplicationContext.run(EmbeddedServer.class, props).getApplicationContext();
     }

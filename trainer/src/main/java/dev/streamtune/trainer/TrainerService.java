@@ -19,6 +19,10 @@ import java.util.concurrent.TimeUnit;
 
 import dev.streamtune.contract.ConsumerLoop;
 import dev.streamtune.contract.KafkaClients;
+import dev.streamtune.contract.RecordSigner;
+import dev.streamtune.contract.RecordVerifier;
+import dev.streamtune.contract.SignerRole;
+import dev.streamtune.contract.SigningConfig;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
@@ -60,7 +64,8 @@ import org.slf4j.LoggerFactory;
  * {@link AdapterCandidate}. Resumes after a crash from its checkpoint: reading positions that lose nothing, the
  * round in progress, or a trained round not yet published. A fault (the broker away, a failed send, an adapter file
  * that cannot be written) does the same without the crash: the loop reconnects with backoff, re-reads from its
- * committed positions and retries the round from its checkpoint.
+ * committed positions and retries the round from its checkpoint. Candidates go out signed with the trainer's key;
+ * only deployments signed by a trusted evaluator key are trained from.
  */
 @Context
 public final class TrainerService implements AutoCloseable {
@@ -76,6 +81,10 @@ public final class TrainerService implements AutoCloseable {
     private final TrainerSettings settings;
     private final String baseModelDirectory;
     private final MeterRegistry meters;
+    private final RecordSigner signer;
+    private final RecordVerifier verifier;
+    /** Where adapter files are written, and the only place parent adapters are read from. */
+    private final Path store;
     private final ConsumerLoop loop;
     private final UnreadableRecords unreadable = new UnreadableRecords("trainer");
     // In-memory work of the partitions this worker owns; dropped when they are revoked (the new owner re-reads).
@@ -94,8 +103,13 @@ public final class TrainerService implements AutoCloseable {
     private TrainerCheckpoint checkpoint;
 
     public TrainerService(TrainerSettings settings, @Value("${streamtune.model.base-dir:}") String baseModelDirectory,
-                          MeterRegistry meters) {
+                          MeterRegistry meters, @Value("${streamtune.signing.private-key:}") String privateKey,
+                          @Value("${streamtune.signing.trusted-keys:}") String trustedKeys) {
         this.settings = settings;
+        this.signer = SigningConfig.signer(privateKey, SignerRole.TRAINER);
+        this.verifier = new RecordVerifier(SigningConfig.trustedKeys(trustedKeys), (topic, reason) ->
+                meters.counter(RecordVerifier.REJECTED_METER, "topic", topic, "reason", reason.tag()).increment());
+        this.store = AdapterArtifact.storeUnder(Path.of(settings.home()));
         this.baseModelDirectory = baseModelDirectory;
         this.meters = meters;
         this.loop = ConsumerLoop.recovering("trainer-loop", false, this::run);
@@ -167,6 +181,9 @@ public final class TrainerService implements AutoCloseable {
 
     private void handle(ConsumerRecord<byte[], byte[]> record) {
         Object value = unreadable.decode(record).orElse(null);
+        if (value != null && !verifier.admits(record.topic(), value, record.partition() + "@" + record.offset())) {
+            return;
+        }
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         if (value instanceof CleanExample example && !trainedWindows.contains(example.getWindowId())) {
             assembler.add(example);
@@ -271,7 +288,7 @@ public final class TrainerService implements AutoCloseable {
                         }
                     }, candidateId);
 
-            Path file = Files.createDirectories(Path.of(settings.home(), "adapters", task))
+            Path file = Files.createDirectories(store.resolve(task))
                     .resolve(candidateId + ".adapter");
             classifier.save(file, Map.of("candidate", candidateId, "windows", String.join(",", windowIds),
                     "parent", parent == null ? "" : parent.getAdapterId()));
@@ -308,10 +325,11 @@ public final class TrainerService implements AutoCloseable {
         }
     }
 
+    /** Publishes {@code candidate} signed with the trainer's key (also one saved before a crash). */
     private void publish(KafkaProducer<byte[], byte[]> producer, AdapterCandidate candidate) throws Exception {
         producer.send(new ProducerRecord<>(Topics.ADAPTER_CANDIDATES.name(),
                 candidate.getTask().getBytes(StandardCharsets.UTF_8),
-                Topics.ADAPTER_CANDIDATES.encode(candidate)))
+                Topics.ADAPTER_CANDIDATES.encode(signer.sign(candidate))))
                 .get(60, TimeUnit.SECONDS);
         meters.counter("trainer_candidates_total", "task", candidate.getTask()).increment();
         LOG.info("Published candidate {} ({}): {}", candidate.getCandidateId(), candidate.getArtifactUri(),
@@ -342,7 +360,7 @@ public final class TrainerService implements AutoCloseable {
             return null;
         }
         try {
-            return AdapterArtifact.of(parent.getArtifactUri(), parent.getArtifactSha256()).verifiedPath();
+            return AdapterArtifact.of(parent.getArtifactUri(), parent.getArtifactSha256()).verifiedPath(store);
         } catch (AdapterLoadException e) {
             LOG.warn("Approved adapter {} is unusable ({}); training a fresh one", parent.getAdapterId(),
                     e.getMessage());
@@ -366,7 +384,8 @@ public final class TrainerService implements AutoCloseable {
         Set<String> windows = new HashSet<>();
         try (KafkaConsumer<byte[], byte[]> candidates = newConsumer()) {
             readToEnd(candidates, Topics.ADAPTER_CANDIDATES, record -> {
-                if (unreadable.decode(record).orElse(null) instanceof AdapterCandidate candidate) {
+                if (unreadable.decode(record).orElse(null) instanceof AdapterCandidate candidate
+                        && verifier.admits(record.topic(), candidate, record.partition() + "@" + record.offset())) {
                     windows.addAll(candidate.getWindowIds());
                 }
             });

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.streamtune.contract.KafkaClients;
+import dev.streamtune.contract.LocalSigningKeys;
+import dev.streamtune.contract.SignerRole;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.schema.AdapterCandidate;
@@ -126,6 +128,7 @@ class TrainerGroupIT {
                 "trainer.hyperparameters.max-sequence-length", 32,
                 "trainer.ewc.fisher-samples", 20));
         tasks.forEach(task -> config.put("trainer.labels." + task, SyntheticTasks.LABELS));
+        config.putAll(LocalSigningKeys.ensure(home.resolve("keys")).properties(SignerRole.TRAINER));
         return ApplicationContext.run(config);
     }
 

@@ -9,7 +9,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import dev.streamtune.contract.LocalSigningKeys;
+import dev.streamtune.contract.RecordVerifier;
+import dev.streamtune.contract.SignerRole;
 import dev.streamtune.contract.TopicProvisioner;
+import dev.streamtune.contract.Topics;
+import dev.streamtune.schema.Deployment;
+import java.time.Instant;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import dev.streamtune.model.AdapterArtifact;
 import dev.streamtune.schema.AdapterCandidate;
 import dev.streamtune.schema.CleanExample;
@@ -36,6 +44,14 @@ class TrainerIT {
         List<CleanExample> train = SyntheticTasks.examples(0, 160, 1, Split.TRAIN);
         List<CleanExample> validation = SyntheticTasks.examples(0, 30, 2, Split.VALIDATION);
         WindowRecords.sendWindow(broker, "synthetic", window, 0, train, validation);
+        // A deployment nobody signed: the trainer must not start from it.
+        try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {
+            producer.send(new ProducerRecord<>(Topics.DEPLOYMENTS.name(), "synthetic".getBytes(),
+                    Topics.DEPLOYMENTS.encode(Deployment.newBuilder().setTask("synthetic").setAdapterId("forged")
+                            .setArtifactUri("file:///etc/passwd").setArtifactSha256("0".repeat(64))
+                            .setBaseModelId("x").setDecisionId("forged").setDeployedAt(Instant.now()).build())))
+                    .get();
+        }
 
         // First run: stop it as soon as it has checkpointed part of the round.
         Path round = home.resolve("trainer/tasks/synthetic/round.properties");
@@ -57,9 +73,14 @@ class TrainerIT {
             assertEquals(List.of(window), candidate.getWindowIds());
             assertTrue(candidate.getLineage().stream().anyMatch(line -> line.startsWith("resumed after")),
                     candidate.getLineage().toString());
+            assertEquals(null, candidate.getParentAdapterId(), "the forged deployment was not trained from");
+            assertTrue(candidate.getLineage().get(0).startsWith("fresh adapter"), candidate.getLineage().toString());
+            assertEquals(java.util.Optional.empty(), new RecordVerifier(keys().trusted(),
+                    RecordVerifier.Rejections.NONE).check(candidate), "signed by the trainer");
             assertTrue(candidate.getValidationMetrics().get("validation.accuracy") >= 0.8,
                     candidate.getValidationMetrics().toString());
-            Path file = AdapterArtifact.of(candidate.getArtifactUri(), candidate.getArtifactSha256()).verifiedPath();
+            Path file = AdapterArtifact.of(candidate.getArtifactUri(), candidate.getArtifactSha256())
+                    .verifiedPath(AdapterArtifact.storeUnder(home));
             assertTrue(file.startsWith(home.resolve("adapters/synthetic")), file.toString());
             assertTrue(Files.exists(home.resolve("trainer/tasks/synthetic/replay.bin")));
             assertTrue(Files.exists(home.resolve("trainer/tasks/synthetic/fisher.safetensors")));
@@ -76,8 +97,13 @@ class TrainerIT {
         }
     }
 
+    private LocalSigningKeys keys() {
+        return LocalSigningKeys.ensure(home.resolve("keys"));
+    }
+
     private ApplicationContext start(KafkaBroker broker) {
-        return ApplicationContext.run(Map.of(
+        Map<String, Object> properties = new java.util.HashMap<>(keys().properties(SignerRole.TRAINER));
+        properties.putAll(Map.of(
                 "micronaut.server.port", -1,
                 "trainer.bootstrap-servers", broker.bootstrapServers(),
                 "trainer.home", home.toString(),
@@ -86,6 +112,7 @@ class TrainerIT {
                 "trainer.hyperparameters.max-steps", 40,
                 "trainer.hyperparameters.evaluate-every-steps", 20,
                 "trainer.hyperparameters.max-sequence-length", 32));
+        return ApplicationContext.run(properties);
     }
 
     private static List<AdapterCandidate> candidates(KafkaBroker broker, int atLeast, Duration timeout) {

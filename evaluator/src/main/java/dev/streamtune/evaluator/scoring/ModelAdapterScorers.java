@@ -18,7 +18,10 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Opens adapters on the base model, which is loaded once for the evaluator's lifetime. */
+/**
+ * Opens adapters on the base model, which is loaded once for the evaluator's lifetime; only files in the adapter
+ * store ({@code $STREAMTUNE_HOME/adapters}) are opened.
+ */
 @Singleton
 public final class ModelAdapterScorers implements AdapterScorerFactory, AutoCloseable {
 
@@ -27,8 +30,11 @@ public final class ModelAdapterScorers implements AdapterScorerFactory, AutoClos
     private static final int BATCH = 64;
 
     private final BaseModel base;
+    private final java.nio.file.Path store;
 
-    public ModelAdapterScorers(@Value("${streamtune.model.base-dir:}") String baseModelDirectory) {
+    public ModelAdapterScorers(@Value("${streamtune.model.base-dir:}") String baseModelDirectory,
+                               @Value("${streamtune.home}") String home) {
+        this.store = AdapterArtifact.storeUnder(java.nio.file.Path.of(home));
         try {
             long started = System.nanoTime();
             this.base = BaseModelSource.load(baseModelDirectory);
@@ -42,7 +48,7 @@ public final class ModelAdapterScorers implements AdapterScorerFactory, AutoClos
     public AdapterScorer open(String artifactUri, String sha256) {
         try {
             TextClassifier classifier = TextClassifier.load(base,
-                    AdapterArtifact.of(artifactUri, sha256).verifiedPath());
+                    AdapterArtifact.of(artifactUri, sha256).verifiedPath(store));
             return new ClassifierScorer(classifier);
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);

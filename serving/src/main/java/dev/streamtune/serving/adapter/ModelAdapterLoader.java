@@ -37,12 +37,16 @@ public final class ModelAdapterLoader implements AdapterLoader, AutoCloseable {
                     + "replacement the next morning, so overall I am satisfied with how it was handled");
 
     private final BaseModel base;
+    /** Adapters are read from here only ({@code $STREAMTUNE_HOME/adapters}). */
+    private final Path store;
 
     /**
      * @param torchThreads PyTorch intra-op threads per forward pass; 0 keeps PyTorch's default (one per core)
      */
     public ModelAdapterLoader(@Value("${streamtune.model.base-dir:}") String baseModelDirectory,
-                              @Value("${serving.batch.torch-threads:0}") int torchThreads) {
+                              @Value("${serving.batch.torch-threads:0}") int torchThreads,
+                              @Value("${streamtune.home}") String home) {
+        this.store = AdapterArtifact.storeUnder(Path.of(home));
         if (torchThreads > 0) {
             // Read by DJL when the engine starts; set again below in case it had started already (tests, bench).
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(torchThreads));
@@ -67,7 +71,7 @@ public final class ModelAdapterLoader implements AdapterLoader, AutoCloseable {
         }
         Path file;
         try {
-            file = AdapterArtifact.of(deployment.getArtifactUri(), deployment.getArtifactSha256()).verifiedPath();
+            file = AdapterArtifact.of(deployment.getArtifactUri(), deployment.getArtifactSha256()).verifiedPath(store);
         } catch (IllegalArgumentException e) {
             throw new AdapterLoadException(e.getMessage(), e);
         }
@@ -77,13 +81,19 @@ public final class ModelAdapterLoader implements AdapterLoader, AutoCloseable {
         } catch (AdapterLoadException e) {
             throw e;
         } catch (IOException e) {
-            throw new AdapterLoadException("Cannot read adapter file " + file + ": " + e.getMessage(), e);
+            throw new AdapterLoadException("Adapter " + deployment.getAdapterId() + " cannot be read", e);
         } catch (RuntimeException e) {
-            throw new CorruptAdapterException("Adapter file " + file + " cannot be loaded: " + e, e);
+            throw new CorruptAdapterException("Adapter " + deployment.getAdapterId() + " is corrupt: it cannot be "
+                    + "loaded (" + e.getClass().getSimpleName() + ")", e);
         }
         try {
-            classifier.predict(WARM_UP);
-            classifier.predict(WARM_UP.get(0));
+            List<Prediction> warmUp = new java.util.ArrayList<>(classifier.predict(WARM_UP));
+            warmUp.add(classifier.predict(WARM_UP.get(0)));
+            if (!warmUp.stream().allMatch(Prediction::isFinite)) {
+                classifier.close();
+                throw new CorruptAdapterException("Adapter " + deployment.getAdapterId()
+                        + " is corrupt: it gives non-finite scores on its warm-up texts");
+            }
         } catch (RuntimeException e) {
             classifier.close();
             throw new AdapterLoadException("Adapter " + deployment.getAdapterId() + " fails on its warm-up texts: " + e, e);

@@ -10,6 +10,7 @@ import java.util.function.Function;
 
 import dev.streamtune.contract.ConsumerLoop;
 import dev.streamtune.contract.KafkaClients;
+import dev.streamtune.contract.RecordVerifier;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.UnreadableRecords;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
  * to a handler, forever. No consumer group: every serving replica needs all of the state, and it is rebuilt from
  * the topics at each start. If the connection fails it starts over where it stopped (with the loop's capped
  * backoff), so nothing is handled twice; a record the codec refuses is skipped and counted, never retried.
+ * Control records (decisions, deployments) reach the handler only when validly signed by their author.
  */
 public final class TopicFollower implements AutoCloseable {
 
@@ -44,6 +46,7 @@ public final class TopicFollower implements AutoCloseable {
     private final List<TopicSpec> topics;
     private final Function<TopicSpec, Instant> startAt;
     private final Handler handler;
+    private final RecordVerifier verifier;
     private final ConsumerLoop loop;
     private final Map<TopicPartition, Long> positions = new HashMap<>();
     private final UnreadableRecords unreadable;
@@ -51,10 +54,12 @@ public final class TopicFollower implements AutoCloseable {
     private volatile boolean caughtUp;
 
     /**
-     * @param startAt per topic, the earliest record time to read; null reads from the beginning
+     * @param startAt  per topic, the earliest record time to read; null reads from the beginning
+     * @param verifier what a record must pass before the handler sees it
      */
     public TopicFollower(String name, String bootstrapServers, List<TopicSpec> topics,
-                         Function<TopicSpec, Instant> startAt, Handler handler) {
+                         Function<TopicSpec, Instant> startAt, RecordVerifier verifier, Handler handler) {
+        this.verifier = verifier;
         this.name = name;
         this.bootstrapServers = bootstrapServers;
         this.topics = List.copyOf(topics);
@@ -157,6 +162,9 @@ public final class TopicFollower implements AutoCloseable {
         Object value = unreadable.decode(topic, record).orElse(null);
         if (value == null) {
             return; // a tombstone, or a record the codec refused (counted)
+        }
+        if (!verifier.admits(record.topic(), value, record.partition() + "@" + record.offset())) {
+            return;
         }
         try {
             handler.handle(topic, value, Instant.ofEpochMilli(record.timestamp()));

@@ -70,6 +70,11 @@ public final class PredictionService implements AutoCloseable {
         }
         String requestId = UUID.randomUUID().toString();
         return batchers.computeIfAbsent(task, this::newBatcher).submit(texts).thenApply(result -> {
+            if (!result.predictions().stream().allMatch(Prediction::isFinite)) {
+                // NaN is not JSON, and not an answer: this call fails, the others in its batch are unaffected.
+                throw new RequestRejectedException(Reason.MODEL_ERROR, "Adapter " + result.adapter().adapterId()
+                        + " produced a non-finite score for this request; it was not answered");
+            }
             List<Answer.Served> served = new ArrayList<>(texts.size());
             for (int i = 0; i < texts.size(); i++) {
                 String id = texts.size() == 1 ? requestId : requestId + "-" + i;

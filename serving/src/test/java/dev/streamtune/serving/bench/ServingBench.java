@@ -69,11 +69,12 @@ public final class ServingBench {
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "1"));
         List<String> texts = texts(2000);
         Path dir = Files.createTempDirectory("serving-bench");
+        home = dir;
         StringBuilder report = new StringBuilder();
 
         List<Path> adapters = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            adapters.add(TestAdapters.create(dir, "a" + i, TestAdapters.SENTIMENT, 11 + i));
+            adapters.add(TestAdapters.create(TestAdapters.store(dir), "a" + i, TestAdapters.SENTIMENT, 11 + i));
         }
         report.append(String.format(Locale.ROOT, "Raw forward: TextClassifier.predict, %s, 2 labels, texts of "
                 + "%d-%d words (mean %.1f), %d cores%n", TestAdapters.base().id(),
@@ -321,11 +322,16 @@ public final class ServingBench {
         return best;
     }
 
+    /** The bench's STREAMTUNE_HOME: its adapters are in the store under it. */
+    private static Path home;
+
     private static ApplicationContext start(String bootstrap, int maxSize, int workers, int torchThreads,
                                             int maxWaitMillis) {
         Map<String, Object> props = new HashMap<>();
         props.put("micronaut.server.port", -1);
         props.put("serving.bootstrap-servers", bootstrap);
+        props.put("streamtune.home", home.toString());
+        props.putAll(TestAdapters.keys().properties(null));
         props.put("serving.batch.max-size", maxSize);
         props.put("serving.batch.workers", workers);
         props.put("serving.batch.max-wait", maxWaitMillis + "ms");

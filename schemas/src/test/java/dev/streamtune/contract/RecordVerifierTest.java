@@ -1,0 +1,155 @@
+package dev.streamtune.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.streamtune.contract.RecordVerifier.Rejection;
+import dev.streamtune.schema.AdapterCandidate;
+import dev.streamtune.schema.Deployment;
+import dev.streamtune.schema.PromotionDecision;
+import org.junit.jupiter.api.Test;
+
+class RecordVerifierTest {
+
+    private final SigningKey.Generated evaluator = SigningKey.generate(SignerRole.EVALUATOR, "evaluator-1");
+    private final SigningKey.Generated trainer = SigningKey.generate(SignerRole.TRAINER, "trainer-1");
+    private final List<String> counted = new ArrayList<>();
+    private final RecordVerifier verifier = new RecordVerifier(
+            TrustedKeys.of(List.of(evaluator.trustedKey(), trainer.trustedKey())),
+            (topic, reason) -> counted.add(topic + ":" + reason.tag()));
+
+    @Test
+    void aSignedRecordVerifiesAfterTravellingThroughTheCodec() {
+        Deployment signed = new RecordSigner(evaluator.signingKey()).sign(SampleRecords.deployment());
+        Deployment received = AvroCodec.of(Deployment.class).decode(AvroCodec.of(Deployment.class).encode(signed));
+
+        assertEquals(Optional.empty(), verifier.check(received));
+        assertEquals("evaluator-1", received.getSigningKeyId());
+        assertEquals(64, received.getSignature().remaining(), "an Ed25519 signature");
+    }
+
+    @Test
+    void mapOrderDoesNotChangeWhatIsSigned() {
+        AdapterCandidate candidate = SampleRecords.adapterCandidate();
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("z", 1.0);
+        metrics.put("a", 2.0);
+        candidate.setValidationMetrics(metrics);
+        AdapterCandidate signed = new RecordSigner(trainer.signingKey()).sign(candidate);
+
+        Map<String, Double> reordered = new HashMap<>();
+        reordered.put("a", 2.0);
+        reordered.put("z", 1.0);
+        AdapterCandidate received = AdapterCandidate.newBuilder(signed).setValidationMetrics(reordered).build();
+        assertEquals(Optional.empty(), verifier.check(received));
+    }
+
+    @Test
+    void changingAnySignedFieldBreaksTheSignature() {
+        Deployment signed = new RecordSigner(evaluator.signingKey()).sign(SampleRecords.deployment());
+
+        assertEquals(Optional.of(Rejection.BAD_SIGNATURE), verifier.check(
+                Deployment.newBuilder(signed).setArtifactUri("file:///etc/shadow").build()));
+        assertEquals(Optional.of(Rejection.BAD_SIGNATURE), verifier.check(
+                Deployment.newBuilder(signed).setArtifactSha256("0".repeat(64)).build()));
+        assertEquals(Optional.of(Rejection.BAD_SIGNATURE), verifier.check(
+                Deployment.newBuilder(signed).setAdapterId("other").build()));
+        assertEquals(Optional.of(Rejection.BAD_SIGNATURE), verifier.check(
+                Deployment.newBuilder(signed).setPinned(!signed.getPinned()).build()));
+    }
+
+    @Test
+    void aDecisionsVerdictCannotBeFlipped() {
+        PromotionDecision signed = new RecordSigner(evaluator.signingKey()).sign(SampleRecords.promotionDecision());
+        assertEquals(Optional.empty(), verifier.check(signed));
+        PromotionDecision flipped = PromotionDecision.newBuilder(signed)
+                .setVerdict(signed.getVerdict() == dev.streamtune.schema.Verdict.REJECTED
+                        ? dev.streamtune.schema.Verdict.APPROVED : dev.streamtune.schema.Verdict.REJECTED).build();
+        assertEquals(Optional.of(Rejection.BAD_SIGNATURE), verifier.check(flipped));
+    }
+
+    @Test
+    void unsignedRecordsOfSignedTypesAreRejectedOthersPass() {
+        assertEquals(Optional.of(Rejection.NOT_SIGNED), verifier.check(SampleRecords.deployment()));
+        assertEquals(Optional.of(Rejection.NOT_SIGNED), verifier.check(SampleRecords.adapterCandidate()));
+        assertEquals(Optional.empty(), verifier.check(SampleRecords.labelledExample()),
+                "input records are not signed");
+    }
+
+    @Test
+    void aKeyNobodyTrustsIsRejectedEvenWithItsOwnIdCopied() {
+        SigningKey.Generated stranger = SigningKey.generate(SignerRole.EVALUATOR, "evaluator-1"); // same id, other key
+        Deployment forged = new RecordSigner(stranger.signingKey()).sign(SampleRecords.deployment());
+        assertEquals(Optional.of(Rejection.BAD_SIGNATURE), verifier.check(forged));
+
+        SigningKey.Generated unknown = SigningKey.generate(SignerRole.EVALUATOR, "evaluator-x");
+        assertEquals(Optional.of(Rejection.UNKNOWN_KEY),
+                verifier.check(new RecordSigner(unknown.signingKey()).sign(SampleRecords.deployment())));
+    }
+
+    @Test
+    void aTrainerKeyCannotSignADeployment() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new RecordSigner(trainer.signingKey()).sign(SampleRecords.deployment()));
+        // Signed anyway, by hand, with the trainer's key under the trainer's id:
+        Deployment byTrainer = SignedContent.withSignature(SampleRecords.deployment(), "trainer-1", null);
+        byte[] signature = sign(trainer.signingKey(), SignedContent.of(byTrainer));
+        assertEquals(Optional.of(Rejection.WRONG_SIGNER),
+                verifier.check(SignedContent.withSignature(byTrainer, "trainer-1", signature)));
+    }
+
+    @Test
+    void rotationTrustsCurrentAndPreviousKeysUntilTheOldOneIsDropped() {
+        SigningKey.Generated next = SigningKey.generate(SignerRole.EVALUATOR, "evaluator-2");
+        Deployment old = new RecordSigner(evaluator.signingKey()).sign(SampleRecords.deployment());
+        Deployment fresh = new RecordSigner(next.signingKey()).sign(SampleRecords.deployment());
+
+        RecordVerifier during = new RecordVerifier(TrustedKeys.of(List.of(evaluator.trustedKey(), next.trustedKey())),
+                RecordVerifier.Rejections.NONE);
+        assertEquals(Optional.empty(), during.check(old));
+        assertEquals(Optional.empty(), during.check(fresh));
+
+        RecordVerifier after = new RecordVerifier(TrustedKeys.of(List.of(next.trustedKey())),
+                RecordVerifier.Rejections.NONE);
+        assertEquals(Optional.of(Rejection.UNKNOWN_KEY), after.check(old));
+        assertEquals(Optional.empty(), after.check(fresh));
+    }
+
+    @Test
+    void admitsCountsEachRejectionByTopicAndReason() {
+        assertFalse(verifier.admits("deployments", SampleRecords.deployment(), "deployments-0@7"));
+        assertTrue(verifier.admits("deployments",
+                new RecordSigner(evaluator.signingKey()).sign(SampleRecords.deployment()), "deployments-0@8"));
+        assertTrue(verifier.admits("examples.labelled", SampleRecords.labelledExample(), "examples.labelled-0@1"));
+        assertEquals(List.of("deployments:not_signed"), counted);
+    }
+
+    @Test
+    void aCorruptSignatureIsABadSignatureNotACrash() {
+        Deployment signed = new RecordSigner(evaluator.signingKey()).sign(SampleRecords.deployment());
+        Deployment truncated = Deployment.newBuilder(signed)
+                .setSignature(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3})).build();
+        assertEquals(Optional.of(Rejection.BAD_SIGNATURE), verifier.check(truncated));
+    }
+
+    private static byte[] sign(SigningKey key, byte[] content) {
+        try {
+            java.security.Signature signature = java.security.Signature.getInstance(SigningKey.ALGORITHM);
+            signature.initSign(key.privateKey());
+            signature.update(content);
+            return signature.sign();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+}
