@@ -15,7 +15,9 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 import dev.streamtune.contract.ConsumerLoop;
+import dev.streamtune.contract.AccessControl;
 import dev.streamtune.contract.KafkaClients;
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.RecordDecodingException;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.TopicSpec;
@@ -64,6 +66,7 @@ public final class EvaluatorService implements AutoCloseable {
             Topics.DEPLOYMENTS);
 
     private final EvaluatorSettings settings;
+    private final KafkaConnection kafka;
     private final AdapterScorerFactory scorers;
     private final MeterRegistry meters;
     private final Clock clock;
@@ -73,8 +76,10 @@ public final class EvaluatorService implements AutoCloseable {
     private final ConsumerLoop loop;
     private volatile boolean caughtUp;
 
-    public EvaluatorService(EvaluatorSettings settings, AdapterScorerFactory scorers, MeterRegistry meters) {
+    public EvaluatorService(EvaluatorSettings settings, KafkaConfig kafka, AdapterScorerFactory scorers,
+                            MeterRegistry meters) {
         this.settings = settings;
+        this.kafka = kafka.connection();
         this.scorers = scorers;
         this.meters = meters;
         this.clock = Clock.systemUTC();
@@ -111,7 +116,7 @@ public final class EvaluatorService implements AutoCloseable {
 
     private void run() {
         try {
-            new TopicProvisioner(settings.bootstrapServers()).ensureAll();
+            new TopicProvisioner(kafka).ensureAll();
             try (KafkaConsumer<byte[], byte[]> consumer = newConsumer();
                  KafkaProducer<byte[], byte[]> producer = newProducer()) {
                 loop.polling(consumer);
@@ -341,12 +346,12 @@ public final class EvaluatorService implements AutoCloseable {
     }
 
     private KafkaConsumer<byte[], byte[]> newConsumer() {
-        return KafkaClients.assignedConsumer(settings.bootstrapServers(), "evaluator");
+        return KafkaClients.assignedConsumer(kafka, "evaluator");
     }
 
     private KafkaProducer<byte[], byte[]> newProducer() {
         // A fixed id fences a zombie evaluator: only one instance may decide at a time.
-        return KafkaClients.transactionalProducer(settings.bootstrapServers(), "evaluator", "streamtune-evaluator");
+        return KafkaClients.transactionalProducer(kafka, "evaluator", AccessControl.EVALUATOR_TRANSACTIONAL_ID);
     }
 
     @PreDestroy

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.streamtune.contract.AvroSerde;
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
@@ -59,7 +60,7 @@ class EvaluatorIT {
     @Test
     void judgesCandidatesReportsDriftTakesOverridesAndResumesWithoutRepeatingItself(KafkaBroker broker)
             throws Exception {
-        new TopicProvisioner(broker.bootstrapServers()).ensureAll();
+        new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
         Path adapter = dir.resolve("untrained.adapter");
         try (var base = BuiltInModels.miniLm();
              var untrained = TextClassifier.create(base, ClassifierConfig.of(List.of("negative", "positive")))) {
@@ -142,7 +143,7 @@ class EvaluatorIT {
     private static ApplicationContext start(KafkaBroker broker) {
         return ApplicationContext.run(EmbeddedServer.class, Map.of(
                 "micronaut.server.port", -1,
-                "evaluator.bootstrap-servers", broker.bootstrapServers(),
+                "kafka.bootstrap-servers", broker.bootstrapServers(),
                 "evaluator.admin-token", TOKEN,
                 "evaluator.candidate-wait-seconds", 10)).getApplicationContext();
     }

@@ -139,7 +139,7 @@ public final class TestAdapters {
     public static ApplicationContext start(KafkaBroker broker, Map<String, Object> extra) {
         Map<String, Object> props = new java.util.HashMap<>(Map.of(
                 "micronaut.server.port", -1,
-                "serving.bootstrap-servers", broker.bootstrapServers()));
+                "kafka.bootstrap-servers", broker.bootstrapServers()));
         props.putAll(extra);
         return ApplicationContext.run(EmbeddedServer.class, props).getApplicationContext();
     }

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.streamtune.contract.ConsumerLoop;
 import dev.streamtune.contract.KafkaClients;
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.RecordDecodingException;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.TopicSpec;
@@ -73,6 +74,7 @@ public final class TrainerService implements AutoCloseable {
     private static final Duration MAX_ROUND_DURATION = Duration.ofHours(1);
 
     private final TrainerSettings settings;
+    private final KafkaConnection kafka;
     private final String baseModelDirectory;
     private final MeterRegistry meters;
     private final ConsumerLoop loop;
@@ -89,9 +91,10 @@ public final class TrainerService implements AutoCloseable {
     private BaseModel base;
     private TrainerCheckpoint checkpoint;
 
-    public TrainerService(TrainerSettings settings, @Value("${streamtune.model.base-dir:}") String baseModelDirectory,
+    public TrainerService(TrainerSettings settings, KafkaConfig kafka, @Value("${streamtune.model.base-dir:}") String baseModelDirectory,
                           MeterRegistry meters) {
         this.settings = settings;
+        this.kafka = kafka.connection();
         this.baseModelDirectory = baseModelDirectory;
         this.meters = meters;
         this.loop = new ConsumerLoop("trainer-loop", this::run, false);
@@ -114,7 +117,7 @@ public final class TrainerService implements AutoCloseable {
 
     private void run() {
         try {
-            new TopicProvisioner(settings.bootstrapServers()).ensureAll();
+            new TopicProvisioner(kafka).ensureAll();
             checkpoint = new TrainerCheckpoint(Path.of(settings.home(), "trainer"));
             long started = System.nanoTime();
             base = BaseModelSource.load(baseModelDirectory);
@@ -467,16 +470,16 @@ public final class TrainerService implements AutoCloseable {
     }
 
     private KafkaConsumer<byte[], byte[]> newGroupConsumer() {
-        return KafkaClients.groupConsumer(settings.bootstrapServers(), "trainer", settings.groupId(),
+        return KafkaClients.groupConsumer(kafka, "trainer", settings.groupId(),
                 MAX_ROUND_DURATION);
     }
 
     private KafkaConsumer<byte[], byte[]> newConsumer() {
-        return KafkaClients.assignedConsumer(settings.bootstrapServers(), "trainer");
+        return KafkaClients.assignedConsumer(kafka, "trainer");
     }
 
     private KafkaProducer<byte[], byte[]> newProducer() {
-        return KafkaClients.producer(settings.bootstrapServers(), "trainer", 0);
+        return KafkaClients.producer(kafka, "trainer", 0);
     }
 
     /** Thrown out of a training round when the service stops; the round was checkpointed first. */

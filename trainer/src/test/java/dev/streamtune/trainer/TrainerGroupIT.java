@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.streamtune.contract.KafkaClients;
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.schema.AdapterCandidate;
@@ -39,7 +40,7 @@ class TrainerGroupIT {
 
     @Test
     void workersSplitTheTasksAndOneTakesOverWhenTheOtherLeaves(KafkaBroker broker) throws Exception {
-        new TopicProvisioner(broker.bootstrapServers()).ensureAll();
+        new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
         List<String> tasks = tasksOnDifferentPartitions();
         ApplicationContext first = start(broker, tasks);
         ApplicationContext second = start(broker, tasks);
@@ -118,7 +119,7 @@ class TrainerGroupIT {
     private ApplicationContext start(KafkaBroker broker, List<String> tasks) {
         Map<String, Object> config = new java.util.HashMap<>(Map.of(
                 "micronaut.server.port", -1,
-                "trainer.bootstrap-servers", broker.bootstrapServers(),
+                "kafka.bootstrap-servers", broker.bootstrapServers(),
                 "trainer.group-id", "trainers-under-test",
                 "trainer.home", home.toString(),
                 "trainer.hyperparameters.max-steps", 6,

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.model.AdapterArtifact;
 import dev.streamtune.schema.AdapterCandidate;
@@ -31,7 +32,7 @@ class TrainerIT {
     @Test
     void aClosedWindowBecomesACandidateAndAnInterruptedRoundResumesWithoutDuplicates(KafkaBroker broker)
             throws Exception {
-        new TopicProvisioner(broker.bootstrapServers()).ensureAll();
+        new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
         String window = "synthetic-000000";
         List<CleanExample> train = SyntheticTasks.examples(0, 160, 1, Split.TRAIN);
         List<CleanExample> validation = SyntheticTasks.examples(0, 30, 2, Split.VALIDATION);
@@ -79,7 +80,7 @@ class TrainerIT {
     private ApplicationContext start(KafkaBroker broker) {
         return ApplicationContext.run(Map.of(
                 "micronaut.server.port", -1,
-                "trainer.bootstrap-servers", broker.bootstrapServers(),
+                "kafka.bootstrap-servers", broker.bootstrapServers(),
                 "trainer.home", home.toString(),
                 "trainer.labels.synthetic", SyntheticTasks.LABELS,
                 "trainer.checkpoint-every-steps", 3,

@@ -17,6 +17,7 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 import dev.streamtune.contract.AvroCodec;
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.ingest.IngestTopology;
@@ -305,7 +306,7 @@ public final class IngestBench {
                 threads, 1, false, IngestSettings.DEFAULT_WINDOW_CHECK_INTERVAL,
                 IngestSettings.DEFAULT_DEDUPE_PURGE_INTERVAL, IngestSettings.DEFAULT_DEAD_LETTER_MAX_BYTES, extra,
                 null);
-        Properties props = StreamsProperties.from(config, bootstrap);
+        Properties props = StreamsProperties.from(config, KafkaConnection.plaintext(bootstrap));
         if (!extra.isEmpty() && applicationId.endsWith("-1")) {
             System.out.println("extra Streams properties: " + extra);
         }

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamtune.contract.ConsumerLoop;
 import dev.streamtune.contract.KafkaClients;
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.RecordDecodingException;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
@@ -41,7 +42,7 @@ public final class DemoNarrator implements AutoCloseable {
     private static final Duration SUMMARY_EVERY = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final URI servingUrl;
     private final DemoTraffic traffic;
     private final ConsumerLoop loop;
@@ -50,8 +51,8 @@ public final class DemoNarrator implements AutoCloseable {
     private long lastPredictions;
     private long lastCorrections;
 
-    public DemoNarrator(String bootstrapServers, URI servingUrl, DemoTraffic traffic) {
-        this.bootstrapServers = bootstrapServers;
+    public DemoNarrator(KafkaConnection kafka, URI servingUrl, DemoTraffic traffic) {
+        this.kafka = kafka;
         this.servingUrl = servingUrl;
         this.traffic = traffic;
         this.loop = new ConsumerLoop("demo-narrator", this::run, true);
@@ -62,7 +63,7 @@ public final class DemoNarrator implements AutoCloseable {
     }
 
     private void run() {
-        try (KafkaConsumer<byte[], byte[]> kafka = KafkaClients.assignedConsumer(bootstrapServers, "demo-narrator")) {
+        try (KafkaConsumer<byte[], byte[]> kafka = KafkaClients.assignedConsumer(kafka, "demo-narrator")) {
             loop.polling(kafka);
             List<TopicPartition> partitions = KafkaClients.partitions(kafka, TOLD);
             kafka.assign(partitions);

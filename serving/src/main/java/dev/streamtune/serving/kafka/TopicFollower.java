@@ -10,6 +10,7 @@ import java.util.function.Function;
 
 import dev.streamtune.contract.ConsumerLoop;
 import dev.streamtune.contract.KafkaClients;
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.RecordDecodingException;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.TopicSpec;
@@ -41,7 +42,7 @@ public final class TopicFollower implements AutoCloseable {
     }
 
     private final String name;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final List<TopicSpec> topics;
     private final Function<TopicSpec, Instant> startAt;
     private final Handler handler;
@@ -53,10 +54,10 @@ public final class TopicFollower implements AutoCloseable {
     /**
      * @param startAt per topic, the earliest record time to read; null reads from the beginning
      */
-    public TopicFollower(String name, String bootstrapServers, List<TopicSpec> topics,
+    public TopicFollower(String name, KafkaConnection kafka, List<TopicSpec> topics,
                          Function<TopicSpec, Instant> startAt, Handler handler) {
         this.name = name;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.topics = List.copyOf(topics);
         this.startAt = startAt;
         this.handler = handler;
@@ -80,7 +81,7 @@ public final class TopicFollower implements AutoCloseable {
         Map<TopicPartition, Long> replayEnd = null;
         while (loop.running()) {
             try {
-                new TopicProvisioner(bootstrapServers).ensureAll();
+                new TopicProvisioner(kafka).ensureAll();
                 try (KafkaConsumer<byte[], byte[]> kafka = newConsumer()) {
                     loop.polling(kafka);
                     if (!loop.running()) {
@@ -187,7 +188,7 @@ public final class TopicFollower implements AutoCloseable {
 
     private KafkaConsumer<byte[], byte[]> newConsumer() {
         // read_committed: the evaluator writes decisions and deployments in transactions; never act on an aborted one.
-        return KafkaClients.assignedConsumer(bootstrapServers, "serving-" + name);
+        return KafkaClients.assignedConsumer(kafka, "serving-" + name);
     }
 
     @Override
