@@ -5,17 +5,21 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 
+import dev.streamtune.contract.AccessControl;
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.launcher.demo.DemoNarrator;
 import dev.streamtune.launcher.demo.DemoTraffic;
 import dev.streamtune.launcher.demo.DriftingReviews;
+import dev.streamtune.localkafka.BrokerCredentials;
 import dev.streamtune.localkafka.LocalKafkaBroker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +42,9 @@ public final class Streamtune {
             new ServiceProcess.Service("serving", "serving", "dev.streamtune.serving.ServingApplication", 8080,
                     "1536m"));
 
+    /** The local broker's generated passwords (STREAMTUNE_KAFKA_AUTH=scram), readable by their owner only. */
+    static final String CREDENTIALS_FILE = "kafka-credentials.properties";
+
     private static final Duration READY_PATIENCE = Duration.ofMinutes(3);
     private static final String USAGE = """
             Usage: ./streamtune [--demo] [--help]
@@ -46,7 +53,10 @@ public final class Streamtune {
                          STREAMTUNE_KAFKA_PORT (default 9092), STREAMTUNE_KAFKA_HEAP (default 512m),
                          STREAMTUNE_SERVICES (default ingest,trainer,evaluator,serving),
                          STREAMTUNE_DEMO_RATE (examples/s, default 15), STREAMTUNE_DEMO_ERA_LENGTH (default 1500),
-                         STREAMTUNE_DEMO_PREDICTIONS (predict calls/s, default 2)""";
+                         STREAMTUNE_DEMO_PREDICTIONS (predict calls/s, default 2),
+                         STREAMTUNE_KAFKA_AUTH (scram: the local broker requires per-service SASL/SCRAM logins and
+                         enforces ACLs; default off), KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM,
+                         KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD (an external cluster's login)""";
 
     private Streamtune() {
     }
@@ -77,16 +87,28 @@ public final class Streamtune {
         long started = System.nanoTime();
         LocalKafkaBroker localBroker = null;
         String bootstrap;
+        KafkaLogins logins;
         if (config.kafkaBootstrapServers().isPresent()) {
-            bootstrap = config.kafkaBootstrapServers().get();
-            LOG.info("Using Kafka at {}", bootstrap);
+            if (config.localKafkaAuth()) {
+                throw new IllegalArgumentException("STREAMTUNE_KAFKA_AUTH secures the local broker only; for the "
+                        + "cluster in KAFKA_BOOTSTRAP_SERVERS set KAFKA_SECURITY_PROTOCOL and KAFKA_SASL_*");
+            }
+            logins = KafkaLogins.everyoneAs(KafkaConnection.fromEnvironment(System.getenv()));
+            bootstrap = logins.provisioner().bootstrapServers();
+            LOG.info("Using Kafka at {}", logins.provisioner());
         } else {
-            LOG.info("KAFKA_BOOTSTRAP_SERVERS not set: starting a local Kafka broker (data in {})",
-                    config.home().resolve("kafka"));
+            LOG.info("KAFKA_BOOTSTRAP_SERVERS not set: starting a local Kafka broker (data in {}{})",
+                    config.home().resolve("kafka"), config.localKafkaAuth() ? ", SASL/SCRAM and ACLs on" : "");
+            BrokerCredentials credentials = config.localKafkaAuth() ? BrokerCredentials.loadOrCreate(
+                    config.home().resolve(CREDENTIALS_FILE), AccessControl.SUPER_USER, AccessControl.userNames())
+                    : null;
             localBroker = LocalKafkaBroker.start(config.home().resolve("kafka"), config.localKafkaPort(),
-                    config.localKafkaHeap());
+                    config.localKafkaHeap(), credentials);
             bootstrap = localBroker.bootstrapServers();
-            LOG.info("Local Kafka broker ready at {} (log: {})", bootstrap, localBroker.logFile());
+            logins = credentials == null ? KafkaLogins.everyoneAs(KafkaConnection.plaintext(bootstrap))
+                    : KafkaLogins.startSecuredLocal(localBroker, credentials);
+            LOG.info("Local Kafka broker ready at {} (log: {}{})", bootstrap, localBroker.logFile(),
+                    credentials == null ? "" : "; passwords in " + config.home().resolve(CREDENTIALS_FILE));
         }
 
         CountDownLatch stopped = new CountDownLatch(1);
@@ -109,13 +131,11 @@ public final class Streamtune {
             stopped.countDown();
         }, "streamtune-shutdown"));
 
-        List<String> created = new TopicProvisioner(bootstrap).ensureAll();
+        List<String> created = new TopicProvisioner(logins.provisioner()).ensureAll();
         LOG.info("Topics ready ({} created now): {}", created.size(),
                 Topics.ALL.stream().map(TopicSpec::name).toList());
 
         Path repo = Path.of("").toAbsolutePath();
-        Map<String, String> environment = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap,
-                "STREAMTUNE_HOME", config.home().toString());
         List<ServiceProcess> services = new ArrayList<>();
         for (ServiceProcess.Service service : SERVICES) {
             if (!config.services().contains(service.name())) {
@@ -125,6 +145,9 @@ public final class Streamtune {
                 LOG.warn("Service {} is not built (no {}); skipping it", service.name(), service.classpathFile(repo));
                 continue;
             }
+            // Each service logs in as its own principal (on an open broker: everyone alike).
+            Map<String, String> environment = new HashMap<>(logins.principal(service.name()).environment());
+            environment.put("STREAMTUNE_HOME", config.home().toString());
             ServiceProcess process = ServiceProcess.start(service, repo, environment);
             services.add(process);
             running.add(process);
@@ -146,19 +169,23 @@ public final class Streamtune {
                   Kafka       {}: produce examples to '{}', feedback to '{}'
                   data        {}""",
                 (System.nanoTime() - started) / 1_000_000_000, url("serving"), url("serving"), url("serving"),
-                SERVICES.stream().map(ServiceProcess.Service::url).toList(), bootstrap,
+                SERVICES.stream().map(ServiceProcess.Service::url).toList(), bootstrap + (config.localKafkaAuth()
+                        && localBroker != null ? " (SASL/SCRAM-SHA-256 as user '" + AccessControl.PRODUCER.name()
+                        + "', password in " + config.home().resolve(CREDENTIALS_FILE) + ")" : ""),
                 Topics.LABELLED_EXAMPLES.name(), Topics.FEEDBACK_EVENTS.name(), config.home());
         if (demo) {
-            running.addAll(startDemo(config.demo(), bootstrap));
+            running.addAll(startDemo(config.demo(), logins));
         }
         stopped.await();
     }
 
-    private static List<AutoCloseable> startDemo(LauncherConfig.Demo settings, String bootstrap) {
+    private static List<AutoCloseable> startDemo(LauncherConfig.Demo settings, KafkaLogins logins) {
         URI serving = URI.create(url("serving"));
-        DemoTraffic traffic = new DemoTraffic(new DriftingReviews(42, settings.eraLength()), bootstrap, serving,
-                settings.examplesPerSecond(), settings.predictionsPerSecond());
-        DemoNarrator narrator = new DemoNarrator(bootstrap, serving, traffic);
+        // The annotators are an outside producer; the narrator reads every topic, as the provisioner may.
+        DemoTraffic traffic = new DemoTraffic(new DriftingReviews(42, settings.eraLength()),
+                logins.principal(AccessControl.PRODUCER.name()), serving, settings.examplesPerSecond(),
+                settings.predictionsPerSecond());
+        DemoNarrator narrator = new DemoNarrator(logins.provisioner(), serving, traffic);
         LOG.info("""
                 Demo: {} labelled '{}' examples per second whose vocabulary drifts every {} examples, and users \
                 calling predict {} times per second and correcting wrong answers. Watch for lines from 'demo': \

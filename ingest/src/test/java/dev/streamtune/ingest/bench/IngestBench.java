@@ -82,7 +82,7 @@ public final class IngestBench {
         Path home = Files.createTempDirectory("ingest-bench");
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(home.resolve("kafka"), LocalKafkaBroker.freePortPair(), "1g")) {
             String bootstrap = broker.bootstrapServers();
-            new TopicProvisioner(bootstrap).ensureAll();
+            new TopicProvisioner(KafkaConnection.plaintext(bootstrap)).ensureAll();
             System.out.printf(Locale.ROOT, "broker: separate process at %s; %d cores%n", bootstrap,
                     Runtime.getRuntime().availableProcessors());
 

@@ -42,7 +42,7 @@ public final class DemoNarrator implements AutoCloseable {
     private static final Duration SUMMARY_EVERY = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final KafkaConnection kafka;
+    private final KafkaConnection connection;
     private final URI servingUrl;
     private final DemoTraffic traffic;
     private final ConsumerLoop loop;
@@ -51,8 +51,8 @@ public final class DemoNarrator implements AutoCloseable {
     private long lastPredictions;
     private long lastCorrections;
 
-    public DemoNarrator(KafkaConnection kafka, URI servingUrl, DemoTraffic traffic) {
-        this.kafka = kafka;
+    public DemoNarrator(KafkaConnection connection, URI servingUrl, DemoTraffic traffic) {
+        this.connection = connection;
         this.servingUrl = servingUrl;
         this.traffic = traffic;
         this.loop = new ConsumerLoop("demo-narrator", this::run, true);
@@ -63,7 +63,7 @@ public final class DemoNarrator implements AutoCloseable {
     }
 
     private void run() {
-        try (KafkaConsumer<byte[], byte[]> kafka = KafkaClients.assignedConsumer(kafka, "demo-narrator")) {
+        try (KafkaConsumer<byte[], byte[]> kafka = KafkaClients.assignedConsumer(connection, "demo-narrator")) {
             loop.polling(kafka);
             List<TopicPartition> partitions = KafkaClients.partitions(kafka, TOLD);
             kafka.assign(partitions);
