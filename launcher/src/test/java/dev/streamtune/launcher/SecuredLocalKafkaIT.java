@@ -98,8 +98,9 @@ class SecuredLocalKafkaIT {
         KafkaConnection anonymous = KafkaConnection.plaintext(broker.bootstrapServers());
         try (KafkaProducer<byte[], byte[]> producer = plainProducer(anonymous)) {
             // A PLAINTEXT client never gets past the SASL handshake: no metadata, so the send times out.
-            assertThrows(org.apache.kafka.common.errors.TimeoutException.class,
-                    () -> producer.send(record(Topics.LABELLED_EXAMPLES.name(), "anonymous")));
+            ExecutionException refused = assertThrows(ExecutionException.class, () -> producer.send(
+                    record(Topics.LABELLED_EXAMPLES.name(), "anonymous")).get(30, TimeUnit.SECONDS));
+            assertInstanceOf(org.apache.kafka.common.errors.TimeoutException.class, refused.getCause());
         }
     }
 

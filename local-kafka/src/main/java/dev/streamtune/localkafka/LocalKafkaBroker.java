@@ -158,7 +158,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {
                     throw new IllegalStateException("Kafka broker exited with code " + process.exitValue()
-                            + "; last lines of " + logFile + ":\n" + tail(logFile, 30));
+                            + "; first error in " + logFile + ":\n" + firstError(logFile)
+                            + "\nlast lines:\n" + tail(logFile, 10));
                 }
                 try {
                     if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
@@ -215,6 +216,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
         props.put("listener.security.protocol.map", "CLIENT:" + SASL_PROTOCOL + ",CONTROLLER:" + SASL_PROTOCOL);
         props.put("listener.name.client.sasl.enabled.mechanisms", CLIENT_MECHANISM + "," + SUPER_USER_MECHANISM);
         props.put("listener.name.client.plain.sasl.jaas.config", plain);
+        // The server side of SCRAM needs a login module entry too, though the broker never logs in with it.
+        props.put("listener.name.client.scram-sha-256.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
         props.put("listener.name.controller.sasl.enabled.mechanisms", SUPER_USER_MECHANISM);
         props.put("listener.name.controller.plain.sasl.jaas.config", plain);
         props.put("sasl.mechanism.inter.broker.protocol", SUPER_USER_MECHANISM);
@@ -274,6 +278,21 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
         throw new IllegalStateException("Port " + port + " on 127.0.0.1 is already in use (an earlier run still "
                 + "going?). Stop it, choose another port, or point KAFKA_BOOTSTRAP_SERVERS at a running cluster.");
+    }
+
+    /** The first ERROR line and what follows it: the reason, before the shutdown's own noise. */
+    private static String firstError(Path file) {
+        try {
+            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+            for (int i = 0; i < all.size(); i++) {
+                if (all.get(i).contains(" ERROR ")) {
+                    return String.join("\n", all.subList(i, Math.min(all.size(), i + 8)));
+                }
+            }
+            return "(none)";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String tail(Path file, int lines) {
