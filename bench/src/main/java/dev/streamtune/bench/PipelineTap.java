@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 import dev.streamtune.contract.KafkaClients;
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.schema.AdapterCandidate;
@@ -38,7 +39,7 @@ final class PipelineTap implements AutoCloseable {
     private final List<RejectedRecord> rejected = new ArrayList<>();
 
     PipelineTap(String bootstrapServers) {
-        consumer = KafkaClients.assignedConsumer(bootstrapServers, "wordnet-bench-tap");
+        consumer = KafkaClients.assignedConsumer(KafkaConnection.plaintext(bootstrapServers), "wordnet-bench-tap");
         List<TopicPartition> partitions = KafkaClients.partitions(consumer, TOPICS);
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);

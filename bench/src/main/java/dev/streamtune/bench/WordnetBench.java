@@ -30,6 +30,7 @@ import dev.streamtune.contract.LocalSigningKeys;
 import dev.streamtune.contract.RecordSigner;
 import dev.streamtune.contract.SignerRole;
 import dev.streamtune.contract.KafkaClients;
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.launcher.ServiceProcess;
@@ -234,7 +235,7 @@ public final class WordnetBench {
         List<String> notes = new ArrayList<>();
         List<IngestedWindow> ingested = new ArrayList<>();
         try (Pipeline pipeline = Pipeline.start(repo, home, windows, labels)) {
-            trainerProperties.put("trainer.bootstrap-servers", pipeline.bootstrap());
+            trainerProperties.put("kafka.bootstrap-servers", pipeline.bootstrap());
             try (ApplicationContext trainer = ApplicationContext.run(trainerProperties)) {
                 TrainerSettings settings = trainer.getBean(TrainerSettings.class);
                 TrainerService service = trainer.getBean(TrainerService.class);
@@ -297,7 +298,7 @@ public final class WordnetBench {
                 ingested.add(pipeline.send(window, pipeline.ingest()::isAlive));
             }
         }
-        TrainerSettings settings = new TrainerSettings(trainer.bootstrapServers(), trainer.groupId(), trainer.home(),
+        TrainerSettings settings = new TrainerSettings(trainer.groupId(), trainer.home(),
                 trainer.labels(),
                 trainer.windowsPerCandidate(), trainer.checkpointEverySteps(), trainer.hyperparameters(),
                 new TrainerSettings.Replay(false, trainer.replay().capacity(), trainer.replay().ratio()),
@@ -374,8 +375,8 @@ public final class WordnetBench {
             KafkaProducer<byte[], byte[]> producer = null;
             PipelineTap tap = null;
             try {
-                new TopicProvisioner(broker.bootstrapServers()).ensureAll();
-                producer = KafkaClients.producer(broker.bootstrapServers(), "wordnet-bench", 5);
+                new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
+                producer = KafkaClients.producer(KafkaConnection.plaintext(broker.bootstrapServers()), "wordnet-bench", 5);
                 tap = new PipelineTap(broker.bootstrapServers());
                 tap.awaitLeaders(List.of(Topics.LABELLED_EXAMPLES, Topics.DEPLOYMENTS), Duration.ofSeconds(60));
                 // Ingest as deployed: its own JVM from its build output, with its own application.yml.

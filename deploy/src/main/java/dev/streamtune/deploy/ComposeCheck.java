@@ -68,6 +68,7 @@ public final class ComposeCheck {
                             + " (placeholder or Micronaut key) nor a runtime variable");
                 }
             }
+            checkKafkaLogin(environment, kind.get(), where, problems);
             for (Map.Entry<String, String> variable : environment.entrySet()) {
                 checkUrl(variable, hosts, compose, configs, where, problems);
                 if (variable.getKey().equals("KAFKA_BOOTSTRAP_SERVERS") && variable.getValue() != null) {
@@ -222,6 +223,28 @@ public final class ComposeCheck {
                 problems.add(where + ".environment." + variable.getKey(), "port " + url.group(2) + " but "
                         + configs.get(kind.get()).source() + " serves on " + port);
             }
+        }
+    }
+
+    /**
+     * A service that logs in to Kafka does so as its own principal (the ACL table, schemas' AccessControl, names
+     * each after its service), with a password: a shared or missing login would let one service write another's
+     * topics, or fail at start.
+     */
+    static void checkKafkaLogin(Map<String, String> environment, String service, String where, Problems problems) {
+        String protocol = environment.getOrDefault("KAFKA_SECURITY_PROTOCOL", "");
+        if (protocol == null || !protocol.startsWith("SASL_")) {
+            return;
+        }
+        String user = environment.get("KAFKA_SASL_USERNAME");
+        if (!service.equals(user)) {
+            problems.add(where + ".environment.KAFKA_SASL_USERNAME", "is " + user + ", not the " + service
+                    + " principal: each service logs in as itself so the ACLs apply to it");
+        }
+        String password = environment.get("KAFKA_SASL_PASSWORD");
+        if (password == null || password.isBlank()) {
+            problems.add(where + ".environment.KAFKA_SASL_PASSWORD", "is not set although " + protocol
+                    + " needs a login");
         }
     }
 

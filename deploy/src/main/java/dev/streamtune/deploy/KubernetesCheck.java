@@ -72,6 +72,14 @@ public final class KubernetesCheck {
                             + " (placeholder or Micronaut key) nor a runtime variable");
                 }
             }
+            Map<String, String> login = new LinkedHashMap<>(environment);
+            for (Object item : YamlNodes.list(workload.container().get("env"))) {
+                Map<String, Object> variable = YamlNodes.map(item);
+                if (variable.get("valueFrom") != null) {
+                    login.put(String.valueOf(variable.get("name")), "(from " + variable.get("valueFrom") + ")");
+                }
+            }
+            ComposeCheck.checkKafkaLogin(login, workload.service(), where, problems);
             checkMemory(workload, environment, entrypoint, where, problems);
             checkVolumes(workload, environment, config, resources, where, homeMounts, problems);
             checkReplicas(workload, environment, where, problems);

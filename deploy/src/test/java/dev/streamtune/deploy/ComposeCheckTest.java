@@ -97,6 +97,24 @@ class ComposeCheckTest {
     }
 
     @Test
+    void aServiceLoggingInToKafkaAsAnotherPrincipalOrWithoutPasswordIsReported() {
+        Problems borrowed = check(replace("environment: {KAFKA_BOOTSTRAP_SERVERS: \"kafka:9092\",",
+                "environment: {KAFKA_BOOTSTRAP_SERVERS: \"kafka:9092\", KAFKA_SECURITY_PROTOCOL: SASL_PLAINTEXT, "
+                        + "KAFKA_SASL_USERNAME: evaluator, KAFKA_SASL_PASSWORD: \"${KAFKA_PASSWORD_EVALUATOR}\","));
+        assertTrue(borrowed.mention("services.ingest.environment.KAFKA_SASL_USERNAME", "not the ingest principal"),
+                borrowed::toString);
+        Problems noPassword = check(replace("environment: {KAFKA_BOOTSTRAP_SERVERS: \"kafka:9092\",",
+                "environment: {KAFKA_BOOTSTRAP_SERVERS: \"kafka:9092\", KAFKA_SECURITY_PROTOCOL: SASL_PLAINTEXT, "
+                        + "KAFKA_SASL_USERNAME: ingest,"));
+        assertTrue(noPassword.mention("services.ingest.environment.KAFKA_SASL_PASSWORD", "needs a login"),
+                noPassword::toString);
+        Problems own = check(replace("environment: {KAFKA_BOOTSTRAP_SERVERS: \"kafka:9092\",",
+                "environment: {KAFKA_BOOTSTRAP_SERVERS: \"kafka:9092\", KAFKA_SECURITY_PROTOCOL: SASL_PLAINTEXT, "
+                        + "KAFKA_SASL_USERNAME: ingest, KAFKA_SASL_PASSWORD: \"${KAFKA_PASSWORD_INGEST}\","));
+        assertTrue(own.isEmpty(), own::toString);
+    }
+
+    @Test
     void portsThatAreNotTheServicePortAreReported() {
         Problems healthcheck = check(replace("\"streamtune-healthcheck\", \"8080\"",
                 "\"streamtune-healthcheck\", \"8081\""));

@@ -19,9 +19,9 @@ final class EvaluatorHealth extends AbstractHealthIndicator<Map<String, Object>>
     private final EvaluatorService service;
     private final BrokerProbe broker;
 
-    EvaluatorHealth(EvaluatorService service, EvaluatorSettings settings) {
+    EvaluatorHealth(EvaluatorService service, KafkaConfig kafka) {
         this.service = service;
-        this.broker = new BrokerProbe(settings.bootstrapServers());
+        this.broker = new BrokerProbe(kafka.connection());
     }
 
     @Override

@@ -16,7 +16,9 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 import dev.streamtune.contract.ConsumerLoop;
+import dev.streamtune.contract.AccessControl;
 import dev.streamtune.contract.KafkaClients;
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.RecordSigner;
 import dev.streamtune.contract.RecordVerifier;
 import dev.streamtune.contract.SignerRole;
@@ -74,6 +76,7 @@ public final class EvaluatorService implements AutoCloseable {
             Topics.DEPLOYMENTS);
 
     private final EvaluatorSettings settings;
+    private final KafkaConnection kafka;
     private final AdapterScorerFactory scorers;
     private final MeterRegistry meters;
     private final Clock clock;
@@ -90,10 +93,12 @@ public final class EvaluatorService implements AutoCloseable {
     private Map<TopicPartition, Long> replayEnd;
     private volatile boolean caughtUp;
 
-    public EvaluatorService(EvaluatorSettings settings, AdapterScorerFactory scorers, MeterRegistry meters,
+    public EvaluatorService(EvaluatorSettings settings, KafkaConfig kafka, AdapterScorerFactory scorers,
+                            MeterRegistry meters,
                             @Value("${streamtune.signing.private-key:}") String privateKey,
                             @Value("${streamtune.signing.trusted-keys:}") String trustedKeys) {
         this.settings = settings;
+        this.kafka = kafka.connection();
         this.signer = SigningConfig.signer(privateKey, SignerRole.EVALUATOR);
         this.verifier = new RecordVerifier(SigningConfig.trustedKeys(trustedKeys), (topic, reason) ->
                 meters.counter(RecordVerifier.REJECTED_METER, "topic", topic, "reason", reason.tag()).increment());
@@ -144,7 +149,7 @@ public final class EvaluatorService implements AutoCloseable {
 
     /** One attempt: connect, resume reading where the last one stopped, and work until stopped or a fault. */
     private void run() {
-        new TopicProvisioner(settings.bootstrapServers()).ensureAll();
+        new TopicProvisioner(kafka).ensureAll();
         try (KafkaConsumer<byte[], byte[]> consumer = newConsumer()) {
             loop.polling(consumer);
             List<TopicPartition> partitions = KafkaClients.partitions(consumer, INPUTS);
@@ -373,12 +378,12 @@ public final class EvaluatorService implements AutoCloseable {
     }
 
     private KafkaConsumer<byte[], byte[]> newConsumer() {
-        return KafkaClients.assignedConsumer(settings.bootstrapServers(), "evaluator");
+        return KafkaClients.assignedConsumer(kafka, "evaluator");
     }
 
     private KafkaProducer<byte[], byte[]> newProducer() {
         // A fixed id fences a zombie evaluator: only one instance may decide at a time.
-        return KafkaClients.transactionalProducer(settings.bootstrapServers(), "evaluator", "streamtune-evaluator");
+        return KafkaClients.transactionalProducer(kafka, "evaluator", AccessControl.EVALUATOR_TRANSACTIONAL_ID);
     }
 
     @PreDestroy

@@ -16,7 +16,6 @@ import io.micronaut.context.annotation.ConfigurationProperties;
  */
 @ConfigurationProperties("evaluator")
 public record EvaluatorSettings(
-        String bootstrapServers,
         String adminToken,
         int retentionSize,
         int canarySize,

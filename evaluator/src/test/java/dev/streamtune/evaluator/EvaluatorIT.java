@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.AvroSerde;
 import dev.streamtune.contract.LocalSigningKeys;
 import dev.streamtune.contract.RecordSigner;
@@ -63,7 +64,7 @@ class EvaluatorIT {
     @Test
     void judgesCandidatesReportsDriftTakesOverridesAndResumesWithoutRepeatingItself(KafkaBroker broker)
             throws Exception {
-        new TopicProvisioner(broker.bootstrapServers()).ensureAll();
+        new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
         LocalSigningKeys keys = LocalSigningKeys.ensure(dir.resolve("keys"));
         RecordSigner trainer = keys.signer(SignerRole.TRAINER);
         Path adapter = Files.createDirectories(AdapterArtifact.storeUnder(dir).resolve(TASK))
@@ -152,7 +153,7 @@ class EvaluatorIT {
     static ApplicationContext start(KafkaBroker broker, Path home, LocalSigningKeys keys) {
         Map<String, Object> properties = new java.util.HashMap<>(Map.of(
                 "micronaut.server.port", -1,
-                "evaluator.bootstrap-servers", broker.bootstrapServers(),
+                "kafka.bootstrap-servers", broker.bootstrapServers(),
                 "evaluator.admin-token", TOKEN,
                 "evaluator.candidate-wait-seconds", 10,
                 "streamtune.home", home.toString()));

@@ -115,7 +115,7 @@ class EvaluatorRecoveryIT {
     private static ApplicationContext start(KafkaBroker broker) {
         return ApplicationContext.run(EmbeddedServer.class, Map.of(
                 "micronaut.server.port", -1,
-                "evaluator.bootstrap-servers", broker.bootstrapServers(),
+                "kafka.bootstrap-servers", broker.bootstrapServers(),
                 "evaluator.admin-token", TOKEN,
                 "evaluator.candidate-wait-seconds", 1)).getApplicationContext();
     }

@@ -50,9 +50,9 @@ public class IngestService implements AutoCloseable {
 
     @PostConstruct
     void start() {
-        new TopicProvisioner(kafka.bootstrapServers()).ensureAll();
+        new TopicProvisioner(kafka.connection()).ensureAll();
         Topology topology = new IngestTopology(settings, new MicrometerIngestMetrics(registry)).build();
-        Properties props = StreamsProperties.from(config, kafka.bootstrapServers());
+        Properties props = StreamsProperties.from(config, kafka.connection());
         streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(error -> {
             // Records never get here (they are dead-lettered); this is the broker or a bug. Stop, so health
@@ -65,7 +65,7 @@ public class IngestService implements AutoCloseable {
         streamsMetrics.bindTo(registry);
         LOG.info("Starting ingest (application.id {}, tasks {}, unknown tasks {}) against {}",
                 config.applicationId(), settings.tasks().keySet(),
-                settings.acceptUnknownTasks() ? "accepted" : "rejected", kafka.bootstrapServers());
+                settings.acceptUnknownTasks() ? "accepted" : "rejected", kafka);
         LOG.debug("Topology:\n{}", topology.describe());
         streams.start();
     }

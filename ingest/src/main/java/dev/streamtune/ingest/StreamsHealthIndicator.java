@@ -26,7 +26,7 @@ public class StreamsHealthIndicator extends AbstractHealthIndicator<Map<String, 
 
     public StreamsHealthIndicator(IngestService service, KafkaConfig kafka) {
         this.service = service;
-        this.broker = new BrokerProbe(kafka.bootstrapServers());
+        this.broker = new BrokerProbe(kafka.connection());
     }
 
     @Override

@@ -15,9 +15,11 @@ import java.util.Optional;
  * @param localKafkaHeap        heap of the local broker process
  * @param services              which services to start, by name
  * @param demo                  the generated traffic of {@code --demo}
+ * @param localKafkaAuth        whether the local broker requires SASL/SCRAM logins and enforces ACLs
  */
 public record LauncherConfig(Optional<String> kafkaBootstrapServers, Path home, int localKafkaPort,
-                             String localKafkaHeap, List<String> services, Demo demo) {
+                             String localKafkaHeap, List<String> services, Demo demo,
+                             boolean localKafkaAuth) {
 
     /**
      * @param examplesPerSecond    labelled examples the demo's annotators produce
@@ -39,7 +41,19 @@ public record LauncherConfig(Optional<String> kafkaBootstrapServers, Path home, 
                         .map(String::strip).filter(s -> !s.isEmpty()).toList(),
                 new Demo(positive(env, "STREAMTUNE_DEMO_RATE", "15"),
                         (int) positive(env, "STREAMTUNE_DEMO_ERA_LENGTH", "1500"),
-                        positive(env, "STREAMTUNE_DEMO_PREDICTIONS", "2")));
+                        positive(env, "STREAMTUNE_DEMO_PREDICTIONS", "2")),
+                localKafkaAuth(env.getOrDefault(KAFKA_AUTH, "off")));
+    }
+
+    /** Off by default so a plain client (kcat) can produce without credentials; {@code scram} turns it on. */
+    static final String KAFKA_AUTH = "STREAMTUNE_KAFKA_AUTH";
+
+    private static boolean localKafkaAuth(String value) {
+        return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "", "off", "none" -> false;
+            case "scram" -> true;
+            default -> throw new IllegalArgumentException(KAFKA_AUTH + " must be 'scram' or 'off', not '" + value + "'");
+        };
     }
 
     private static double positive(Map<String, String> env, String name, String fallback) {

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 
+import dev.streamtune.contract.AccessControl;
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.LocalSigningKeys;
 import dev.streamtune.contract.SignerRole;
 import dev.streamtune.contract.TopicProvisioner;
@@ -19,6 +21,7 @@ import dev.streamtune.contract.Topics;
 import dev.streamtune.launcher.demo.DemoNarrator;
 import dev.streamtune.launcher.demo.DemoTraffic;
 import dev.streamtune.launcher.demo.DriftingReviews;
+import dev.streamtune.localkafka.BrokerCredentials;
 import dev.streamtune.localkafka.LocalKafkaBroker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +45,9 @@ public final class Streamtune {
             new ServiceProcess.Service("serving", "serving", "dev.streamtune.serving.ServingApplication", 8080,
                     "1536m"));
 
+    /** The local broker's generated passwords (STREAMTUNE_KAFKA_AUTH=scram), readable by their owner only. */
+    static final String CREDENTIALS_FILE = "kafka-credentials.properties";
+
     private static final Duration READY_PATIENCE = Duration.ofMinutes(3);
     /** Where the local run keeps its signing keys, under STREAMTUNE_HOME. */
     static final String KEYS_DIRECTORY = "keys";
@@ -52,7 +58,10 @@ public final class Streamtune {
                          STREAMTUNE_KAFKA_PORT (default 9092), STREAMTUNE_KAFKA_HEAP (default 512m),
                          STREAMTUNE_SERVICES (default ingest,trainer,evaluator,serving),
                          STREAMTUNE_DEMO_RATE (examples/s, default 15), STREAMTUNE_DEMO_ERA_LENGTH (default 1500),
-                         STREAMTUNE_DEMO_PREDICTIONS (predict calls/s, default 2)""";
+                         STREAMTUNE_DEMO_PREDICTIONS (predict calls/s, default 2),
+                         STREAMTUNE_KAFKA_AUTH (scram: the local broker requires per-service SASL/SCRAM logins and
+                         enforces ACLs; default off), KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM,
+                         KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD (an external cluster's login)""";
 
     private Streamtune() {
     }
@@ -83,16 +92,28 @@ public final class Streamtune {
         long started = System.nanoTime();
         LocalKafkaBroker localBroker = null;
         String bootstrap;
+        KafkaLogins logins;
         if (config.kafkaBootstrapServers().isPresent()) {
-            bootstrap = config.kafkaBootstrapServers().get();
-            LOG.info("Using Kafka at {}", bootstrap);
+            if (config.localKafkaAuth()) {
+                throw new IllegalArgumentException("STREAMTUNE_KAFKA_AUTH secures the local broker only; for the "
+                        + "cluster in KAFKA_BOOTSTRAP_SERVERS set KAFKA_SECURITY_PROTOCOL and KAFKA_SASL_*");
+            }
+            logins = KafkaLogins.everyoneAs(KafkaConnection.fromEnvironment(System.getenv()));
+            bootstrap = logins.provisioner().bootstrapServers();
+            LOG.info("Using Kafka at {}", logins.provisioner());
         } else {
-            LOG.info("KAFKA_BOOTSTRAP_SERVERS not set: starting a local Kafka broker (data in {})",
-                    config.home().resolve("kafka"));
+            LOG.info("KAFKA_BOOTSTRAP_SERVERS not set: starting a local Kafka broker (data in {}{})",
+                    config.home().resolve("kafka"), config.localKafkaAuth() ? ", SASL/SCRAM and ACLs on" : "");
+            BrokerCredentials credentials = config.localKafkaAuth() ? BrokerCredentials.loadOrCreate(
+                    config.home().resolve(CREDENTIALS_FILE), AccessControl.SUPER_USER, AccessControl.userNames())
+                    : null;
             localBroker = LocalKafkaBroker.start(config.home().resolve("kafka"), config.localKafkaPort(),
-                    config.localKafkaHeap());
+                    config.localKafkaHeap(), credentials);
             bootstrap = localBroker.bootstrapServers();
-            LOG.info("Local Kafka broker ready at {} (log: {})", bootstrap, localBroker.logFile());
+            logins = credentials == null ? KafkaLogins.everyoneAs(KafkaConnection.plaintext(bootstrap))
+                    : KafkaLogins.startSecuredLocal(localBroker, credentials);
+            LOG.info("Local Kafka broker ready at {} (log: {}{})", bootstrap, localBroker.logFile(),
+                    credentials == null ? "" : "; passwords in " + config.home().resolve(CREDENTIALS_FILE));
         }
 
         CountDownLatch stopped = new CountDownLatch(1);
@@ -118,13 +139,11 @@ public final class Streamtune {
             stopped.countDown();
         }, "streamtune-shutdown"));
 
-        List<String> created = new TopicProvisioner(bootstrap).ensureAll();
+        List<String> created = new TopicProvisioner(logins.provisioner()).ensureAll();
         LOG.info("Topics ready ({} created now): {}", created.size(),
                 Topics.ALL.stream().map(TopicSpec::name).toList());
 
         Path repo = Path.of("").toAbsolutePath();
-        Map<String, String> environment = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap,
-                "STREAMTUNE_HOME", config.home().toString());
         // Control records are signed: the trainer and the evaluator each get their own private key, every service
         // the trusted public keys. Made at first start, kept afterwards.
         LocalSigningKeys keys = LocalSigningKeys.ensure(config.home().resolve(KEYS_DIRECTORY));
@@ -138,9 +157,11 @@ public final class Streamtune {
                 LOG.warn("Service {} is not built (no {}); skipping it", service.name(), service.classpathFile(repo));
                 continue;
             }
-            Map<String, String> serviceEnvironment = new HashMap<>(environment);
-            serviceEnvironment.putAll(keys.environment(signingRole(service)));
-            SupervisedService process = SupervisedService.start(service, repo, serviceEnvironment);
+            // Each service logs in as its own principal (on an open broker: everyone alike) and gets its signing key.
+            Map<String, String> environment = new HashMap<>(logins.principal(service.name()).environment());
+            environment.put("STREAMTUNE_HOME", config.home().toString());
+            environment.putAll(keys.environment(signingRole(service)));
+            SupervisedService process = SupervisedService.start(service, repo, environment);
             services.add(process);
             running.add(process);
         }
@@ -161,19 +182,23 @@ public final class Streamtune {
                   Kafka       {}: produce examples to '{}', feedback to '{}'
                   data        {}""",
                 (System.nanoTime() - started) / 1_000_000_000, url("serving"), url("serving"), url("serving"),
-                SERVICES.stream().map(ServiceProcess.Service::url).toList(), bootstrap,
+                SERVICES.stream().map(ServiceProcess.Service::url).toList(), bootstrap + (config.localKafkaAuth()
+                        && localBroker != null ? " (SASL/SCRAM-SHA-256 as user '" + AccessControl.PRODUCER.name()
+                        + "', password in " + config.home().resolve(CREDENTIALS_FILE) + ")" : ""),
                 Topics.LABELLED_EXAMPLES.name(), Topics.FEEDBACK_EVENTS.name(), config.home());
         if (demo) {
-            running.addAll(startDemo(config.demo(), bootstrap));
+            running.addAll(startDemo(config.demo(), logins));
         }
         stopped.await();
     }
 
-    private static List<AutoCloseable> startDemo(LauncherConfig.Demo settings, String bootstrap) {
+    private static List<AutoCloseable> startDemo(LauncherConfig.Demo settings, KafkaLogins logins) {
         URI serving = URI.create(url("serving"));
-        DemoTraffic traffic = new DemoTraffic(new DriftingReviews(42, settings.eraLength()), bootstrap, serving,
-                settings.examplesPerSecond(), settings.predictionsPerSecond());
-        DemoNarrator narrator = new DemoNarrator(bootstrap, serving, traffic);
+        // The annotators are an outside producer; the narrator reads every topic, as the provisioner may.
+        DemoTraffic traffic = new DemoTraffic(new DriftingReviews(42, settings.eraLength()),
+                logins.principal(AccessControl.PRODUCER.name()), serving, settings.examplesPerSecond(),
+                settings.predictionsPerSecond());
+        DemoNarrator narrator = new DemoNarrator(logins.provisioner(), serving, traffic);
         LOG.info("""
                 Demo: {} labelled '{}' examples per second whose vocabulary drifts every {} examples, and users \
                 calling predict {} times per second and correcting wrong answers. Watch for lines from 'demo': \

@@ -16,6 +16,7 @@ import java.util.function.BooleanSupplier;
 import dev.streamtune.contract.BrokerProbe;
 import dev.streamtune.contract.ConsumerLoop;
 import dev.streamtune.contract.KafkaClients;
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.localkafka.LocalKafkaBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -42,10 +43,11 @@ class BrokerOutageIT {
     void healthFollowsTheBrokerDownAndUpAndTheLoopResumes() throws Exception {
         int port = LocalKafkaBroker.freePortPair();
         String bootstrap = "127.0.0.1:" + port;
+        KafkaConnection kafka = KafkaConnection.plaintext(bootstrap);
         List<String> received = new CopyOnWriteArrayList<>();
         ConsumerLoop[] loop = new ConsumerLoop[1];
         loop[0] = ConsumerLoop.recovering("outage-follower", true, () -> {
-            try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.assignedConsumer(bootstrap, "outage-it")) {
+            try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.assignedConsumer(kafka, "outage-it")) {
                 loop[0].polling(consumer);
                 TopicPartition partition = new TopicPartition(TOPIC, 0);
                 consumer.assign(List.of(partition));
@@ -56,7 +58,7 @@ class BrokerOutageIT {
                 }
             }
         });
-        try (BrokerProbe probe = new BrokerProbe(bootstrap, Duration.ofSeconds(1), Duration.ZERO)) {
+        try (BrokerProbe probe = new BrokerProbe(kafka, Duration.ofSeconds(1), Duration.ZERO)) {
             try (LocalKafkaBroker broker = LocalKafkaBroker.start(dataDir, port, "256m")) {
                 try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
                     admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
@@ -84,7 +86,7 @@ class BrokerOutageIT {
     }
 
     private static void produce(String bootstrap, String value) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap, "outage-it", 0)) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KafkaConnection.plaintext(bootstrap), "outage-it", 0)) {
             producer.send(new ProducerRecord<>(TOPIC, value.getBytes(StandardCharsets.UTF_8))).get(30,
                     TimeUnit.SECONDS);
         }

@@ -18,7 +18,7 @@ public final class BrokerProbe implements AutoCloseable {
     public static final Duration TIMEOUT = Duration.ofSeconds(2);
     public static final Duration REUSE = Duration.ofSeconds(5);
 
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final Duration timeout;
     private final Duration reuse;
     private Admin admin;
@@ -29,12 +29,12 @@ public final class BrokerProbe implements AutoCloseable {
     public record Reachability(boolean reachable, String detail) {
     }
 
-    public BrokerProbe(String bootstrapServers) {
-        this(bootstrapServers, TIMEOUT, REUSE);
+    public BrokerProbe(KafkaConnection kafka) {
+        this(kafka, TIMEOUT, REUSE);
     }
 
-    public BrokerProbe(String bootstrapServers, Duration timeout, Duration reuse) {
-        this.bootstrapServers = bootstrapServers;
+    public BrokerProbe(KafkaConnection kafka, Duration timeout, Duration reuse) {
+        this.kafka = kafka;
         this.timeout = timeout;
         this.reuse = reuse;
     }
@@ -53,23 +53,23 @@ public final class BrokerProbe implements AutoCloseable {
         try {
             int nodes = admin().describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))
                     .nodes().get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS).size();
-            return new Reachability(true, nodes + " broker(s) at " + bootstrapServers);
+            return new Reachability(true, nodes + " broker(s) at " + kafka.bootstrapServers());
         } catch (ExecutionException e) {
-            return new Reachability(false, "unreachable at " + bootstrapServers + ": " + e.getCause());
+            return new Reachability(false, "unreachable at " + kafka.bootstrapServers() + ": " + e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
-            return new Reachability(false, "no answer from " + bootstrapServers + " within " + timeout.toMillis()
+            return new Reachability(false, "no answer from " + kafka.bootstrapServers() + " within " + timeout.toMillis()
                     + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Reachability(false, "check interrupted");
         } catch (RuntimeException e) {
-            return new Reachability(false, "cannot check " + bootstrapServers + ": " + e);
+            return new Reachability(false, "cannot check " + kafka.bootstrapServers() + ": " + e);
         }
     }
 
     private Admin admin() {
         if (admin == null) {
-            admin = KafkaClients.boundedAdmin(bootstrapServers, "health-probe", timeout);
+            admin = KafkaClients.boundedAdmin(kafka, "health-probe", timeout);
         }
         return admin;
     }

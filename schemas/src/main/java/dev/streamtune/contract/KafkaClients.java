@@ -31,9 +31,8 @@ public final class KafkaClients {
      * A consumer without group offsets (callers assign partitions and seek themselves) that sees only committed
      * transactional data.
      */
-    public static KafkaConsumer<byte[], byte[]> assignedConsumer(String bootstrapServers, String clientId) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    public static KafkaConsumer<byte[], byte[]> assignedConsumer(KafkaConnection kafka, String clientId) {
+        Properties props = properties(kafka);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
@@ -47,10 +46,9 @@ public final class KafkaClients {
      *
      * @param maxPollInterval longest work between two polls before the group evicts the member
      */
-    public static KafkaConsumer<byte[], byte[]> groupConsumer(String bootstrapServers, String clientId, String groupId,
+    public static KafkaConsumer<byte[], byte[]> groupConsumer(KafkaConnection kafka, String clientId, String groupId,
                                                               Duration maxPollInterval) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties props = properties(kafka);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -67,9 +65,8 @@ public final class KafkaClients {
     }
 
     /** An idempotent producer that waits for all in-sync replicas. */
-    public static KafkaProducer<byte[], byte[]> producer(String bootstrapServers, String clientId, int lingerMs) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    public static KafkaProducer<byte[], byte[]> producer(KafkaConnection kafka, String clientId, int lingerMs) {
+        Properties props = properties(kafka);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
@@ -78,13 +75,19 @@ public final class KafkaClients {
     }
 
     /** A transactional producer; a fixed id fences an older instance of the same writer. */
-    public static KafkaProducer<byte[], byte[]> transactionalProducer(String bootstrapServers, String clientId,
+    public static KafkaProducer<byte[], byte[]> transactionalProducer(KafkaConnection kafka, String clientId,
                                                                      String transactionalId) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties props = properties(kafka);
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** The connection's bootstrap and security settings, to which each client adds its own. */
+    private static Properties properties(KafkaConnection kafka) {
+        Properties props = new Properties();
+        props.putAll(kafka.clientProperties());
+        return props;
     }
 
     /** Every partition of the given topics. */
@@ -96,9 +99,8 @@ public final class KafkaClients {
     }
 
     /** An admin client whose calls give up after {@code timeout}: for cheap, bounded checks such as health. */
-    public static Admin boundedAdmin(String bootstrapServers, String clientId, Duration timeout) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    public static Admin boundedAdmin(KafkaConnection kafka, String clientId, Duration timeout) {
+        Properties props = properties(kafka);
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());

@@ -2,6 +2,7 @@ package dev.streamtune.contract;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,6 +14,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,10 +28,10 @@ public final class TopicProvisioner {
     private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
     private static final long TIMEOUT_SECONDS = 60;
 
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
 
-    public TopicProvisioner(String bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
+    public TopicProvisioner(KafkaConnection kafka) {
+        this.kafka = kafka;
     }
 
     /** Ensures every catalogue topic exists; returns the names it created. */
@@ -38,8 +40,9 @@ public final class TopicProvisioner {
     }
 
     public List<String> ensure(Collection<TopicSpec> specs) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS)))) {
+        Map<String, Object> config = new HashMap<>(kafka.clientProperties());
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
+        try (Admin admin = Admin.create(config)) {
             short replication = (short) Math.min(3, admin.describeCluster().nodes()
                     .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).size());
             Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -67,7 +70,9 @@ public final class TopicProvisioner {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while provisioning topics", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Cannot provision topics on " + bootstrapServers + ": " + e, e);
+            String hint = e.getCause() instanceof TopicAuthorizationException
+                    ? " (this principal may not create topics: provision them as the super user first)" : "";
+            throw new IllegalStateException("Cannot provision topics on " + kafka + ": " + e + hint, e);
         }
     }
 

@@ -11,7 +11,7 @@ class BrokerProbeIT {
 
     @Test
     void aRunningBrokerIsReachable(KafkaBroker broker) {
-        try (BrokerProbe probe = new BrokerProbe(broker.bootstrapServers())) {
+        try (BrokerProbe probe = new BrokerProbe(KafkaConnection.plaintext(broker.bootstrapServers()))) {
             BrokerProbe.Reachability reachability = probe.check();
             assertTrue(reachability.reachable(), reachability.detail());
         }

@@ -18,7 +18,7 @@ class BrokerProbeTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        try (BrokerProbe probe = new BrokerProbe("127.0.0.1:" + port, Duration.ofMillis(500), Duration.ofSeconds(30))) {
+        try (BrokerProbe probe = new BrokerProbe(KafkaConnection.plaintext("127.0.0.1:" + port), Duration.ofMillis(500), Duration.ofSeconds(30))) {
             long started = System.nanoTime();
             BrokerProbe.Reachability first = probe.check();
             assertFalse(first.reachable(), first.detail());

@@ -27,9 +27,9 @@ class SchemaRoundTripIT {
 
     @BeforeAll
     static void provision(KafkaBroker broker) {
-        List<String> created = new TopicProvisioner(broker.bootstrapServers()).ensureAll();
+        List<String> created = new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
         assertEquals(Topics.ALL.size(), created.size());
-        assertEquals(List.of(), new TopicProvisioner(broker.bootstrapServers()).ensureAll(), "second run is a no-op");
+        assertEquals(List.of(), new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll(), "second run is a no-op");
     }
 
     @Test

@@ -27,7 +27,7 @@ class TransactionalWriterIT {
         broker.createTopic(TOPIC, 1);
         ConsumerLoop loop = ConsumerLoop.recovering("writer-test", true, () -> { });
         try (TransactionalWriter writer = new TransactionalWriter(
-                () -> KafkaClients.transactionalProducer(broker.bootstrapServers(), "writer", ID), loop)) {
+                () -> KafkaClients.transactionalProducer(KafkaConnection.plaintext(broker.bootstrapServers()), "writer", ID), loop)) {
             writer.inTransaction(p -> p.send(record("before")));
 
             try (KafkaProducer<byte[], byte[]> intruder = intruder(broker)) {

@@ -24,10 +24,10 @@ public final class DashboardFeed implements AutoCloseable {
 
     private final TopicFollower follower;
 
-    DashboardFeed(ServingSettings settings, DashboardHistory history, Clock clock,
+    DashboardFeed(ServingSettings settings, KafkaConfig kafka, DashboardHistory history, Clock clock,
                   dev.streamtune.contract.RecordVerifier verifier) {
         Instant since = clock.instant().minus(settings.dashboard().lookback());
-        this.follower = new TopicFollower("dashboard", settings.bootstrapServers(),
+        this.follower = new TopicFollower("dashboard", kafka.connection(),
                 List.of(Topics.DRIFT_REPORTS, Topics.CLOSED_WINDOWS, Topics.PREDICTION_LOG, Topics.FEEDBACK_EVENTS),
                 (TopicSpec topic) -> topic == Topics.PREDICTION_LOG || topic == Topics.FEEDBACK_EVENTS ? since : null,
                 verifier,

@@ -31,12 +31,12 @@ public final class DeploymentFollower implements AutoCloseable {
     private volatile boolean replayed;
     private volatile boolean ready;
 
-    DeploymentFollower(ServingSettings settings, AdapterRegistry registry, DecisionBook decisions,
+    DeploymentFollower(KafkaConfig kafka, AdapterRegistry registry, DecisionBook decisions,
                        DashboardHistory history, dev.streamtune.contract.RecordVerifier verifier) {
         this.registry = registry;
         this.decisions = decisions;
         this.history = history;
-        this.follower = new TopicFollower("deployments", settings.bootstrapServers(),
+        this.follower = new TopicFollower("deployments", kafka.connection(),
                 List.of(Topics.PROMOTION_DECISIONS, Topics.DEPLOYMENTS), topic -> null, verifier,
                 new TopicFollower.Handler() {
                     @Override

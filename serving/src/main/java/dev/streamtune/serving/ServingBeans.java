@@ -111,8 +111,8 @@ final class ServingBeans {
 
     @Singleton
     @Bean(preDestroy = "close")
-    ServingPublisher publisher(ServingSettings settings) {
-        return new ServingPublisher(settings.bootstrapServers());
+    ServingPublisher publisher(KafkaConfig kafka) {
+        return new ServingPublisher(kafka.connection());
     }
 
     @Singleton

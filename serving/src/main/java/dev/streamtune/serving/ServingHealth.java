@@ -27,11 +27,11 @@ final class ServingHealth extends AbstractHealthIndicator<Map<String, Object>> {
     private final BrokerProbe broker;
 
     ServingHealth(DeploymentFollower deployments, DashboardFeed dashboard, AdapterRegistry registry,
-                  ServingSettings settings) {
+                  KafkaConfig kafka) {
         this.deployments = deployments;
         this.dashboard = dashboard;
         this.registry = registry;
-        this.broker = new BrokerProbe(settings.bootstrapServers());
+        this.broker = new BrokerProbe(kafka.connection());
     }
 
     @Override

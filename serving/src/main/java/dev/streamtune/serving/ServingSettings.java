@@ -18,7 +18,6 @@ import io.micronaut.context.annotation.ConfigurationProperties;
  */
 @ConfigurationProperties("serving")
 public record ServingSettings(
-        String bootstrapServers,
         int maxTextsPerRequest,
         int maxTextLength,
         int recentPredictions,

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.schema.Deployment;
@@ -63,7 +64,7 @@ class DashboardIT {
         Path chromium = chromium();
         Assumptions.assumeTrue(chromium != null,
                 "Debian chromium is not installed (apt-get install chromium): skipping the dashboard screenshot test");
-        new TopicProvisioner(broker.bootstrapServers()).ensureAll();
+        new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
         Path store = TestAdapters.store(dir);
         Path a1 = TestAdapters.create(store, "dash-a1", TestAdapters.SENTIMENT, 1);
         Path a2 = TestAdapters.create(store, "dash-a2", TestAdapters.SENTIMENT, 2);

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.schema.Deployment;
@@ -52,7 +53,7 @@ class HotSwapIT {
 
     @Test
     void swapsAdaptersUnderLoadWithoutFailingARequest(KafkaBroker broker) throws Exception {
-        new TopicProvisioner(broker.bootstrapServers()).ensureAll();
+        new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
         Path store = TestAdapters.store(dir);
         List<String> valid = List.of("v1", "v2", "v3", "v4");
         Map<String, Path> files = new TreeMap<>();

@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.model.BuiltInModels;
@@ -72,7 +73,7 @@ class ServingIT {
     @BeforeAll
     void start(KafkaBroker broker) throws Exception {
         this.broker = broker;
-        new TopicProvisioner(broker.bootstrapServers()).ensureAll();
+        new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
         Path adapter = TestAdapters.create(TestAdapters.store(dir), "s1", TestAdapters.SENTIMENT, 1);
         try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {
             TestAdapters.send(producer, Topics.PROMOTION_DECISIONS, TASK, approval("d-s1", "s1"));

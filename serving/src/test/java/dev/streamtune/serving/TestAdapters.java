@@ -177,7 +177,7 @@ public final class TestAdapters {
     public static ApplicationContext start(KafkaBroker broker, Path home, Map<String, Object> extra) {
         Map<String, Object> props = new java.util.HashMap<>(Map.of(
                 "micronaut.server.port", -1,
-                "serving.bootstrap-servers", broker.bootstrapServers(),
+                "kafka.bootstrap-servers", broker.bootstrapServers(),
                 "streamtune.home", home.toString()));
         props.putAll(keys().properties(null));
         props.putAll(extra);

@@ -19,9 +19,9 @@ final class TrainerHealth extends AbstractHealthIndicator<Map<String, Object>> {
     private final TrainerService service;
     private final BrokerProbe broker;
 
-    TrainerHealth(TrainerService service, TrainerSettings settings) {
+    TrainerHealth(TrainerService service, KafkaConfig kafka) {
         this.service = service;
-        this.broker = new BrokerProbe(settings.bootstrapServers());
+        this.broker = new BrokerProbe(kafka.connection());
     }
 
     @Override

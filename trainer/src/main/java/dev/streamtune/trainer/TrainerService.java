@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.streamtune.contract.ConsumerLoop;
 import dev.streamtune.contract.KafkaClients;
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.RecordSigner;
 import dev.streamtune.contract.RecordVerifier;
 import dev.streamtune.contract.SignerRole;
@@ -79,6 +80,7 @@ public final class TrainerService implements AutoCloseable {
     private static final Duration MAX_ROUND_DURATION = Duration.ofHours(1);
 
     private final TrainerSettings settings;
+    private final KafkaConnection kafka;
     private final String baseModelDirectory;
     private final MeterRegistry meters;
     private final RecordSigner signer;
@@ -102,10 +104,12 @@ public final class TrainerService implements AutoCloseable {
     private BaseModel base;
     private TrainerCheckpoint checkpoint;
 
-    public TrainerService(TrainerSettings settings, @Value("${streamtune.model.base-dir:}") String baseModelDirectory,
+    public TrainerService(TrainerSettings settings, KafkaConfig kafka,
+                          @Value("${streamtune.model.base-dir:}") String baseModelDirectory,
                           MeterRegistry meters, @Value("${streamtune.signing.private-key:}") String privateKey,
                           @Value("${streamtune.signing.trusted-keys:}") String trustedKeys) {
         this.settings = settings;
+        this.kafka = kafka.connection();
         this.signer = SigningConfig.signer(privateKey, SignerRole.TRAINER);
         this.verifier = new RecordVerifier(SigningConfig.trustedKeys(trustedKeys), (topic, reason) ->
                 meters.counter(RecordVerifier.REJECTED_METER, "topic", topic, "reason", reason.tag()).increment());
@@ -150,7 +154,7 @@ public final class TrainerService implements AutoCloseable {
         }
         // A failed round may have updated a learner's replay and Fisher in memory: start again from the saved ones.
         learners.clear();
-        new TopicProvisioner(settings.bootstrapServers()).ensureAll();
+        new TopicProvisioner(kafka).ensureAll();
         try (KafkaConsumer<byte[], byte[]> work = newGroupConsumer();
              KafkaConsumer<byte[], byte[]> approved = newConsumer();
              KafkaProducer<byte[], byte[]> producer = newProducer()) {
@@ -500,16 +504,16 @@ public final class TrainerService implements AutoCloseable {
     }
 
     private KafkaConsumer<byte[], byte[]> newGroupConsumer() {
-        return KafkaClients.groupConsumer(settings.bootstrapServers(), "trainer", settings.groupId(),
+        return KafkaClients.groupConsumer(kafka, "trainer", settings.groupId(),
                 MAX_ROUND_DURATION);
     }
 
     private KafkaConsumer<byte[], byte[]> newConsumer() {
-        return KafkaClients.assignedConsumer(settings.bootstrapServers(), "trainer");
+        return KafkaClients.assignedConsumer(kafka, "trainer");
     }
 
     private KafkaProducer<byte[], byte[]> newProducer() {
-        return KafkaClients.producer(settings.bootstrapServers(), "trainer", 0);
+        return KafkaClients.producer(kafka, "trainer", 0);
     }
 
     @PreDestroy

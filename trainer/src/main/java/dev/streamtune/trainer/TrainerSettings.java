@@ -18,7 +18,6 @@ import io.micronaut.context.annotation.ConfigurationProperties;
  */
 @ConfigurationProperties("trainer")
 public record TrainerSettings(
-        String bootstrapServers,
         String groupId,
         String home,
         Map<String, List<String>> labels,

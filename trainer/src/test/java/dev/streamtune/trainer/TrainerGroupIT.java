@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.KafkaClients;
 import dev.streamtune.contract.LocalSigningKeys;
 import dev.streamtune.contract.SignerRole;
@@ -41,7 +42,7 @@ class TrainerGroupIT {
 
     @Test
     void workersSplitTheTasksAndOneTakesOverWhenTheOtherLeaves(KafkaBroker broker) throws Exception {
-        new TopicProvisioner(broker.bootstrapServers()).ensureAll();
+        new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
         List<String> tasks = tasksOnDifferentPartitions();
         ApplicationContext first = start(broker, tasks);
         ApplicationContext second = start(broker, tasks);
@@ -120,7 +121,7 @@ class TrainerGroupIT {
     private ApplicationContext start(KafkaBroker broker, List<String> tasks) {
         Map<String, Object> config = new java.util.HashMap<>(Map.of(
                 "micronaut.server.port", -1,
-                "trainer.bootstrap-servers", broker.bootstrapServers(),
+                "kafka.bootstrap-servers", broker.bootstrapServers(),
                 "trainer.group-id", "trainers-under-test",
                 "trainer.home", home.toString(),
                 "trainer.hyperparameters.max-steps", 6,

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.LocalSigningKeys;
 import dev.streamtune.contract.RecordVerifier;
 import dev.streamtune.contract.SignerRole;
@@ -39,7 +40,7 @@ class TrainerIT {
     @Test
     void aClosedWindowBecomesACandidateAndAnInterruptedRoundResumesWithoutDuplicates(KafkaBroker broker)
             throws Exception {
-        new TopicProvisioner(broker.bootstrapServers()).ensureAll();
+        new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
         String window = "synthetic-000000";
         List<CleanExample> train = SyntheticTasks.examples(0, 160, 1, Split.TRAIN);
         List<CleanExample> validation = SyntheticTasks.examples(0, 30, 2, Split.VALIDATION);
@@ -105,7 +106,7 @@ class TrainerIT {
         Map<String, Object> properties = new java.util.HashMap<>(keys().properties(SignerRole.TRAINER));
         properties.putAll(Map.of(
                 "micronaut.server.port", -1,
-                "trainer.bootstrap-servers", broker.bootstrapServers(),
+                "kafka.bootstrap-servers", broker.bootstrapServers(),
                 "trainer.home", home.toString(),
                 "trainer.labels.synthetic", SyntheticTasks.LABELS,
                 "trainer.checkpoint-every-steps", 3,

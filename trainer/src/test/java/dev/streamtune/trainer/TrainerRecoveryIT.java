@@ -78,7 +78,7 @@ class TrainerRecoveryIT {
     private ApplicationContext start(KafkaBroker broker) {
         return ApplicationContext.run(Map.of(
                 "micronaut.server.port", -1,
-                "trainer.bootstrap-servers", broker.bootstrapServers(),
+                "kafka.bootstrap-servers", broker.bootstrapServers(),
                 "trainer.group-id", "trainer-recovery-it",
                 "trainer.home", home.toString(),
                 "trainer.labels." + TASK, SyntheticTasks.LABELS,

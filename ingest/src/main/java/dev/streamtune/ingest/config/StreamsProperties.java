@@ -2,6 +2,7 @@ package dev.streamtune.ingest.config;
 
 import java.util.Properties;
 
+import dev.streamtune.contract.KafkaConnection;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
@@ -13,10 +14,10 @@ public final class StreamsProperties {
     private StreamsProperties() {
     }
 
-    public static Properties from(IngestConfig config, String bootstrapServers) {
+    public static Properties from(IngestConfig config, KafkaConnection kafka) {
         Properties props = new Properties();
+        props.putAll(kafka.clientProperties());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(config.commitInterval().toMillis()));

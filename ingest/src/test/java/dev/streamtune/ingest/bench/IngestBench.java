@@ -17,6 +17,7 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 import dev.streamtune.contract.AvroCodec;
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.ingest.IngestTopology;
@@ -81,7 +82,7 @@ public final class IngestBench {
         Path home = Files.createTempDirectory("ingest-bench");
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(home.resolve("kafka"), LocalKafkaBroker.freePortPair(), "1g")) {
             String bootstrap = broker.bootstrapServers();
-            new TopicProvisioner(bootstrap).ensureAll();
+            new TopicProvisioner(KafkaConnection.plaintext(bootstrap)).ensureAll();
             System.out.printf(Locale.ROOT, "broker: separate process at %s; %d cores%n", bootstrap,
                     Runtime.getRuntime().availableProcessors());
 
@@ -305,7 +306,7 @@ public final class IngestBench {
                 threads, 1, false, IngestSettings.DEFAULT_WINDOW_CHECK_INTERVAL,
                 IngestSettings.DEFAULT_DEDUPE_PURGE_INTERVAL, IngestSettings.DEFAULT_DEAD_LETTER_MAX_BYTES, extra,
                 null);
-        Properties props = StreamsProperties.from(config, bootstrap);
+        Properties props = StreamsProperties.from(config, KafkaConnection.plaintext(bootstrap));
         if (!extra.isEmpty() && applicationId.endsWith("-1")) {
             System.out.println("extra Streams properties: " + extra);
         }

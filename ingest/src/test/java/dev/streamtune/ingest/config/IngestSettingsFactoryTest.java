@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.ingest.clean.PiiKind;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.exceptions.BeanInstantiationException;
@@ -79,7 +80,8 @@ class IngestSettingsFactoryTest {
     void streamsPropertiesAskForExactlyOnceAndPassExtrasThrough() {
         try (ApplicationContext context = ApplicationContext.run(Map.of("ingest.enabled", "false",
                 "ingest.streams.producer.linger.ms", "20", "ingest.commit-interval", "250ms"))) {
-            Properties props = StreamsProperties.from(context.getBean(IngestConfig.class), "host:1234");
+            Properties props = StreamsProperties.from(context.getBean(IngestConfig.class),
+                    KafkaConnection.plaintext("host:1234"));
             assertEquals(StreamsConfig.EXACTLY_ONCE_V2, props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
             assertEquals("host:1234", props.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
             assertEquals("250", props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));

@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamtune.contract.ConsumerLoop;
 import dev.streamtune.contract.KafkaClients;
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.contract.UnreadableRecords;
@@ -42,7 +43,7 @@ public final class DemoNarrator implements AutoCloseable {
     private static final Duration SUMMARY_EVERY = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final String bootstrapServers;
+    private final KafkaConnection connection;
     private final URI servingUrl;
     private final DemoTraffic traffic;
     private final ConsumerLoop loop;
@@ -54,8 +55,8 @@ public final class DemoNarrator implements AutoCloseable {
     private long lastPredictions;
     private long lastCorrections;
 
-    public DemoNarrator(String bootstrapServers, URI servingUrl, DemoTraffic traffic) {
-        this.bootstrapServers = bootstrapServers;
+    public DemoNarrator(KafkaConnection connection, URI servingUrl, DemoTraffic traffic) {
+        this.connection = connection;
         this.servingUrl = servingUrl;
         this.traffic = traffic;
         this.loop = ConsumerLoop.recovering("demo-narrator", true, this::run);
@@ -67,7 +68,7 @@ public final class DemoNarrator implements AutoCloseable {
 
     /** One attempt: follow the topics from where the last one stopped (this run's end at first) until stopped. */
     private void run() {
-        try (KafkaConsumer<byte[], byte[]> kafka = KafkaClients.assignedConsumer(bootstrapServers, "demo-narrator")) {
+        try (KafkaConsumer<byte[], byte[]> kafka = KafkaClients.assignedConsumer(connection, "demo-narrator")) {
             loop.polling(kafka);
             List<TopicPartition> partitions = KafkaClients.partitions(kafka, TOLD);
             kafka.assign(partitions);

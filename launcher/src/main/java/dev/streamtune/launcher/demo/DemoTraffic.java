@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamtune.contract.KafkaClients;
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.schema.LabelledExample;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -34,7 +35,7 @@ public final class DemoTraffic implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DriftingReviews reviews;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final URI servingUrl;
     private final double examplesPerSecond;
     private final double predictionsPerSecond;
@@ -46,10 +47,10 @@ public final class DemoTraffic implements AutoCloseable {
     private final Thread users;
     private volatile boolean running = true;
 
-    public DemoTraffic(DriftingReviews reviews, String bootstrapServers, URI servingUrl, double examplesPerSecond,
+    public DemoTraffic(DriftingReviews reviews, KafkaConnection kafka, URI servingUrl, double examplesPerSecond,
                        double predictionsPerSecond) {
         this.reviews = reviews;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.servingUrl = servingUrl;
         this.examplesPerSecond = examplesPerSecond;
         this.predictionsPerSecond = predictionsPerSecond;
@@ -89,7 +90,7 @@ public final class DemoTraffic implements AutoCloseable {
     private void produceExamples() {
         long intervalNanos = (long) (1e9 / examplesPerSecond);
         String era = null;
-        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrapServers, "demo-annotators", 20)) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka, "demo-annotators", 20)) {
             long due = System.nanoTime();
             while (running) {
                 DriftingReviews.Review review = nextReview();

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
 import dev.streamtune.contract.KafkaClients;
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.TopicSpec;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -18,8 +19,8 @@ public final class ServingPublisher implements AutoCloseable {
 
     private final KafkaProducer<byte[], byte[]> producer;
 
-    public ServingPublisher(String bootstrapServers) {
-        this.producer = KafkaClients.producer(bootstrapServers, "serving", 5);
+    public ServingPublisher(KafkaConnection kafka) {
+        this.producer = KafkaClients.producer(kafka, "serving", 5);
     }
 
     public CompletableFuture<RecordMetadata> send(TopicSpec topic, String key, SpecificRecord value) {

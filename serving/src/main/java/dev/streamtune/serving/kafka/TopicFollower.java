@@ -10,6 +10,7 @@ import java.util.function.Function;
 
 import dev.streamtune.contract.ConsumerLoop;
 import dev.streamtune.contract.KafkaClients;
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.RecordVerifier;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.TopicSpec;
@@ -42,7 +43,7 @@ public final class TopicFollower implements AutoCloseable {
     }
 
     private final String name;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final List<TopicSpec> topics;
     private final Function<TopicSpec, Instant> startAt;
     private final Handler handler;
@@ -57,11 +58,11 @@ public final class TopicFollower implements AutoCloseable {
      * @param startAt  per topic, the earliest record time to read; null reads from the beginning
      * @param verifier what a record must pass before the handler sees it
      */
-    public TopicFollower(String name, String bootstrapServers, List<TopicSpec> topics,
+    public TopicFollower(String name, KafkaConnection kafka, List<TopicSpec> topics,
                          Function<TopicSpec, Instant> startAt, RecordVerifier verifier, Handler handler) {
         this.verifier = verifier;
         this.name = name;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.topics = List.copyOf(topics);
         this.startAt = startAt;
         this.handler = handler;
@@ -94,7 +95,7 @@ public final class TopicFollower implements AutoCloseable {
 
     /** One attempt: connect, resume where the last one stopped, follow until stopped or a fault. */
     private void run() {
-        new TopicProvisioner(bootstrapServers).ensureAll();
+        new TopicProvisioner(this.kafka).ensureAll();
         try (KafkaConsumer<byte[], byte[]> kafka = newConsumer()) {
             loop.polling(kafka);
             List<TopicPartition> partitions = assign(kafka);
@@ -180,7 +181,7 @@ public final class TopicFollower implements AutoCloseable {
 
     private KafkaConsumer<byte[], byte[]> newConsumer() {
         // read_committed: the evaluator writes decisions and deployments in transactions; never act on an aborted one.
-        return KafkaClients.assignedConsumer(bootstrapServers, "serving-" + name);
+        return KafkaClients.assignedConsumer(kafka, "serving-" + name);
     }
 
     @Override

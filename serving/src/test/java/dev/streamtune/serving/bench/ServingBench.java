@@ -14,6 +14,7 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.Topics;
 import ai.djl.pytorch.jni.JniUtils;
@@ -109,7 +110,7 @@ public final class ServingBench {
         }
         int port = freePort();
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"), port, "512m")) {
-            new TopicProvisioner(broker.bootstrapServers()).ensureAll();
+            new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
             try (KafkaProducer<byte[], byte[]> producer = producer(broker.bootstrapServers())) {
                 TestAdapters.send(producer, Topics.DEPLOYMENTS, TASK,
                         TestAdapters.deployment(TASK, "a0", adapters.get(0), null));
@@ -329,7 +330,7 @@ public final class ServingBench {
                                             int maxWaitMillis) {
         Map<String, Object> props = new HashMap<>();
         props.put("micronaut.server.port", -1);
-        props.put("serving.bootstrap-servers", bootstrap);
+        props.put("kafka.bootstrap-servers", bootstrap);
         props.put("streamtune.home", home.toString());
         props.putAll(TestAdapters.keys().properties(null));
         props.put("serving.batch.max-size", maxSize);
