@@ -37,6 +37,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
@@ -406,6 +407,28 @@ class IngestTopologyTest {
         assertTrue(kept > 1500, "most of the budget is the original value: " + kept);
         assertTrue(letter.getReason().contains("truncated from " + huge.length + " to " + kept + " bytes"),
                 letter.getReason());
+    }
+
+    @Test
+    void poisonAvroOnBothInputTopicsIsDeadLetteredAndGoodRecordsFlowOnWithoutTheirHeaders() {
+        start(IngestSettings.of(SENTIMENT));
+        labelled.pipeInput(utf8("p1"), Inputs.avroDeclaringTwoBillionByteString(false));
+        feedback.pipeInput(utf8("p2"), Inputs.avroDeclaringTwoBillionByteString(true));
+        RecordHeaders bulky = new RecordHeaders();
+        bulky.add("trace", new byte[100_000]);
+        labelled.pipeInput(new TestRecord<>(utf8("g"), labelledJson("g", "sentiment", "good text after", "positive"),
+                bulky, Instant.ofEpochMilli(T0)));
+
+        List<TestRecord<byte[], RejectedRecord>> dead = rejected.readRecordsToList();
+        assertEquals(2, dead.size());
+        for (TestRecord<byte[], RejectedRecord> letter : dead) {
+            assertEquals("MALFORMED", letter.value().getReasonCode());
+            assertTrue(letter.value().getReason().contains("declares 2000000000 bytes but only 3 remain"),
+                    letter.value().getReason());
+        }
+        TestRecord<String, CleanExample> good = clean.readRecord();
+        assertEquals("g", good.value().getId());
+        assertEquals(0, good.headers().toArray().length, "input headers are not carried to the outputs");
     }
 
     private void pipe(String task, String text, String label, long eventTime, Map<String, String> attributes) {
