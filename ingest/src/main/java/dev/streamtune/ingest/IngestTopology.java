@@ -12,7 +12,6 @@ import dev.streamtune.ingest.split.SplitProcessor;
 import dev.streamtune.ingest.validate.ValidateProcessor;
 import dev.streamtune.ingest.window.WindowProcessor;
 import dev.streamtune.schema.CleanExample;
-import dev.streamtune.schema.RejectedRecord;
 import dev.streamtune.schema.TrainingWindow;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
@@ -69,10 +68,10 @@ public final class IngestTopology {
                 () -> new CleanProcessor(settings), Named.as("clean")));
 
         validated.rejected().merge(cleaned.rejected(), Named.as("rejections"))
-                .processValues(() -> new DeadLetterProcessor(settings.deadLetterMaxBytes(), metrics),
+                .process(() -> new DeadLetterProcessor(settings.deadLetterMaxBytes(), metrics),
                         Named.as("dead-letter"))
-                .to(Topics.REJECTED_RECORDS.name(), Produced.with(Serdes.ByteArray(),
-                        AvroSerde.of(RejectedRecord.class)).withName("rejected-out"));
+                .to(Topics.REJECTED_RECORDS.name(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
+                        .withName("rejected-out")); // encoded by the dead-letter step, which sizes it
 
         KStream<String, CleanedExample> byTask = cleaned.accepted()
                 .selectKey((originalKey, example) -> example.task(), Named.as("key-by-task"))

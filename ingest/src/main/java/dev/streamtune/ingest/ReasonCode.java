@@ -19,5 +19,10 @@ public enum ReasonCode {
     /** The event time lies after the record's Kafka timestamp by more than max-future-skew. */
     EVENT_TIME_IN_FUTURE,
     /** The event time lies before the record's Kafka timestamp by more than max-event-age. */
-    EVENT_TIME_TOO_OLD
+    EVENT_TIME_TOO_OLD,
+    /**
+     * No rule rejected the record, yet a step failed on it (a bug, or input no rule foresaw): caught at the record
+     * boundary so the stream goes on; the reason names the step and the error.
+     */
+    UNPROCESSABLE
 }

@@ -37,6 +37,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
@@ -65,6 +66,7 @@ class IngestTopologyTest {
     TestInputTopic<byte[], byte[]> feedback;
     TestOutputTopic<String, CleanExample> clean;
     TestOutputTopic<byte[], RejectedRecord> rejected;
+    TestOutputTopic<byte[], byte[]> rejectedBytes;
     TestOutputTopic<String, TrainingWindow> windows;
 
     void start(IngestSettings settings) {
@@ -83,6 +85,8 @@ class IngestTopologyTest {
                 AvroSerde.of(CleanExample.class));
         rejected = driver.createOutputTopic(Topics.REJECTED_RECORDS.name(), new ByteArrayDeserializer(),
                 AvroSerde.of(RejectedRecord.class));
+        rejectedBytes = driver.createOutputTopic(Topics.REJECTED_RECORDS.name(), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
         windows = driver.createOutputTopic(Topics.CLOSED_WINDOWS.name(), new StringDeserializer(),
                 AvroSerde.of(TrainingWindow.class));
     }
@@ -197,7 +201,7 @@ class IngestTopologyTest {
     void labelsAreMatchedIgnoringCaseAndDefaultsFillOptionalFields() {
         start(IngestSettings.of(SENTIMENT));
         labelled.pipeInput(json("task", "sentiment", "text", "Great value", "label", " POSITIVE ", "weight", 2.5,
-                "eventTime", "2026-03-01T09:00:00Z", "attributes", Map.of("locale", "en-GB", "stars", 5)));
+                "eventTime", "2026-03-01T09:00:00Z", "attributes", Map.of("locale", "en-GB", "stars", "5")));
         CleanExample example = clean.readValue();
         assertEquals("positive", example.getLabel());
         assertEquals("unknown", example.getSource());
@@ -395,11 +399,36 @@ class IngestTopologyTest {
         start(IngestSettings.of(SENTIMENT).withDeadLetterMaxBytes(2048));
         byte[] huge = labelledJson("big", "sentiment", "y".repeat(9000), "positive");
         labelled.pipeInput(utf8("big"), huge);
-        RejectedRecord letter = rejected.readValue();
+        TestRecord<byte[], byte[]> written = rejectedBytes.readRecord();
+        RejectedRecord letter = AvroSerde.of(RejectedRecord.class).deserialize("t", written.value());
         assertEquals("TEXT_TOO_LONG", letter.getReasonCode());
-        assertEquals(2048, letter.getOriginalValue().remaining());
-        assertTrue(letter.getReason().contains("truncated from " + huge.length + " to 2048 bytes"),
+        assertTrue(written.key().length + written.value().length <= 2048, "the whole dead letter fits the budget");
+        int kept = letter.getOriginalValue().remaining();
+        assertTrue(kept > 1500, "most of the budget is the original value: " + kept);
+        assertTrue(letter.getReason().contains("truncated from " + huge.length + " to " + kept + " bytes"),
                 letter.getReason());
+    }
+
+    @Test
+    void poisonAvroOnBothInputTopicsIsDeadLetteredAndGoodRecordsFlowOnWithoutTheirHeaders() {
+        start(IngestSettings.of(SENTIMENT));
+        labelled.pipeInput(utf8("p1"), Inputs.avroDeclaringTwoBillionByteString(false));
+        feedback.pipeInput(utf8("p2"), Inputs.avroDeclaringTwoBillionByteString(true));
+        RecordHeaders bulky = new RecordHeaders();
+        bulky.add("trace", new byte[100_000]);
+        labelled.pipeInput(new TestRecord<>(utf8("g"), labelledJson("g", "sentiment", "good text after", "positive"),
+                bulky, Instant.ofEpochMilli(T0)));
+
+        List<TestRecord<byte[], RejectedRecord>> dead = rejected.readRecordsToList();
+        assertEquals(2, dead.size());
+        for (TestRecord<byte[], RejectedRecord> letter : dead) {
+            assertEquals("MALFORMED", letter.value().getReasonCode());
+            assertTrue(letter.value().getReason().contains("declares 2000000000 bytes but only 3 remain"),
+                    letter.value().getReason());
+        }
+        TestRecord<String, CleanExample> good = clean.readRecord();
+        assertEquals("g", good.value().getId());
+        assertEquals(0, good.headers().toArray().length, "input headers are not carried to the outputs");
     }
 
     private void pipe(String task, String text, String label, long eventTime, Map<String, String> attributes) {

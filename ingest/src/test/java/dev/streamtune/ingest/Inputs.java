@@ -52,6 +52,44 @@ public final class Inputs {
                 .build());
     }
 
+    /**
+     * The probe's poison record: a genuine single-object header of the topic's type, then a first string field that
+     * declares 2,000,000,000 bytes, then 3 bytes. 18 bytes in all; a trusting decoder allocates 2 GB for it.
+     */
+    public static byte[] avroDeclaringTwoBillionByteString(boolean feedback) {
+        byte[] valid = feedback ? feedbackAvro("r", "t", "x", "p", null, 5, 0)
+                : labelledAvro("i", "t", "x", "l", 0);
+        byte[] poison = java.util.Arrays.copyOf(valid, 18);
+        long zigZag = 2_000_000_000L << 1;
+        int at = 10;
+        while ((zigZag & ~0x7FL) != 0) {
+            poison[at++] = (byte) ((zigZag & 0x7F) | 0x80);
+            zigZag >>>= 7;
+        }
+        poison[at++] = (byte) zigZag;
+        poison[at++] = 'x';
+        poison[at++] = 'y';
+        poison[at] = 'z';
+        return poison;
+    }
+
+    /** A valid Avro labelled example followed by bytes that belong to no record. */
+    public static byte[] avroWithTrailingGarbage(String id, String task, String text, long eventTime) {
+        byte[] valid = labelledAvro(id, task, text, "positive", eventTime);
+        byte[] out = java.util.Arrays.copyOf(valid, valid.length + 4);
+        System.arraycopy(new byte[] {0, 'j', 'u', 'n'}, 0, out, valid.length, 4);
+        return out;
+    }
+
+    /** Bytes as given, for JSON with deliberately malformed UTF-8 inside. */
+    public static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+
     /** Hex SHA-256 of the UTF-8 bytes, to check content hashes independently of the code under test. */
     public static String sha256(String text) {
         try {

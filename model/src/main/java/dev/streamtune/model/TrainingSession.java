@@ -91,7 +91,7 @@ public final class TrainingSession implements AutoCloseable {
      * Forward and backward pass on a batch (dropout on); the gradients add to those of earlier calls since the
      * last {@link #step}.
      *
-     * @return the batch's mean cross-entropy (without the extra term)
+     * @return the batch's mean cross-entropy, weighted by {@link LabeledText#weight()} (without the extra term)
      */
     public float accumulate(List<LabeledText> batch) {
         return accumulate(batch, null);
@@ -183,7 +183,8 @@ public final class TrainingSession implements AutoCloseable {
 
     /**
      * The mean over {@code examples} of each parameter's squared per-example gradient of the cross-entropy (dropout
-     * off): the diagonal of the empirical Fisher information, as EWC uses. One forward/backward per example.
+     * off): the diagonal of the empirical Fisher information, as EWC uses. One forward/backward per example, so
+     * example weights do not enter (a one-example weighted mean is the example's own cross-entropy).
      * Must be called with no gradients pending (right after a {@link #step} or at the start).
      *
      * @return by parameter name, one value per scalar of the parameter (row-major)
@@ -280,13 +281,19 @@ public final class TrainingSession implements AutoCloseable {
         }
         List<String> texts = new ArrayList<>(batch.size());
         int labels = classifier.labels().size();
-        // Mean cross-entropy as one weighted sum: -1/n at each example's label, 0 elsewhere. The constant lives in
-        // this array (held by the step's manager until backward is done) rather than in a muli(-1f / n), whose
-        // Java-backed scalar autograd would read after the GC may have freed it (see nn.Functional#scale).
+        // The weighted mean cross-entropy sum_i w_i CE_i / sum_i w_i as one weighted sum: -w_i / sum(w) at each
+        // example's label, 0 elsewhere (all weights 1: the plain mean). The constants live in this array (held by
+        // the step's manager until backward is done) rather than in a muli(-1f / n), whose Java-backed scalar
+        // autograd would read after the GC may have freed it (see nn.Functional#scale).
+        double totalWeight = 0;
+        for (LabeledText example : batch) {
+            totalWeight += example.weight();
+        }
         float[] target = new float[batch.size() * labels];
         for (int i = 0; i < batch.size(); i++) {
             texts.add(batch.get(i).text());
-            target[i * labels + classifier.config().labelIndex(batch.get(i).label())] = -1f / batch.size();
+            target[i * labels + classifier.config().labelIndex(batch.get(i).label())] =
+                    (float) (-batch.get(i).weight() / totalWeight);
         }
         TokenBatch tokens = classifier.tokenize(texts);
         COLLECTOR.lock();

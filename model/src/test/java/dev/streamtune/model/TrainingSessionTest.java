@@ -71,6 +71,66 @@ class TrainingSessionTest {
     }
 
     @Test
+    void theBatchLossIsTheWeightedMeanOfTheExamplesCrossEntropy() {
+        List<LabeledText> data = SyntheticReviews.sample(2, new Random(8), false);
+        LabeledText a = data.get(0);
+        LabeledText b = data.get(1);
+        ClassifierConfig config = ClassifierConfig.of(LABELS).withDropout(0f, 0f, 0f);
+        try (TextClassifier c = TextClassifier.create(TestModels.miniLm(), config);
+                TrainingSession s = TrainingSession.start(c, TrainingOptions.defaults())) {
+            float lossA = s.accumulate(List.of(a));
+            float lossB = s.accumulate(List.of(b));
+            float weighted = s.accumulate(List.of(new LabeledText(a.text(), a.label(), 3.0), b));
+            assertEquals((3 * lossA + lossB) / 4, weighted, 1e-5f);
+            assertEquals((lossA + lossB) / 2, s.accumulate(List.of(a, b)), 1e-5f, "weight 1 is the plain mean");
+        }
+    }
+
+    @Test
+    void anExampleOfWeightTwoHasTheGradientOfTwoCopiesOfIt() {
+        List<LabeledText> data = SyntheticReviews.sample(3, new Random(9), false);
+        LabeledText a = data.get(0);
+        ClassifierConfig config = ClassifierConfig.of(LABELS).withDropout(0f, 0f, 0f);
+        Map<String, float[]> doubled = batchGradient(config,
+                List.of(new LabeledText(a.text(), a.label(), 2.0), data.get(1), data.get(2)));
+        Map<String, float[]> copied = batchGradient(config, List.of(a, a, data.get(1), data.get(2)));
+        Map<String, float[]> unweighted = batchGradient(config, data);
+        doubled.forEach((name, values) -> assertArrayEquals(copied.get(name), values, 1e-6f, name));
+        double difference = doubled.entrySet().stream().mapToDouble(e -> maxAbsDifference(e.getValue(),
+                unweighted.get(e.getKey()))).max().orElseThrow();
+        assertTrue(difference > 1e-4, "the weight changes the gradient: " + difference);
+    }
+
+    @Test
+    void weightsMustBePositiveAndFinite() {
+        assertThrows(IllegalArgumentException.class, () -> new LabeledText("t", "l", 0.0));
+        assertThrows(IllegalArgumentException.class, () -> new LabeledText("t", "l", Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> new LabeledText("t", "l", Double.POSITIVE_INFINITY));
+    }
+
+    private static double maxAbsDifference(float[] x, float[] y) {
+        double max = 0;
+        for (int i = 0; i < x.length; i++) {
+            max = Math.max(max, Math.abs(x[i] - y[i]));
+        }
+        return max;
+    }
+
+    private static Map<String, float[]> batchGradient(ClassifierConfig config, List<LabeledText> batch) {
+        try (TextClassifier c = TextClassifier.create(TestModels.miniLm(), config);
+                TrainingSession s = TrainingSession.start(c, TrainingOptions.defaults())) {
+            s.accumulate(batch);
+            Map<String, float[]> out = new LinkedHashMap<>();
+            s.parameters().forEach((name, p) -> {
+                try (NDArray g = p.getGradient()) {
+                    out.put(name, g.toFloatArray());
+                }
+            });
+            return out;
+        }
+    }
+
+    @Test
     void resumingWithWeightsAndOptimizerStateContinuesTheSameTrajectory() {
         List<LabeledText> data = SyntheticReviews.sample(8, new Random(7), false);
         ClassifierConfig config = ClassifierConfig.of(LABELS).withDropout(0f, 0f, 0f);

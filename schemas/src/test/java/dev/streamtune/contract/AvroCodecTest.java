@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Random;
 
 import dev.streamtune.schema.Deployment;
 import dev.streamtune.schema.LabelledExample;
@@ -119,6 +120,105 @@ class AvroCodecTest {
         // Compared as records: map entries may be written in any order, so bytes need not repeat exactly.
         assertEquals(SampleRecords.labelledExample(),
                 serde.deserialize("t", serde.serialize("t", SampleRecords.labelledExample())));
+    }
+
+    @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void everyTypeRefusesAnEighteenByteRecordDeclaringATwoBillionByteString() {
+        SampleRecords.all().forEach((type, record) -> {
+            AvroCodec codec = AvroCodec.of((Class) type);
+            byte[] poison = PoisonPayloads.hugeString(codec, record);
+            assertTrue(poison.length <= 19, type.getSimpleName() + " poison is " + poison.length + " bytes");
+            var error = assertThrows(RecordDecodingException.class, () -> codec.decode(poison), type.getSimpleName());
+            assertTrue(error.getMessage().contains("declares 2000000000 bytes but only 3 remain"), error.getMessage());
+        });
+    }
+
+    @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void everyTypeRefusesACollectionDeclaringMoreItemsThanThePayloadHasBytes() {
+        int withCollections = 0;
+        for (var entry : SampleRecords.all().entrySet()) {
+            AvroCodec codec = AvroCodec.of((Class) entry.getKey());
+            java.util.Optional<byte[]> poison = PoisonPayloads.hugeCollection(codec, entry.getValue());
+            if (poison.isPresent()) {
+                withCollections++;
+                var error = assertThrows(RecordDecodingException.class, () -> codec.decode(poison.get()),
+                        entry.getKey().getSimpleName());
+                assertTrue(error.getMessage().contains("declares 2000000000 items"), error.getMessage());
+            }
+        }
+        assertTrue(withCollections >= 8, "most types have a map or array: " + withCollections);
+    }
+
+    @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void everyTypeRefusesTrailingBytesAfterTheRecord() {
+        SampleRecords.all().forEach((type, record) -> {
+            AvroCodec codec = AvroCodec.of((Class) type);
+            byte[] poison = PoisonPayloads.withTrailing(codec.encode(record), (byte) 0, (byte) 0x42);
+            var error = assertThrows(RecordDecodingException.class, () -> codec.decode(poison), type.getSimpleName());
+            assertTrue(error.getMessage().contains("2 trailing bytes"), error.getMessage());
+        });
+    }
+
+    @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void everyTypeRefusesOverlongUtf8InAString() {
+        SampleRecords.all().forEach((type, record) -> {
+            AvroCodec codec = AvroCodec.of((Class) type);
+            byte[] poison = PoisonPayloads.overlongUtf8(codec, record);
+            var error = assertThrows(RecordDecodingException.class, () -> codec.decode(poison), type.getSimpleName());
+            assertTrue(error.getMessage().contains("not valid UTF-8"), error.getMessage());
+        });
+    }
+
+    @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void mutatedPayloadsOfEveryTypeDecodeOrFailWithARecordDecodingException() {
+        Random random = new Random(42);
+        SampleRecords.all().forEach((type, record) -> {
+            AvroCodec codec = AvroCodec.of((Class) type);
+            byte[] valid = codec.encode(record);
+            for (int i = 0; i < 400; i++) {
+                byte[] mutated = valid.clone();
+                int changes = 1 + random.nextInt(4);
+                for (int c = 0; c < changes; c++) {
+                    mutated[10 + random.nextInt(mutated.length - 10)] = (byte) random.nextInt(256);
+                }
+                if (random.nextInt(4) == 0) {
+                    mutated = Arrays.copyOf(mutated, 10 + random.nextInt(mutated.length - 10));
+                }
+                try {
+                    codec.decode(mutated);
+                } catch (RecordDecodingException expected) {
+                    assertTrue(expected.getMessage().startsWith("Corrupt " + type.getSimpleName()),
+                            expected.getMessage());
+                }
+            }
+        });
+    }
+
+    @Test
+    void configuredCapsRefuseValuesThePayloadCouldHold() {
+        AvroCodec<LabelledExample> capped = AvroCodec.withLimits(LabelledExample.class,
+                new DecodeLimits(8, 8, 1));
+        byte[] bytes = capped.encode(SampleRecords.labelledExample()); // text longer than 8 bytes, 2 attributes
+        var error = assertThrows(RecordDecodingException.class, () -> capped.decode(bytes));
+        assertTrue(error.getMessage().contains("at most 8 are accepted"), error.getMessage());
+        AvroCodec<LabelledExample> fewItems = AvroCodec.withLimits(LabelledExample.class,
+                new DecodeLimits(1000, 1000, 1));
+        var items = assertThrows(RecordDecodingException.class, () -> fewItems.decode(bytes));
+        assertTrue(items.getMessage().contains("declares 2 items; at most 1"), items.getMessage());
+    }
+
+    @Test
+    void negativeLengthIsCorruptNotAnException() {
+        AvroCodec<LabelledExample> codec = AvroCodec.of(LabelledExample.class);
+        byte[] header = Arrays.copyOf(codec.encode(SampleRecords.labelledExample()), 10);
+        byte[] poison = PoisonPayloads.withTrailing(header, (byte) 0x01); // zig-zag -1
+        var error = assertThrows(RecordDecodingException.class, () -> codec.decode(poison));
+        assertTrue(error.getMessage().contains("negative length"), error.getMessage());
     }
 
     /** Writes the way a producer built against schema version 1 did. */

@@ -39,9 +39,9 @@ public final class CleanProcessor implements FixedKeyProcessor<byte[], ValidExam
             outcome = Outcome.accepted(cleaner.clean(example, settings.rulesOrDefaults(example.task())));
         } catch (InvalidRecordException e) {
             outcome = Outcome.rejected(new Rejection(e.code(), e.getMessage(), example.record()));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             LOG.warn("Unexpected failure cleaning {}; dead-lettering it", example.record().coordinates(), e);
-            outcome = Outcome.rejected(new Rejection(ReasonCode.MALFORMED, "uncleanable text: " + e,
+            outcome = Outcome.rejected(new Rejection(ReasonCode.UNPROCESSABLE, "cleaning failed: " + e,
                     example.record()));
         }
         context.forward(record.withValue(outcome));

@@ -20,6 +20,11 @@ public final class ExampleCleaner {
     public CleanedExample clean(ValidExample example, TaskRules rules) {
         String text = PiiMasker.mask(TextNormaliser.normalise(example.text()), rules.pii());
         int length = text.codePointCount(0, text.length());
+        if (length == 0) {
+            // Whatever min-chars says (it may be 0): an example without text teaches nothing.
+            throw new InvalidRecordException(TEXT_TOO_SHORT, "nothing is left of the text after cleaning (it held "
+                    + "only control, invisible or whitespace characters)");
+        }
         if (length < rules.minChars()) {
             throw new InvalidRecordException(TEXT_TOO_SHORT, "cleaned text has " + length + " characters; task '"
                     + rules.task() + "' needs at least " + rules.minChars());

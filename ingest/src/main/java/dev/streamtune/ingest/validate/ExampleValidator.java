@@ -30,14 +30,24 @@ import dev.streamtune.schema.ExampleOrigin;
 public final class ExampleValidator {
 
     static final int MAX_ATTRIBUTES = 32;
-    static final int MAX_ATTRIBUTE_LENGTH = 256;
+    /**
+     * Longest id, task, label, source, model version, attribute name or attribute value, in characters. These end
+     * up in record keys, state-store keys, metric tags and manifests, so each is small; a bounded example also
+     * keeps every output record far below the producer's size limit.
+     */
+    static final int MAX_FIELD_LENGTH = 256;
     /** Cleaning only removes characters (bar rare NFKC expansions): far beyond max-chars, it cannot help. */
     static final int RAW_LENGTH_FACTOR = 4;
+    /** Event times outside years 1-9999 are not dates anyone means (and ISO-8601 cannot print them). */
+    static final Instant EARLIEST_EVENT_TIME = Instant.parse("0001-01-01T00:00:00Z");
+    static final Instant LATEST_EVENT_TIME = Instant.parse("9999-12-31T23:59:59.999Z");
 
     private final IngestSettings settings;
+    private final RecordDecoder decoder;
 
     public ExampleValidator(IngestSettings settings) {
         this.settings = settings;
+        this.decoder = new RecordDecoder(JsonLimits.of(settings));
     }
 
     /**
@@ -47,29 +57,31 @@ public final class ExampleValidator {
      */
     public Admission validate(SourceRecord record, long now) {
         if (Topics.FEEDBACK_EVENTS.name().equals(record.topic())) {
-            return admitFeedback(RecordDecoder.feedback(record.value()), record, now);
+            return admitFeedback(decoder.feedback(record.value()), record, now);
         }
-        return new Admission.Admitted(admitLabelled(RecordDecoder.labelled(record.value()), record, now));
+        return new Admission.Admitted(admitLabelled(decoder.labelled(record.value()), record, now));
     }
 
     private ValidExample admitLabelled(LabelledFields fields, SourceRecord record, long now) {
-        String task = required(fields.task(), "task").strip();
+        String task = shortField(required(fields.task(), "task"), "task").strip();
         TaskRules rules = rulesFor(task);
         String text = text(fields.text(), rules);
-        String label = canonicalLabel(required(fields.label(), "label"), rules, "label");
+        String label = canonicalLabel(shortField(required(fields.label(), "label"), "label"), rules, "label");
         long eventTime = eventTime(fields.eventTime(), record, now, rules);
         double weight = weight(fields.weight());
-        String id = blankToNull(fields.id());
-        String source = blankToNull(fields.source());
+        String id = blankToNull(shortField(fields.id(), "id"));
+        String source = blankToNull(shortField(fields.source(), "source"));
         return new ValidExample(id == null ? record.coordinates() : id.strip(), task, text, label,
                 source == null ? "unknown" : source.strip(), ExampleOrigin.LABELLED, eventTime,
                 attributes(fields.attributes()), weight, record);
     }
 
     private Admission admitFeedback(FeedbackFields fields, SourceRecord record, long now) {
-        String task = required(fields.task(), "task").strip();
+        String task = shortField(required(fields.task(), "task"), "task").strip();
         TaskRules rules = rulesFor(task);
         String text = text(fields.text(), rules);
+        shortField(fields.predictedLabel(), "predictedLabel");
+        shortField(fields.correctedLabel(), "correctedLabel");
         Optional<String> label = FeedbackRules.labelFor(fields, rules);
         long eventTime = eventTime(fields.eventTime(), record, now, rules);
         Map<String, String> attributes = attributes(fields.attributes());
@@ -77,8 +89,8 @@ public final class ExampleValidator {
             return new Admission.Ignored(task, "no correctedLabel and no rating rule applies (rating "
                     + fields.rating() + ")");
         }
-        String id = blankToNull(fields.requestId());
-        String modelVersion = blankToNull(fields.modelVersion());
+        String id = blankToNull(shortField(fields.requestId(), "requestId"));
+        String modelVersion = blankToNull(shortField(fields.modelVersion(), "modelVersion"));
         return new Admission.Admitted(new ValidExample(id == null ? record.coordinates() : id.strip(), task, text,
                 label.get(), "feedback:" + (modelVersion == null ? "unknown" : modelVersion.strip()),
                 ExampleOrigin.FEEDBACK, eventTime, attributes, 1.0, record));
@@ -115,6 +127,10 @@ public final class ExampleValidator {
         if (eventTime == null) {
             return reference;
         }
+        if (eventTime < EARLIEST_EVENT_TIME.toEpochMilli() || eventTime > LATEST_EVENT_TIME.toEpochMilli()) {
+            throw new InvalidRecordException(INVALID_FIELD, "eventTime " + eventTime + " ms is outside the years "
+                    + "1-9999");
+        }
         if (eventTime > reference + rules.maxFutureSkew().toMillis()) {
             throw new InvalidRecordException(EVENT_TIME_IN_FUTURE, "eventTime " + instant(eventTime)
                     + " is after the record's timestamp " + instant(reference) + " by more than "
@@ -147,13 +163,35 @@ public final class ExampleValidator {
                     + " entries; at most " + MAX_ATTRIBUTES + " are accepted");
         }
         for (Map.Entry<String, String> entry : attributes.entrySet()) {
-            if (entry.getKey().isBlank() || entry.getKey().length() > MAX_ATTRIBUTE_LENGTH
-                    || entry.getValue() == null || entry.getValue().length() > MAX_ATTRIBUTE_LENGTH) {
-                throw new InvalidRecordException(INVALID_FIELD, "attribute names must be non-blank and names and "
-                        + "values at most " + MAX_ATTRIBUTE_LENGTH + " characters");
+            if (entry.getKey().isBlank() || entry.getValue() == null) {
+                throw new InvalidRecordException(INVALID_FIELD, "attribute names must be non-blank and values "
+                        + "present");
             }
+            shortField(entry.getKey(), "attribute name");
+            shortField(entry.getValue(), "attributes." + JsonFields.abbreviate(entry.getKey()));
         }
         return attributes;
+    }
+
+    /**
+     * A short field (see {@link #MAX_FIELD_LENGTH}) without control characters: a NUL or newline in an id, a
+     * label or an attribute would travel into keys, logs and metric tags.
+     */
+    private static String shortField(String value, String field) {
+        if (value == null) {
+            return null;
+        }
+        if (value.length() > MAX_FIELD_LENGTH) {
+            throw new InvalidRecordException(INVALID_FIELD, field + " has " + value.length() + " characters; at "
+                    + "most " + MAX_FIELD_LENGTH + " are accepted");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isISOControl(value.charAt(i))) {
+                throw new InvalidRecordException(INVALID_FIELD, field + " contains a control character (U+"
+                        + String.format("%04X", (int) value.charAt(i)) + ")");
+            }
+        }
+        return value;
     }
 
     private static String required(String value, String field) {

@@ -4,6 +4,7 @@ import static dev.streamtune.ingest.ReasonCode.MALFORMED;
 
 import java.util.Set;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import dev.streamtune.contract.AvroCodec;
 import dev.streamtune.contract.RecordDecodingException;
 import dev.streamtune.ingest.InvalidRecordException;
@@ -12,7 +13,9 @@ import dev.streamtune.schema.LabelledExample;
 
 /**
  * Reads an input record's fields from whichever format it is in: Avro single-object encoding (any schema version
- * the codec knows) or a JSON object whose field names mirror the Avro schema's.
+ * the codec knows) or a JSON object whose field names mirror the Avro schema's. Either way, sizes are checked while
+ * reading ({@link AvroCodec} against the payload, {@link JsonFields} against {@link JsonLimits}), so no record can
+ * make it allocate more than the record holds. Thread-safe.
  */
 public final class RecordDecoder {
 
@@ -21,11 +24,14 @@ public final class RecordDecoder {
     private static final Set<String> FEEDBACK_FIELDS = Set.of("requestId", "task", "modelVersion", "text",
             "predictedLabel", "correctedLabel", "rating", "eventTime", "attributes");
 
-    private RecordDecoder() {
+    private final JsonFactory json;
+
+    RecordDecoder(JsonLimits limits) {
+        this.json = JsonFields.factory(limits);
     }
 
     /** @throws InvalidRecordException MALFORMED or INVALID_FIELD */
-    public static LabelledFields labelled(byte[] value) {
+    public LabelledFields labelled(byte[] value) {
         return switch (RecordFormat.of(value)) {
             case AVRO -> {
                 LabelledExample avro = decode(AvroCodec.of(LabelledExample.class), value);
@@ -34,17 +40,17 @@ public final class RecordDecoder {
                         avro.getAttributes(), avro.getWeight());
             }
             case JSON -> {
-                JsonFields json = JsonFields.parse(value, LABELLED_FIELDS);
-                yield new LabelledFields(json.string("id", true), json.string("task", false),
-                        json.string("text", false), json.string("label", true), json.string("source", false),
-                        json.epochMillis("eventTime"), json.stringMap("attributes"), json.number("weight"));
+                JsonFields fields = JsonFields.parse(json, value, LABELLED_FIELDS);
+                yield new LabelledFields(fields.string("id"), fields.string("task"), fields.string("text"),
+                        fields.string("label"), fields.string("source"), fields.epochMillis("eventTime"),
+                        fields.stringMap("attributes"), fields.number("weight"));
             }
             case UNKNOWN -> throw notReadable(value);
         };
     }
 
     /** @throws InvalidRecordException MALFORMED or INVALID_FIELD */
-    public static FeedbackFields feedback(byte[] value) {
+    public FeedbackFields feedback(byte[] value) {
         return switch (RecordFormat.of(value)) {
             case AVRO -> {
                 FeedbackEvent avro = decode(AvroCodec.of(FeedbackEvent.class), value);
@@ -54,11 +60,11 @@ public final class RecordDecoder {
                         avro.getAttributes());
             }
             case JSON -> {
-                JsonFields json = JsonFields.parse(value, FEEDBACK_FIELDS);
-                yield new FeedbackFields(json.string("requestId", true), json.string("task", false),
-                        json.string("modelVersion", true), json.string("text", false),
-                        json.string("predictedLabel", true), json.string("correctedLabel", true),
-                        json.integer("rating"), json.epochMillis("eventTime"), json.stringMap("attributes"));
+                JsonFields fields = JsonFields.parse(json, value, FEEDBACK_FIELDS);
+                yield new FeedbackFields(fields.string("requestId"), fields.string("task"),
+                        fields.string("modelVersion"), fields.string("text"), fields.string("predictedLabel"),
+                        fields.string("correctedLabel"), fields.integer("rating"), fields.epochMillis("eventTime"),
+                        fields.stringMap("attributes"));
             }
             case UNKNOWN -> throw notReadable(value);
         };

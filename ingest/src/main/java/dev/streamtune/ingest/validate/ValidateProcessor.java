@@ -8,6 +8,7 @@ import dev.streamtune.ingest.SourceRecord;
 import dev.streamtune.ingest.ValidExample;
 import dev.streamtune.ingest.config.IngestSettings;
 import dev.streamtune.ingest.metrics.IngestMetrics;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -18,7 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Step 1, validate: raw input bytes in, an admitted example or a rejection out. Feedback that teaches nothing is
  * dropped here (and counted). Nothing a record contains can make this step throw: a poison record becomes a
- * dead letter.
+ * dead letter. Input headers are dropped here: they are not ours to carry, and a record that is mostly headers
+ * would otherwise make its outputs too large to write. ({@code OutOfMemoryError} is not caught: decoding is
+ * bounded by the record's size so that it cannot happen, and a JVM that ran out of memory should not go on.)
  */
 public final class ValidateProcessor implements FixedKeyProcessor<byte[], byte[], Outcome<ValidExample>> {
 
@@ -54,11 +57,11 @@ public final class ValidateProcessor implements FixedKeyProcessor<byte[], byte[]
             outcome = Outcome.accepted(((Admission.Admitted) admission).example());
         } catch (InvalidRecordException e) {
             outcome = Outcome.rejected(new Rejection(e.code(), e.getMessage(), source));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             // A rule we did not foresee: still this record's problem, never the stream's.
             LOG.warn("Unexpected failure validating {}; dead-lettering it", source.coordinates(), e);
-            outcome = Outcome.rejected(new Rejection(ReasonCode.MALFORMED, "unreadable record: " + e, source));
+            outcome = Outcome.rejected(new Rejection(ReasonCode.UNPROCESSABLE, "validation failed: " + e, source));
         }
-        context.forward(record.withValue(outcome));
+        context.forward(record.withValue(outcome).withHeaders(new RecordHeaders()));
     }
 }

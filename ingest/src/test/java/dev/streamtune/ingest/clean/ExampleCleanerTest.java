@@ -52,6 +52,16 @@ class ExampleCleanerTest {
         assertEquals(emoji, cleaner.clean(example(emoji), RULES.withPii(Set.of())).text());
     }
 
+    @Test
+    void textOfOnlyNulAndControlCharactersIsRefusedEvenWithoutAMinimumLength() {
+        TaskRules noMinimum = RULES.withTextBounds(0, 20);
+        InvalidRecordException error = assertThrows(InvalidRecordException.class,
+                () -> cleaner.clean(example("\u0000".repeat(50) + "\u0007\u200B"), noMinimum));
+        assertEquals(ReasonCode.TEXT_TOO_SHORT, error.code());
+        assertEquals(true, error.getMessage().startsWith("nothing is left of the text after cleaning"),
+                error.getMessage());
+    }
+
     private static ValidExample example(String text) {
         return new ValidExample("id-1", "sentiment", text, "positive", "test", ExampleOrigin.LABELLED, 0L, Map.of(),
                 1.0, null);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -46,8 +47,8 @@ class ExampleValidatorTest {
     }
 
     @Test
-    void isoEventTimesAndNumericIdsAreAccepted() {
-        ValidExample example = admit(json("id", 17, "task", "sentiment", "text", "Fine", "label", "positive",
+    void isoEventTimesAreAccepted() {
+        ValidExample example = admit(json("id", "17", "task", "sentiment", "text", "Fine", "label", "positive",
                 "eventTime", "2026-03-01T11:00:00+02:00"));
         assertEquals("17", example.id());
         assertEquals(Instant.parse("2026-03-01T09:00:00Z").toEpochMilli(), example.eventTime());
@@ -101,6 +102,94 @@ class ExampleValidatorTest {
                 json("requestId", "r1", "task", "sentiment", "text", "ok I guess", "predictedLabel", "positive")),
                 NOW);
         assertEquals("sentiment", assertInstanceOf(Admission.Ignored.class, admission).task());
+    }
+
+    @Test
+    void textFieldsTakeJsonStringsOnlyNotNumbersBooleansOrArrays() {
+        assertEquals("label must be a string, not a number", rejectMessage(json("task", "sentiment", "text", "Fine",
+                "label", 5)));
+        assertEquals("id must be a string, not a boolean", rejectMessage(json("id", true, "task", "sentiment",
+                "text", "Fine", "label", "positive")));
+        assertEquals("text must be a string, not an array", rejectMessage(json("task", "sentiment",
+                "text", List.of("Fine"), "label", "positive")));
+        assertEquals("attributes.stars must be a string, not a number", rejectMessage(json("task", "sentiment",
+                "text", "Fine", "label", "positive", "attributes", Map.of("stars", 5))));
+        assertEquals("attributes.vip must be a string, not a boolean", rejectMessage(json("task", "sentiment",
+                "text", "Fine", "label", "positive", "attributes", Map.of("vip", true))));
+    }
+
+    @Test
+    void eventTimesBeyondSixtyFourBitsOrYear9999AreRefusedNotWrapped() {
+        BigInteger wrapsToNow = BigInteger.ONE.shiftLeft(64).add(BigInteger.valueOf(NOW));
+        assertTrue(rejectMessage(json("task", "sentiment", "text", "Fine", "label", "positive",
+                "eventTime", wrapsToNow)).contains("out of range"));
+        assertEquals(ReasonCode.INVALID_FIELD, reject(json("task", "sentiment", "text", "Fine", "label",
+                "positive", "eventTime", 1e300)));
+        assertEquals(ReasonCode.INVALID_FIELD, reject(json("task", "sentiment", "text", "Fine", "label",
+                "positive", "eventTime", "+1000000000-01-01T00:00:00Z")));
+        assertEquals(ReasonCode.INVALID_FIELD, reject(labelledAvro("e1", "sentiment", "Fine", "positive",
+                Long.MAX_VALUE)));
+    }
+
+    @Test
+    void malformedUtf8IsRefusedWithAReason() {
+        byte[] overlongNul = Inputs.concat(utf8("{\"task\":\"sentiment\",\"text\":\"fine"),
+                new byte[] {(byte) 0xC0, (byte) 0x80}, utf8("text\",\"label\":\"positive\"}"));
+        assertTrue(message(overlongNul).startsWith("invalid UTF-8 at byte 32"), message(overlongNul));
+        byte[] surrogate = Inputs.concat(utf8("{\"task\":\"sentiment\",\"text\":\"fine"),
+                new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, utf8("\",\"label\":\"positive\"}"));
+        assertTrue(message(surrogate).startsWith("invalid UTF-8"), message(surrogate));
+    }
+
+    @Test
+    void hugeValuesAreRefusedWhileParsingWithTheRightReason() {
+        assertEquals(ReasonCode.TEXT_TOO_LONG, reject(json("task", "sentiment", "text", "z".repeat(950_000),
+                "label", "positive")));
+        InvalidRecordException attribute = assertThrows(InvalidRecordException.class, () -> validator.validate(
+                record(Topics.LABELLED_EXAMPLES.name(), json("task", "sentiment", "text", "Fine", "label",
+                        "positive", "attributes", Map.of("note", "n".repeat(900_000)))), NOW));
+        assertEquals(ReasonCode.INVALID_FIELD, attribute.code());
+        assertTrue(attribute.getMessage().startsWith("attributes is over a size limit"), attribute.getMessage());
+        Map<String, String> many = new java.util.HashMap<>();
+        for (int i = 0; i < 1000; i++) {
+            many.put("k" + i, "v");
+        }
+        assertTrue(rejectMessage(json("task", "sentiment", "text", "Fine", "label", "positive",
+                "attributes", many)).contains("more than 32 entries"));
+        String deep = "[".repeat(100) + "]".repeat(100);
+        assertTrue(message(utf8("{\"task\":\"sentiment\",\"extra\":" + deep + "}")).contains("nested deeper"));
+    }
+
+    @Test
+    void shortFieldsAreBoundedAndFreeOfControlCharacters() {
+        assertTrue(rejectMessage(json("task", "t".repeat(300), "text", "Fine", "label", "positive"))
+                .startsWith("task has 300 characters; at most 256"));
+        assertTrue(rejectMessage(json("id", "a\u0000b", "task", "sentiment", "text", "Fine", "label", "positive"))
+                .startsWith("id contains a control character (U+0000)"));
+        assertTrue(rejectMessage(json("task", "sentiment", "text", "Fine", "label", "positive",
+                "attributes", Map.of("locale", "en\nGB"))).contains("control character"));
+    }
+
+    @Test
+    void avroPoisonRecordsAreMalformedWithTheDecodersReasonOnBothTopics() {
+        for (String topic : List.of(Topics.LABELLED_EXAMPLES.name(), Topics.FEEDBACK_EVENTS.name())) {
+            byte[] poison = Inputs.avroDeclaringTwoBillionByteString(topic.equals(Topics.FEEDBACK_EVENTS.name()));
+            assertEquals(18, poison.length);
+            InvalidRecordException error = assertThrows(InvalidRecordException.class,
+                    () -> validator.validate(record(topic, poison), NOW));
+            assertEquals(ReasonCode.MALFORMED, error.code());
+            assertTrue(error.getMessage().contains("declares 2000000000 bytes but only 3 remain"),
+                    error.getMessage());
+        }
+        assertTrue(message(Inputs.avroWithTrailingGarbage("e1", "sentiment", "Fine", NOW))
+                .contains("4 trailing bytes"));
+    }
+
+    private String rejectMessage(byte[] value) {
+        InvalidRecordException error = assertThrows(InvalidRecordException.class,
+                () -> validator.validate(record(Topics.LABELLED_EXAMPLES.name(), value), NOW));
+        assertEquals(ReasonCode.INVALID_FIELD, error.code(), error.getMessage());
+        return error.getMessage();
     }
 
     private ValidExample admit(byte[] value) {

@@ -10,7 +10,8 @@ import dev.streamtune.trainer.replay.ReplayBuffer;
 
 /**
  * The batches of one window's training, fixed by the seed: epochs over the window's examples in a fresh shuffle
- * each, every batch topped up with replayed examples at the configured ratio. Deterministic, so a resumed run
+ * each, every batch topped up with replayed examples at the configured ratio. Every example keeps its
+ * {@code weight} (replayed ones too: the replay buffer holds whole {@code CleanExample}s), which the loss uses. Deterministic, so a resumed run
  * can skip exactly the batches it already trained on.
  */
 public final class TrainingPlan {
@@ -58,7 +59,8 @@ public final class TrainingPlan {
         return batches.size();
     }
 
+    /** The example as the model trains on it, with its weight (ingest validated it: positive, finite). */
     public static LabeledText labeled(CleanExample example) {
-        return new LabeledText(example.getText(), example.getLabel());
+        return new LabeledText(example.getText(), example.getLabel(), example.getWeight());
     }
 }

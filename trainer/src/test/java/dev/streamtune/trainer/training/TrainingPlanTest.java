@@ -1,0 +1,41 @@
+package dev.streamtune.trainer.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import dev.streamtune.model.LabeledText;
+import dev.streamtune.schema.CleanExample;
+import dev.streamtune.schema.ExampleOrigin;
+import dev.streamtune.schema.Split;
+import dev.streamtune.trainer.replay.ReplayBuffer;
+import org.junit.jupiter.api.Test;
+
+class TrainingPlanTest {
+
+    @Test
+    void everyExampleKeepsItsWeightFreshOrReplayed() {
+        ReplayBuffer replay = new ReplayBuffer(10, 1);
+        replay.offer(example("old heavy", "negative", 4.0));
+        List<CleanExample> window = List.of(example("new light", "positive", 0.5),
+                example("new plain", "negative", 1.0));
+
+        TrainingPlan plan = TrainingPlan.of(window, replay, 0.5, 4, 3, 100, 7);
+
+        Map<String, Double> weights = plan.batches().stream().flatMap(List::stream)
+                .collect(Collectors.toMap(LabeledText::text, LabeledText::weight, (x, y) -> x));
+        assertEquals(Map.of("old heavy", 4.0, "new light", 0.5, "new plain", 1.0), weights);
+        assertTrue(plan.batches().stream().allMatch(batch -> batch.stream()
+                .anyMatch(e -> e.text().equals("old heavy"))), "replay tops up every batch");
+    }
+
+    private static CleanExample example(String text, String label, double weight) {
+        return CleanExample.newBuilder().setId(text).setTask("t").setText(text).setLabel(label).setSource("s")
+                .setOrigin(ExampleOrigin.LABELLED).setEventTime(Instant.EPOCH).setAttributes(Map.of())
+                .setWeight(weight).setSplit(Split.TRAIN).setContentHash(text).setWindowId("t-000000").build();
+    }
+}
