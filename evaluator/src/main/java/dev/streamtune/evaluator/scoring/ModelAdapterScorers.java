@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.streamtune.model.AdapterArtifact;
 import dev.streamtune.model.BaseModel;
@@ -71,6 +72,16 @@ public final class ModelAdapterScorers implements AdapterScorerFactory, AutoClos
                 }
             }
             return result;
+        }
+
+        @Override
+        public List<String> labels() {
+            return classifier.labels();
+        }
+
+        @Override
+        public Optional<List<String>> learnedLabels() {
+            return classifier.learnedLabels();
         }
 
         @Override
