@@ -50,6 +50,11 @@ public final class ModelAdapterScorers implements AdapterScorerFactory, AutoClos
         }
     }
 
+    /** The base model every adapter is opened on. */
+    public BaseModel base() {
+        return base;
+    }
+
     @PreDestroy
     @Override
     public void close() {
