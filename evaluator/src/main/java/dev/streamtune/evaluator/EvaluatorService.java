@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -36,6 +37,7 @@ import dev.streamtune.evaluator.metrics.SliceScorer;
 import dev.streamtune.evaluator.scoring.AdapterScorer;
 import dev.streamtune.evaluator.scoring.AdapterScorerFactory;
 import dev.streamtune.evaluator.scoring.CandidateEvaluator;
+import dev.streamtune.evaluator.scoring.LearnedLabels;
 import dev.streamtune.evaluator.sets.EvaluationSets;
 import dev.streamtune.schema.AdapterCandidate;
 import dev.streamtune.schema.Deployment;
@@ -251,7 +253,9 @@ public final class EvaluatorService implements AutoCloseable {
             SliceScorer slices = new SliceScorer(settings.positiveLabel(task, state.labels(candidate)),
                     settings.minSliceSize());
             report = new CandidateEvaluator(state.sets(), slices).evaluate(candidate, challenger,
-                    current.map(Deployment::getAdapterId).orElse(null), champion, now);
+                    learnedLabels(challenger, candidate), current.map(Deployment::getAdapterId).orElse(null), champion,
+                    champion == null ? null : learnedLabels(champion, state.candidate(current.get().getAdapterId())
+                            .orElse(null)), now);
             List<GateCheck> checks = gate.checks(report);
             checks.forEach(check -> reasons.add(check.toString()));
             approved = PromotionGate.approves(checks);
@@ -267,6 +271,12 @@ public final class EvaluatorService implements AutoCloseable {
         LOG.info("Candidate {} {} in {} ms:\n  {}", candidate.getCandidateId(), approved ? "APPROVED" : "REJECTED",
                 (System.nanoTime() - started) / 1_000_000, String.join("\n  ", reasons));
         return decision(candidate, approved ? Verdict.APPROVED : Verdict.REJECTED, reasons, "gate", report);
+    }
+
+    /** What the adapter file says it learned, else the labels of the windows it was trained up to (see LearnedLabels). */
+    private LearnedLabels learnedLabels(AdapterScorer adapter, AdapterCandidate trainedAs) {
+        return LearnedLabels.of(adapter, trainedAs == null ? Set.of()
+                : state.labelsOfWindowsUpTo(trainedAs.getTask(), trainedAs.getWindowIds()));
     }
 
     private static PromotionDecision decision(AdapterCandidate candidate, Verdict verdict, List<String> reasons,

@@ -142,6 +142,24 @@ public final class EvaluatorState {
         return labels;
     }
 
+    /**
+     * Labels of the task's windows up to and including the latest of {@code windowIds}: what an adapter trained on
+     * those windows, starting from its predecessors and replaying their examples, has seen. The fallback for adapter
+     * files that do not record their learned labels.
+     */
+    public Set<String> labelsOfWindowsUpTo(String task, List<String> windowIds) {
+        long last = windowIds.stream().map(windows::get).filter(w -> w != null).mapToLong(TrainingWindow::getSequence)
+                .max().orElse(-1);
+        Set<String> labels = new HashSet<>();
+        windows.values().stream().filter(w -> w.getTask().equals(task) && w.getSequence() <= last)
+                .forEach(w -> w.getLabelHistogram().forEach((label, count) -> {
+                    if (count > 0) {
+                        labels.add(label);
+                    }
+                }));
+        return labels;
+    }
+
     public Optional<Deployment> deployment(String task) {
         return Optional.ofNullable(deployments.get(task));
     }

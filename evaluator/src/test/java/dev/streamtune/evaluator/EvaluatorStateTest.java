@@ -146,6 +146,20 @@ class EvaluatorStateTest {
         assertFalse(state.deployment("t").isPresent());
     }
 
+    @Test
+    void labelsOfWindowsUpToAnAdaptersLastWindowCoverItsPredecessorsWindowsToo() {
+        state.apply(TrainingWindow.newBuilder(window("t-000000", 0)).setLabelHistogram(Map.of("a", 5L, "b", 5L))
+                .build(), T0);
+        state.apply(TrainingWindow.newBuilder(window("t-000001", 0)).setSequence(1)
+                .setLabelHistogram(Map.of("c", 5L, "d", 0L)).build(), T0);
+        state.apply(TrainingWindow.newBuilder(window("t-000002", 0)).setSequence(2)
+                .setLabelHistogram(Map.of("e", 5L)).build(), T0);
+
+        assertEquals(java.util.Set.of("a", "b", "c"), state.labelsOfWindowsUpTo("t", List.of("t-000001")),
+                "window 0 through replay and the parent adapter; a label with no examples is not learned");
+        assertEquals(java.util.Set.of(), state.labelsOfWindowsUpTo("t", List.of("t-000009")), "unknown window");
+    }
+
     static TrainingWindow window(String id, long testCount) {
         return TrainingWindow.newBuilder().setWindowId(id).setTask("t").setSequence(0).setStart(T0).setEnd(T0)
                 .setClosedAt(T0).setCloseReason(dev.streamtune.schema.WindowCloseReason.COUNT).setTrainCount(10)

@@ -40,6 +40,8 @@ import java.util.TreeMap;
  *   base_model_id         sentence-transformers/all-MiniLM-L6-v2
  *   base_model_sha256     SHA-256 of the base weights + tokenizer ({@link BaseModel#checksum()})
  *   labels                ["negative","positive"]            (JSON, logit order)
+ *   learned_labels        ["negative"]   the labels it has seen training examples for (JSON, logit order);
+ *                         absent in files written before it was recorded
  *   lora_rank / lora_alpha / lora_dropout / lora_targets   8 / 16.0 / 0.0 / query,value
  *   trainable_top_layers  0
  *   hidden_dropout / attention_dropout / classifier_dropout / max_sequence_length / seed
@@ -56,6 +58,9 @@ public final class AdapterFile {
     public static final String FORMAT = "streamtune-adapter";
     public static final int FORMAT_VERSION = 1;
 
+    /** Added within format version 1: readers take its absence as "not recorded", so older files stay readable. */
+    static final String LEARNED_LABELS = "learned_labels";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private AdapterFile() {}
@@ -67,12 +72,29 @@ public final class AdapterFile {
      * @param baseModelChecksum that base model's {@link BaseModel#checksum()}
      * @param classifier labels, LoRA settings, unfrozen layers, dropouts, sequence length, seed
      * @param lineage free-form training lineage (parent adapter, data offsets, step counts, ...)
+     * @param learnedLabels the labels of {@code classifier} it has seen training examples for, in logit order; null
+     *     when not recorded (files written before this field existed). A head declares every label of a task up
+     *     front, so its labels alone do not say which classes it can answer.
      */
     public record Metadata(String baseModelId, String baseModelChecksum, ClassifierConfig classifier,
-            Map<String, String> lineage) {
+            Map<String, String> lineage, List<String> learnedLabels) {
 
         public Metadata {
             lineage = Map.copyOf(lineage);
+            if (learnedLabels != null) {
+                Set<String> learned = Set.copyOf(learnedLabels);
+                if (!classifier.labels().containsAll(learned)) {
+                    throw new IllegalArgumentException("learned labels " + learnedLabels
+                            + " are not all among the head's labels " + classifier.labels());
+                }
+                learnedLabels = classifier.labels().stream().filter(learned::contains).toList();
+            }
+        }
+
+        /** Metadata that does not record which labels were learned. */
+        public Metadata(String baseModelId, String baseModelChecksum, ClassifierConfig classifier,
+                Map<String, String> lineage) {
+            this(baseModelId, baseModelChecksum, classifier, lineage, null);
         }
     }
 
@@ -101,6 +123,9 @@ public final class AdapterFile {
         meta.put("max_sequence_length", Integer.toString(c.maxSequenceLength()));
         meta.put("seed", Long.toString(c.seed()));
         meta.put("lineage", JSON.writeValueAsString(new TreeMap<>(metadata.lineage())));
+        if (metadata.learnedLabels() != null) {
+            meta.put(LEARNED_LABELS, JSON.writeValueAsString(metadata.learnedLabels()));
+        }
         meta.put("tensors_sha256", tensorChecksum(sorted));
         SafetensorsWriter.write(file, sorted, meta, Dtype.F32);
     }
@@ -172,7 +197,9 @@ public final class AdapterFile {
                 Integer.parseInt(need(m, "max_sequence_length")), Long.parseLong(need(m, "seed")));
         Map<String, String> lineage = new HashMap<>(
                 JSON.readValue(m.getOrDefault("lineage", "{}"), new TypeReference<Map<String, String>>() {}));
-        return new Metadata(need(m, "base_model_id"), need(m, "base_model_sha256"), classifier, lineage);
+        List<String> learned = m.containsKey(LEARNED_LABELS)
+                ? JSON.readValue(m.get(LEARNED_LABELS), new TypeReference<List<String>>() {}) : null;
+        return new Metadata(need(m, "base_model_id"), need(m, "base_model_sha256"), classifier, lineage, learned);
     }
 
     private static String need(Map<String, String> m, String key) {

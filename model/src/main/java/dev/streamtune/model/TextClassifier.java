@@ -21,6 +21,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 
@@ -49,10 +51,18 @@ public final class TextClassifier implements AutoCloseable {
     private final BertClassifier block;
     private final Lifecycle lifecycle;
     private final java.util.concurrent.atomic.AtomicBoolean training = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Labels this classifier has seen training examples for, its file's record included. */
+    private final Set<String> learnedLabels = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** False for a classifier loaded from a file that predates the record, until told what it learned before. */
+    private volatile boolean learnedLabelsKnown;
 
-    private TextClassifier(BaseModel base, ClassifierConfig config, Map<String, String> lineage, NDManager manager,
-            Map<String, NDArray> own) {
+    private TextClassifier(BaseModel base, ClassifierConfig config, Map<String, String> lineage,
+            List<String> learnedLabels, NDManager manager, Map<String, NDArray> own) {
         this.base = base;
+        this.learnedLabelsKnown = learnedLabels != null;
+        if (learnedLabels != null) {
+            this.learnedLabels.addAll(learnedLabels);
+        }
         this.config = config;
         this.lineage = Map.copyOf(lineage);
         this.manager = manager;
@@ -122,7 +132,7 @@ public final class TextClassifier implements AutoCloseable {
                 own.put(ClassifierHead.WEIGHT, m.create(w, new Shape(labels, c.hiddenSize())));
                 own.put(ClassifierHead.BIAS, m.zeros(new Shape(labels)));
                 own.values().forEach(a -> a.setRequiresGradient(false));
-                return new TextClassifier(base, config, Map.of(), m, own);
+                return new TextClassifier(base, config, Map.of(), List.of(), m, own);
             } catch (RuntimeException e) {
                 m.close();
                 throw e;
@@ -178,7 +188,7 @@ public final class TextClassifier implements AutoCloseable {
                     Tensor t = contents.tensors().get(name);
                     own.put(name, m.create(t.data(), new Shape(t.shape())));
                 }
-                return new TextClassifier(base, config, meta.lineage(), m, own);
+                return new TextClassifier(base, config, meta.lineage(), meta.learnedLabels(), m, own);
             } catch (RuntimeException e) {
                 m.close();
                 throw e;
@@ -287,7 +297,8 @@ public final class TextClassifier implements AutoCloseable {
                 tensors.add(new Tensor(e.getKey(), e.getValue().getShape().getShape(), e.getValue().toFloatArray()));
             }
         }
-        AdapterFile.write(file, new AdapterFile.Metadata(base.id(), base.checksum(), config, lineage), tensors);
+        AdapterFile.write(file, new AdapterFile.Metadata(base.id(), base.checksum(), config, lineage,
+                learnedLabels().map(List::copyOf).orElse(null)), tensors);
     }
 
     public BaseModel base() {
@@ -300,6 +311,33 @@ public final class TextClassifier implements AutoCloseable {
 
     public List<String> labels() {
         return config.labels();
+    }
+
+    /**
+     * The labels this classifier has seen training examples for (in logit order): those its adapter file recorded
+     * plus those of every batch a {@link TrainingSession} trained it on. Empty when loaded from a file written
+     * before the record existed and not {@linkplain #assumeLearned told} since: what it learned then is unknown.
+     */
+    public Optional<List<String>> learnedLabels() {
+        if (!learnedLabelsKnown) {
+            return Optional.empty();
+        }
+        return Optional.of(config.labels().stream().filter(learnedLabels::contains).toList());
+    }
+
+    /**
+     * Records labels this classifier learned before its file recorded them (e.g. the trainer's replay buffer, which
+     * holds examples of every label it trained the task on); from then on {@link #learnedLabels} is known.
+     */
+    public void assumeLearned(java.util.Collection<String> labels) {
+        labels.forEach(config::labelIndex); // refuses a label the head does not have
+        learnedLabels.addAll(labels);
+        learnedLabelsKnown = true;
+    }
+
+    /** Called by a training session for every batch it trains on. */
+    void recordTrainedOn(List<LabeledText> batch) {
+        batch.forEach(example -> learnedLabels.add(example.label()));
     }
 
     /** Lineage read from the adapter file this classifier was loaded from; empty for a new one. */

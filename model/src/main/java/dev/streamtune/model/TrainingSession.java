@@ -105,6 +105,7 @@ public final class TrainingSession implements AutoCloseable {
     public float accumulate(List<LabeledText> batch, LossTerm extra) {
         try (Lifecycle.Lease lease = lease()) {
             float loss = backward(batch, extra, true);
+            classifier.recordTrainedOn(batch);
             accumulated++;
             return loss;
         }

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,6 +55,8 @@ class AdapterFileTest {
             assertEquals(trained.keySet(), loaded.snapshot().keySet());
             trained.forEach((name, values) -> assertArrayEquals(values, loaded.snapshot().get(name), name));
             assertEquals(expected, loaded.predict(TEXTS));
+            assertEquals(Optional.of(List.of("billing", "delivery")), loaded.learnedLabels(),
+                    "the head declares three labels; training saw two");
         }
         AdapterFile.Metadata meta = AdapterFile.read(file).metadata();
         assertEquals(BuiltInModels.MINILM_ID, meta.baseModelId());
@@ -64,8 +67,40 @@ class AdapterFileTest {
         assertEquals("[\"billing\",\"delivery\",\"other\"]", raw.get("labels"));
         assertEquals("query,value,intermediate", raw.get("lora_targets"));
         assertEquals("4", raw.get("lora_rank"));
+        assertEquals("[\"billing\",\"delivery\"]", raw.get("learned_labels"));
         assertEquals("1", raw.get("trainable_top_layers"));
         assertTrue(Files.size(file) < 8_000_000, "LoRA + head + one layer: a few MB");
+    }
+
+    @Test
+    void aFileWrittenBeforeLearnedLabelsWereRecordedLoadsWithThemUnknown() throws IOException {
+        BaseModel base = TestModels.miniLm();
+        Path fresh = dir.resolve("fresh.adapter");
+        try (TextClassifier classifier = TextClassifier.create(base, ClassifierConfig.of(LABELS))) {
+            assertEquals(Optional.of(List.of()), classifier.learnedLabels(), "a new head has learned nothing yet");
+            classifier.save(fresh, Map.of());
+        }
+        AdapterFile.Contents contents = AdapterFile.read(fresh);
+        AdapterFile.Metadata m = contents.metadata();
+        Path older = dir.resolve("older.adapter");
+        AdapterFile.write(older, new AdapterFile.Metadata(m.baseModelId(), m.baseModelChecksum(), m.classifier(),
+                m.lineage()), contents.tensors().values());
+        assertTrue(!SafetensorsReader.read(older).metadata().containsKey("learned_labels"));
+
+        try (TextClassifier loaded = TextClassifier.load(base, older)) {
+            assertEquals(Optional.empty(), loaded.learnedLabels());
+            loaded.assumeLearned(List.of("other", "billing"));
+            assertEquals(Optional.of(List.of("billing", "other")), loaded.learnedLabels(), "in logit order");
+            assertThrows(IllegalArgumentException.class, () -> loaded.assumeLearned(List.of("weather")));
+        }
+    }
+
+    @Test
+    void learnedLabelsOutsideTheHeadAreRefused() {
+        ClassifierConfig config = ClassifierConfig.of(LABELS);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new AdapterFile.Metadata("base", "sum", config, Map.of(), List.of("billing", "weather")));
+        assertTrue(e.getMessage().contains("weather"), e.getMessage());
     }
 
     @Test

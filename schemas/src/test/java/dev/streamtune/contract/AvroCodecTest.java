@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -13,10 +14,16 @@ import java.util.Random;
 
 import dev.streamtune.schema.Deployment;
 import dev.streamtune.schema.LabelledExample;
+import dev.streamtune.schema.PromotionDecision;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 
@@ -219,6 +226,34 @@ class AvroCodecTest {
         byte[] poison = PoisonPayloads.withTrailing(header, (byte) 0x01); // zig-zag -1
         var error = assertThrows(RecordDecodingException.class, () -> codec.decode(poison));
         assertTrue(error.getMessage().contains("negative length"), error.getMessage());
+    }
+
+    @Test
+    void aPromotionDecisionWrittenBeforeLabelScopesIsReadWithoutOne() throws Exception {
+        PromotionDecision current = SampleRecords.promotionDecision();
+        Schema v1 = AvroCodec.olderVersionsOf(AvroCodec.of(PromotionDecision.class).schema()).get(0);
+        assertNull(v1.getField("report").schema().getTypes().get(1).getField("labelScope"));
+
+        PromotionDecision decoded = AvroCodec.of(PromotionDecision.class).decode(encodeWith(v1, current));
+
+        assertEquals(current.getReasons(), decoded.getReasons());
+        assertEquals(current.getReport().getCandidate(), decoded.getReport().getCandidate());
+        assertNull(decoded.getReport().getLabelScope(), "the field added in v2 takes its default");
+    }
+
+    /** Writes {@code record} the way a producer built against {@code writer} (an older version) did. */
+    static byte[] encodeWith(Schema writer, SpecificRecord record) throws Exception {
+        Schema current = record.getSchema();
+        ByteArrayOutputStream plain = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(plain, null);
+        new SpecificDatumWriter<SpecificRecord>(current).write(record, encoder);
+        encoder.flush();
+        GenericRecord older = new GenericDatumReader<GenericRecord>(current, writer)
+                .read(null, DecoderFactory.get().binaryDecoder(plain.toByteArray(), null));
+        ByteBuffer buffer = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), writer).encode(older);
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        return bytes;
     }
 
     /** Writes the way a producer built against schema version 1 did. */

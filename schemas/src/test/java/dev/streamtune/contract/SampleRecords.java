@@ -14,6 +14,7 @@ import dev.streamtune.schema.DriftReport;
 import dev.streamtune.schema.EvaluationReport;
 import dev.streamtune.schema.ExampleOrigin;
 import dev.streamtune.schema.FeedbackEvent;
+import dev.streamtune.schema.LabelScope;
 import dev.streamtune.schema.LabelledExample;
 import dev.streamtune.schema.ModelScores;
 import dev.streamtune.schema.PredictionLog;
@@ -109,7 +110,14 @@ final class SampleRecords {
         EvaluationReport report = EvaluationReport.newBuilder().setCandidateId("cand-4").setChampionId("adapter-3")
                 .setTask("sentiment").setWindowId("sentiment-000007").setEvaluatedAt(T0)
                 .setCandidate(modelScores(0.91)).setChampion(modelScores(0.88)).setBackwardTransfer(-0.01)
-                .setCanaryDisagreement(0.04).build();
+                .setCanaryDisagreement(0.04)
+                .setLabelScope(LabelScope.newBuilder().setChampionLabels(List.of("positive", "negative"))
+                        .setChampionLabelsSource("adapter").setCandidateLabels(List.of("positive", "negative", "mixed"))
+                        .setCandidateLabelsSource("adapter").setNewLabels(List.of("mixed"))
+                        .setNewLabelMetrics(modelScores(0.8).getTest()).setMajorityBaseline(0.6)
+                        .setUnjudgedLabels(List.of("sarcastic")).setSharedCandidate(modelScores(0.9))
+                        .setSharedChampion(modelScores(0.88)).build())
+                .build();
         return PromotionDecision.newBuilder().setDecisionId("dec-1").setCandidateId("cand-4").setTask("sentiment")
                 .setVerdict(Verdict.APPROVED).setReasons(List.of("accuracy +0.03", "retention -0.01 within 0.02"))
                 .setDecidedBy("gate").setDecidedAt(T0).setReport(report).build();

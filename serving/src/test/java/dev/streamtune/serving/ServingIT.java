@@ -32,6 +32,7 @@ import dev.streamtune.model.BuiltInModels;
 import dev.streamtune.schema.ClassificationMetrics;
 import dev.streamtune.schema.EvaluationReport;
 import dev.streamtune.schema.FeedbackEvent;
+import dev.streamtune.schema.LabelScope;
 import dev.streamtune.schema.ModelScores;
 import dev.streamtune.schema.PredictionLog;
 import dev.streamtune.schema.PromotionDecision;
@@ -77,6 +78,7 @@ class ServingIT {
         Path adapter = TestAdapters.create(TestAdapters.store(dir), "s1", TestAdapters.SENTIMENT, 1);
         try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {
             TestAdapters.send(producer, Topics.PROMOTION_DECISIONS, TASK, approval("d-s1", "s1"));
+            TestAdapters.send(producer, Topics.PROMOTION_DECISIONS, TASK, rejection("d-s2", "s2"));
             TestAdapters.send(producer, Topics.DEPLOYMENTS, TASK,
                     TestAdapters.deployment(TASK, "s1", adapter, TestAdapters.sha256(adapter), "d-s1", null));
         }
@@ -120,6 +122,23 @@ class ServingIT {
         return PromotionDecision.newBuilder().setDecisionId(decisionId).setCandidateId(candidate).setTask(TASK)
                 .setVerdict(Verdict.APPROVED).setReasons(List.of("PASS quality: accuracy 0.910 >= 0.000"))
                 .setDecidedBy("gate").setDecidedAt(Instant.parse("2026-03-01T10:00:01Z")).setReport(report).build();
+    }
+
+    /** A candidate that learned a new label but answers it no better than always saying the majority label. */
+    private static PromotionDecision rejection(String decisionId, String candidate) {
+        PromotionDecision approval = approval(decisionId, candidate);
+        ClassificationMetrics onNewLabel = ClassificationMetrics.newBuilder().setExamples(40).setAccuracy(0.45)
+                .setMacroF1(0.3).setExpectedCalibrationError(0.2).setPerClass(Map.of()).build();
+        ModelScores empty = ModelScores.newBuilder().setTest(ClassificationMetrics.newBuilder().setExamples(0)
+                .setAccuracy(0).setMacroF1(0).setExpectedCalibrationError(0).setPerClass(Map.of()).build()).build();
+        approval.getReport().setLabelScope(LabelScope.newBuilder().setChampionLabels(List.of("negative", "positive"))
+                .setChampionLabelsSource("adapter").setCandidateLabels(List.of("mixed", "negative", "positive"))
+                .setCandidateLabelsSource("adapter").setNewLabels(List.of("mixed")).setNewLabelMetrics(onNewLabel)
+                .setMajorityBaseline(0.5).setSharedCandidate(empty).setSharedChampion(empty).build());
+        return PromotionDecision.newBuilder(approval).setVerdict(Verdict.REJECTED).setReasons(List.of(
+                "PASS quality: no test example of a label the champion learned; nothing to compare",
+                "FAIL new-labels: [mixed] never learned by the champion, judged on the candidate alone: accuracy "
+                        + "0.450 on 40 examples vs majority-class baseline 0.500")).build();
     }
 
     @Test
@@ -247,6 +266,11 @@ class ServingIT {
         assertEquals("serving-it-000003", approval.get("report").get("windowId").asText());
         assertTrue(approval.get("reasons").get(0).asText().startsWith("PASS quality"));
         assertTrue(model.get("lastSwapError") == null || model.get("lastSwapError").isNull());
+        JsonNode rejected = model.get("lastRejection");
+        assertEquals("s2", rejected.get("candidateId").asText(), model.toString());
+        assertTrue(rejected.get("reasons").get(1).asText().startsWith("FAIL new-labels"), rejected.toString());
+        assertEquals("mixed", rejected.get("report").get("labels").get("newLabels").get(0).asText());
+        assertEquals(0.45, rejected.get("report").get("labels").get("newLabelAccuracy").asDouble(), 1e-9);
 
         assertError(http.get("/v1/tasks/unknown-task/model"), 404, "No adapter serves task 'unknown-task'");
         JsonNode tasks = http.get("/v1/tasks").json();

@@ -20,6 +20,7 @@ import java.time.Instant;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import dev.streamtune.model.AdapterArtifact;
+import dev.streamtune.model.AdapterFile;
 import dev.streamtune.schema.AdapterCandidate;
 import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.Split;
@@ -83,6 +84,9 @@ class TrainerIT {
             Path file = AdapterArtifact.of(candidate.getArtifactUri(), candidate.getArtifactSha256())
                     .verifiedPath(AdapterArtifact.storeUnder(home));
             assertTrue(file.startsWith(home.resolve("adapters/synthetic")), file.toString());
+            assertEquals(train.stream().map(CleanExample::getLabel).distinct().sorted().toList(),
+                    AdapterFile.read(file).metadata().learnedLabels().stream().sorted().toList(),
+                    "the adapter records the labels it was trained on, across the resume");
             assertTrue(Files.exists(home.resolve("trainer/tasks/synthetic/replay.bin")));
             assertTrue(Files.exists(home.resolve("trainer/tasks/synthetic/fisher.safetensors")));
         }

@@ -10,11 +10,18 @@ import dev.streamtune.schema.BiasMetrics;
 import dev.streamtune.schema.ClassMetrics;
 import dev.streamtune.schema.ClassificationMetrics;
 import dev.streamtune.schema.EvaluationReport;
+import dev.streamtune.schema.LabelScope;
 import dev.streamtune.schema.ModelScores;
 
 /**
  * Applies a {@link GatePolicy} to an evaluation report. A candidate is approved only when every check passes; every
  * check is reported either way, so a decision explains itself.
+ *
+ * <p>With a champion, the report's {@link LabelScope} says which labels the champion was trained on: quality,
+ * calibration, bias, forgetting and canary compare the two models only on examples of those labels, and examples of
+ * labels only the candidate learned are judged on the candidate alone, against the majority-class baseline, as a
+ * first adapter is ({@code new-labels}). So a champion that cannot predict a class is never what rejects a candidate
+ * that can. Reports without a scope (written before it existed) are judged on everything, as they were.
  */
 public final class PromotionGate {
 
@@ -28,13 +35,21 @@ public final class PromotionGate {
         ModelScores candidate = report.getCandidate();
         ModelScores champion = report.getChampion();
         List<GateCheck> checks = new ArrayList<>();
+        LabelScope scope = report.getLabelScope();
         long examples = candidate.getTest().getExamples();
-        checks.add(new GateCheck("evidence", examples >= policy.minTestExamples(),
-                format("%d test examples (need %d)", examples, policy.minTestExamples())));
+        if (champion == null || scope == null) {
+            checks.add(new GateCheck("evidence", examples >= policy.minTestExamples(),
+                    format("%d test examples (need %d)", examples, policy.minTestExamples())));
+        } else {
+            checks.add(judgedEvidence(examples, scope));
+        }
         if (champion == null) {
             checks.add(beatsMajorityBaseline(candidate.getTest()));
-            checks.addAll(absoluteBias(candidate));
+            checks.addAll(absoluteBias(candidate.getBias(), ""));
             return checks;
+        }
+        if (scope != null) {
+            return likeWithLike(report, scope, checks);
         }
         checks.add(quality(candidate.getTest(), champion.getTest()));
         checks.add(retention(report));
@@ -42,6 +57,45 @@ public final class PromotionGate {
         checks.add(calibration(candidate.getTest(), champion.getTest()));
         checks.add(canary(report.getCanaryDisagreement()));
         return checks;
+    }
+
+    /** Champion and candidate on what both were trained to answer; the candidate alone on what only it learned. */
+    private List<GateCheck> likeWithLike(EvaluationReport report, LabelScope scope, List<GateCheck> checks) {
+        ClassificationMetrics candidate = scope.getSharedCandidate().getTest();
+        ClassificationMetrics champion = scope.getSharedChampion().getTest();
+        boolean sharedTest = candidate.getExamples() > 0;
+        String none = "no test example of a label the champion learned; nothing to compare";
+        checks.add(sharedTest ? quality(candidate, champion) : new GateCheck("quality", true, none));
+        checks.add(newLabels(scope));
+        checks.add(retention(report));
+        checks.addAll(biasAgainstChampion(scope.getSharedCandidate(), scope.getSharedChampion()));
+        checks.addAll(absoluteBias(scope.getNewLabelBias(), ":new-labels"));
+        checks.add(sharedTest ? calibration(candidate, champion) : new GateCheck("calibration", true, none));
+        checks.add(canary(report.getCanaryDisagreement()));
+        return checks;
+    }
+
+    /** Enough test examples, and enough that either model was trained to answer: nothing judged is no evidence. */
+    private GateCheck judgedEvidence(long examples, LabelScope scope) {
+        long judged = scope.getSharedCandidate().getTest().getExamples()
+                + (scope.getNewLabelMetrics() == null ? 0 : scope.getNewLabelMetrics().getExamples());
+        return new GateCheck("evidence", examples >= policy.minTestExamples() && judged >= policy.minTestExamples(),
+                format("%d test examples, %d judged on labels a model was trained on (need %d)", examples, judged,
+                        policy.minTestExamples()));
+    }
+
+    /** Labels the champion never learned: the candidate alone must beat answering the most common label. */
+    private GateCheck newLabels(LabelScope scope) {
+        ClassificationMetrics metrics = scope.getNewLabelMetrics();
+        if (metrics == null) {
+            return new GateCheck("new-labels", true, scope.getNewLabels().isEmpty()
+                    ? "the candidate learned no label the champion had not"
+                    : "no evaluation example yet of " + scope.getNewLabels() + " (learned by the candidate only)");
+        }
+        return new GateCheck("new-labels", metrics.getAccuracy() > scope.getMajorityBaseline(), format(
+                "%s never learned by the champion, judged on the candidate alone: accuracy %.3f on %d examples vs "
+                        + "majority-class baseline %.3f", scope.getNewLabels(), metrics.getAccuracy(),
+                metrics.getExamples(), scope.getMajorityBaseline()));
     }
 
     public static boolean approves(List<GateCheck> checks) {
@@ -65,15 +119,15 @@ public final class PromotionGate {
     private GateCheck retention(EvaluationReport report) {
         Double backwardTransfer = report.getBackwardTransfer();
         if (backwardTransfer == null) {
-            return new GateCheck("forgetting", true, "no retention set yet (first windows)");
+            return new GateCheck("forgetting", true, "no earlier example to compare on (first windows, or none of a label the champion learned)");
         }
         return new GateCheck("forgetting", backwardTransfer >= -policy.maxRetentionDrop(),
                 format("retention accuracy delta %+.3f (may fall by at most %.3f)", backwardTransfer,
                         policy.maxRetentionDrop()));
     }
 
-    private List<GateCheck> absoluteBias(ModelScores candidate) {
-        return candidate.getBias().stream().map(b -> new GateCheck("bias:" + b.getAttribute(),
+    private List<GateCheck> absoluteBias(List<BiasMetrics> bias, String suffix) {
+        return bias.stream().map(b -> new GateCheck("bias:" + b.getAttribute() + suffix,
                 b.getAccuracyGap() <= policy.maxAccuracyGap(),
                 format("slice accuracy gap %.3f (at most %.3f)", b.getAccuracyGap(), policy.maxAccuracyGap())))
                 .toList();
@@ -85,7 +139,7 @@ public final class PromotionGate {
         for (BiasMetrics after : candidate.getBias()) {
             BiasMetrics old = before.get(after.getAttribute());
             if (old == null) {
-                checks.addAll(absoluteBias(ModelScores.newBuilder(candidate).setBias(List.of(after)).build()));
+                checks.addAll(absoluteBias(List.of(after), ""));
                 continue;
             }
             double accuracyWidening = after.getAccuracyGap() - old.getAccuracyGap();
@@ -111,7 +165,7 @@ public final class PromotionGate {
 
     private GateCheck canary(Double disagreement) {
         if (disagreement == null) {
-            return new GateCheck("canary", true, "no canary set configured");
+            return new GateCheck("canary", true, "no canary example to compare on (none configured, or none of a label the champion learned)");
         }
         return new GateCheck("canary", disagreement <= policy.maxCanaryDisagreement(),
                 format("candidate and champion disagree on %.1f%% of the canary set (at most %.1f%%)",

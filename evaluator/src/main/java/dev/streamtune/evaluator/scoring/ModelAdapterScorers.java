@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.streamtune.model.AdapterArtifact;
 import dev.streamtune.model.BaseModel;
@@ -55,6 +56,11 @@ public final class ModelAdapterScorers implements AdapterScorerFactory, AutoClos
         }
     }
 
+    /** The base model every adapter is opened on. */
+    public BaseModel base() {
+        return base;
+    }
+
     @PreDestroy
     @Override
     public void close() {
@@ -77,6 +83,16 @@ public final class ModelAdapterScorers implements AdapterScorerFactory, AutoClos
                 }
             }
             return result;
+        }
+
+        @Override
+        public List<String> labels() {
+            return classifier.labels();
+        }
+
+        @Override
+        public Optional<List<String>> learnedLabels() {
+            return classifier.learnedLabels();
         }
 
         @Override

@@ -12,6 +12,7 @@ import dev.streamtune.schema.BiasMetrics;
 import dev.streamtune.schema.ClassMetrics;
 import dev.streamtune.schema.ClassificationMetrics;
 import dev.streamtune.schema.EvaluationReport;
+import dev.streamtune.schema.LabelScope;
 import dev.streamtune.schema.ModelScores;
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +71,44 @@ class PromotionGateTest {
         assertTrue(PromotionGate.approves(gate.checks(good)), gate.checks(good).toString());
     }
 
+    @Test
+    void aChampionThatNeverLearnedTheWindowsIntentsDoesNotRejectOnTheirCalibration() {
+        // The reported case: a fifth-domain candidate at 0.914 on its window, the champion at 0.000 (never trained
+        // on those intents) with the better ECE, retention 0.956 vs 0.960.
+        ModelScores candidate = calibrated(scores(0.914, 0.05), 0.285);
+        ModelScores champion = calibrated(scores(0.0, 0.05), 0.179);
+        EvaluationReport report = report(candidate, champion, -0.004, 0.05);
+        assertEquals(List.of("calibration"), failed(gate.checks(report)), "judged on everything");
+
+        report.setLabelScope(scope(List.of(), candidate.getTest(), 0.70));
+        List<GateCheck> checks = gate.checks(report);
+        assertTrue(PromotionGate.approves(checks), checks.toString());
+        assertEquals(List.of("evidence", "quality", "new-labels", "forgetting", "bias:locale:new-labels",
+                "calibration", "canary"), checks.stream().map(GateCheck::rule).toList());
+    }
+
+    @Test
+    void onLabelsBothLearnedTheCandidateIsStillComparedWithTheChampion() {
+        EvaluationReport report = report(scores(0.90, 0.05), scores(0.90, 0.05), 0.0, 0.1);
+        report.setLabelScope(scope(List.of(calibrated(scores(0.80, 0.05), 0.05), calibrated(scores(0.85, 0.05),
+                0.05)), scores(0.90, 0.05).getTest(), 0.70));
+        assertEquals(List.of("quality"), failed(gate.checks(report)));
+
+        report.setLabelScope(scope(List.of(calibrated(scores(0.85, 0.05), 0.20), calibrated(scores(0.85, 0.05),
+                0.05)), scores(0.90, 0.05).getTest(), 0.70));
+        assertEquals(List.of("calibration"), failed(gate.checks(report)));
+    }
+
+    @Test
+    void newLabelsMustBeatTheMajorityBaselineOnTheCandidateAlone() {
+        EvaluationReport report = report(scores(0.60, 0.05), scores(0.50, 0.05), 0.0, 0.1);
+        report.setLabelScope(scope(List.of(), scores(0.65, 0.05).getTest(), 0.70));
+        List<GateCheck> checks = gate.checks(report);
+        assertEquals(List.of("new-labels"), failed(checks));
+        assertTrue(checks.get(2).detail().contains("accuracy 0.650 on 100 examples vs majority-class baseline 0.700"),
+                checks.get(2).detail());
+    }
+
     private static List<String> failed(List<GateCheck> checks) {
         return checks.stream().filter(c -> !c.passed()).map(GateCheck::rule).toList();
     }
@@ -82,6 +121,28 @@ class PromotionGateTest {
                 .build();
         return ModelScores.newBuilder().setTest(test)
                 .setBias(List.of(new BiasMetrics("locale", accuracyGap, 0.02, accuracyGap))).build();
+    }
+
+    static ModelScores calibrated(ModelScores scores, double ece) {
+        scores.getTest().setExpectedCalibrationError(ece);
+        return scores;
+    }
+
+    /**
+     * A label scope where the champion learned "pos" and "neg" and the candidate also "new-a" and "new-b".
+     *
+     * @param shared candidate and champion scores on the shared labels' examples; empty when the window has none
+     */
+    static LabelScope scope(List<ModelScores> shared, ClassificationMetrics newLabels, double majorityBaseline) {
+        ModelScores none = ModelScores.newBuilder().setTest(ClassificationMetrics.newBuilder().setExamples(0)
+                .setAccuracy(0).setMacroF1(0).setExpectedCalibrationError(0).setPerClass(Map.of()).build()).build();
+        return LabelScope.newBuilder().setChampionLabels(List.of("neg", "pos")).setChampionLabelsSource("adapter")
+                .setCandidateLabels(List.of("neg", "new-a", "new-b", "pos")).setCandidateLabelsSource("adapter")
+                .setNewLabels(List.of("new-a", "new-b")).setNewLabelMetrics(newLabels)
+                .setNewLabelBias(List.of(new BiasMetrics("locale", 0.05, 0.02, 0.05)))
+                .setMajorityBaseline(majorityBaseline)
+                .setSharedCandidate(shared.isEmpty() ? none : shared.get(0))
+                .setSharedChampion(shared.isEmpty() ? none : shared.get(1)).build();
     }
 
     static EvaluationReport report(ModelScores candidate, ModelScores champion, Double backwardTransfer,

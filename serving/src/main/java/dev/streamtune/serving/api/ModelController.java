@@ -73,7 +73,10 @@ final class ModelController {
         ServedAdapter adapter = registry.current(task).orElseThrow(() -> new RequestRejectedException(Reason.NOT_FOUND,
                 "No adapter serves task '" + task + "'" + registry.lastFailure(task)
                         .map(f -> "; the last deployment (" + f.adapterId() + ") was rejected: " + f.message())
-                        .orElse(registry.pending(task).map(d -> "; " + d.getAdapterId() + " is loading").orElse(""))));
+                        .orElse(registry.pending(task).map(d -> "; " + d.getAdapterId() + " is loading").orElse(""))
+                        + decisions.lastRejectionOf(task).map(d -> "; the evaluator rejected " + d.getCandidateId()
+                                + ": " + String.join("; ", d.getReasons().stream()
+                                        .filter(r -> !r.startsWith("PASS")).toList())).orElse("")));
         Deployment deployment = adapter.deployment();
         Optional<PromotionDecision> deployedBy = decisions.byId(deployment.getDecisionId());
         Optional<PromotionDecision> approval = deployedBy
@@ -86,7 +89,8 @@ final class ModelController {
                 deployedBy.filter(d -> approval.map(a -> a != d).orElse(true)).map(DecisionView::of).orElse(null),
                 adapter.inFlight(), predictions.queued(task),
                 registry.pending(task).map(Deployment::getAdapterId).orElse(null),
-                registry.lastFailure(task).map(FailureView::of).orElse(null));
+                registry.lastFailure(task).map(FailureView::of).orElse(null),
+                decisions.lastRejectionOf(task).map(DecisionView::of).orElse(null));
     }
 
     @Serdeable
@@ -97,6 +101,7 @@ final class ModelController {
     /**
      * @param approval  the decision that approved this adapter, with the evaluation summary; null if not seen
      * @param deployedBy the decision that put it in place when that is not the approval (an operator rollback)
+     * @param lastRejection the task's latest rejected candidate with the gate's reasons; null if none was seen
      */
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -104,7 +109,8 @@ final class ModelController {
                      Instant servingSince, Instant deployedAt, boolean pinned, @Nullable String previousAdapterId,
                      String artifactSha256, Map<String, String> lineage, @Nullable DecisionView approval,
                      @Nullable DecisionView deployedBy, int inFlight, int queuedTexts,
-                     @Nullable String loadingAdapterId, @Nullable FailureView lastSwapError) {
+                     @Nullable String loadingAdapterId, @Nullable FailureView lastSwapError,
+                     @Nullable DecisionView lastRejection) {
     }
 
     @Serdeable
@@ -112,27 +118,46 @@ final class ModelController {
     }
 
     @Serdeable
-    record DecisionView(String decisionId, String verdict, String decidedBy, Instant decidedAt, List<String> reasons,
+    record DecisionView(String decisionId, String candidateId, String verdict, String decidedBy, Instant decidedAt, List<String> reasons,
                         @Nullable ReportSummary report) {
         static DecisionView of(PromotionDecision d) {
-            return new DecisionView(d.getDecisionId(), d.getVerdict().name(), d.getDecidedBy(), d.getDecidedAt(),
+            return new DecisionView(d.getDecisionId(), d.getCandidateId(), d.getVerdict().name(), d.getDecidedBy(), d.getDecidedAt(),
                     List.copyOf(d.getReasons()), d.getReport() == null ? null : ReportSummary.of(d.getReport()));
         }
     }
 
-    /** The headline numbers of the evaluation that approved the adapter; the full report is on promotion.decisions. */
+    /** The headline numbers of an evaluation; the full report is on promotion.decisions. */
     @Serdeable
     record ReportSummary(String windowId, Instant evaluatedAt, @Nullable String championId, long testExamples,
                          double accuracy, double macroF1, double expectedCalibrationError,
                          @Nullable Double championAccuracy, @Nullable Double retentionAccuracy,
-                         @Nullable Double backwardTransfer, @Nullable Double canaryDisagreement) {
+                         @Nullable Double backwardTransfer, @Nullable Double canaryDisagreement,
+                         @Nullable LabelScopeView labels) {
         static ReportSummary of(EvaluationReport r) {
             var test = r.getCandidate().getTest();
             return new ReportSummary(r.getWindowId(), r.getEvaluatedAt(), r.getChampionId(), test.getExamples(),
                     test.getAccuracy(), test.getMacroF1(), test.getExpectedCalibrationError(),
                     r.getChampion() == null ? null : r.getChampion().getTest().getAccuracy(),
                     r.getCandidate().getRetention() == null ? null : r.getCandidate().getRetention().getAccuracy(),
-                    r.getBackwardTransfer(), r.getCanaryDisagreement());
+                    r.getBackwardTransfer(), r.getCanaryDisagreement(),
+                    r.getLabelScope() == null ? null : LabelScopeView.of(r.getLabelScope()));
+        }
+    }
+
+    /**
+     * What the gate compared: champion and candidate on the champion's labels; the candidate alone on
+     * {@code newLabels} (its accuracy there against {@code majorityBaseline}); nobody on {@code unjudgedLabels}.
+     */
+    @Serdeable
+    record LabelScopeView(List<String> championLabels, String championLabelsSource, List<String> newLabels,
+                          long newLabelExamples, @Nullable Double newLabelAccuracy, double majorityBaseline,
+                          List<String> unjudgedLabels) {
+        static LabelScopeView of(dev.streamtune.schema.LabelScope s) {
+            var metrics = s.getNewLabelMetrics();
+            return new LabelScopeView(List.copyOf(s.getChampionLabels()), s.getChampionLabelsSource(),
+                    List.copyOf(s.getNewLabels()), metrics == null ? 0 : metrics.getExamples(),
+                    metrics == null ? null : metrics.getAccuracy(), s.getMajorityBaseline(),
+                    List.copyOf(s.getUnjudgedLabels()));
         }
     }
 

@@ -29,6 +29,17 @@ class DecisionBookTest {
     }
 
     @Test
+    void keepsEachTasksLatestRejection() {
+        DecisionBook book = new DecisionBook(10);
+        assertTrue(book.lastRejectionOf("t").isEmpty());
+        book.record(decision("d1", "a1", Verdict.REJECTED));
+        book.record(decision("d2", "a2", Verdict.APPROVED));
+        book.record(decision("d3", "a3", Verdict.REJECTED));
+        assertEquals("d3", book.lastRejectionOf("t").orElseThrow().getDecisionId());
+        assertTrue(book.lastRejectionOf("other").isEmpty());
+    }
+
+    @Test
     void forgetsTheOldestBeyondItsCapacity() {
         DecisionBook book = new DecisionBook(2);
         book.record(decision("d1", "a1", Verdict.APPROVED));

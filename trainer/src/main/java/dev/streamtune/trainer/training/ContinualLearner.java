@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One task's continual learning: trains a new adapter on new examples, starting from the approved one, while
  * experience replay and online EWC keep what earlier windows taught. Owns the task's replay buffer and Fisher;
- * both are updated only after a successful training, so a failed one leaves them as they were.
+ * both are updated only after a successful training, so a failed one leaves them as they were. The classifier
+ * records the labels of every batch it trains on (new and replayed), so the adapter file says which labels it
+ * learned: the evaluator compares champion and candidate only on those.
  */
 public final class ContinualLearner {
 
@@ -58,6 +60,11 @@ public final class ContinualLearner {
         if (approvedAdapter != null) {
             TextClassifier parent = TextClassifier.load(base, approvedAdapter);
             if (parent.labels().equals(labels)) {
+                if (parent.learnedLabels().isEmpty() && replay.size() > 0) {
+                    // A parent file from before adapters recorded their learned labels: the replay buffer holds
+                    // examples of every label this task was trained on, so it says what the parent learned.
+                    parent.assumeLearned(replay.sizeByLabel().keySet().stream().filter(labels::contains).toList());
+                }
                 return parent;
             }
             LOG.warn("Approved adapter has labels {} but the task is configured with {}; starting fresh",
