@@ -123,118 +123,147 @@ public final class JsonBodySchema {
         if (body == null || body.length == 0) {
             throw malformed("The body must be a JSON object; it is empty");
         }
-        Map<String, Object> values = new LinkedHashMap<>();
-        String at = null;
+        Reading reading = new Reading();
         try (JsonParser parser = json.createParser(body)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw malformed("The body must be a JSON object of the fields " + fields.keySet());
+            try {
+                return reading.object(parser);
+            } catch (StreamConstraintsException e) {
+                throw reading.overConstraint(e, parser);
             }
-            for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
-                String name = parser.currentName();
-                at = name;
-                Field field = fields.get(name);
-                if (field == null) {
-                    throw malformed("Unknown field \"" + name + "\"; the body takes " + fields.keySet());
-                }
-                if (values.containsKey(name)) {
-                    throw malformed("\"" + name + "\" appears twice");
-                }
-                JsonToken value = parser.nextToken();
-                Object read = value == JsonToken.VALUE_NULL ? null : switch (field.kind()) {
-                    case TEXT -> text(parser, field, name);
-                    case TEXTS -> texts(parser, field);
-                    case TEXT_MAP -> textMap(parser, field);
-                    case WHOLE_NUMBER -> wholeNumber(parser, field);
-                };
-                values.put(name, read);
-                at = null;
-            }
-            if (parser.nextToken() != null) {
-                throw malformed("Content after the JSON object");
-            }
-        } catch (StreamConstraintsException e) {
-            Field field = at == null ? null : fields.get(at);
-            if (e.getMessage() != null && e.getMessage().contains("nesting depth")) {
-                throw malformed((field == null ? "The body" : "\"" + at + "\"") + " nests deeper than its shape: "
-                        + fieldList());
-            }
-            if (field == null) {
-                throw new RequestRejectedException(Reason.TOO_LARGE, "A field name or value has more than "
-                        + longestString + " characters");
-            }
-            throw new RequestRejectedException(Reason.TOO_LARGE, (field.kind() == Kind.TEXT ? "\"" + at + "\""
-                    : "A string in \"" + at + "\"") + " has more than " + longestString
-                    + " characters; the limit is " + field.maxLength());
         } catch (JsonProcessingException e) {
             throw malformed("Malformed JSON: " + e.getOriginalMessage() + (e.getLocation() == null ? ""
                     : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
         } catch (IOException e) {
             throw malformed("Unreadable body: " + e.getMessage());
         }
-        values.values().removeIf(java.util.Objects::isNull);
-        return new JsonBody(values);
     }
 
-    private static String text(JsonParser parser, Field field, String path) throws IOException {
-        if (parser.currentToken() != JsonToken.VALUE_STRING) {
-            throw wrongType(path, Kind.TEXT, parser.currentToken());
+    /** One read: where in the body it is, so that a refusal from the parser itself can name the field. */
+    private final class Reading {
+        private Field field;
+        private String path;
+
+        JsonBody object(JsonParser parser) throws IOException {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw malformed("The body must be a JSON object of the fields " + fields.keySet());
+            }
+            Map<String, Object> values = new LinkedHashMap<>();
+            for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
+                String name = parser.currentName();
+                field = fields.get(name);
+                if (field == null) {
+                    throw malformed("Unknown field \"" + name + "\"; the body takes " + fields.keySet());
+                }
+                if (values.containsKey(name)) {
+                    throw malformed("\"" + name + "\" appears twice");
+                }
+                path = name;
+                JsonToken value = parser.nextToken();
+                values.put(name, value == JsonToken.VALUE_NULL ? null : switch (field.kind()) {
+                    case TEXT -> text(parser);
+                    case TEXTS -> texts(parser);
+                    case TEXT_MAP -> textMap(parser);
+                    case WHOLE_NUMBER -> wholeNumber(parser);
+                });
+                field = null;
+                path = null;
+            }
+            if (parser.nextToken() != null) {
+                throw malformed("Content after the JSON object");
+            }
+            values.values().removeIf(java.util.Objects::isNull);
+            return new JsonBody(values);
         }
-        String text = parser.getText();
-        if (text.length() > field.maxLength()) {
-            throw new RequestRejectedException(Reason.TOO_LARGE, "\"" + path + "\" has " + text.length()
+
+        private String text(JsonParser parser) throws IOException {
+            if (parser.currentToken() != JsonToken.VALUE_STRING) {
+                throw wrongType(path, Kind.TEXT, parser.currentToken());
+            }
+            String text = parser.getText();
+            if (text.length() > field.maxLength()) {
+                throw new RequestRejectedException(Reason.TOO_LARGE, "\"" + path + "\" has " + text.length()
+                        + " characters; the limit is " + field.maxLength());
+            }
+            return text;
+        }
+
+        private List<String> texts(JsonParser parser) throws IOException {
+            if (parser.currentToken() != JsonToken.START_ARRAY) {
+                throw wrongType(path, field.kind(), parser.currentToken());
+            }
+            List<String> texts = new ArrayList<>();
+            for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+                if (texts.size() == field.maxEntries()) {
+                    throw new RequestRejectedException(Reason.TOO_LARGE, "\"" + field.name() + "\" has more than "
+                            + field.maxEntries() + " entries; at most " + field.maxEntries() + " per request");
+                }
+                path = field.name() + "[" + texts.size() + "]";
+                texts.add(text(parser));
+            }
+            return texts;
+        }
+
+        private Map<String, String> textMap(JsonParser parser) throws IOException {
+            if (parser.currentToken() != JsonToken.START_OBJECT) {
+                throw wrongType(path, field.kind(), parser.currentToken());
+            }
+            Map<String, String> map = new LinkedHashMap<>();
+            for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
+                String key = parser.currentName();
+                if (map.size() == field.maxEntries()) {
+                    throw new RequestRejectedException(Reason.TOO_LARGE, "\"" + field.name() + "\" has more than "
+                            + field.maxEntries() + " entries; the limit is " + field.maxEntries());
+                }
+                if (key.length() > field.maxLength()) {
+                    throw new RequestRejectedException(Reason.TOO_LARGE, "A key of \"" + field.name() + "\" has "
+                            + key.length() + " characters; the limit is " + field.maxLength());
+                }
+                path = field.name() + "." + key;
+                if (map.containsKey(key)) {
+                    throw malformed("\"" + path + "\" appears twice");
+                }
+                parser.nextToken();
+                map.put(key, text(parser));
+            }
+            return map;
+        }
+
+        private Long wholeNumber(JsonParser parser) throws IOException {
+            if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT) {
+                throw wrongType(path, field.kind(), parser.currentToken());
+            }
+            try {
+                return parser.getLongValue();
+            } catch (InputCoercionException e) {
+                throw malformed("\"" + path + "\" is out of range");
+            }
+        }
+
+        /**
+         * The parser's own limits, which stop a value before it is materialised. The parser reads a number (but
+         * not a string) together with the field name before it, so the field may not be known here yet: the
+         * parser's current name tells it.
+         */
+        RequestRejectedException overConstraint(StreamConstraintsException e, JsonParser parser) {
+            if (field == null && parser.currentName() != null && fields.containsKey(parser.currentName())) {
+                field = fields.get(parser.currentName());
+                path = field.name();
+            }
+            String what = e.getMessage() == null ? "" : e.getMessage();
+            String where = path == null ? "The body" : "\"" + path + "\"";
+            if (what.contains("nesting depth")) {
+                return malformed(where + " nests deeper than the body's shape: " + fieldList());
+            }
+            if (what.contains("Number value length") || field != null && field.kind() == Kind.WHOLE_NUMBER) {
+                return malformed(where + " is a number of more than " + MAX_NUMBER_LENGTH + " digits");
+            }
+            if (field == null) {
+                // Names are read before the field is known: an unknown name longer than any value may be.
+                return new RequestRejectedException(Reason.TOO_LARGE, "A field name has more than " + longestString
+                        + " characters; the body takes " + fields.keySet());
+            }
+            return new RequestRejectedException(Reason.TOO_LARGE, where + " has more than " + longestString
                     + " characters; the limit is " + field.maxLength());
-        }
-        return text;
-    }
-
-    private static List<String> texts(JsonParser parser, Field field) throws IOException {
-        if (parser.currentToken() != JsonToken.START_ARRAY) {
-            throw wrongType(field.name(), field.kind(), parser.currentToken());
-        }
-        List<String> texts = new ArrayList<>();
-        for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
-            if (texts.size() == field.maxEntries()) {
-                throw new RequestRejectedException(Reason.TOO_LARGE, "\"" + field.name() + "\" has more than "
-                        + field.maxEntries() + " entries; at most " + field.maxEntries() + " per request");
-            }
-            texts.add(text(parser, field, field.name() + "[" + texts.size() + "]"));
-        }
-        return texts;
-    }
-
-    private static Map<String, String> textMap(JsonParser parser, Field field) throws IOException {
-        if (parser.currentToken() != JsonToken.START_OBJECT) {
-            throw wrongType(field.name(), field.kind(), parser.currentToken());
-        }
-        Map<String, String> map = new LinkedHashMap<>();
-        for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
-            String key = parser.currentName();
-            String path = field.name() + "." + key;
-            if (map.size() == field.maxEntries()) {
-                throw new RequestRejectedException(Reason.TOO_LARGE, "\"" + field.name() + "\" has more than "
-                        + field.maxEntries() + " entries; the limit is " + field.maxEntries());
-            }
-            if (key.length() > field.maxLength()) {
-                throw new RequestRejectedException(Reason.TOO_LARGE, "A key of \"" + field.name() + "\" has "
-                        + key.length() + " characters; the limit is " + field.maxLength());
-            }
-            if (map.containsKey(key)) {
-                throw malformed("\"" + path + "\" appears twice");
-            }
-            parser.nextToken();
-            map.put(key, text(parser, field, path));
-        }
-        return map;
-    }
-
-    private static Long wholeNumber(JsonParser parser, Field field) throws IOException {
-        if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT) {
-            throw wrongType(field.name(), field.kind(), parser.currentToken());
-        }
-        try {
-            return parser.getLongValue();
-        } catch (InputCoercionException e) {
-            throw malformed("\"" + field.name() + "\" is out of range");
         }
     }
 
