@@ -46,7 +46,9 @@ public final class Streamtune {
                          STREAMTUNE_KAFKA_PORT (default 9092), STREAMTUNE_KAFKA_HEAP (default 512m),
                          STREAMTUNE_SERVICES (default ingest,trainer,evaluator,serving),
                          STREAMTUNE_DEMO_RATE (examples/s, default 15), STREAMTUNE_DEMO_ERA_LENGTH (default 1500),
-                         STREAMTUNE_DEMO_PREDICTIONS (predict calls/s, default 2)""";
+                         STREAMTUNE_DEMO_PREDICTIONS (predict calls/s, default 2),
+                         STREAMTUNE_BIND_HOST (where the services listen, default 127.0.0.1),
+                         SERVING_API_TOKENS (client tokens predict and feedback require, default none)""";
 
     private Streamtune() {
     }
@@ -114,8 +116,10 @@ public final class Streamtune {
                 Topics.ALL.stream().map(TopicSpec::name).toList());
 
         Path repo = Path.of("").toAbsolutePath();
+        // The services inherit this process's environment (STREAMTUNE_BIND_HOST, tokens); these come on top. Serving
+        // forwards operator commands to the evaluator started here unless EVALUATOR_URL names another.
         Map<String, String> environment = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap,
-                "STREAMTUNE_HOME", config.home().toString());
+                "STREAMTUNE_HOME", config.home().toString(), "EVALUATOR_URL", config.evaluatorUrl());
         List<ServiceProcess> services = new ArrayList<>();
         for (ServiceProcess.Service service : SERVICES) {
             if (!config.services().contains(service.name())) {
@@ -125,7 +129,7 @@ public final class Streamtune {
                 LOG.warn("Service {} is not built (no {}); skipping it", service.name(), service.classpathFile(repo));
                 continue;
             }
-            ServiceProcess process = ServiceProcess.start(service, repo, environment);
+            ServiceProcess process = ServiceProcess.start(service, repo, environment, config.servicesHost());
             services.add(process);
             running.add(process);
         }
@@ -133,9 +137,10 @@ public final class Streamtune {
         for (ServiceProcess service : services) {
             if (!service.awaitHealthy(http, READY_PATIENCE)) {
                 LOG.error("{} did not become healthy within {} s (see its log lines above; {}/health says why)",
-                        service.service().name(), READY_PATIENCE.toSeconds(), service.service().url());
+                        service.service().name(), READY_PATIENCE.toSeconds(), service.url());
             }
         }
+        String serving = service("serving").url(config.servicesHost());
         LOG.info("""
 
                 Streamtune is up ({} s). Ctrl-C stops everything.
@@ -145,19 +150,20 @@ public final class Streamtune {
                   metrics     /prometheus and /health on every service: {}
                   Kafka       {}: produce examples to '{}', feedback to '{}'
                   data        {}""",
-                (System.nanoTime() - started) / 1_000_000_000, url("serving"), url("serving"), url("serving"),
-                SERVICES.stream().map(ServiceProcess.Service::url).toList(), bootstrap,
+                (System.nanoTime() - started) / 1_000_000_000, serving, serving, serving,
+                SERVICES.stream().map(s -> s.url(config.servicesHost())).toList(), bootstrap,
                 Topics.LABELLED_EXAMPLES.name(), Topics.FEEDBACK_EVENTS.name(), config.home());
         if (demo) {
-            running.addAll(startDemo(config.demo(), bootstrap));
+            running.addAll(startDemo(config, bootstrap, serving));
         }
         stopped.await();
     }
 
-    private static List<AutoCloseable> startDemo(LauncherConfig.Demo settings, String bootstrap) {
-        URI serving = URI.create(url("serving"));
+    private static List<AutoCloseable> startDemo(LauncherConfig config, String bootstrap, String servingUrl) {
+        LauncherConfig.Demo settings = config.demo();
+        URI serving = URI.create(servingUrl);
         DemoTraffic traffic = new DemoTraffic(new DriftingReviews(42, settings.eraLength()), bootstrap, serving,
-                settings.examplesPerSecond(), settings.predictionsPerSecond());
+                config.clientToken(), settings.examplesPerSecond(), settings.predictionsPerSecond());
         DemoNarrator narrator = new DemoNarrator(bootstrap, serving, traffic);
         LOG.info("""
                 Demo: {} labelled '{}' examples per second whose vocabulary drifts every {} examples, and users \
@@ -174,9 +180,5 @@ public final class Streamtune {
     public static ServiceProcess.Service service(String name) {
         return SERVICES.stream().filter(s -> s.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no service " + name));
-    }
-
-    private static String url(String service) {
-        return service(service).url();
     }
 }
