@@ -57,6 +57,8 @@ public final class JsonBodySchema {
      * the wrong type of its field rather than as too deep.
      */
     private static final int MAX_DEPTH = 3;
+    /** Field names up to this long are read (and, if unknown, named in the refusal). */
+    private static final int MIN_NAME_LIMIT = 64;
     /** Digits of the longest whole number accepted ({@code long}), with a sign. */
     private static final int MAX_NUMBER_LENGTH = 20;
 
@@ -66,14 +68,18 @@ public final class JsonBodySchema {
 
     private JsonBodySchema(Map<String, Field> fields) {
         this.fields = Collections.unmodifiableMap(fields);
-        int longest = fields.keySet().stream().mapToInt(String::length).max().orElse(1);
+        int longestValue = 1;
+        int longestName = MIN_NAME_LIMIT;
         for (Field field : fields.values()) {
-            longest = Math.max(longest, field.maxLength());
+            longestValue = Math.max(longestValue, field.maxLength());
+            longestName = Math.max(longestName, field.name().length());
         }
-        this.longestString = longest;
+        // Twice the longest a value may be: a string a little over its limit is still read and refused with its
+        // exact length; one far over it is stopped by the parser before it is built.
+        this.longestString = 2 * longestValue;
         this.json = JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
-                        .maxStringLength(longestString).maxNameLength(longestString).maxNestingDepth(MAX_DEPTH)
-                        .maxNumberLength(MAX_NUMBER_LENGTH).build())
+                        .maxStringLength(longestString).maxNameLength(Math.max(longestName, longestString))
+                        .maxNestingDepth(MAX_DEPTH).maxNumberLength(MAX_NUMBER_LENGTH).build())
                 .build();
     }
 
@@ -245,8 +251,9 @@ public final class JsonBodySchema {
          * parser's current name tells it.
          */
         RequestRejectedException overConstraint(StreamConstraintsException e, JsonParser parser) {
-            if (field == null && parser.currentName() != null && fields.containsKey(parser.currentName())) {
-                field = fields.get(parser.currentName());
+            String name = currentName(parser);
+            if (field == null && name != null && fields.containsKey(name)) {
+                field = fields.get(name);
                 path = field.name();
             }
             String what = e.getMessage() == null ? "" : e.getMessage();
@@ -264,6 +271,14 @@ public final class JsonBodySchema {
             }
             return new RequestRejectedException(Reason.TOO_LARGE, where + " has more than " + longestString
                     + " characters; the limit is " + field.maxLength());
+        }
+    }
+
+    private static String currentName(JsonParser parser) {
+        try {
+            return parser.currentName();
+        } catch (IOException e) {
+            return null;
         }
     }
 
