@@ -277,6 +277,8 @@ class ServingIT {
         assertEquals("Bearer realm=\"streamtune-serving\"", missing.headers().firstValue("WWW-Authenticate")
                 .orElse(null));
         assertError(anonymous.post("/v1/feedback", "{not even json"), 401, "bearer token");
+        assertError(anonymous.post("/v1/feedback/", "{}"), 401, "bearer token");
+        assertError(anonymous.post("/v1/tasks/" + TASK + "/predict/", "{\"text\":\"hi\"}"), 401, "bearer token");
         assertError(anonymous.post("/v1/feedback", "{}", "client-a-toke"), 401, "bearer token");
         assertError(anonymous.post("/v1/tasks/" + TASK + "/predict", "{\"text\":\"hi\"}", ADMIN_TOKEN), 401,
                 "bearer token");

@@ -9,14 +9,16 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.web.router.RouteAttributes;
 
 /**
- * Predict and feedback need {@code Authorization: Bearer <token>} with one of {@code serving.api-tokens} when any
- * is configured (feedback becomes training data, so in production only known clients may send it). Runs before the
- * body is read: a caller without a token gets 401 whatever it sent. Open when no token is configured (the local
- * run). Tokens are compared by {@link BearerTokens}, in constant time, and never logged.
+ * Endpoints marked {@link ClientTokenRequired} (predict and feedback) need {@code Authorization: Bearer <token>}
+ * with one of {@code serving.api-tokens} when any is configured (feedback becomes training data, so in production
+ * only known clients may send it). Runs after routing, on the matched route, and before the body is read: a caller
+ * without a token gets 401 whatever it sent. Open when no token is configured (the local run). Tokens are compared
+ * by {@link BearerTokens}, in constant time, and never logged.
  */
-@ServerFilter({"/v1/tasks/*/predict", "/v1/feedback"})
+@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 final class ClientTokenFilter {
 
     private final BearerTokens tokens;
@@ -28,7 +30,9 @@ final class ClientTokenFilter {
     @RequestFilter
     @Nullable
     HttpResponse<ApiError> authenticate(HttpRequest<?> request) {
-        if (!tokens.enabled() || tokens.accepts(request.getHeaders().get(HttpHeaders.AUTHORIZATION))) {
+        boolean guarded = RouteAttributes.getRouteMatch(request)
+                .map(route -> route.hasAnnotation(ClientTokenRequired.class)).orElse(false);
+        if (!guarded || !tokens.enabled() || tokens.accepts(request.getHeaders().get(HttpHeaders.AUTHORIZATION))) {
             return null;
         }
         return unauthorized("Missing or wrong bearer token: predict and feedback need "

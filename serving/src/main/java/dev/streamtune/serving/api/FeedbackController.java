@@ -57,6 +57,7 @@ final class FeedbackController {
     }
 
     @Post
+    @ClientTokenRequired
     @Operation(summary = "Correct or rate a served prediction; becomes a FeedbackEvent on feedback.events")
     @ApiResponse(responseCode = "202", description = "Written to feedback.events",
             content = @Content(schema = @Schema(implementation = FeedbackAccepted.class)))

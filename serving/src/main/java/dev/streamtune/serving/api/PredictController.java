@@ -38,6 +38,7 @@ final class PredictController {
     }
 
     @Post
+    @ClientTokenRequired
     @Operation(summary = "Classify one text or a batch of texts with the task's current adapter")
     @ApiResponse(responseCode = "200", description = "The predictions, all made by the same adapter")
     @ApiResponse(responseCode = "400", description = "Malformed JSON or task name, an unknown field, a field of the "
