@@ -32,6 +32,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Operator commands, authenticated with {@code Authorization: Bearer <serving.admin-token>} and forwarded to the
@@ -50,6 +52,8 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @ApiResponse(responseCode = "502", description = "The evaluator did not answer",
         content = @Content(schema = @Schema(implementation = ApiError.class)))
 final class AdminController {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminController.class);
 
     private final HttpClient evaluator;
     private final ServingSettings settings;
@@ -108,8 +112,10 @@ final class AdminController {
         } catch (HttpClientResponseException e) {
             return relay(e.getStatus(), e.getResponse().getBody(String.class).orElse(""));
         } catch (HttpClientException e) {
+            LOG.warn("The evaluator at {} did not answer {}: {}", settings.evaluatorUrl(), request.getPath(),
+                    e.toString());
             throw new RequestRejectedException(Reason.BAD_GATEWAY, "The evaluator at " + settings.evaluatorUrl()
-                    + " did not answer: " + e.getMessage());
+                    + " did not answer; see serving's log, and EVALUATOR_URL");
         }
     }
 

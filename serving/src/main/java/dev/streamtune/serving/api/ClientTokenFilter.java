@@ -31,7 +31,7 @@ final class ClientTokenFilter {
     @Nullable
     HttpResponse<ApiError> authenticate(HttpRequest<?> request) {
         boolean guarded = RouteAttributes.getRouteMatch(request)
-                .map(route -> route.hasAnnotation(ClientTokenRequired.class)).orElse(false);
+                .map(route -> route.getAnnotationMetadata().hasAnnotation(ClientTokenRequired.class)).orElse(false);
         if (!guarded || !tokens.enabled() || tokens.accepts(request.getHeaders().get(HttpHeaders.AUTHORIZATION))) {
             return null;
         }

@@ -29,12 +29,15 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Feedback on served predictions: completed from memory, validated, written to feedback.events (202 once acked). */
 @Controller("/v1/feedback")
 @Tag(name = "feedback")
 final class FeedbackController {
 
+    private static final Logger LOG = LoggerFactory.getLogger(FeedbackController.class);
     private static final long ACK_TIMEOUT_SECONDS = 10;
 
     private final FeedbackMapper mapper;
@@ -89,8 +92,14 @@ final class FeedbackController {
                 task -> registry.current(task).map(adapter -> adapter.model().labels()), clock.instant());
         return publisher.send(Topics.FEEDBACK_EVENTS, event.getRequestId(), event)
                 .orTimeout(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                .exceptionallyCompose(error -> CompletableFuture.failedFuture(new RequestRejectedException(
-                        Reason.UNAVAILABLE, "Feedback could not be written to Kafka: " + error)))
+                .exceptionallyCompose(error -> {
+                    // The cause is for the operator's log; the caller learns only that it may try again.
+                    LOG.warn("Feedback {} for task {} not written to {}: {}", event.getRequestId(), event.getTask(),
+                            Topics.FEEDBACK_EVENTS.name(), error.toString());
+                    return CompletableFuture.failedFuture(new RequestRejectedException(Reason.UNAVAILABLE,
+                            "Feedback could not be written to Kafka within " + ACK_TIMEOUT_SECONDS
+                                    + " s; try again"));
+                })
                 .thenApply(ack -> {
                     metrics.feedback(event.getTask(), event.getCorrectedLabel() != null);
                     return HttpResponse.accepted().body(new FeedbackAccepted(event.getRequestId(), event.getTask(),
