@@ -25,7 +25,10 @@ COPY --from=build /opt/streamtune /opt/streamtune
 COPY deploy/docker/streamtune-service deploy/docker/streamtune-healthcheck /usr/local/bin/
 # STREAMTUNE_HOME holds adapters, checkpoints and ingest state: mount one shared volume here.
 # DJL extracts libtorch (~430 MB) into ~/.djl.ai on first start.
+# STREAMTUNE_BIND_HOST: the services listen on loopback by default (the local run); in a container that would be
+# unreachable, so the images listen on every interface and the network (ports, Service) decides who reaches them.
 ENV STREAMTUNE_HOME=/var/lib/streamtune \
+    STREAMTUNE_BIND_HOST=0.0.0.0 \
     OPT_OUT_TRACKING=true \
     DJL_OFFLINE=true
 USER 10001:10001
@@ -67,6 +70,7 @@ ENV JAVA_HOME=/opt/java/openjdk \
     PYTORCH_VERSION=2.7.1 \
     STREAMTUNE_DEVICE=gpu \
     STREAMTUNE_HOME=/var/lib/streamtune \
+    STREAMTUNE_BIND_HOST=0.0.0.0 \
     OPT_OUT_TRACKING=true \
     DJL_OFFLINE=true
 USER 10001:10001

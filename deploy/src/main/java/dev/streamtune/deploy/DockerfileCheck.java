@@ -101,6 +101,11 @@ public final class DockerfileCheck {
         if (stage.env().get("STREAMTUNE_HOME") == null) {
             problems.add(label, "no ENV STREAMTUNE_HOME");
         }
+        String bindHost = stage.env().get(ServiceConfig.BIND_HOST_VARIABLE);
+        if (!"0.0.0.0".equals(bindHost)) {
+            problems.add(label, "ENV " + ServiceConfig.BIND_HOST_VARIABLE + " is " + bindHost + ", not 0.0.0.0: the "
+                    + "services listen on loopback by default, which nothing outside the container can reach");
+        }
     }
 
     private static void checkCuda(Dockerfile dockerfile, Dockerfile.Stage gpu, String where, String pytorchVersion,

@@ -35,6 +35,28 @@ public final class GrafanaCheck {
      * @param grafanaService the compose service running Grafana
      * @param context        the directory compose bind mounts are relative to
      */
+    /** A compose variable that must be set: {@code ${NAME:?message}} or {@code ${NAME?message}}. */
+    private static final Pattern REQUIRED_VARIABLE = Pattern.compile("\\$\\{[A-Za-z_][A-Za-z0-9_]*:?\\?[^}]*}");
+
+    /**
+     * Without GF_SECURITY_ADMIN_PASSWORD (or its __FILE variant) Grafana's admin password is "admin"; a literal
+     * in the file, or a placeholder with a default, publishes one just as well. It must come from a variable that
+     * compose refuses to run without.
+     */
+    static void checkAdminPassword(Map<String, String> environment, String where, Problems problems) {
+        if (environment.containsKey("GF_SECURITY_ADMIN_PASSWORD__FILE")) {
+            return;
+        }
+        String password = environment.get("GF_SECURITY_ADMIN_PASSWORD");
+        if (password == null) {
+            problems.add(where + ".environment", "no GF_SECURITY_ADMIN_PASSWORD: Grafana's admin password would "
+                    + "be its default, admin");
+        } else if (!REQUIRED_VARIABLE.matcher(password.strip()).matches()) {
+            problems.add(where + ".environment.GF_SECURITY_ADMIN_PASSWORD", "is " + password + ": a password "
+                    + "written in the file or a default is public; use ${VARIABLE:?message}");
+        }
+    }
+
     public static Problems check(ComposeFile compose, String grafanaService, Path context) {
         Problems problems = new Problems();
         String where = compose.source() + ": services." + grafanaService;
@@ -42,6 +64,7 @@ public final class GrafanaCheck {
             problems.add(compose.source(), "no " + grafanaService + " service");
             return problems;
         }
+        checkAdminPassword(compose.environment(grafanaService), where, problems);
         List<ComposeFile.Mount> mounts = compose.mounts(grafanaService).stream().filter(ComposeFile.Mount::bind)
                 .toList();
         Path provisioning = mounts.stream().filter(m -> m.target().equals(PROVISIONING)).findFirst()

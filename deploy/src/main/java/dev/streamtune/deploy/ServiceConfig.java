@@ -14,6 +14,12 @@ import java.util.Set;
  */
 public final class ServiceConfig {
 
+    /**
+     * The variable every service's {@code micronaut.server.host} reads: the services listen on loopback unless it
+     * says otherwise, so an image must set it to a wildcard address to be reachable from outside its container.
+     */
+    public static final String BIND_HOST_VARIABLE = "STREAMTUNE_BIND_HOST";
+
     private final String service;
     private final String source;
     private final Map<String, String> properties;
@@ -71,6 +77,11 @@ public final class ServiceConfig {
         } catch (NumberFormatException e) {
             throw new IllegalStateException(source + ": micronaut.server.port " + raw + " has no numeric default", e);
         }
+    }
+
+    /** micronaut.server.host as written (placeholders unresolved); empty when the file does not set it. */
+    public java.util.Optional<String> host() {
+        return java.util.Optional.ofNullable(properties.get("micronaut.server.host"));
     }
 
     public Set<String> placeholders() {

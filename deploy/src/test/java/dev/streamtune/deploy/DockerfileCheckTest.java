@@ -36,6 +36,7 @@ class DockerfileCheckTest {
         assertTrue(problems.mention("no-such-script does not exist"), problems::toString);
         assertTrue(problems.mention("stage runtime", "ENTRYPOINT is not streamtune-service"), problems::toString);
         assertTrue(problems.mention("stage runtime", "runs as root"), problems::toString);
+        assertTrue(problems.mention("stage runtime", "STREAMTUNE_BIND_HOST is null, not 0.0.0.0"), problems::toString);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.streamtune.deploy;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -61,5 +62,21 @@ class GrafanaCheckTest {
                 """);
         Problems missing = GrafanaCheck.check(unprovisioned, "grafana", RepositoryFiles.REPOSITORY.root());
         assertTrue(missing.mention("services.grafana.volumes", "no provisioning folder"), missing::toString);
+    }
+
+    @Test
+    void anAdminPasswordThatIsWrittenDownDefaultedOrMissingIsReported() {
+        for (String password : List.of("admin", "${GRAFANA_ADMIN_PASSWORD:-admin}", "${GRAFANA_ADMIN_PASSWORD}")) {
+            Problems problems = new Problems();
+            GrafanaCheck.checkAdminPassword(Map.of("GF_SECURITY_ADMIN_PASSWORD", password), "grafana", problems);
+            assertTrue(problems.mention("GF_SECURITY_ADMIN_PASSWORD", "is " + password), problems::toString);
+        }
+        Problems missing = new Problems();
+        GrafanaCheck.checkAdminPassword(Map.of(), "grafana", missing);
+        assertTrue(missing.mention("no GF_SECURITY_ADMIN_PASSWORD"), missing::toString);
+        Problems required = new Problems();
+        GrafanaCheck.checkAdminPassword(Map.of("GF_SECURITY_ADMIN_PASSWORD", "${GRAFANA_ADMIN_PASSWORD:?set it}"),
+                "grafana", required);
+        assertTrue(required.isEmpty(), required::toString);
     }
 }

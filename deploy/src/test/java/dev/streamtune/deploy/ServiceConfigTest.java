@@ -26,6 +26,16 @@ class ServiceConfigTest {
               evaluator-url: ${serving.other-url}
             """, "sample.yml");
 
+    /** The Dockerfile sets this one variable to 0.0.0.0 (DockerfileCheck); it must be what every service reads. */
+    @Test
+    void everyServiceListensOnLoopbackUnlessTheBindHostVariableSaysOtherwise() {
+        RepositoryFiles.REPOSITORY.serviceConfigs().forEach((service, config) -> {
+            String host = config.host().orElseThrow(() -> new AssertionError(service + " sets no micronaut.server.host"));
+            assertEquals(Set.of(ServiceConfig.BIND_HOST_VARIABLE), Placeholders.environmentNames(host), service);
+            assertEquals("127.0.0.1", Placeholders.withDefaults(host), service);
+        });
+    }
+
     @Test
     void portIsTheDefaultOfItsPlaceholder() {
         assertEquals(9123, SAMPLE.port());

@@ -2,6 +2,8 @@ package dev.streamtune.evaluator;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Locale;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +12,8 @@ import java.util.function.Function;
 
 import dev.streamtune.schema.Deployment;
 import dev.streamtune.schema.PromotionDecision;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
@@ -23,62 +27,64 @@ import io.micronaut.serde.annotation.Serdeable;
 
 /**
  * Manual overrides for operators: approve or reject a candidate, roll back or pin a task's deployment. Every call
- * needs {@code Authorization: Bearer <evaluator.admin-token>}; the commands run on the evaluator's own thread.
+ * needs {@code Authorization: Bearer <evaluator.admin-token>} (401 with a JSON error without it; 403 when no token
+ * is configured); the commands run on the evaluator's own thread.
  */
 @Controller("/admin/tasks/{task}")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public final class AdminController {
 
     private final EvaluatorService service;
-    private final byte[] token;
+    /** SHA-256 of the token, or null when none is configured; see {@link #authenticated(String)}. */
+    private final byte[] tokenDigest;
 
     AdminController(EvaluatorService service, EvaluatorSettings settings) {
         this.service = service;
-        this.token = settings.adminToken() == null ? new byte[0] : settings.adminToken().getBytes(StandardCharsets.UTF_8);
+        this.tokenDigest = settings.adminToken() == null || settings.adminToken().isBlank() ? null
+                : sha256(settings.adminToken().strip());
     }
 
     @Post("/candidates/{candidateId}/approve")
     public HttpResponse<?> approve(String task, String candidateId, @QueryValue(defaultValue = "admin") String by,
-                                   @Header("Authorization") String authorization) {
+                                   @Nullable @Header("Authorization") String authorization) {
         return run(authorization, operator -> DecisionView.of(operator.approve(task, candidateId, by)));
     }
 
     @Post("/candidates/{candidateId}/reject")
     public HttpResponse<?> reject(String task, String candidateId, @QueryValue(defaultValue = "admin") String by,
-                                  @Header("Authorization") String authorization) {
+                                  @Nullable @Header("Authorization") String authorization) {
         return run(authorization, operator -> DecisionView.of(operator.reject(task, candidateId, by)));
     }
 
     @Post("/rollback")
     public HttpResponse<?> rollback(String task, @QueryValue(defaultValue = "admin") String by,
-                                    @Header("Authorization") String authorization) {
+                                    @Nullable @Header("Authorization") String authorization) {
         return run(authorization, operator -> DecisionView.of(operator.rollback(task, by)));
     }
 
     @Post("/pin")
-    public HttpResponse<?> pin(String task, @Header("Authorization") String authorization) {
+    public HttpResponse<?> pin(String task, @Nullable @Header("Authorization") String authorization) {
         return run(authorization, operator -> DeploymentView.of(operator.pin(task, true)));
     }
 
     @Post("/unpin")
-    public HttpResponse<?> unpin(String task, @Header("Authorization") String authorization) {
+    public HttpResponse<?> unpin(String task, @Nullable @Header("Authorization") String authorization) {
         return run(authorization, operator -> DeploymentView.of(operator.pin(task, false)));
     }
 
     @Get("/deployment")
-    public HttpResponse<?> deployment(String task, @Header("Authorization") String authorization) {
+    public HttpResponse<?> deployment(String task, @Nullable @Header("Authorization") String authorization) {
         return run(authorization, operator -> operator.deployment(task).map(DeploymentView::of)
                 .orElseThrow(() -> new IllegalArgumentException("Nothing is deployed for task " + task)));
     }
 
     private HttpResponse<?> run(String authorization, Function<EvaluatorService.Operator, Object> command) {
-        if (token.length == 0) {
+        if (tokenDigest == null) {
             return error(HttpStatus.FORBIDDEN, "Admin endpoints are disabled: set EVALUATOR_ADMIN_TOKEN");
         }
-        String presented = authorization != null && authorization.startsWith("Bearer ")
-                ? authorization.substring("Bearer ".length()) : "";
-        if (!MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.UTF_8))) {
-            return error(HttpStatus.UNAUTHORIZED, "Missing or wrong bearer token");
+        if (!authenticated(authorization)) {
+            return error(HttpStatus.UNAUTHORIZED, "Missing or wrong bearer token")
+                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"streamtune-evaluator\"");
         }
         if (!service.caughtUp()) {
             return error(HttpStatus.SERVICE_UNAVAILABLE, "The evaluator is still replaying its topics; try again");
@@ -102,7 +108,28 @@ public final class AdminController {
         }
     }
 
-    private static HttpResponse<ErrorView> error(HttpStatus status, String message) {
+    /**
+     * Compares digests, not the tokens: equal lengths, so the comparison's constant time does not end early and
+     * reveals neither how much of the token was right nor its length.
+     */
+    private boolean authenticated(String authorization) {
+        String scheme = "bearer ";
+        if (authorization == null || authorization.length() <= scheme.length()
+                || !authorization.substring(0, scheme.length()).toLowerCase(Locale.ROOT).equals(scheme)) {
+            return false;
+        }
+        return MessageDigest.isEqual(tokenDigest, sha256(authorization.substring(scheme.length()).strip()));
+    }
+
+    private static byte[] sha256(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    private static io.micronaut.http.MutableHttpResponse<ErrorView> error(HttpStatus status, String message) {
         return HttpResponse.<ErrorView>status(status).body(new ErrorView(message));
     }
 

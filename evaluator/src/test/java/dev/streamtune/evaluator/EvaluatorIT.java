@@ -37,6 +37,7 @@ import dev.streamtune.schema.Verdict;
 import dev.streamtune.testsupport.KafkaBroker;
 import dev.streamtune.testsupport.WithKafka;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.client.HttpClient;
@@ -117,6 +118,13 @@ class EvaluatorIT {
                     () -> http.toBlocking().exchange(HttpRequest.POST(base + "/candidates/c1/approve", "")
                             .bearerAuth("wrong")));
             assertEquals(HttpStatus.UNAUTHORIZED, unauthorized.getStatus());
+            var withoutToken = org.junit.jupiter.api.Assertions.assertThrows(HttpClientResponseException.class,
+                    () -> http.toBlocking().exchange(HttpRequest.POST(base + "/candidates/c1/approve", "")));
+            assertEquals(HttpStatus.UNAUTHORIZED, withoutToken.getStatus(), "no Authorization header is 401, not 400");
+            assertTrue(withoutToken.getResponse().getBody(String.class).orElse("").contains("bearer token"),
+                    withoutToken.getResponse().getBody(String.class).toString());
+            assertEquals("Bearer realm=\"streamtune-evaluator\"",
+                    withoutToken.getResponse().getHeaders().get(HttpHeaders.WWW_AUTHENTICATE));
 
             var approved = http.toBlocking().exchange(HttpRequest.POST(base + "/candidates/c1/approve?by=alice", "")
                     .bearerAuth(TOKEN), Map.class);

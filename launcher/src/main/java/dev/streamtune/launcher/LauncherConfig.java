@@ -14,12 +14,18 @@ import java.util.Optional;
  * @param localKafkaPort        client port of the local broker; its controller takes the next one
  * @param localKafkaHeap        heap of the local broker process
  * @param services              which services to start, by name
+ * @param servicesHost          where the launcher reaches the services it starts: the address they listen on
+ *                              ({@code STREAMTUNE_BIND_HOST}, which they read themselves), or loopback when that is
+ *                              unset or every interface
+ * @param evaluatorUrl          where serving forwards operator commands: {@code EVALUATOR_URL}, or the evaluator
+ *                              this launcher starts
+ * @param clientToken           a token of {@code SERVING_API_TOKENS} for the demo's predict and feedback calls
  * @param demo                  the generated traffic of {@code --demo}
  * @param localKafkaAuth        whether the local broker requires SASL/SCRAM logins and enforces ACLs
  */
 public record LauncherConfig(Optional<String> kafkaBootstrapServers, Path home, int localKafkaPort,
-                             String localKafkaHeap, List<String> services, Demo demo,
-                             boolean localKafkaAuth) {
+                             String localKafkaHeap, List<String> services, String servicesHost, String evaluatorUrl,
+                             Optional<String> clientToken, Demo demo, boolean localKafkaAuth) {
 
     /**
      * @param examplesPerSecond    labelled examples the demo's annotators produce
@@ -29,9 +35,25 @@ public record LauncherConfig(Optional<String> kafkaBootstrapServers, Path home, 
     public record Demo(double examplesPerSecond, int eraLength, double predictionsPerSecond) {
     }
 
+    /** Without the client token, which must never reach a log. */
+    @Override
+    public String toString() {
+        return "LauncherConfig[kafkaBootstrapServers=" + kafkaBootstrapServers + ", home=" + home + ", localKafkaPort="
+                + localKafkaPort + ", localKafkaHeap=" + localKafkaHeap + ", services=" + services + ", servicesHost="
+                + servicesHost + ", evaluatorUrl=" + evaluatorUrl + ", clientToken="
+                + (clientToken.isPresent() ? "set" : "unset") + ", demo=" + demo + "]";
+    }
+
     static final String ALL_SERVICES = "ingest,trainer,evaluator,serving";
 
+    /** Addresses that mean "every interface": the services are then reached on loopback. */
+    private static final List<String> WILDCARDS = List.of("0.0.0.0", "::", "[::]");
+
     public static LauncherConfig fromEnvironment(Map<String, String> env) {
+        String bindHost = env.getOrDefault("STREAMTUNE_BIND_HOST", "").strip();
+        String servicesHost = bindHost.isEmpty() || WILDCARDS.contains(bindHost) ? "127.0.0.1"
+                : bindHost.contains(":") && !bindHost.startsWith("[") ? "[" + bindHost + "]" : bindHost;
+        int evaluatorPort = Streamtune.service("evaluator").port();
         return new LauncherConfig(
                 Optional.ofNullable(env.get("KAFKA_BOOTSTRAP_SERVERS")).map(String::strip).filter(s -> !s.isEmpty()),
                 Path.of(env.getOrDefault("STREAMTUNE_HOME", "data")).toAbsolutePath().normalize(),
@@ -39,6 +61,11 @@ public record LauncherConfig(Optional<String> kafkaBootstrapServers, Path home, 
                 env.getOrDefault("STREAMTUNE_KAFKA_HEAP", "512m"),
                 Arrays.stream(env.getOrDefault("STREAMTUNE_SERVICES", ALL_SERVICES).split(","))
                         .map(String::strip).filter(s -> !s.isEmpty()).toList(),
+                servicesHost,
+                Optional.ofNullable(env.get("EVALUATOR_URL")).map(String::strip).filter(s -> !s.isEmpty())
+                        .orElse("http://" + servicesHost + ":" + evaluatorPort),
+                Arrays.stream(env.getOrDefault("SERVING_API_TOKENS", "").split(",")).map(String::strip)
+                        .filter(s -> !s.isEmpty()).findFirst(),
                 new Demo(positive(env, "STREAMTUNE_DEMO_RATE", "15"),
                         (int) positive(env, "STREAMTUNE_DEMO_ERA_LENGTH", "1500"),
                         positive(env, "STREAMTUNE_DEMO_PREDICTIONS", "2")),

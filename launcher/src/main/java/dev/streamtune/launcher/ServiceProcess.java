@@ -36,10 +36,12 @@ public final class ServiceProcess implements AutoCloseable {
 
     private final Service service;
     private final Process process;
+    private final String url;
 
-    private ServiceProcess(Service service, Process process) {
+    private ServiceProcess(Service service, Process process, String url) {
         this.service = service;
         this.process = process;
+        this.url = url;
     }
 
     /** A service the launcher knows how to start: its module directory, main class and HTTP port. */
@@ -53,13 +55,21 @@ public final class ServiceProcess implements AutoCloseable {
             return Files.isRegularFile(classpathFile(repo));
         }
 
+        /** On loopback, where the services listen unless STREAMTUNE_BIND_HOST says otherwise. */
         String url() {
-            return "http://127.0.0.1:" + port;
+            return url("127.0.0.1");
+        }
+
+        /** @param host where the service listens (an IPv6 literal in brackets) */
+        public String url(String host) {
+            return "http://" + host + ":" + port;
         }
     }
 
-    static ServiceProcess start(Service service, Path repo, Map<String, String> environment) throws IOException {
-        return start(service, repo, environment, Map.of(), null);
+    /** @param host where the service will listen (its STREAMTUNE_BIND_HOST, or loopback for every interface) */
+    static ServiceProcess start(Service service, Path repo, Map<String, String> environment, String host)
+            throws IOException {
+        return start(service, repo, environment, Map.of(), null, host);
     }
 
     /**
@@ -68,6 +78,12 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess start(Service service, Path repo, Map<String, String> environment,
                                        Map<String, String> systemProperties, Path logFile) throws IOException {
+        return start(service, repo, environment, systemProperties, logFile, "127.0.0.1");
+    }
+
+    private static ServiceProcess start(Service service, Path repo, Map<String, String> environment,
+                                        Map<String, String> systemProperties, Path logFile, String host)
+            throws IOException {
         if (!service.isBuilt(repo)) {
             throw new IllegalStateException(service.classpathFile(repo) + " is missing: build " + service.module()
                     + " first");
@@ -87,13 +103,13 @@ public final class ServiceProcess implements AutoCloseable {
         builder.environment().put("OPT_OUT_TRACKING", "true");
         builder.environment().put("DJL_OFFLINE", "true");
         Process process = builder.start();
-        ServiceProcess started = new ServiceProcess(service, process);
+        ServiceProcess started = new ServiceProcess(service, process, service.url(host));
         if (logFile == null) {
             Thread pump = new Thread(started::copyOutput, service.name() + "-output");
             pump.setDaemon(true);
             pump.start();
         }
-        LOG.info("Started {} (pid {}) on {}{}", service.name(), process.pid(), service.url(),
+        LOG.info("Started {} (pid {}) on {}{}", service.name(), process.pid(), started.url,
                 logFile == null ? "" : ", log in " + logFile);
         return started;
     }
@@ -105,7 +121,7 @@ public final class ServiceProcess implements AutoCloseable {
      * @return true when healthy
      */
     boolean awaitHealthy(HttpClient http, Duration patience) throws InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(service.url() + "/health"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/health"))
                 .timeout(Duration.ofSeconds(5)).GET().build();
         long deadline = System.nanoTime() + patience.toNanos();
         while (process.isAlive() && System.nanoTime() < deadline) {
@@ -133,6 +149,11 @@ public final class ServiceProcess implements AutoCloseable {
 
     Service service() {
         return service;
+    }
+
+    /** Where this process's service answers. */
+    String url() {
+        return url;
     }
 
     public boolean isAlive() {

@@ -61,7 +61,9 @@ public final class Streamtune {
                          STREAMTUNE_DEMO_PREDICTIONS (predict calls/s, default 2),
                          STREAMTUNE_KAFKA_AUTH (scram: the local broker requires per-service SASL/SCRAM logins and
                          enforces ACLs; default off), KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM,
-                         KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD (an external cluster's login)""";
+                         KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD (an external cluster's login),
+                         STREAMTUNE_BIND_HOST (where the services listen, default 127.0.0.1),
+                         SERVING_API_TOKENS (client tokens predict and feedback require, default none)""";
 
     private Streamtune() {
     }
@@ -157,11 +159,14 @@ public final class Streamtune {
                 LOG.warn("Service {} is not built (no {}); skipping it", service.name(), service.classpathFile(repo));
                 continue;
             }
-            // Each service logs in as its own principal (on an open broker: everyone alike) and gets its signing key.
+            // The services inherit this process's environment (STREAMTUNE_BIND_HOST, tokens); these come on top.
+            // Each logs in as its own principal (on an open broker: everyone alike) and gets its signing key; serving
+            // forwards operator commands to the evaluator started here unless EVALUATOR_URL names another.
             Map<String, String> environment = new HashMap<>(logins.principal(service.name()).environment());
             environment.put("STREAMTUNE_HOME", config.home().toString());
+            environment.put("EVALUATOR_URL", config.evaluatorUrl());
             environment.putAll(keys.environment(signingRole(service)));
-            SupervisedService process = SupervisedService.start(service, repo, environment);
+            SupervisedService process = SupervisedService.start(service, repo, environment, config.servicesHost());
             services.add(process);
             running.add(process);
         }
@@ -169,9 +174,10 @@ public final class Streamtune {
         for (SupervisedService service : services) {
             if (!service.awaitHealthy(http, READY_PATIENCE)) {
                 LOG.error("{} did not become healthy within {} s (see its log lines above; {}/health says why)",
-                        service.service().name(), READY_PATIENCE.toSeconds(), service.service().url());
+                        service.service().name(), READY_PATIENCE.toSeconds(), service.url());
             }
         }
+        String serving = service("serving").url(config.servicesHost());
         LOG.info("""
 
                 Streamtune is up ({} s). Ctrl-C stops everything.
@@ -181,23 +187,24 @@ public final class Streamtune {
                   metrics     /prometheus and /health on every service: {}
                   Kafka       {}: produce examples to '{}', feedback to '{}'
                   data        {}""",
-                (System.nanoTime() - started) / 1_000_000_000, url("serving"), url("serving"), url("serving"),
-                SERVICES.stream().map(ServiceProcess.Service::url).toList(), bootstrap + (config.localKafkaAuth()
+                (System.nanoTime() - started) / 1_000_000_000, serving, serving, serving,
+                SERVICES.stream().map(s -> s.url(config.servicesHost())).toList(), bootstrap + (config.localKafkaAuth()
                         && localBroker != null ? " (SASL/SCRAM-SHA-256 as user '" + AccessControl.PRODUCER.name()
                         + "', password in " + config.home().resolve(CREDENTIALS_FILE) + ")" : ""),
                 Topics.LABELLED_EXAMPLES.name(), Topics.FEEDBACK_EVENTS.name(), config.home());
         if (demo) {
-            running.addAll(startDemo(config.demo(), logins));
+            running.addAll(startDemo(config, logins, serving));
         }
         stopped.await();
     }
 
-    private static List<AutoCloseable> startDemo(LauncherConfig.Demo settings, KafkaLogins logins) {
-        URI serving = URI.create(url("serving"));
+    private static List<AutoCloseable> startDemo(LauncherConfig config, KafkaLogins logins, String servingUrl) {
+        LauncherConfig.Demo settings = config.demo();
+        URI serving = URI.create(servingUrl);
         // The annotators are an outside producer; the narrator reads every topic, as the provisioner may.
         DemoTraffic traffic = new DemoTraffic(new DriftingReviews(42, settings.eraLength()),
-                logins.principal(AccessControl.PRODUCER.name()), serving, settings.examplesPerSecond(),
-                settings.predictionsPerSecond());
+                logins.principal(AccessControl.PRODUCER.name()), serving, config.clientToken(),
+                settings.examplesPerSecond(), settings.predictionsPerSecond());
         DemoNarrator narrator = new DemoNarrator(logins.provisioner(), serving, traffic);
         LOG.info("""
                 Demo: {} labelled '{}' examples per second whose vocabulary drifts every {} examples, and users \
@@ -223,9 +230,5 @@ public final class Streamtune {
     public static ServiceProcess.Service service(String name) {
         return SERVICES.stream().filter(s -> s.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no service " + name));
-    }
-
-    private static String url(String service) {
-        return service(service).url();
     }
 }

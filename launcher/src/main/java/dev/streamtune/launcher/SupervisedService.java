@@ -33,6 +33,8 @@ final class SupervisedService implements AutoCloseable {
     private final ServiceProcess.Service service;
     private final Path repo;
     private final Map<String, String> environment;
+    /** Where the service listens, as the launcher reaches it. */
+    private final String host;
     private final RestartPolicy policy;
     private final Clock clock;
     private final ScheduledExecutorService restarter;
@@ -42,10 +44,11 @@ final class SupervisedService implements AutoCloseable {
     private int livenessFailures;
 
     private SupervisedService(ServiceProcess.Service service, Path repo, Map<String, String> environment,
-                              RestartPolicy policy, Clock clock) {
+                              String host, RestartPolicy policy, Clock clock) {
         this.service = service;
         this.repo = repo;
         this.environment = Map.copyOf(environment);
+        this.host = host;
         this.policy = policy;
         this.clock = clock;
         this.restarter = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -55,14 +58,16 @@ final class SupervisedService implements AutoCloseable {
         });
     }
 
-    static SupervisedService start(ServiceProcess.Service service, Path repo, Map<String, String> environment)
-            throws IOException {
-        return start(service, repo, environment, RestartPolicy.standard());
+    /** @param host where the service will listen (its STREAMTUNE_BIND_HOST, or loopback for every interface) */
+    static SupervisedService start(ServiceProcess.Service service, Path repo, Map<String, String> environment,
+                                   String host) throws IOException {
+        return start(service, repo, environment, host, RestartPolicy.standard());
     }
 
     static SupervisedService start(ServiceProcess.Service service, Path repo, Map<String, String> environment,
-                                   RestartPolicy policy) throws IOException {
-        SupervisedService supervised = new SupervisedService(service, repo, environment, policy, Clock.systemUTC());
+                                   String host, RestartPolicy policy) throws IOException {
+        SupervisedService supervised = new SupervisedService(service, repo, environment, host, policy,
+                Clock.systemUTC());
         supervised.launch();
         supervised.restarter.scheduleWithFixedDelay(supervised::checkLiveness, LIVENESS_EVERY.toMillis(),
                 LIVENESS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
@@ -72,7 +77,7 @@ final class SupervisedService implements AutoCloseable {
     private synchronized void launch() throws IOException {
         Map<String, String> env = new HashMap<>(environment);
         env.put(LoopHealth.RESTARTS_ENV, Integer.toString(policy.restarts()));
-        ServiceProcess process = ServiceProcess.start(service, repo, env);
+        ServiceProcess process = ServiceProcess.start(service, repo, env, host);
         current = process;
         process.onExit().thenAccept(exitCode -> exited(process, exitCode));
     }
@@ -128,6 +133,11 @@ final class SupervisedService implements AutoCloseable {
 
     ServiceProcess.Service service() {
         return service;
+    }
+
+    /** Where the launcher reaches the service. */
+    String url() {
+        return service.url(host);
     }
 
     int restarts() {

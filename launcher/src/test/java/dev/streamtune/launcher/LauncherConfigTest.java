@@ -21,6 +21,31 @@ class LauncherConfigTest {
         assertEquals("512m", config.localKafkaHeap());
         assertEquals(java.util.List.of("ingest", "trainer", "evaluator", "serving"), config.services());
         assertEquals(new LauncherConfig.Demo(15, 1500, 2), config.demo());
+        assertEquals("127.0.0.1", config.servicesHost());
+        assertEquals("http://127.0.0.1:8083", config.evaluatorUrl(), "serving reaches the evaluator started here");
+        assertEquals(Optional.empty(), config.clientToken());
+    }
+
+    @Test
+    void servicesAreReachedWhereTheyListenAndLoopbackForEveryInterface() {
+        assertEquals("127.0.0.1", LauncherConfig.fromEnvironment(Map.of("STREAMTUNE_BIND_HOST", "0.0.0.0"))
+                .servicesHost());
+        assertEquals("127.0.0.1", LauncherConfig.fromEnvironment(Map.of("STREAMTUNE_BIND_HOST", "::"))
+                .servicesHost());
+        LauncherConfig lan = LauncherConfig.fromEnvironment(Map.of("STREAMTUNE_BIND_HOST", "192.168.7.2"));
+        assertEquals("192.168.7.2", lan.servicesHost());
+        assertEquals("http://192.168.7.2:8083", lan.evaluatorUrl());
+        assertEquals("[fd00::2]", LauncherConfig.fromEnvironment(Map.of("STREAMTUNE_BIND_HOST", "fd00::2"))
+                .servicesHost());
+    }
+
+    @Test
+    void anEvaluatorUrlAndClientTokensFromTheEnvironmentAreUsedAndTheTokenIsNeverPrinted() {
+        LauncherConfig config = LauncherConfig.fromEnvironment(Map.of("EVALUATOR_URL", "http://eval.internal:8083",
+                "SERVING_API_TOKENS", " demo-secret , other-secret"));
+        assertEquals("http://eval.internal:8083", config.evaluatorUrl());
+        assertEquals(Optional.of("demo-secret"), config.clientToken());
+        assertTrue(!config.toString().contains("secret"), config.toString());
     }
 
     @Test

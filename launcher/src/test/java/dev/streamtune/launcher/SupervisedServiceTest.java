@@ -23,7 +23,7 @@ class SupervisedServiceTest {
         RestartPolicy twice = new RestartPolicy(2, Duration.ofMinutes(10), Duration.ofMillis(50),
                 Duration.ofMillis(100));
         try (SupervisedService supervised = SupervisedService.start(stub(), repo,
-                Map.of("STARTS_FILE", starts.toString(), "BEHAVIOUR", "exit"), twice)) {
+                Map.of("STARTS_FILE", starts.toString(), "BEHAVIOUR", "exit"), "127.0.0.1", twice)) {
             awaitLines(starts, 3);
             Thread.sleep(2000); // a fourth start would have happened by now
             assertEquals(List.of("0", "1", "2"), Files.readAllLines(starts), "started, then restarted twice");
@@ -35,7 +35,7 @@ class SupervisedServiceTest {
     void aServiceStoppedOnPurposeIsNotRestarted() throws Exception {
         Path starts = repo.resolve("starts.txt");
         SupervisedService supervised = SupervisedService.start(stub(), repo,
-                Map.of("STARTS_FILE", starts.toString(), "BEHAVIOUR", "wait"),
+                Map.of("STARTS_FILE", starts.toString(), "BEHAVIOUR", "wait"), "127.0.0.1",
                 new RestartPolicy(5, Duration.ofMinutes(10), Duration.ofMillis(10), Duration.ofMillis(10)));
         awaitLines(starts, 1);
         supervised.close();

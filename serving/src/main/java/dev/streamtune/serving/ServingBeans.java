@@ -96,7 +96,8 @@ final class ServingBeans {
 
     @Singleton
     RequestLimits limits(ServingSettings settings) {
-        return new RequestLimits(settings.maxTextsPerRequest(), settings.maxTextLength());
+        return new RequestLimits(settings.maxTextsPerRequest(), settings.maxTextLength(), settings.maxIdLength(),
+                settings.maxAttributes(), settings.maxAttributeLength());
     }
 
     @Singleton

@@ -1,6 +1,7 @@
 package dev.streamtune.serving;
 
 import java.time.Duration;
+import java.util.List;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 
@@ -11,7 +12,11 @@ import io.micronaut.context.annotation.ConfigurationProperties;
  *
  * @param maxTextsPerRequest  texts one predict call may carry (413 beyond)
  * @param maxTextLength       characters (UTF-16 units) one text may have (413 beyond)
+ * @param maxIdLength         characters of a request id, an adapter id or a label in a request (413 beyond)
+ * @param maxAttributes       attributes one feedback may carry (413 beyond)
+ * @param maxAttributeLength  characters of an attribute's key, and of its value (413 beyond)
  * @param recentPredictions   predictions remembered for joining feedback that names only a request id
+ * @param apiTokens           bearer tokens accepted on predict and feedback, one per client; empty leaves them open
  * @param adminToken          bearer token callers must present on /admin; blank disables those endpoints
  * @param evaluatorUrl        where the evaluator's admin API answers; /admin calls are forwarded there
  * @param evaluatorAdminToken bearer token the evaluator expects
@@ -20,12 +25,26 @@ import io.micronaut.context.annotation.ConfigurationProperties;
 public record ServingSettings(
         int maxTextsPerRequest,
         int maxTextLength,
+        int maxIdLength,
+        int maxAttributes,
+        int maxAttributeLength,
         int recentPredictions,
+        List<String> apiTokens,
         String adminToken,
         String evaluatorUrl,
         String evaluatorAdminToken,
         Batch batch,
         Dashboard dashboard) {
+
+    /** Without the tokens, which must never reach a log. */
+    @Override
+    public String toString() {
+        return "ServingSettings[bootstrapServers=" + bootstrapServers + ", maxTextsPerRequest=" + maxTextsPerRequest
+                + ", maxTextLength=" + maxTextLength + ", maxIdLength=" + maxIdLength + ", maxAttributes="
+                + maxAttributes + ", maxAttributeLength=" + maxAttributeLength + ", recentPredictions="
+                + recentPredictions + ", apiTokens=" + (apiTokens == null ? 0 : apiTokens.size()) + " configured"
+                + ", evaluatorUrl=" + evaluatorUrl + ", batch=" + batch + ", dashboard=" + dashboard + "]";
+    }
 
     /**
      * Dynamic micro-batching of concurrent requests, per task.

@@ -18,7 +18,7 @@ public final class Http {
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     /** An answer: status, raw body, and the body as JSON when it is JSON. */
-    public record Answer(int status, String body, String contentType) {
+    public record Answer(int status, String body, String contentType, java.net.http.HttpHeaders headers) {
         public JsonNode json() {
             try {
                 return JSON.readTree(body);
@@ -29,9 +29,21 @@ public final class Http {
     }
 
     private final String base;
+    /** Sent as {@code Authorization: Bearer <token>} with every request that names no other; null: none. */
+    private final String token;
 
     public Http(String base) {
+        this(base, null);
+    }
+
+    public Http(String base, String token) {
         this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        this.token = token;
+    }
+
+    /** The same client without its token. */
+    public Http anonymous() {
+        return new Http(base, null);
     }
 
     public Answer get(String path) {
@@ -39,21 +51,27 @@ public final class Http {
     }
 
     public Answer post(String path, String json) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)));
+        return post(path, json, token);
     }
 
     public Answer post(String path, String json, String bearer) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + bearer).POST(HttpRequest.BodyPublishers.ofString(json)));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return send(request);
     }
 
     public Answer send(HttpRequest.Builder request) {
+        if (token != null && !request.build().headers().firstValue("Authorization").isPresent()) {
+            request.header("Authorization", "Bearer " + token);
+        }
         try {
             HttpResponse<String> response = CLIENT.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.body(),
-                    response.headers().firstValue("Content-Type").orElse(""));
+                    response.headers().firstValue("Content-Type").orElse(""), response.headers());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

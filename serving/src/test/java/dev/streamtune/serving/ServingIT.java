@@ -59,6 +59,9 @@ class ServingIT {
     private static final String TASK = "serving-it";
     private static final String ADMIN_TOKEN = "serving-secret";
     private static final String EVALUATOR_TOKEN = "evaluator-secret";
+    /** Two clients' tokens for predict and feedback; the tests call as the first unless they say otherwise. */
+    private static final String CLIENT_TOKEN = "client-a-token";
+    private static final String OTHER_CLIENT_TOKEN = "client-b-token";
     private static final Duration ARRIVAL = Duration.ofSeconds(60);
 
     @TempDir
@@ -98,8 +101,9 @@ class ServingIT {
         context = TestAdapters.start(broker, dir, Map.of(
                 "serving.admin-token", ADMIN_TOKEN,
                 "serving.evaluator-admin-token", EVALUATOR_TOKEN,
+                "serving.api-tokens", CLIENT_TOKEN + "," + OTHER_CLIENT_TOKEN,
                 "serving.evaluator-url", "http://127.0.0.1:" + fakeEvaluator.getAddress().getPort()));
-        http = new Http(TestAdapters.url(context));
+        http = new Http(TestAdapters.url(context), CLIENT_TOKEN);
         assertEquals(200, http.awaitOk("/health/readiness", ARRIVAL).status(), "ready");
     }
 
@@ -194,6 +198,19 @@ class ServingIT {
                 "{\"texts\":\"" + "y".repeat(1_100_000) + "\"}"), 413, "");
     }
 
+    /** Micronaut's own binding would turn these into text ("42", "true", "hi") and answer 200. */
+    @Test
+    @Order(3)
+    void predictRefusesValuesOfTheWrongJsonTypeNamingTheField() {
+        String predict = "/v1/tasks/" + TASK + "/predict";
+        assertError(http.post(predict, "{\"text\":42}"), 400, "\"text\" must be a string, not a number");
+        assertError(http.post(predict, "{\"text\":true}"), 400, "\"text\" must be a string, not a boolean");
+        assertError(http.post(predict, "{\"text\":[\"hi\"]}"), 400, "\"text\" must be a string, not an array");
+        assertError(http.post(predict, "{\"texts\":[\"fine\",7]}"), 400, "\"texts[1]\" must be a string");
+        assertError(http.post(predict, "{\"txt\":\"hi\"}"), 400, "Unknown field \"txt\"");
+        assertError(http.post(predict, "{\"text\":\"" + "z".repeat(900_000) + "\"}"), 413, "the limit is 2000");
+    }
+
     private static void assertError(Http.Answer answer, int status, String messagePart) {
         assertEquals(status, answer.status(), answer.body());
         assertTrue(answer.contentType().startsWith("application/json"), answer.contentType());
@@ -229,6 +246,66 @@ class ServingIT {
         assertEquals("negative", correction.getCorrectedLabel());
         assertEquals("s1", correction.getModelVersion());
         assertNotNull(correction.getPredictedLabel());
+    }
+
+    @Test
+    @Order(4)
+    void feedbackRefusesOversizedFieldsWrongTypesUnknownTasksAndLabelsWithAJsonMessage() {
+        String id = predictionIds.get(2);
+        assertError(http.post("/v1/feedback", Http.json(Map.of("requestId", "r".repeat(900_000), "rating", 4))), 413,
+                "\"requestId\" has more than");
+        assertError(http.post("/v1/feedback", Http.json(Map.of("requestId", "r".repeat(129), "rating", 4))), 413,
+                "\"requestId\" has 129 characters; the limit is 128");
+        assertError(http.post("/v1/feedback", "{\"requestId\":12345,\"rating\":4}"), 400,
+                "\"requestId\" must be a string, not a number");
+        assertError(http.post("/v1/feedback", "{\"requestId\":\"" + id + "\",\"rating\":\"4\"}"), 400,
+                "\"rating\" must be a whole number, not a string");
+        assertError(http.post("/v1/feedback", "{\"requestId\":\"" + id + "\",\"correctedLabel\":[\"negative\"]}"),
+                400, "\"correctedLabel\" must be a string, not an array");
+        assertError(http.post("/v1/feedback", "{\"requestId\":\"" + id + "\",\"correctedLabel\":false}"), 400,
+                "not a boolean");
+        assertError(http.post("/v1/feedback", Http.json(Map.of("requestId", id, "rating", 4,
+                "attributes", Map.of("note", "a".repeat(900_000))))), 413, "\"attributes.note\"");
+        Map<String, String> many = new java.util.HashMap<>();
+        for (int i = 0; i < 21; i++) {
+            many.put("k" + i, "v");
+        }
+        assertError(http.post("/v1/feedback", Http.json(Map.of("requestId", id, "rating", 4, "attributes", many))),
+                413, "the limit is 20");
+
+        for (int i = 0; i < 5; i++) {
+            assertError(http.post("/v1/feedback", Http.json(Map.of("requestId", "elsewhere-" + i,
+                    "task", "made-up-task-" + i, "text", "hello", "correctedLabel", "label-" + i))), 404,
+                    "No adapter serves task 'made-up-task-" + i + "'");
+        }
+        assertError(http.post("/v1/feedback", Http.json(Map.of("requestId", "elsewhere", "task", TASK,
+                "text", "hello", "correctedLabel", "sarcastic"))), 422, "[negative, positive]");
+        assertError(http.post("/v1/feedback", Http.json(Map.of("requestId", "elsewhere", "task", TASK,
+                "text", "hello", "predictedLabel", "label-9", "rating", 2))), 422, "\"predictedLabel\"");
+
+        String scrape = http.get("/prometheus").body();
+        assertTrue(!scrape.contains("made-up-task"), "no metric series for tasks nobody serves");
+        assertTrue(!http.get("/v1/tasks").body().contains("made-up-task"));
+    }
+
+    @Test
+    @Order(4)
+    void predictAndFeedbackNeedOneOfTheClientTokensWhenTokensAreConfigured() {
+        Http anonymous = http.anonymous();
+        Http.Answer missing = anonymous.post("/v1/tasks/" + TASK + "/predict", "{\"text\":\"hi\"}");
+        assertError(missing, 401, "bearer token");
+        assertEquals("Bearer realm=\"streamtune-serving\"", missing.headers().firstValue("WWW-Authenticate")
+                .orElse(null));
+        assertError(anonymous.post("/v1/feedback", "{not even json"), 401, "bearer token");
+        assertError(anonymous.post("/v1/feedback/", "{}"), 401, "bearer token");
+        assertError(anonymous.post("/v1/tasks/" + TASK + "/predict/", "{\"text\":\"hi\"}"), 401, "bearer token");
+        assertError(anonymous.post("/v1/feedback", "{}", "client-a-toke"), 401, "bearer token");
+        assertError(anonymous.post("/v1/tasks/" + TASK + "/predict", "{\"text\":\"hi\"}", ADMIN_TOKEN), 401,
+                "bearer token");
+        Http.Answer otherClient = anonymous.post("/v1/tasks/" + TASK + "/predict", "{\"text\":\"hi\"}",
+                OTHER_CLIENT_TOKEN);
+        assertEquals(200, otherClient.status(), otherClient.body());
+        assertEquals(200, anonymous.get("/v1/tasks/" + TASK + "/model").status(), "reading the model stays open");
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,6 +38,8 @@ public final class DemoTraffic implements AutoCloseable {
     private final DriftingReviews reviews;
     private final KafkaConnection kafka;
     private final URI servingUrl;
+    /** A client token of SERVING_API_TOKENS, when serving requires one. */
+    private final Optional<String> clientToken;
     private final double examplesPerSecond;
     private final double predictionsPerSecond;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -47,11 +50,12 @@ public final class DemoTraffic implements AutoCloseable {
     private final Thread users;
     private volatile boolean running = true;
 
-    public DemoTraffic(DriftingReviews reviews, KafkaConnection kafka, URI servingUrl, double examplesPerSecond,
-                       double predictionsPerSecond) {
+    public DemoTraffic(DriftingReviews reviews, KafkaConnection kafka, URI servingUrl, Optional<String> clientToken,
+                       double examplesPerSecond, double predictionsPerSecond) {
         this.reviews = reviews;
         this.kafka = kafka;
         this.servingUrl = servingUrl;
+        this.clientToken = clientToken;
         this.examplesPerSecond = examplesPerSecond;
         this.predictionsPerSecond = predictionsPerSecond;
         this.annotators = new Thread(this::produceExamples, "demo-annotators");
@@ -164,10 +168,11 @@ public final class DemoTraffic implements AutoCloseable {
 
     private HttpResponse<String> post(String path, Map<String, ?> body) throws java.io.IOException,
             InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(servingUrl.resolve(path)).timeout(Duration.ofSeconds(10))
+        HttpRequest.Builder request = HttpRequest.newBuilder(servingUrl.resolve(path)).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        clientToken.ifPresent(token -> request.header("Authorization", "Bearer " + token));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private void sleepUntil(long dueNanos) throws InterruptedException {

@@ -1,7 +1,8 @@
 package dev.streamtune.serving.api;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.util.Collections;
+import java.util.function.Supplier;
 
 import dev.streamtune.serving.RequestRejectedException;
 import dev.streamtune.serving.RequestRejectedException.Reason;
@@ -31,6 +32,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Operator commands, authenticated with {@code Authorization: Bearer <serving.admin-token>} and forwarded to the
@@ -50,40 +53,42 @@ import io.swagger.v3.oas.annotations.tags.Tag;
         content = @Content(schema = @Schema(implementation = ApiError.class)))
 final class AdminController {
 
+    private static final Logger LOG = LoggerFactory.getLogger(AdminController.class);
+
     private final HttpClient evaluator;
     private final ServingSettings settings;
-    private final byte[] token;
+    private final BearerTokens token;
 
     AdminController(@Client(id = "evaluator") HttpClient evaluator, ServingSettings settings) {
         this.evaluator = evaluator;
         this.settings = settings;
-        this.token = settings.adminToken() == null ? new byte[0] : settings.adminToken().getBytes(StandardCharsets.UTF_8);
+        this.token = BearerTokens.of(Collections.singletonList(settings.adminToken()));
     }
 
     @Post("/rollback")
     @Operation(summary = "Put back the adapter the current one replaced")
     HttpResponse<String> rollback(@PathVariable String task, @Nullable @QueryValue String by,
                                   @Nullable @Header("Authorization") String authorization) {
-        return forward(authorization, HttpRequest.POST(path(task, "/rollback") + "?by=" + operator(by), ""));
+        return forward(authorization, () -> HttpRequest.POST(path(task, "/rollback") + "?by=" + operator(by), ""));
     }
 
     @Post("/pin")
     @Operation(summary = "Keep the current adapter: automatic promotions wait until unpinned")
     HttpResponse<String> pin(@PathVariable String task, @Nullable @Header("Authorization") String authorization) {
-        return forward(authorization, HttpRequest.POST(path(task, "/pin"), ""));
+        return forward(authorization, () -> HttpRequest.POST(path(task, "/pin"), ""));
     }
 
     @Post("/unpin")
     @Operation(summary = "Let automatic promotions deploy again")
     HttpResponse<String> unpin(@PathVariable String task, @Nullable @Header("Authorization") String authorization) {
-        return forward(authorization, HttpRequest.POST(path(task, "/unpin"), ""));
+        return forward(authorization, () -> HttpRequest.POST(path(task, "/unpin"), ""));
     }
 
     @Get("/deployment")
     @Operation(summary = "The evaluator's current deployment record for the task")
     HttpResponse<String> deployment(@PathVariable String task,
                                     @Nullable @Header("Authorization") String authorization) {
-        return forward(authorization, HttpRequest.GET(path(task, "/deployment")));
+        return forward(authorization, () -> HttpRequest.GET(path(task, "/deployment")));
     }
 
     private static String path(String task, String action) {
@@ -95,8 +100,10 @@ final class AdminController {
         return java.net.URLEncoder.encode(name, StandardCharsets.UTF_8);
     }
 
-    private HttpResponse<String> forward(String authorization, MutableHttpRequest<?> request) {
+    /** Authenticates first, so that a caller without the token learns nothing else (not even a bad task name). */
+    private HttpResponse<String> forward(String authorization, Supplier<MutableHttpRequest<?>> toEvaluator) {
         authenticate(authorization);
+        MutableHttpRequest<?> request = toEvaluator.get();
         request.bearerAuth(settings.evaluatorAdminToken() == null ? "" : settings.evaluatorAdminToken())
                 .accept(MediaType.APPLICATION_JSON_TYPE);
         try {
@@ -105,19 +112,19 @@ final class AdminController {
         } catch (HttpClientResponseException e) {
             return relay(e.getStatus(), e.getResponse().getBody(String.class).orElse(""));
         } catch (HttpClientException e) {
+            LOG.warn("The evaluator at {} did not answer {}: {}", settings.evaluatorUrl(), request.getPath(),
+                    e.toString());
             throw new RequestRejectedException(Reason.BAD_GATEWAY, "The evaluator at " + settings.evaluatorUrl()
-                    + " did not answer: " + e.getMessage());
+                    + " did not answer; see serving's log, and EVALUATOR_URL");
         }
     }
 
     private void authenticate(String authorization) {
-        if (token.length == 0) {
+        if (!token.enabled()) {
             throw new RequestRejectedException(Reason.FORBIDDEN,
                     "Admin endpoints are disabled: set SERVING_ADMIN_TOKEN");
         }
-        String presented = authorization != null && authorization.startsWith("Bearer ")
-                ? authorization.substring("Bearer ".length()) : "";
-        if (!MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.UTF_8))) {
+        if (!token.accepts(authorization)) {
             throw new RequestRejectedException(Reason.UNAUTHORIZED, "Missing or wrong bearer token");
         }
     }

@@ -8,9 +8,11 @@ import java.util.concurrent.CompletionException;
 
 import dev.streamtune.model.Prediction;
 import dev.streamtune.serving.predict.Answer;
+import dev.streamtune.serving.predict.JsonBodySchema;
 import dev.streamtune.serving.predict.PredictionService;
 import dev.streamtune.serving.predict.RequestLimits;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.PathVariable;
@@ -36,9 +38,13 @@ final class PredictController {
     }
 
     @Post
+    @ClientTokenRequired
     @Operation(summary = "Classify one text or a batch of texts with the task's current adapter")
     @ApiResponse(responseCode = "200", description = "The predictions, all made by the same adapter")
-    @ApiResponse(responseCode = "400", description = "Malformed JSON or task name",
+    @ApiResponse(responseCode = "400", description = "Malformed JSON or task name, an unknown field, a field of the "
+            + "wrong JSON type (a number where text is expected)",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "401", description = "serving.api-tokens is set and no valid bearer token was sent",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "404", description = "No adapter is deployed for the task yet",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
@@ -48,16 +54,20 @@ final class PredictController {
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "503", description = "The task's queue is full, or its first adapter is loading",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
-    CompletableFuture<PredictResponse> predict(@PathVariable String task, @Body PredictRequest body) {
+    CompletableFuture<PredictResponse> predict(@PathVariable String task,
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PredictRequest.class)))
+            @Nullable @Body byte[] json) {
         String checkedTask = RequestLimits.task(task);
-        List<String> texts = limits.texts(body.text(), body.texts());
+        JsonBodySchema.JsonBody body = limits.predictBody().read(json);
+        List<String> texts = limits.texts(body.text("text"), body.texts("texts"));
         return predictions.predict(checkedTask, texts)
                 .thenApply(PredictResponse::of)
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(
                         e instanceof CompletionException && e.getCause() != null ? e.getCause() : e));
     }
 
-    @Serdeable
+    /** The body's documentation for the OpenAPI description; {@link RequestLimits#predictBody()} reads it. */
     @Schema(description = "Either text (one string) or texts (an array of strings)")
     record PredictRequest(@Nullable String text, @Nullable List<String> texts) {
     }

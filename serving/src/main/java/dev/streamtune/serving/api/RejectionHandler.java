@@ -18,6 +18,9 @@ final class RejectionHandler implements ExceptionHandler<RequestRejectedExceptio
     @Override
     public HttpResponse<ApiError> handle(HttpRequest request, RequestRejectedException rejected) {
         int status = rejected.reason().httpStatus();
+        if (status == HttpStatus.UNAUTHORIZED.getCode()) {
+            return ClientTokenFilter.unauthorized(rejected.getMessage());
+        }
         return HttpResponse.<ApiError>status(HttpStatus.valueOf(status)).body(new ApiError(status, rejected.getMessage()));
     }
 }

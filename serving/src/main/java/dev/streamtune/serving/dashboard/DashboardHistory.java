@@ -120,8 +120,16 @@ public final class DashboardHistory {
         }
     }
 
+    /**
+     * Counts feedback for a task the dashboard already charts (from its deployments, windows, drift reports or
+     * served predictions). Feedback never starts a task's series: feedback.events is an input topic that any
+     * producer writes to, and each made-up task name would otherwise stay in memory and on /v1/tasks.
+     */
     public void onFeedback(FeedbackEvent feedback) {
-        TaskSeries s = series(feedback.getTask());
+        TaskSeries s = tasks.get(feedback.getTask());
+        if (s == null) {
+            return;
+        }
         Boolean right = judgement(feedback);
         synchronized (s) {
             Counts c = s.bucket(s.feedback, feedback.getEventTime());

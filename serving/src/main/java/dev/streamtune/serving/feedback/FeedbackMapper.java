@@ -16,11 +16,10 @@ import dev.streamtune.serving.predict.RequestLimits;
  * Turns feedback into a {@link FeedbackEvent}. The served prediction, when still remembered, is the truth about
  * task, text, predicted label and adapter; otherwise the caller must supply the text and the task. A correction
  * must name one of the labels of the adapter that answered (or, for a prediction not remembered, of the adapter
- * serving the task now).
+ * serving the task now). Feedback on a task no adapter serves is refused: it could not be judged against a label
+ * set, and every accepted task becomes training data, metric series and dashboard series.
  */
 public final class FeedbackMapper {
-
-    private static final int MAX_ATTRIBUTES = 20;
 
     private final RequestLimits limits;
     private final int rememberedPredictions;
@@ -40,8 +39,9 @@ public final class FeedbackMapper {
             throw new RequestRejectedException(Reason.INVALID, "\"requestId\" is required: the id of the prediction "
                     + "the feedback is about (predictions[].predictionId of the predict answer)");
         }
-        String corrected = blankToNull(input.correctedLabel());
-        Integer rating = input.rating();
+        limits.identifier("requestId", input.requestId());
+        String corrected = limits.identifier("correctedLabel", blankToNull(input.correctedLabel()));
+        Long rating = input.rating();
         if (corrected == null && rating == null) {
             throw new RequestRejectedException(Reason.INVALID, "Give \"correctedLabel\", \"rating\" (1-5) or both");
         }
@@ -50,11 +50,10 @@ public final class FeedbackMapper {
                     + rating);
         }
         Map<String, String> attributes = input.attributes() == null ? Map.of() : input.attributes();
-        if (attributes.size() > MAX_ATTRIBUTES) {
-            throw new RequestRejectedException(Reason.TOO_LARGE, "At most " + MAX_ATTRIBUTES + " attributes");
-        }
+        attributes.keySet().forEach(key -> limits.identifier("attributes key", key));
         FeedbackEvent.Builder event = FeedbackEvent.newBuilder().setRequestId(input.requestId())
-                .setCorrectedLabel(corrected).setRating(rating).setEventTime(now).setAttributes(Map.copyOf(attributes));
+                .setCorrectedLabel(corrected).setRating(rating == null ? null : rating.intValue()).setEventTime(now)
+                .setAttributes(Map.copyOf(attributes));
         List<String> labels;
         if (recent.isPresent()) {
             RecentPredictions.Recent served = recent.get();
@@ -76,12 +75,19 @@ public final class FeedbackMapper {
                         + "prediction this process does not remember");
             }
             String task = RequestLimits.task(input.task());
+            labels = currentLabels.apply(task).orElseThrow(() -> new RequestRejectedException(Reason.NOT_FOUND,
+                    "No adapter serves task '" + task + "': feedback is taken only for tasks this service answers"));
+            String predicted = limits.identifier("predictedLabel", blankToNull(input.predictedLabel()));
+            if (predicted != null && !labels.contains(predicted)) {
+                throw new RequestRejectedException(Reason.INVALID, "\"predictedLabel\" '" + predicted
+                        + "' is not a label of task '" + task + "'; expected one of " + labels);
+            }
+            String adapterId = limits.identifier("adapterId", blankToNull(input.adapterId()));
             event.setTask(task).setText(limits.text("text", input.text()))
-                    .setPredictedLabel(input.predictedLabel() == null ? "" : input.predictedLabel())
-                    .setModelVersion(input.adapterId() == null ? "unknown" : input.adapterId());
-            labels = currentLabels.apply(task).orElse(null);
+                    .setPredictedLabel(predicted == null ? "" : predicted)
+                    .setModelVersion(adapterId == null ? "unknown" : adapterId);
         }
-        if (corrected != null && labels != null && !labels.contains(corrected)) {
+        if (corrected != null && !labels.contains(corrected)) {
             throw new RequestRejectedException(Reason.INVALID, "\"correctedLabel\" '" + corrected
                     + "' is not a label of task '" + event.getTask() + "'; expected one of " + labels);
         }

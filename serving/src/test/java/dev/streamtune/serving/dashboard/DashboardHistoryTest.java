@@ -66,6 +66,7 @@ class DashboardHistoryTest {
 
     @Test
     void accuracyFromFeedbackCountsCorrectionsAndClearRatings() {
+        history.onPrediction(prediction("s", "pos", 0.9, T0));
         history.onFeedback(feedback("pos", "pos", null, T0));   // confirmed: right
         history.onFeedback(feedback("pos", "neg", null, T0));   // corrected: wrong
         history.onFeedback(feedback("pos", null, 5, T0));       // right
@@ -78,6 +79,14 @@ class DashboardHistoryTest {
         assertEquals(2, buckets.get(0).wrong());
         assertEquals(0.5, buckets.get(0).accuracy(), 1e-9);
         assertNull(buckets.get(1).accuracy());
+    }
+
+    @Test
+    void feedbackNeverStartsTheSeriesOfATaskNothingElseNamed() {
+        history.onFeedback(FeedbackEvent.newBuilder().setRequestId("r").setTask("made-up").setModelVersion("a")
+                .setText("t").setPredictedLabel("pos").setCorrectedLabel("neg").setEventTime(T0).build());
+        assertTrue(history.tasks().isEmpty(), history.tasks().toString());
+        assertTrue(!history.knows("made-up"));
     }
 
     @Test

@@ -26,9 +26,9 @@ class FeedbackMapperTest {
     private static final Function<String, Optional<List<String>>> CURRENT =
             task -> task.equals("sentiment") ? Optional.of(LABELS) : Optional.empty();
 
-    private final FeedbackMapper mapper = new FeedbackMapper(new RequestLimits(8, 100), 500);
+    private final FeedbackMapper mapper = new FeedbackMapper(new RequestLimits(8, 100, 16, 4, 32), 500);
 
-    private static FeedbackInput input(String requestId, String corrected, Integer rating) {
+    private static FeedbackInput input(String requestId, String corrected, Long rating) {
         return new FeedbackInput(requestId, corrected, rating, null, null, null, null, null);
     }
 
@@ -54,7 +54,7 @@ class FeedbackMapperTest {
 
     @Test
     void aRatingAloneIsEnough() {
-        FeedbackEvent event = mapper.map(input("r1", null, 5), Optional.of(SERVED), CURRENT, NOW);
+        FeedbackEvent event = mapper.map(input("r1", null, 5L), Optional.of(SERVED), CURRENT, NOW);
         assertEquals(5, event.getRating());
         assertNull(event.getCorrectedLabel());
     }
@@ -64,8 +64,8 @@ class FeedbackMapperTest {
         refused(Reason.INVALID, input(null, "negative", null), Optional.of(SERVED));
         refused(Reason.INVALID, input("r1", null, null), Optional.of(SERVED));
         refused(Reason.INVALID, input("r1", "  ", null), Optional.of(SERVED));
-        assertTrue(refused(Reason.INVALID, input("r1", null, 6), Optional.of(SERVED)).getMessage().contains("1"));
-        refused(Reason.INVALID, input("r1", null, 0), Optional.of(SERVED));
+        assertTrue(refused(Reason.INVALID, input("r1", null, 6L), Optional.of(SERVED)).getMessage().contains("1"));
+        refused(Reason.INVALID, input("r1", null, 0L), Optional.of(SERVED));
     }
 
     @Test
@@ -95,6 +95,30 @@ class FeedbackMapperTest {
                 Optional.empty());
         refused(Reason.TOO_LARGE, new FeedbackInput("gone", "negative", null, "sentiment", "x".repeat(101), null, null,
                 null), Optional.empty());
+    }
+
+    @Test
+    void feedbackOnATaskNoAdapterServesIsNotFound() {
+        RequestRejectedException e = refused(Reason.NOT_FOUND, new FeedbackInput("gone", "anything", null,
+                "made-up-task", "x", null, null, null), Optional.empty());
+        assertTrue(e.getMessage().contains("made-up-task"), e.getMessage());
+        refused(Reason.NOT_FOUND, new FeedbackInput("gone", null, 3L, "made-up-task", "x", null, null, null),
+                Optional.empty());
+    }
+
+    @Test
+    void aPredictedLabelSentAlongMustBeALabelOfTheTask() {
+        refused(Reason.INVALID, new FeedbackInput("gone", "negative", null, "sentiment", "x", "sarcastic", null,
+                null), Optional.empty());
+    }
+
+    @Test
+    void idsAndLabelsWithControlCharactersAreRefused() {
+        refused(Reason.MALFORMED, input("r1\nX", "negative", null), Optional.of(SERVED));
+        refused(Reason.MALFORMED, new FeedbackInput("gone", "negative", null, "sentiment", "x", null, "a\u0000",
+                null), Optional.empty());
+        refused(Reason.MALFORMED, new FeedbackInput("r1", "negative", null, null, null, null, null,
+                Map.of("bad\tkey", "v")), Optional.of(SERVED));
     }
 
     @Test

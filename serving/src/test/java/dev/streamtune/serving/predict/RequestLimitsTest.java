@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class RequestLimitsTest {
 
-    private final RequestLimits limits = new RequestLimits(3, 10);
+    private final RequestLimits limits = new RequestLimits(3, 10, 6, 2, 5);
 
     private static RequestRejectedException refused(Reason reason, Runnable call) {
         RequestRejectedException e = assertThrows(RequestRejectedException.class, call::run);
@@ -50,6 +50,34 @@ class RequestLimitsTest {
         RequestRejectedException e = refused(Reason.TOO_LARGE,
                 () -> limits.texts(null, Collections.nCopies(4, "a")));
         assertTrue(e.getMessage().contains("at most 3"), e.getMessage());
+    }
+
+    @Test
+    void idsAndLabelsAreShortAndFreeOfControlCharacters() {
+        assertEquals("r-1", limits.identifier("requestId", "r-1"));
+        assertEquals(null, limits.identifier("requestId", null));
+        assertTrue(refused(Reason.TOO_LARGE, () -> limits.identifier("requestId", "1234567")).getMessage()
+                .contains("\"requestId\" has 7 characters; the limit is 6"));
+        assertTrue(refused(Reason.MALFORMED, () -> limits.identifier("correctedLabel", "a\nb")).getMessage()
+                .contains("\"correctedLabel\""));
+    }
+
+    @Test
+    void theFeedbackBodyLimitsEveryStringField() {
+        for (String field : List.of("requestId", "correctedLabel", "predictedLabel", "adapterId")) {
+            RequestRejectedException e = refused(Reason.TOO_LARGE, () -> limits.feedbackBody()
+                    .read(("{\"" + field + "\":\"1234567\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            assertTrue(e.getMessage().contains("\"" + field + "\"") && e.getMessage().contains("6"), e.getMessage());
+        }
+        refused(Reason.TOO_LARGE, () -> limits.feedbackBody().read(("{\"text\":\"" + "x".repeat(11) + "\"}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        refused(Reason.TOO_LARGE, () -> limits.feedbackBody().read(("{\"task\":\"" + "x".repeat(65) + "\"}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        refused(Reason.TOO_LARGE, () -> limits.feedbackBody()
+                .read("{\"attributes\":{\"a\":\"1\",\"b\":\"2\",\"c\":\"3\"}}"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        refused(Reason.MALFORMED, () -> limits.feedbackBody().read("{\"requestId\":42}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     @Test
