@@ -92,8 +92,8 @@ class ComposeCheckTest {
                 "EVALUATOR_URL: \"http://evaluator:8083\", SERVING_BATCH_SIZE: \"8\""));
         assertTrue(problems.mention("services.serving.environment.SERVING_BATCH_SIZE", "serving"),
                 problems::toString);
-        Problems misplaced = check(replace("EVALUATOR_ADMIN_TOKEN: \"\"", "STREAMTUNE_HOME: /var/lib/streamtune"));
-        assertTrue(misplaced.mention("services.evaluator.environment.STREAMTUNE_HOME"), misplaced::toString);
+        Problems misplaced = check(replace("EVALUATOR_ADMIN_TOKEN: \"\"", "TRAINER_GROUP_ID: streamtune-trainer"));
+        assertTrue(misplaced.mention("services.evaluator.environment.TRAINER_GROUP_ID"), misplaced::toString);
     }
 
     @Test

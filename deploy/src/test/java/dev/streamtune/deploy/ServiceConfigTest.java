@@ -81,9 +81,10 @@ class ServiceConfigTest {
         assertTrue(configs.get("trainer").reads("TRAINER_GROUP_ID"), "trainer.group-id: ${TRAINER_GROUP_ID:...}");
         assertTrue(configs.get("ingest").reads("INGEST_STATE_DIR"), "ingest.state-dir");
         assertTrue(configs.get("serving").reads("EVALUATOR_URL"));
-        // Only ingest and the trainer keep files under STREAMTUNE_HOME; the others open adapter URIs.
+        // The trainer writes adapters under STREAMTUNE_HOME; the evaluator and serving open them only from its store.
         assertTrue(configs.get("trainer").reads("STREAMTUNE_HOME"));
-        assertFalse(configs.get("evaluator").reads("STREAMTUNE_HOME"));
-        assertFalse(configs.get("serving").reads("STREAMTUNE_HOME"));
+        assertTrue(configs.get("evaluator").reads("STREAMTUNE_HOME"));
+        assertTrue(configs.get("serving").reads("STREAMTUNE_HOME"));
+        assertFalse(configs.get("evaluator").reads("TRAINER_GROUP_ID"));
     }
 }
