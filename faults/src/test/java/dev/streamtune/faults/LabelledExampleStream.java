@@ -1,0 +1,106 @@
+package dev.streamtune.faults;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamtune.contract.KafkaClients;
+import dev.streamtune.contract.Topics;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * An outside producer of labelled {@code sentiment} examples at a steady rate, as a plain client would send them:
+ * JSON lines on {@code examples.labelled}, keyed by example id, every text different (so de-duplication keeps them
+ * all). Keeps the ids the broker acknowledged, which are exactly the ids that must each come out of ingest once.
+ */
+final class LabelledExampleStream implements AutoCloseable {
+
+    static final String TASK = "sentiment";
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final long periodNanos;
+    private final ObjectMapper json = new ObjectMapper();
+    private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    private final Set<String> failed = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger sent = new AtomicInteger();
+    private final Thread thread;
+    private volatile int stopAt = Integer.MAX_VALUE;
+    private volatile boolean closed;
+
+    LabelledExampleStream(String bootstrapServers, double examplesPerSecond) {
+        // Idempotent, acks=all, the default two-minute delivery timeout: long enough to ride out a broker restart.
+        this.producer = KafkaClients.producer(bootstrapServers, "fault-test-annotators", 5);
+        this.periodNanos = (long) (1e9 / examplesPerSecond);
+        this.thread = new Thread(this::run, "labelled-example-stream");
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Stops after the first multiple of {@code multiple} examples (so that every count window closes). */
+    void stopAtMultipleOf(int multiple) {
+        int now = sent.get();
+        stopAt = ((now + multiple - 1) / multiple) * multiple;
+    }
+
+    /** Waits until the stream has stopped and every send has been answered by the broker. */
+    void awaitStopped(long timeout, TimeUnit unit) throws InterruptedException {
+        thread.join(unit.toMillis(timeout));
+        producer.flush();
+    }
+
+    int sent() {
+        return sent.get();
+    }
+
+    Set<String> acknowledged() {
+        return Set.copyOf(acknowledged);
+    }
+
+    Set<String> failed() {
+        return Set.copyOf(failed);
+    }
+
+    private void run() {
+        long next = System.nanoTime();
+        while (!closed && sent.get() < stopAt) {
+            int n = sent.get();
+            String id = "ex-" + n;
+            boolean positive = n % 2 == 0;
+            String text = positive ? "Order " + n + " arrived early and works great"
+                    : "Order " + n + " arrived broken and nobody answered";
+            byte[] value;
+            try {
+                value = json.writeValueAsBytes(java.util.Map.of("id", id, "task", TASK, "text", text,
+                        "label", positive ? "positive" : "negative"));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            producer.send(new ProducerRecord<>(Topics.LABELLED_EXAMPLES.name(), id.getBytes(StandardCharsets.UTF_8),
+                    value), (metadata, error) -> (error == null ? acknowledged : failed).add(id));
+            sent.incrementAndGet();
+            next += periodNanos;
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+        producer.close(java.time.Duration.ofSeconds(10));
+    }
+}
