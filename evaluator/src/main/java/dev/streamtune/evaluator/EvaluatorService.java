@@ -324,15 +324,8 @@ public final class EvaluatorService implements AutoCloseable {
         }
     }
 
-    private static void inTransaction(KafkaProducer<byte[], byte[]> producer, Runnable sends) {
-        producer.beginTransaction();
-        try {
-            sends.run();
-            producer.commitTransaction();
-        } catch (RuntimeException e) {
-            producer.abortTransaction();
-            throw e;
-        }
+    private void inTransaction(KafkaProducer<byte[], byte[]> producer, Runnable sends) {
+        KafkaTransaction.run(producer, sends, loop::running);
     }
 
     private static void send(KafkaProducer<byte[], byte[]> producer, TopicSpec topic, String key,
