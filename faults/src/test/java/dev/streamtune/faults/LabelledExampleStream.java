@@ -1,6 +1,7 @@
 package dev.streamtune.faults;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +29,7 @@ final class LabelledExampleStream implements AutoCloseable {
     private final Set<String> failed = ConcurrentHashMap.newKeySet();
     private final AtomicInteger sent = new AtomicInteger();
     private final Thread thread;
-    private volatile int stopAt = Integer.MAX_VALUE;
+    private volatile int target;
     private volatile boolean closed;
 
     LabelledExampleStream(String bootstrapServers, double examplesPerSecond) {
@@ -43,15 +44,32 @@ final class LabelledExampleStream implements AutoCloseable {
         thread.start();
     }
 
-    /** Stops after the first multiple of {@code multiple} examples (so that every count window closes). */
-    void stopAtMultipleOf(int multiple) {
-        int now = sent.get();
-        stopAt = ((now + multiple - 1) / multiple) * multiple;
+    /** From now on, examples without end. */
+    void flowSteadily() {
+        target = Integer.MAX_VALUE;
     }
 
-    /** Waits until the stream has stopped and every send has been answered by the broker. */
-    void awaitStopped(long timeout, TimeUnit unit) throws InterruptedException {
-        thread.join(unit.toMillis(timeout));
+    /** Stops after the next multiple of {@code multiple} examples (so that every count window closes). */
+    void stopAtMultipleOf(int multiple) {
+        int next = sent.get() + 1; // the stream may be sending one right now
+        target = ((next + multiple - 1) / multiple) * multiple;
+    }
+
+    /** Sends {@code count} more examples at the same rate, after those already due. */
+    void produceMore(int count) {
+        target = Math.max(target, sent.get()) + count;
+    }
+
+    /** Waits until every example due has been sent and answered by the broker. */
+    void awaitSent(Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (sent.get() < target) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("only " + sent.get() + " of " + target + " examples sent within "
+                        + patience.toSeconds() + " s");
+            }
+            Thread.sleep(50);
+        }
         producer.flush();
     }
 
@@ -69,7 +87,16 @@ final class LabelledExampleStream implements AutoCloseable {
 
     private void run() {
         long next = System.nanoTime();
-        while (!closed && sent.get() < stopAt) {
+        while (!closed) {
+            if (sent.get() >= target) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                next = System.nanoTime(); // idle time is not made up for with a burst
+                continue;
+            }
             int n = sent.get();
             String id = "ex-" + n;
             boolean positive = n % 2 == 0;
@@ -101,6 +128,6 @@ final class LabelledExampleStream implements AutoCloseable {
     public void close() {
         closed = true;
         thread.interrupt();
-        producer.close(java.time.Duration.ofSeconds(10));
+        producer.close(Duration.ofSeconds(10));
     }
 }

@@ -41,6 +41,9 @@ final class RunningSystem implements AutoCloseable {
     private final Map<String, ServiceProcess> running = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private LocalKafkaBroker broker;
+    /** A test JVM stopped before close() (a CI timeout, Ctrl-C) must not leave the system running. */
+    private final Thread killOnExit = new Thread(() -> ProcessHandle.current().children()
+            .forEach(ProcessHandle::destroyForcibly), "running-system-kill-on-exit");
 
     /**
      * @param settings configuration keys (as in the services' application.yml) given to every service as -D flags;
@@ -61,6 +64,7 @@ final class RunningSystem implements AutoCloseable {
     /** Starts the broker, provisions the topics and starts every service (not waiting for their health). */
     static RunningSystem start(Path repo, Path home, Map<String, String> settings) throws IOException {
         RunningSystem system = new RunningSystem(repo, home, LocalKafkaBroker.freePortPair(), settings);
+        Runtime.getRuntime().addShutdownHook(system.killOnExit);
         try {
             system.startBroker();
             new TopicProvisioner(system.bootstrapServers()).ensureAll();
@@ -144,7 +148,7 @@ final class RunningSystem implements AutoCloseable {
     private static void killChild(String mainClass) throws Exception {
         List<ProcessHandle> matches = ProcessHandle.current().children()
                 .filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().arguments().map(args -> List.of(args).contains(mainClass)).orElse(false))
+                .filter(p -> arguments(p).contains(mainClass))
                 .toList();
         if (matches.size() != 1) {
             throw new IllegalStateException("expected one live child process running " + mainClass + ", found "
@@ -153,6 +157,20 @@ final class RunningSystem implements AutoCloseable {
         ProcessHandle target = matches.get(0);
         target.destroyForcibly();
         target.onExit().get(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The process's arguments. ProcessHandle.Info cuts the command line at 4,096 bytes and then gives no arguments
+     * at all, and a service's classpath is longer than that: read Linux's /proc directly where it exists.
+     */
+    private static List<String> arguments(ProcessHandle process) {
+        Path cmdline = Path.of("/proc", Long.toString(process.pid()), "cmdline");
+        try {
+            return List.of(new String(Files.readAllBytes(cmdline), java.nio.charset.StandardCharsets.UTF_8)
+                    .split("\0"));
+        } catch (IOException notLinux) {
+            return process.info().arguments().map(List::of).orElse(List.of());
+        }
     }
 
     private static int freePort() throws IOException {
@@ -170,6 +188,11 @@ final class RunningSystem implements AutoCloseable {
         }
         if (broker != null) {
             broker.close();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException alreadyExiting) {
+            // the hook is running or has run
         }
     }
 
