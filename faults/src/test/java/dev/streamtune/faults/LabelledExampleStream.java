@@ -2,16 +2,18 @@ package dev.streamtune.faults;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.streamtune.contract.KafkaClients;
 import dev.streamtune.contract.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * An outside producer of labelled {@code sentiment} examples at a steady rate, as a plain client would send them:
@@ -21,6 +23,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 final class LabelledExampleStream implements AutoCloseable {
 
     static final String TASK = "sentiment";
+
+    private static final Duration BROKER_OUTAGE_PATIENCE = Duration.ofMinutes(5);
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final long periodNanos;
@@ -33,11 +37,27 @@ final class LabelledExampleStream implements AutoCloseable {
     private volatile boolean closed;
 
     LabelledExampleStream(String bootstrapServers, double examplesPerSecond) {
-        // Idempotent, acks=all, the default two-minute delivery timeout: long enough to ride out a broker restart.
-        this.producer = KafkaClients.producer(bootstrapServers, "fault-test-annotators", 5);
+        this.producer = new KafkaProducer<>(producerSettings(bootstrapServers), new ByteArraySerializer(),
+                new ByteArraySerializer());
         this.periodNanos = (long) (1e9 / examplesPerSecond);
         this.thread = new Thread(this::run, "labelled-example-stream");
         this.thread.setDaemon(true);
+    }
+
+    /**
+     * Idempotent and acks=all, like every producer here; and patient enough to ride out a broker restart, which
+     * took over a minute on a loaded 2-core machine (the defaults give up after 60 s blocked in send()).
+     */
+    private static Properties producerSettings(String bootstrapServers) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) BROKER_OUTAGE_PATIENCE.toMillis());
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) BROKER_OUTAGE_PATIENCE.toMillis());
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "fault-test-annotators");
+        return props;
     }
 
     void start() {
