@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.LocalSigningKeys;
 import dev.streamtune.contract.RecordSigner;
 import dev.streamtune.contract.RecordVerifier;
@@ -61,7 +62,7 @@ class EvaluatorForgeryIT {
     @Test
     void forgedRecordsNeitherPreemptAJudgementNorSwapTheArtifactARollbackRestores(KafkaBroker broker)
             throws Exception {
-        new TopicProvisioner(broker.bootstrapServers()).ensureAll();
+        new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
         LocalSigningKeys keys = LocalSigningKeys.ensure(home.resolve("keys"));
         RecordSigner trainer = keys.signer(SignerRole.TRAINER);
         RecordVerifier verifier = new RecordVerifier(keys.trusted(), RecordVerifier.Rejections.NONE);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
@@ -48,7 +49,7 @@ class EvaluatorRecoveryIT {
     @Test
     void keepsDecidingAfterAnOutsideProducerFencesItsTransactionalIdAndSkipsUnreadableRecords(KafkaBroker broker)
             throws Exception {
-        new TopicProvisioner(broker.bootstrapServers()).ensureAll();
+        new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
         try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {
             // Undecodable records on control topics: skipped and counted, never a stop.
             sendRaw(producer, Topics.DEPLOYMENTS, "not a deployment".getBytes(StandardCharsets.UTF_8));

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 import dev.streamtune.contract.KafkaClients;
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.schema.AdapterCandidate;
@@ -44,7 +45,7 @@ final class PipelineTranscript implements AutoCloseable {
     private volatile RuntimeException failure;
 
     PipelineTranscript(String bootstrapServers) {
-        this.consumer = KafkaClients.assignedConsumer(bootstrapServers, "fault-test-transcript");
+        this.consumer = KafkaClients.assignedConsumer(KafkaConnection.plaintext(bootstrapServers), "fault-test-transcript");
         List<TopicPartition> partitions = KafkaClients.partitions(consumer, READ);
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.streamtune.contract.KafkaConnection;
+import dev.streamtune.contract.LocalSigningKeys;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.launcher.ServiceProcess;
 import dev.streamtune.launcher.Streamtune;
@@ -67,7 +69,7 @@ final class RunningSystem implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(system.killOnExit);
         try {
             system.startBroker();
-            new TopicProvisioner(system.bootstrapServers()).ensureAll();
+            new TopicProvisioner(KafkaConnection.plaintext(system.bootstrapServers())).ensureAll();
             for (String name : SERVICES) {
                 system.startService(name);
             }
@@ -103,9 +105,12 @@ final class RunningSystem implements AutoCloseable {
         properties.put("micronaut.server.port", Integer.toString(services.get(name).port()));
         // Serving forwards operator commands to the evaluator, wherever this run put it.
         properties.put("serving.evaluator-url", url("evaluator").toString());
-        running.put(name, ServiceProcess.start(services.get(name), repo,
-                Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers(), "STREAMTUNE_HOME", home.toString()),
-                properties, logFile(name)));
+        // Control records are signed: each service gets its key and the trusted set, as the run command gives them.
+        Map<String, String> environment = new LinkedHashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers(),
+                "STREAMTUNE_HOME", home.toString()));
+        environment.putAll(LocalSigningKeys.ensure(home.resolve("keys"))
+                .environment(Streamtune.signingRole(services.get(name))));
+        running.put(name, ServiceProcess.start(services.get(name), repo, environment, properties, logFile(name)));
     }
 
     /** SIGKILL to the service's JVM: no shutdown hook, no commit, no close. Returns when the process is gone. */

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import dev.streamtune.contract.AvroCodec;
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.ingest.config.IngestConfig;
 import dev.streamtune.ingest.config.StreamsProperties;
@@ -78,7 +79,7 @@ class DeadLetterExceptionHandlerTest {
     void kafkaStreamsCallsItForAStepThatThrowsAndTheNextRecordStillFlows(@TempDir Path stateDir) {
         IngestConfig config = new IngestConfig("handler-test", stateDir.toString(), Duration.ofSeconds(1), 1, 1,
                 false, Duration.ofSeconds(1), Duration.ofMinutes(10), 4096, null, null);
-        Properties props = StreamsProperties.from(config, "unused:9092");
+        Properties props = StreamsProperties.from(config, KafkaConnection.plaintext("unused:9092"));
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream("in", Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
                 .mapValues(value -> {

@@ -218,7 +218,7 @@ public final class Streamtune {
     }
 
     /** The role a service signs its records as, or null for the services that only verify. */
-    static SignerRole signingRole(ServiceProcess.Service service) {
+    public static SignerRole signingRole(ServiceProcess.Service service) {
         return switch (service.name()) {
             case "trainer" -> SignerRole.TRAINER;
             case "evaluator" -> SignerRole.EVALUATOR;

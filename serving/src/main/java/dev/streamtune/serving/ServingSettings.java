@@ -39,7 +39,7 @@ public record ServingSettings(
     /** Without the tokens, which must never reach a log. */
     @Override
     public String toString() {
-        return "ServingSettings[bootstrapServers=" + bootstrapServers + ", maxTextsPerRequest=" + maxTextsPerRequest
+        return "ServingSettings[maxTextsPerRequest=" + maxTextsPerRequest
                 + ", maxTextLength=" + maxTextLength + ", maxIdLength=" + maxIdLength + ", maxAttributes="
                 + maxAttributes + ", maxAttributeLength=" + maxAttributeLength + ", recentPredictions="
                 + recentPredictions + ", apiTokens=" + (apiTokens == null ? 0 : apiTokens.size()) + " configured"

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.RecordSigner;
 import dev.streamtune.contract.RecordVerifier;
 import dev.streamtune.contract.SignerRole;
@@ -64,7 +65,7 @@ class ForgedDeploymentIT {
 
     @BeforeAll
     void start(KafkaBroker broker) throws Exception {
-        new TopicProvisioner(broker.bootstrapServers()).ensureAll();
+        new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
         store = Files.createDirectories(TestAdapters.store(dir).resolve(TASK));
         secret = Files.writeString(dir.resolve("shadow"), SECRET + "x".repeat(4099 - SECRET.length()));
         secretSha = TestAdapters.sha256(secret);

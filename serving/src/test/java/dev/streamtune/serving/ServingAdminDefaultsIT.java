@@ -7,18 +7,21 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.testsupport.KafkaBroker;
 import dev.streamtune.testsupport.WithKafka;
 import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Serving's admin endpoints with nothing but the admin tokens configured: the evaluator's address is the default
@@ -33,13 +36,16 @@ class ServingAdminDefaultsIT {
     /** The evaluator's port in application.yml's default EVALUATOR_URL. */
     private static final int DEFAULT_EVALUATOR_PORT = 8083;
 
+    @TempDir
+    Path home;
+
     @Test
     void adminCallsReachTheEvaluatorAtItsDefaultAddressAndSay502WhenItIsDown(KafkaBroker broker) throws Exception {
         Assumptions.assumeTrue(System.getenv("EVALUATOR_URL") == null, "EVALUATOR_URL is set: not the default path");
-        new TopicProvisioner(broker.bootstrapServers()).ensureAll();
+        new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
         List<String> calls = new CopyOnWriteArrayList<>();
         HttpServer evaluator = fakeEvaluator(calls);
-        try (ApplicationContext context = TestAdapters.start(broker, Map.of(
+        try (ApplicationContext context = TestAdapters.start(broker, home, Map.of(
                 "serving.admin-token", ADMIN_TOKEN, "serving.evaluator-admin-token", EVALUATOR_TOKEN))) {
             Http http = new Http(TestAdapters.url(context));
             assertEquals(200, http.awaitOk("/health/liveness", Duration.ofSeconds(60)).status());

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.testsupport.KafkaBroker;
@@ -35,7 +36,7 @@ class ServingRecoveryIT {
 
     @Test
     void becomesReadyAndKeepsFollowingDeploymentsPastUndecodableRecords(KafkaBroker broker) throws Exception {
-        new TopicProvisioner(broker.bootstrapServers()).ensureAll();
+        new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
         Path first = TestAdapters.create(dir, "r1", TestAdapters.SENTIMENT, 1);
         Path second = TestAdapters.create(dir, "r2", TestAdapters.SENTIMENT, 2);
         byte[] valid = Topics.DEPLOYMENTS.encode(TestAdapters.deployment(TASK, "r1", first, null));
@@ -47,7 +48,7 @@ class ServingRecoveryIT {
             TestAdapters.send(producer, Topics.DEPLOYMENTS, TASK, TestAdapters.deployment(TASK, "r1", first, null));
         }
         for (int start = 1; start <= 2; start++) { // a restarted serving meets the same records again
-            try (ApplicationContext context = TestAdapters.start(broker, Map.of())) {
+            try (ApplicationContext context = TestAdapters.start(broker, dir, Map.of())) {
                 Http http = new Http(TestAdapters.url(context));
                 assertEquals(200, http.awaitOk("/health/readiness", ARRIVAL).status(), "ready, start " + start);
                 assertEquals("r1", http.get("/v1/tasks/" + TASK + "/model").json().get("adapterId").asText());

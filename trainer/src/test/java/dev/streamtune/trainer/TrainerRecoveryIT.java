@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.schema.AdapterCandidate;
@@ -39,7 +40,7 @@ class TrainerRecoveryIT {
 
     @Test
     void skipsUndecodableRecordsAndPublishesOnceTheAdapterCanBeWrittenAgain(KafkaBroker broker) throws Exception {
-        new TopicProvisioner(broker.bootstrapServers()).ensureAll();
+        new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
         try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {
             poison(producer, Topics.ADAPTER_CANDIDATES.name(), PoisonPayloads.garbage());
             poison(producer, Topics.DEPLOYMENTS.name(), PoisonPayloads.garbage());

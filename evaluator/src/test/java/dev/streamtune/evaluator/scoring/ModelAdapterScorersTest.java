@@ -58,7 +58,7 @@ class ModelAdapterScorersTest {
 
     @BeforeAll
     static void loadBase() {
-        scorers = new ModelAdapterScorers("");
+        scorers = new ModelAdapterScorers("", dir.toString());
     }
 
     @AfterAll
@@ -74,8 +74,9 @@ class ModelAdapterScorersTest {
         examples(window0, 20, new Random(10)).forEach(e -> sets.add(test(e, "t-000000")));
         examples(window1, 20, new Random(11)).forEach(e -> sets.add(test(e, "t-000001")));
 
-        Path championFile = dir.resolve("champion.adapter");
-        Path candidateFile = dir.resolve("candidate.adapter");
+        Path store = java.nio.file.Files.createDirectories(dev.streamtune.model.AdapterArtifact.storeUnder(dir));
+        Path championFile = store.resolve("champion.adapter");
+        Path candidateFile = store.resolve("candidate.adapter");
         try (TextClassifier champion = TextClassifier.create(scorers.base(),
                 ClassifierConfig.of(TOPICS).withMaxSequenceLength(32))) {
             train(champion, examples(window0, 400, new Random(1)), List.of(), 60);
