@@ -68,6 +68,22 @@ public record LocalSigningKeys(Path directory) {
         return keys;
     }
 
+    /**
+     * Creates the key pairs in the directory given as the only argument (what docker compose's {@code signing-keys}
+     * step runs, and how keys for Kubernetes Secrets are made) and prints where they are.
+     */
+    public static void main(String[] args) {
+        if (args.length != 1) {
+            System.err.println("usage: LocalSigningKeys <directory>   (creates trainer.key, evaluator.key, trusted.keys)");
+            System.exit(64);
+        }
+        LocalSigningKeys keys = ensure(Path.of(args[0]));
+        for (SignerRole role : SignerRole.values()) {
+            System.out.println(role.label() + " private key: " + keys.privateKey(role));
+        }
+        System.out.println("trusted public keys: " + keys.trustedKeys());
+    }
+
     /** e.g. {@code evaluator-20261201-3f9a0c12}: the role, the day it was made, and a random part. */
     public static String newKeyId(SignerRole role) {
         byte[] random = new byte[4];
