@@ -1,5 +1,6 @@
 package dev.streamtune.evaluator;
 
+import dev.streamtune.service.KafkaConfig;
 import java.util.Map;
 
 import dev.streamtune.contract.BrokerProbe;

@@ -1,35 +1,15 @@
 package dev.streamtune.evaluator;
 
-import java.util.Map;
-
-import dev.streamtune.contract.LoopHealth;
-import io.micronaut.health.HealthStatus;
-import io.micronaut.management.health.indicator.AbstractHealthIndicator;
+import dev.streamtune.service.LoopLiveness;
 import io.micronaut.management.health.indicator.annotation.Liveness;
 import jakarta.inject.Singleton;
 
-/**
- * Liveness: DOWN only when the evaluator loop ended for good (a fatal fault), since a restart is then the fix. An
- * unreachable broker is not a reason to restart: the loop waits it out.
- */
+/** {@code /health/liveness}: DOWN only when the evaluator loop ended for good. */
 @Singleton
 @Liveness
-final class EvaluatorLiveness extends AbstractHealthIndicator<Map<String, Object>> {
-
-    private final EvaluatorService service;
+final class EvaluatorLiveness extends LoopLiveness {
 
     EvaluatorLiveness(EvaluatorService service) {
-        this.service = service;
-    }
-
-    @Override
-    protected Map<String, Object> getHealthInformation() {
-        healthStatus = service.alive() ? HealthStatus.UP : HealthStatus.DOWN;
-        return Map.of("loop", LoopHealth.state(service.loop()));
-    }
-
-    @Override
-    protected String getName() {
-        return "evaluator-loop";
+        super("evaluator-loop", service::loop);
     }
 }

@@ -1,5 +1,6 @@
 package dev.streamtune.evaluator;
 
+import dev.streamtune.service.KafkaConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

@@ -6,7 +6,7 @@ import java.util.Properties;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.ingest.config.IngestConfig;
 import dev.streamtune.ingest.config.IngestSettings;
-import dev.streamtune.ingest.config.KafkaConfig;
+import dev.streamtune.service.KafkaConfig;
 import dev.streamtune.ingest.config.StreamsProperties;
 import dev.streamtune.ingest.metrics.MicrometerIngestMetrics;
 import io.micrometer.core.instrument.MeterRegistry;

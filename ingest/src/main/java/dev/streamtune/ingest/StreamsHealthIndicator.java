@@ -5,7 +5,7 @@ import java.util.Map;
 
 import dev.streamtune.contract.BrokerProbe;
 import dev.streamtune.contract.LoopHealth;
-import dev.streamtune.ingest.config.KafkaConfig;
+import dev.streamtune.service.KafkaConfig;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.AbstractHealthIndicator;

@@ -1,5 +1,6 @@
 package dev.streamtune.serving;
 
+import dev.streamtune.service.KafkaConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package dev.streamtune.serving;
 
+import dev.streamtune.service.KafkaConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

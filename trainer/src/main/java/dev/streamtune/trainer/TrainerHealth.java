@@ -1,5 +1,6 @@
 package dev.streamtune.trainer;
 
+import dev.streamtune.service.KafkaConfig;
 import java.util.Map;
 
 import dev.streamtune.contract.BrokerProbe;

@@ -1,5 +1,6 @@
 package dev.streamtune.trainer;
 
+import dev.streamtune.service.KafkaConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.streamtune.ingest.config;
 
+import dev.streamtune.service.KafkaConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 

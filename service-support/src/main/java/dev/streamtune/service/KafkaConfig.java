@@ -1,11 +1,11 @@
-package dev.streamtune.trainer;
+package dev.streamtune.service;
 
 import dev.streamtune.contract.KafkaConnection;
 import io.micronaut.context.annotation.ConfigurationProperties;
 
 /**
- * The {@code kafka.*} block of {@code application.yml}: the cluster and this service's principal there, the same
- * keys in every service (env {@code KAFKA_BOOTSTRAP_SERVERS}, {@code KAFKA_SECURITY_PROTOCOL},
+ * The {@code kafka.*} block of each service's {@code application.yml}: the cluster and this service's principal
+ * there, the same keys in every service (env {@code KAFKA_BOOTSTRAP_SERVERS}, {@code KAFKA_SECURITY_PROTOCOL},
  * {@code KAFKA_SASL_MECHANISM}, {@code KAFKA_SASL_USERNAME}, {@code KAFKA_SASL_PASSWORD}); {@link KafkaConnection}
  * checks and applies them to every client.
  */
