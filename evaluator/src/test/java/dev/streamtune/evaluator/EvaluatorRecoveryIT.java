@@ -5,16 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
 import dev.streamtune.contract.KafkaConnection;
+import dev.streamtune.contract.LocalSigningKeys;
+import dev.streamtune.contract.SignerRole;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
+import dev.streamtune.model.AdapterArtifact;
 import dev.streamtune.schema.AdapterCandidate;
 import dev.streamtune.schema.Deployment;
 import dev.streamtune.schema.PromotionDecision;
@@ -32,6 +37,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The evaluator keeps deciding when its transactional id is taken over by an outside producer, and when its input
@@ -46,6 +52,9 @@ class EvaluatorRecoveryIT {
     private static final Duration ARRIVAL = Duration.ofSeconds(60);
     private static final Duration QUIET = Duration.ofSeconds(3);
 
+    @TempDir
+    Path home;
+
     @Test
     void keepsDecidingAfterAnOutsideProducerFencesItsTransactionalIdAndSkipsUnreadableRecords(KafkaBroker broker)
             throws Exception {
@@ -54,7 +63,7 @@ class EvaluatorRecoveryIT {
             // Undecodable records on control topics: skipped and counted, never a stop.
             sendRaw(producer, Topics.DEPLOYMENTS, "not a deployment".getBytes(StandardCharsets.UTF_8));
             sendRaw(producer, Topics.ADAPTER_CANDIDATES, new byte[] {(byte) 0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 9});
-            send(producer, Topics.ADAPTER_CANDIDATES, candidate("c1"));
+            send(producer, Topics.ADAPTER_CANDIDATES, signedCandidate("c1"));
         }
 
         try (ApplicationContext context = start(broker)) {
@@ -71,7 +80,7 @@ class EvaluatorRecoveryIT {
             assertEquals(HttpStatus.OK, approved.getStatus(), "the operator's call after the fence succeeds");
 
             try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {
-                send(producer, Topics.ADAPTER_CANDIDATES, candidate("c2"));
+                send(producer, Topics.ADAPTER_CANDIDATES, signedCandidate("c2"));
             }
             List<PromotionDecision> decisions = read(broker, Topics.PROMOTION_DECISIONS, 3, ARRIVAL);
             assertEquals(List.of("c1", "c1", "c2"), candidateIds(decisions), "a new candidate is still judged");
@@ -113,12 +122,26 @@ class EvaluatorRecoveryIT {
         }
     }
 
-    private static ApplicationContext start(KafkaBroker broker) {
-        return ApplicationContext.run(EmbeddedServer.class, Map.of(
+    private ApplicationContext start(KafkaBroker broker) {
+        Map<String, Object> properties = new HashMap<>(keys().properties(SignerRole.EVALUATOR));
+        properties.putAll(Map.of(
                 "micronaut.server.port", -1,
                 "kafka.bootstrap-servers", broker.bootstrapServers(),
                 "evaluator.admin-token", TOKEN,
-                "evaluator.candidate-wait-seconds", 1)).getApplicationContext();
+                "evaluator.candidate-wait-seconds", 1,
+                "streamtune.home", home.toString()));
+        return ApplicationContext.run(EmbeddedServer.class, properties).getApplicationContext();
+    }
+
+    private LocalSigningKeys keys() {
+        return LocalSigningKeys.ensure(home.resolve("keys"));
+    }
+
+    /** A candidate as the trainer publishes it (signed), naming an adapter file in the store that was never written. */
+    private AdapterCandidate signedCandidate(String id) {
+        AdapterCandidate candidate = AdapterCandidate.newBuilder(candidate(id)).setArtifactUri(
+                AdapterArtifact.storeUnder(home).resolve(TASK).resolve(id + ".adapter").toUri().toString()).build();
+        return keys().signer(SignerRole.TRAINER).sign(candidate);
     }
 
     private static void send(KafkaProducer<byte[], byte[]> producer, TopicSpec topic, SpecificRecord value)

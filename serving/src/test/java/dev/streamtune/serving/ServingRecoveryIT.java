@@ -37,8 +37,8 @@ class ServingRecoveryIT {
     @Test
     void becomesReadyAndKeepsFollowingDeploymentsPastUndecodableRecords(KafkaBroker broker) throws Exception {
         new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
-        Path first = TestAdapters.create(dir, "r1", TestAdapters.SENTIMENT, 1);
-        Path second = TestAdapters.create(dir, "r2", TestAdapters.SENTIMENT, 2);
+        Path first = TestAdapters.create(TestAdapters.store(dir), "r1", TestAdapters.SENTIMENT, 1);
+        Path second = TestAdapters.create(TestAdapters.store(dir), "r2", TestAdapters.SENTIMENT, 2);
         byte[] valid = Topics.DEPLOYMENTS.encode(TestAdapters.deployment(TASK, "r1", first, null));
         try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {
             poison(producer, "poison-a", PoisonPayloads.garbage());

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.streamtune.contract.KafkaConnection;
+import dev.streamtune.contract.LocalSigningKeys;
+import dev.streamtune.contract.SignerRole;
 import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.schema.AdapterCandidate;
@@ -77,7 +79,9 @@ class TrainerRecoveryIT {
     }
 
     private ApplicationContext start(KafkaBroker broker) {
-        return ApplicationContext.run(Map.of(
+        Map<String, Object> properties = new java.util.HashMap<>(
+                LocalSigningKeys.ensure(home.resolve("keys")).properties(SignerRole.TRAINER));
+        properties.putAll(Map.of(
                 "micronaut.server.port", -1,
                 "kafka.bootstrap-servers", broker.bootstrapServers(),
                 "trainer.group-id", "trainer-recovery-it",
@@ -88,6 +92,7 @@ class TrainerRecoveryIT {
                 "trainer.hyperparameters.max-steps", 6,
                 "trainer.hyperparameters.evaluate-every-steps", 3,
                 "trainer.hyperparameters.max-sequence-length", 32));
+        return ApplicationContext.run(properties);
     }
 
     private static List<CleanExample> ofTask(String window, List<CleanExample> examples) {
