@@ -1,6 +1,5 @@
 package dev.streamtune.evaluator;
 
-import dev.streamtune.service.KafkaConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,8 +16,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
-import dev.streamtune.contract.ConsumerLoop;
 import dev.streamtune.contract.AccessControl;
+import dev.streamtune.contract.ConsumerLoop;
 import dev.streamtune.contract.KafkaClients;
 import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.RecordSigner;
@@ -47,6 +46,7 @@ import dev.streamtune.schema.EvaluationReport;
 import dev.streamtune.schema.PromotionDecision;
 import dev.streamtune.schema.RetrainRequest;
 import dev.streamtune.schema.Verdict;
+import dev.streamtune.service.KafkaConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;

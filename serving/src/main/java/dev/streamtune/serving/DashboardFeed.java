@@ -1,16 +1,17 @@
 package dev.streamtune.serving;
 
-import dev.streamtune.service.KafkaConfig;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
+import dev.streamtune.contract.RecordVerifier;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.schema.DriftReport;
 import dev.streamtune.schema.FeedbackEvent;
 import dev.streamtune.schema.PredictionLog;
 import dev.streamtune.schema.TrainingWindow;
+import dev.streamtune.service.KafkaConfig;
 import dev.streamtune.serving.dashboard.DashboardHistory;
 import dev.streamtune.serving.kafka.TopicFollower;
 import io.micronaut.context.annotation.Context;
@@ -26,7 +27,7 @@ public final class DashboardFeed implements AutoCloseable {
     private final TopicFollower follower;
 
     DashboardFeed(ServingSettings settings, KafkaConfig kafka, DashboardHistory history, Clock clock,
-                  dev.streamtune.contract.RecordVerifier verifier) {
+                  RecordVerifier verifier) {
         Instant since = clock.instant().minus(settings.dashboard().lookback());
         this.follower = new TopicFollower("dashboard", kafka.connection(),
                 List.of(Topics.DRIFT_REPORTS, Topics.CLOSED_WINDOWS, Topics.PREDICTION_LOG, Topics.FEEDBACK_EVENTS),

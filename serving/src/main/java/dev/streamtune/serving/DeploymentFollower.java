@@ -1,13 +1,14 @@
 package dev.streamtune.serving;
 
-import dev.streamtune.service.KafkaConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.streamtune.contract.RecordVerifier;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.schema.Deployment;
 import dev.streamtune.schema.PromotionDecision;
+import dev.streamtune.service.KafkaConfig;
 import dev.streamtune.serving.adapter.AdapterRegistry;
 import dev.streamtune.serving.adapter.DecisionBook;
 import dev.streamtune.serving.dashboard.DashboardHistory;
@@ -33,7 +34,7 @@ public final class DeploymentFollower implements AutoCloseable {
     private volatile boolean ready;
 
     DeploymentFollower(KafkaConfig kafka, AdapterRegistry registry, DecisionBook decisions,
-                       DashboardHistory history, dev.streamtune.contract.RecordVerifier verifier) {
+                       DashboardHistory history, RecordVerifier verifier) {
         this.registry = registry;
         this.decisions = decisions;
         this.history = history;

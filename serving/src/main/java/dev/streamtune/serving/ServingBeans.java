@@ -1,6 +1,5 @@
 package dev.streamtune.serving;
 
-import dev.streamtune.service.KafkaConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,6 +7,7 @@ import java.time.Instant;
 import dev.streamtune.contract.RecordVerifier;
 import dev.streamtune.contract.SigningConfig;
 import dev.streamtune.schema.Deployment;
+import dev.streamtune.service.KafkaConfig;
 import dev.streamtune.serving.adapter.AdapterRegistry;
 import dev.streamtune.serving.adapter.DecisionBook;
 import dev.streamtune.serving.adapter.ModelAdapterLoader;

@@ -1,11 +1,11 @@
 package dev.streamtune.serving;
 
-import dev.streamtune.service.KafkaConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.streamtune.contract.BrokerProbe;
 import dev.streamtune.contract.LoopHealth;
+import dev.streamtune.service.KafkaConfig;
 import dev.streamtune.serving.adapter.AdapterRegistry;
 import dev.streamtune.serving.adapter.ServedAdapter;
 import dev.streamtune.serving.kafka.TopicFollower;

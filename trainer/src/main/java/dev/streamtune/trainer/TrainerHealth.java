@@ -1,10 +1,10 @@
 package dev.streamtune.trainer;
 
-import dev.streamtune.service.KafkaConfig;
 import java.util.Map;
 
 import dev.streamtune.contract.BrokerProbe;
 import dev.streamtune.contract.LoopHealth;
+import dev.streamtune.service.KafkaConfig;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.AbstractHealthIndicator;
 import jakarta.annotation.PreDestroy;

@@ -1,6 +1,5 @@
 package dev.streamtune.trainer;
 
-import dev.streamtune.service.KafkaConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,6 +39,7 @@ import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.Deployment;
 import dev.streamtune.schema.RetrainRequest;
 import dev.streamtune.schema.TrainingWindow;
+import dev.streamtune.service.KafkaConfig;
 import dev.streamtune.trainer.checkpoint.OffsetLedger;
 import dev.streamtune.trainer.checkpoint.TrainerCheckpoint;
 import dev.streamtune.trainer.training.ContinualLearner;

@@ -2,6 +2,7 @@ package dev.streamtune.evaluator.scoring;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,11 +32,11 @@ public final class ModelAdapterScorers implements AdapterScorerFactory, AutoClos
     private static final int BATCH = 64;
 
     private final BaseModel base;
-    private final java.nio.file.Path store;
+    private final Path store;
 
     public ModelAdapterScorers(@Value("${streamtune.model.base-dir:}") String baseModelDirectory,
                                @Value("${streamtune.home}") String home) {
-        this.store = AdapterArtifact.storeUnder(java.nio.file.Path.of(home));
+        this.store = AdapterArtifact.storeUnder(Path.of(home));
         try {
             long started = System.nanoTime();
             this.base = BaseModelSource.load(baseModelDirectory);

@@ -1,6 +1,5 @@
 package dev.streamtune.ingest.config;
 
-import dev.streamtune.service.KafkaConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -9,6 +8,7 @@ import java.util.Properties;
 
 import dev.streamtune.contract.AccessControl;
 import dev.streamtune.contract.KafkaConnection;
+import dev.streamtune.service.KafkaConfig;
 import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.Test;
 
