@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
-import dev.streamtune.contract.KafkaClients;
-import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
+import dev.streamtune.kafka.KafkaClients;
+import dev.streamtune.kafka.KafkaConnection;
 import dev.streamtune.schema.AdapterCandidate;
 import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.RejectedRecord;

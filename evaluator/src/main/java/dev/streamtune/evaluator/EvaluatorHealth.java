@@ -2,8 +2,8 @@ package dev.streamtune.evaluator;
 
 import java.util.Map;
 
-import dev.streamtune.contract.BrokerProbe;
-import dev.streamtune.contract.LoopHealth;
+import dev.streamtune.kafka.BrokerProbe;
+import dev.streamtune.kafka.LoopHealth;
 import dev.streamtune.service.KafkaConfig;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.AbstractHealthIndicator;

@@ -13,14 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.LocalSigningKeys;
 import dev.streamtune.contract.RecordSigner;
 import dev.streamtune.contract.RecordVerifier;
 import dev.streamtune.contract.SignerRole;
 import dev.streamtune.contract.SigningKey;
-import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.Topics;
+import dev.streamtune.kafka.KafkaConnection;
+import dev.streamtune.kafka.TopicProvisioner;
 import dev.streamtune.model.AdapterArtifact;
 import dev.streamtune.model.BaseModel;
 import dev.streamtune.model.BuiltInModels;

@@ -12,14 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.AvroSerde;
 import dev.streamtune.contract.LocalSigningKeys;
 import dev.streamtune.contract.RecordSigner;
 import dev.streamtune.contract.SignerRole;
-import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
+import dev.streamtune.kafka.KafkaConnection;
+import dev.streamtune.kafka.TopicProvisioner;
 import dev.streamtune.model.AdapterArtifact;
 import dev.streamtune.model.BuiltInModels;
 import dev.streamtune.model.ClassifierConfig;

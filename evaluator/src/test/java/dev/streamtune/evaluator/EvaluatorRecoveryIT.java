@@ -13,12 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.LocalSigningKeys;
 import dev.streamtune.contract.SignerRole;
-import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
+import dev.streamtune.kafka.KafkaConnection;
+import dev.streamtune.kafka.TopicProvisioner;
 import dev.streamtune.model.AdapterArtifact;
 import dev.streamtune.schema.AdapterCandidate;
 import dev.streamtune.schema.Deployment;

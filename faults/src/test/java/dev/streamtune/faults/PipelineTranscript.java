@@ -9,10 +9,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
-import dev.streamtune.contract.KafkaClients;
-import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
+import dev.streamtune.kafka.KafkaClients;
+import dev.streamtune.kafka.KafkaConnection;
 import dev.streamtune.schema.AdapterCandidate;
 import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.Deployment;

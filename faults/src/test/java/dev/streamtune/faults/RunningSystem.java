@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.LocalSigningKeys;
-import dev.streamtune.contract.TopicProvisioner;
+import dev.streamtune.kafka.KafkaConnection;
+import dev.streamtune.kafka.TopicProvisioner;
 import dev.streamtune.launcher.ServiceProcess;
 import dev.streamtune.launcher.Streamtune;
 import dev.streamtune.localkafka.LocalKafkaBroker;

@@ -3,11 +3,11 @@ package dev.streamtune.ingest;
 import java.time.Duration;
 import java.util.Properties;
 
-import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.ingest.config.IngestConfig;
 import dev.streamtune.ingest.config.IngestSettings;
 import dev.streamtune.ingest.config.StreamsProperties;
 import dev.streamtune.ingest.metrics.MicrometerIngestMetrics;
+import dev.streamtune.kafka.TopicProvisioner;
 import dev.streamtune.service.KafkaConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;

@@ -3,8 +3,8 @@ package dev.streamtune.ingest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.streamtune.contract.BrokerProbe;
-import dev.streamtune.contract.LoopHealth;
+import dev.streamtune.kafka.BrokerProbe;
+import dev.streamtune.kafka.LoopHealth;
 import dev.streamtune.service.KafkaConfig;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.health.HealthStatus;

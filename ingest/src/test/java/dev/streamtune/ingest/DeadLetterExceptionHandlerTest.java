@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.Properties;
 
 import dev.streamtune.contract.AvroCodec;
-import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.ingest.config.IngestConfig;
 import dev.streamtune.ingest.config.StreamsProperties;
+import dev.streamtune.kafka.KafkaConnection;
 import dev.streamtune.schema.RejectedRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;

@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import dev.streamtune.contract.AccessControl;
-import dev.streamtune.contract.KafkaClients;
-import dev.streamtune.contract.KafkaConnection;
-import dev.streamtune.contract.KafkaSecurityProvisioner;
-import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.Topics;
+import dev.streamtune.kafka.AccessControl;
+import dev.streamtune.kafka.KafkaClients;
+import dev.streamtune.kafka.KafkaConnection;
+import dev.streamtune.kafka.KafkaSecurityProvisioner;
+import dev.streamtune.kafka.TopicProvisioner;
 import dev.streamtune.localkafka.BrokerCredentials;
 import dev.streamtune.localkafka.LocalKafkaBroker;
 import dev.streamtune.schema.CleanExample;

@@ -3,9 +3,9 @@ package dev.streamtune.launcher;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.streamtune.contract.AccessControl;
-import dev.streamtune.contract.KafkaConnection;
-import dev.streamtune.contract.KafkaSecurityProvisioner;
+import dev.streamtune.kafka.AccessControl;
+import dev.streamtune.kafka.KafkaConnection;
+import dev.streamtune.kafka.KafkaSecurityProvisioner;
 import dev.streamtune.localkafka.BrokerCredentials;
 import dev.streamtune.localkafka.LocalKafkaBroker;
 

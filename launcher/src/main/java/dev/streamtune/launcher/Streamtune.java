@@ -11,13 +11,13 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 
-import dev.streamtune.contract.AccessControl;
-import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.LocalSigningKeys;
 import dev.streamtune.contract.SignerRole;
-import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
+import dev.streamtune.kafka.AccessControl;
+import dev.streamtune.kafka.KafkaConnection;
+import dev.streamtune.kafka.TopicProvisioner;
 import dev.streamtune.launcher.demo.DemoNarrator;
 import dev.streamtune.launcher.demo.DemoTraffic;
 import dev.streamtune.launcher.demo.DriftingReviews;

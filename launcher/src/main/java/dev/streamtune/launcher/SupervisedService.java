@@ -12,7 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import dev.streamtune.contract.LoopHealth;
+import dev.streamtune.kafka.LoopHealth;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

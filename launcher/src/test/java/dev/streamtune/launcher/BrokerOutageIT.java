@@ -13,10 +13,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-import dev.streamtune.contract.BrokerProbe;
-import dev.streamtune.contract.ConsumerLoop;
-import dev.streamtune.contract.KafkaClients;
-import dev.streamtune.contract.KafkaConnection;
+import dev.streamtune.kafka.BrokerProbe;
+import dev.streamtune.kafka.ConsumerLoop;
+import dev.streamtune.kafka.KafkaClients;
+import dev.streamtune.kafka.KafkaConnection;
 import dev.streamtune.localkafka.LocalKafkaBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;

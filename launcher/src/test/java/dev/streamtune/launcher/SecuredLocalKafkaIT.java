@@ -13,11 +13,11 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import dev.streamtune.contract.AccessControl;
-import dev.streamtune.contract.KafkaClients;
-import dev.streamtune.contract.KafkaConnection;
-import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.Topics;
+import dev.streamtune.kafka.AccessControl;
+import dev.streamtune.kafka.KafkaClients;
+import dev.streamtune.kafka.KafkaConnection;
+import dev.streamtune.kafka.TopicProvisioner;
 import dev.streamtune.localkafka.BrokerCredentials;
 import dev.streamtune.localkafka.LocalKafkaBroker;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

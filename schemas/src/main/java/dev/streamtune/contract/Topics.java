@@ -17,7 +17,7 @@ import dev.streamtune.schema.TrainingWindow;
 
 /**
  * The catalogue of every topic the services share, in pipeline order. Services take names and serdes from here
- * and nowhere else; {@link TopicProvisioner} creates them.
+ * and nowhere else; the kafka-io module's {@code TopicProvisioner} creates them.
  *
  * <p>The two input topics also accept JSON lines so a plain client (kcat) can produce; ingest sniffs the format
  * per record. Everything downstream is Avro single-object encoded.

@@ -27,7 +27,7 @@ import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 
-class AvroCodecTest {
+public class AvroCodecTest {
 
     @Test
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -257,7 +257,7 @@ class AvroCodecTest {
     }
 
     /** Writes the way a producer built against schema version 1 did. */
-    static byte[] encodeWithVersion1(long eventTimeMillis) throws Exception {
+    public static byte[] encodeWithVersion1(long eventTimeMillis) throws Exception {
         Schema v1 = AvroCodec.olderVersionsOf(AvroCodec.of(LabelledExample.class).schema()).get(0);
         GenericRecord record = new GenericData.Record(v1);
         record.put("id", "ex-old");

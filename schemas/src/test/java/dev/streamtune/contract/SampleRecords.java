@@ -29,14 +29,14 @@ import dev.streamtune.schema.WindowCloseReason;
 import org.apache.avro.specific.SpecificRecord;
 
 /** One fully populated record of every catalogue type, with every optional field set. */
-final class SampleRecords {
+public final class SampleRecords {
 
-    static final Instant T0 = Instant.parse("2026-11-24T10:15:30.123Z");
+    public static final Instant T0 = Instant.parse("2026-11-24T10:15:30.123Z");
 
     private SampleRecords() {
     }
 
-    static Map<Class<? extends SpecificRecord>, SpecificRecord> all() {
+    public static Map<Class<? extends SpecificRecord>, SpecificRecord> all() {
         return Map.ofEntries(
                 Map.entry(LabelledExample.class, labelledExample()),
                 Map.entry(FeedbackEvent.class, feedbackEvent()),
@@ -51,33 +51,33 @@ final class SampleRecords {
                 Map.entry(PredictionLog.class, predictionLog()));
     }
 
-    static LabelledExample labelledExample() {
+    public static LabelledExample labelledExample() {
         return LabelledExample.newBuilder().setId("ex-1").setTask("sentiment").setText("Great café, lovely staff ☕")
                 .setLabel("positive").setSource("annotators").setEventTime(T0)
                 .setAttributes(Map.of("locale", "en-GB", "channel", "mobile")).setWeight(2.0).build();
     }
 
-    static FeedbackEvent feedbackEvent() {
+    public static FeedbackEvent feedbackEvent() {
         return FeedbackEvent.newBuilder().setRequestId("req-9").setTask("sentiment").setModelVersion("adapter-3")
                 .setText("not bad at all").setPredictedLabel("negative").setCorrectedLabel("positive").setRating(2)
                 .setEventTime(T0).setAttributes(Map.of("locale", "fr-FR")).build();
     }
 
-    static CleanExample cleanExample() {
+    public static CleanExample cleanExample() {
         return CleanExample.newBuilder().setId("ex-1").setTask("sentiment").setText("great cafe, lovely staff")
                 .setLabel("positive").setSource("annotators").setOrigin(ExampleOrigin.FEEDBACK).setEventTime(T0)
                 .setAttributes(Map.of("locale", "en-GB")).setWeight(1.5).setSplit(Split.VALIDATION)
                 .setContentHash("ab12").setWindowId("sentiment-000007").build();
     }
 
-    static RejectedRecord rejectedRecord() {
+    public static RejectedRecord rejectedRecord() {
         return RejectedRecord.newBuilder().setOriginalKey(java.nio.ByteBuffer.wrap(new byte[] {1, 2}))
                 .setOriginalValue(java.nio.ByteBuffer.wrap(new byte[] {(byte) 0xff, 0, 7}))
                 .setReasonCode("MALFORMED").setReason("not JSON nor Avro").setSourceTopic("examples.labelled")
                 .setSourcePartition(2).setSourceOffset(41L).setRejectedAt(T0).build();
     }
 
-    static TrainingWindow trainingWindow() {
+    public static TrainingWindow trainingWindow() {
         return TrainingWindow.newBuilder().setWindowId("sentiment-000007").setTask("sentiment").setSequence(7)
                 .setStart(T0).setEnd(T0.plusSeconds(60)).setClosedAt(T0.plusSeconds(61))
                 .setCloseReason(WindowCloseReason.COUNT).setTrainCount(70).setValidationCount(15).setTestCount(15)
@@ -88,7 +88,7 @@ final class SampleRecords {
                 .setTopTokens(Map.of("great", 12L, "staff", 9L)).build();
     }
 
-    static AdapterCandidate adapterCandidate() {
+    public static AdapterCandidate adapterCandidate() {
         return AdapterCandidate.newBuilder().setCandidateId("cand-4").setTask("sentiment")
                 .setBaseModelId("all-MiniLM-L6-v2").setBaseModelChecksum("c0ffee").setParentAdapterId("adapter-3")
                 .setWindowIds(List.of("sentiment-000006", "sentiment-000007")).setArtifactUri("file:///data/a.adapter")
@@ -97,7 +97,7 @@ final class SampleRecords {
                 .setLineage(List.of("parent adapter-3", "trial 2 of 6 won")).build();
     }
 
-    static ModelScores modelScores(double accuracy) {
+    public static ModelScores modelScores(double accuracy) {
         ClassificationMetrics metrics = ClassificationMetrics.newBuilder().setExamples(200).setAccuracy(accuracy)
                 .setMacroF1(accuracy - 0.02).setExpectedCalibrationError(0.04)
                 .setPerClass(Map.of("positive", new ClassMetrics(0.9, 0.8, 0.85, 120L))).build();
@@ -106,7 +106,7 @@ final class SampleRecords {
                 .setBias(List.of(new BiasMetrics("locale", 0.05, 0.03, 0.04))).build();
     }
 
-    static PromotionDecision promotionDecision() {
+    public static PromotionDecision promotionDecision() {
         EvaluationReport report = EvaluationReport.newBuilder().setCandidateId("cand-4").setChampionId("adapter-3")
                 .setTask("sentiment").setWindowId("sentiment-000007").setEvaluatedAt(T0)
                 .setCandidate(modelScores(0.91)).setChampion(modelScores(0.88)).setBackwardTransfer(-0.01)
@@ -123,13 +123,13 @@ final class SampleRecords {
                 .setDecidedBy("gate").setDecidedAt(T0).setReport(report).build();
     }
 
-    static Deployment deployment() {
+    public static Deployment deployment() {
         return Deployment.newBuilder().setTask("sentiment").setAdapterId("cand-4").setArtifactUri("file:///a")
                 .setArtifactSha256("beef").setBaseModelId("all-MiniLM-L6-v2").setDecisionId("dec-1")
                 .setPreviousAdapterId("adapter-3").setDeployedAt(T0).setPinned(true).build();
     }
 
-    static DriftReport driftReport() {
+    public static DriftReport driftReport() {
         return DriftReport.newBuilder().setReportId("drift-1").setTask("sentiment").setWindowId("sentiment-000007")
                 .setReferenceWindowId("sentiment-000001").setCreatedAt(T0)
                 .setScores(Map.of("input.token.js", 0.31, "label.js", 0.02))
@@ -137,12 +137,12 @@ final class SampleRecords {
                 .setExceeded(List.of("input.token.js")).setRetrainTriggered(true).build();
     }
 
-    static RetrainRequest retrainRequest() {
+    public static RetrainRequest retrainRequest() {
         return RetrainRequest.newBuilder().setRequestId("rr-1").setTask("sentiment").setReason("input drift")
                 .setDriftReportId("drift-1").setRequestedAt(T0).build();
     }
 
-    static PredictionLog predictionLog() {
+    public static PredictionLog predictionLog() {
         return PredictionLog.newBuilder().setRequestId("req-9").setTask("sentiment").setAdapterId("cand-4")
                 .setText("not bad at all").setPredictedLabel("negative")
                 .setProbabilities(Map.of("negative", 0.6, "positive", 0.4)).setServedAt(T0).setLatencyMicros(850L)

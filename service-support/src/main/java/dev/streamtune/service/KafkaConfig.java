@@ -1,6 +1,6 @@
 package dev.streamtune.service;
 
-import dev.streamtune.contract.KafkaConnection;
+import dev.streamtune.kafka.KafkaConnection;
 import io.micronaut.context.annotation.ConfigurationProperties;
 
 /**

@@ -3,8 +3,8 @@ package dev.streamtune.service;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import dev.streamtune.contract.ConsumerLoop;
-import dev.streamtune.contract.LoopHealth;
+import dev.streamtune.kafka.ConsumerLoop;
+import dev.streamtune.kafka.LoopHealth;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.AbstractHealthIndicator;
 

@@ -7,13 +7,13 @@ import java.util.List;
 import dev.streamtune.contract.RecordVerifier;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
+import dev.streamtune.kafka.TopicFollower;
 import dev.streamtune.schema.DriftReport;
 import dev.streamtune.schema.FeedbackEvent;
 import dev.streamtune.schema.PredictionLog;
 import dev.streamtune.schema.TrainingWindow;
 import dev.streamtune.service.KafkaConfig;
 import dev.streamtune.serving.dashboard.DashboardHistory;
-import dev.streamtune.serving.kafka.TopicFollower;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
 

@@ -6,13 +6,13 @@ import java.util.Map;
 
 import dev.streamtune.contract.RecordVerifier;
 import dev.streamtune.contract.Topics;
+import dev.streamtune.kafka.TopicFollower;
 import dev.streamtune.schema.Deployment;
 import dev.streamtune.schema.PromotionDecision;
 import dev.streamtune.service.KafkaConfig;
 import dev.streamtune.serving.adapter.AdapterRegistry;
 import dev.streamtune.serving.adapter.DecisionBook;
 import dev.streamtune.serving.dashboard.DashboardHistory;
-import dev.streamtune.serving.kafka.TopicFollower;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
 

@@ -3,12 +3,12 @@ package dev.streamtune.serving;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.streamtune.contract.BrokerProbe;
-import dev.streamtune.contract.LoopHealth;
+import dev.streamtune.kafka.BrokerProbe;
+import dev.streamtune.kafka.LoopHealth;
+import dev.streamtune.kafka.TopicFollower;
 import dev.streamtune.service.KafkaConfig;
 import dev.streamtune.serving.adapter.AdapterRegistry;
 import dev.streamtune.serving.adapter.ServedAdapter;
-import dev.streamtune.serving.kafka.TopicFollower;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.AbstractHealthIndicator;
 import jakarta.annotation.PreDestroy;

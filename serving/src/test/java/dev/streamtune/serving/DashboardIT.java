@@ -23,9 +23,9 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.streamtune.contract.KafkaConnection;
-import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.Topics;
+import dev.streamtune.kafka.KafkaConnection;
+import dev.streamtune.kafka.TopicProvisioner;
 import dev.streamtune.schema.Deployment;
 import dev.streamtune.schema.DriftReport;
 import dev.streamtune.schema.FeedbackEvent;

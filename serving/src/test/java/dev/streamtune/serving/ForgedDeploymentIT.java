@@ -11,13 +11,13 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.RecordSigner;
 import dev.streamtune.contract.RecordVerifier;
 import dev.streamtune.contract.SignerRole;
 import dev.streamtune.contract.SigningKey;
-import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.Topics;
+import dev.streamtune.kafka.KafkaConnection;
+import dev.streamtune.kafka.TopicProvisioner;
 import dev.streamtune.model.AdapterFile;
 import dev.streamtune.model.weights.Tensor;
 import dev.streamtune.schema.Deployment;

@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.streamtune.contract.KafkaConnection;
-import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.Topics;
+import dev.streamtune.kafka.KafkaConnection;
+import dev.streamtune.kafka.TopicProvisioner;
 import dev.streamtune.schema.Deployment;
 import dev.streamtune.serving.adapter.ModelAdapterLoader;
 import dev.streamtune.testsupport.KafkaBroker;

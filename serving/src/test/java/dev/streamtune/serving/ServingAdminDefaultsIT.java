@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.streamtune.contract.KafkaConnection;
-import dev.streamtune.contract.TopicProvisioner;
+import dev.streamtune.kafka.KafkaConnection;
+import dev.streamtune.kafka.TopicProvisioner;
 import dev.streamtune.testsupport.KafkaBroker;
 import dev.streamtune.testsupport.WithKafka;
 import io.micronaut.context.ApplicationContext;

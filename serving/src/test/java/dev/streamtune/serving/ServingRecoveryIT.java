@@ -9,9 +9,9 @@ import java.time.Duration;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.streamtune.contract.KafkaConnection;
-import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.Topics;
+import dev.streamtune.kafka.KafkaConnection;
+import dev.streamtune.kafka.TopicProvisioner;
 import dev.streamtune.testsupport.KafkaBroker;
 import dev.streamtune.testsupport.PoisonPayloads;
 import dev.streamtune.testsupport.WithKafka;

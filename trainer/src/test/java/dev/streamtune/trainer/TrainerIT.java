@@ -10,12 +10,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.LocalSigningKeys;
 import dev.streamtune.contract.RecordVerifier;
 import dev.streamtune.contract.SignerRole;
-import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.Topics;
+import dev.streamtune.kafka.KafkaConnection;
+import dev.streamtune.kafka.TopicProvisioner;
 import dev.streamtune.model.AdapterArtifact;
 import dev.streamtune.model.AdapterFile;
 import dev.streamtune.schema.AdapterCandidate;

@@ -10,11 +10,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.LocalSigningKeys;
 import dev.streamtune.contract.SignerRole;
-import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.Topics;
+import dev.streamtune.kafka.KafkaConnection;
+import dev.streamtune.kafka.TopicProvisioner;
 import dev.streamtune.schema.AdapterCandidate;
 import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.Split;

@@ -10,7 +10,7 @@ import java.util.Map;
 
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
-import dev.streamtune.contract.UnreadableRecords;
+import dev.streamtune.kafka.UnreadableRecords;
 import dev.streamtune.schema.AdapterCandidate;
 import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.TrainingWindow;

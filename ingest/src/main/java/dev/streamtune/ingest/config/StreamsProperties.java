@@ -2,9 +2,9 @@ package dev.streamtune.ingest.config;
 
 import java.util.Properties;
 
-import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.ingest.DeadLetterExceptionHandler;
 import dev.streamtune.ingest.DeadLetterProcessor;
+import dev.streamtune.kafka.KafkaConnection;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;

@@ -17,8 +17,6 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 import dev.streamtune.contract.AvroCodec;
-import dev.streamtune.contract.KafkaConnection;
-import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.ingest.IngestTopology;
 import dev.streamtune.ingest.config.IngestConfig;
@@ -26,6 +24,8 @@ import dev.streamtune.ingest.config.IngestSettings;
 import dev.streamtune.ingest.config.StreamsProperties;
 import dev.streamtune.ingest.config.TaskRules;
 import dev.streamtune.ingest.metrics.IngestMetrics;
+import dev.streamtune.kafka.KafkaConnection;
+import dev.streamtune.kafka.TopicProvisioner;
 import dev.streamtune.localkafka.LocalKafkaBroker;
 import dev.streamtune.schema.LabelledExample;
 import org.apache.kafka.clients.admin.Admin;

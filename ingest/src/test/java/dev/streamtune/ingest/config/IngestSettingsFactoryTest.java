@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
-import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.ingest.clean.PiiKind;
+import dev.streamtune.kafka.KafkaConnection;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.exceptions.BeanInstantiationException;
 import org.apache.kafka.streams.StreamsConfig;

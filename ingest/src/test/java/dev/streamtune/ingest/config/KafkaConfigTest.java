@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import java.util.Map;
 import java.util.Properties;
 
-import dev.streamtune.contract.AccessControl;
-import dev.streamtune.contract.KafkaConnection;
+import dev.streamtune.kafka.AccessControl;
+import dev.streamtune.kafka.KafkaConnection;
 import dev.streamtune.service.KafkaConfig;
 import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.Test;

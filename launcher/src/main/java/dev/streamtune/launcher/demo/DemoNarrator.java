@@ -13,12 +13,12 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.streamtune.contract.ConsumerLoop;
-import dev.streamtune.contract.KafkaClients;
-import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
-import dev.streamtune.contract.UnreadableRecords;
+import dev.streamtune.kafka.ConsumerLoop;
+import dev.streamtune.kafka.KafkaClients;
+import dev.streamtune.kafka.KafkaConnection;
+import dev.streamtune.kafka.UnreadableRecords;
 import dev.streamtune.schema.AdapterCandidate;
 import dev.streamtune.schema.ClassificationMetrics;
 import dev.streamtune.schema.DriftReport;

@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.streamtune.contract.KafkaClients;
-import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.Topics;
+import dev.streamtune.kafka.KafkaClients;
+import dev.streamtune.kafka.KafkaConnection;
 import dev.streamtune.schema.LabelledExample;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;

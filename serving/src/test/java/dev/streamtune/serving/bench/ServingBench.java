@@ -14,9 +14,9 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.streamtune.contract.KafkaConnection;
-import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.Topics;
+import dev.streamtune.kafka.KafkaConnection;
+import dev.streamtune.kafka.TopicProvisioner;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.streamtune.localkafka.LocalKafkaBroker;
 import dev.streamtune.model.TextClassifier;

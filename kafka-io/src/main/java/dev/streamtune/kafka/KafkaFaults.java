@@ -1,4 +1,4 @@
-package dev.streamtune.contract;
+package dev.streamtune.kafka;
 
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.AuthenticationException;

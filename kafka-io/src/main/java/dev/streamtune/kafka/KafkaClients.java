@@ -1,5 +1,6 @@
-package dev.streamtune.contract;
+package dev.streamtune.kafka;
 
+import dev.streamtune.contract.TopicSpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
-package dev.streamtune.contract;
+package dev.streamtune.kafka;
 
+import dev.streamtune.contract.SampleRecords;
+import dev.streamtune.contract.Topics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,7 @@
-package dev.streamtune.contract;
+package dev.streamtune.kafka;
 
+import dev.streamtune.contract.TopicSpec;
+import dev.streamtune.contract.Topics;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;

@@ -1,5 +1,8 @@
-package dev.streamtune.contract;
+package dev.streamtune.kafka;
 
+import dev.streamtune.contract.RecordDecodingException;
+import dev.streamtune.contract.TopicSpec;
+import dev.streamtune.contract.Topics;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,4 +1,4 @@
-package dev.streamtune.serving.kafka;
+package dev.streamtune.kafka;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -8,13 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-import dev.streamtune.contract.ConsumerLoop;
-import dev.streamtune.contract.KafkaClients;
-import dev.streamtune.contract.KafkaConnection;
 import dev.streamtune.contract.RecordVerifier;
-import dev.streamtune.contract.TopicProvisioner;
 import dev.streamtune.contract.TopicSpec;
-import dev.streamtune.contract.UnreadableRecords;
+import dev.streamtune.kafka.ConsumerLoop;
+import dev.streamtune.kafka.KafkaClients;
+import dev.streamtune.kafka.KafkaConnection;
+import dev.streamtune.kafka.TopicProvisioner;
+import dev.streamtune.kafka.UnreadableRecords;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;

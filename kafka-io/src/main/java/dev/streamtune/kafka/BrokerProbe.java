@@ -1,4 +1,4 @@
-package dev.streamtune.contract;
+package dev.streamtune.kafka;
 
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;

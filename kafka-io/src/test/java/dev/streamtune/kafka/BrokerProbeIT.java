@@ -1,4 +1,4 @@
-package dev.streamtune.contract;
+package dev.streamtune.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

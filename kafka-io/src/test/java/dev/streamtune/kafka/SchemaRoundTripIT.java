@@ -1,5 +1,13 @@
-package dev.streamtune.contract;
+package dev.streamtune.kafka;
 
+import dev.streamtune.contract.AvroCodec;
+import dev.streamtune.contract.AvroCodecTest;
+import dev.streamtune.contract.AvroSerde;
+import dev.streamtune.contract.SampleRecords;
+import dev.streamtune.contract.TopicSpec;
+import dev.streamtune.contract.Topics;
+import dev.streamtune.kafka.KafkaConnection;
+import dev.streamtune.kafka.TopicProvisioner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

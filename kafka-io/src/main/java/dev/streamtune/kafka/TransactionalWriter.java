@@ -1,4 +1,4 @@
-package dev.streamtune.contract;
+package dev.streamtune.kafka;
 
 import java.util.function.Consumer;
 import java.util.function.Supplier;
