@@ -21,7 +21,7 @@ import org.apache.kafka.common.resource.ResourceType;
  * not declared is denied (the broker's authorizer allows nothing without an ACL, except to the super user).
  *
  * <p>The point is the control topics: a forged {@code Deployment} makes serving load an attacker's adapter, so only
- * the evaluator may write {@code deployments} and {@code promotion.decisions}; only the trainer
+ * the evaluator may write {@code deployments}, {@code promotion.decisions} and {@code tasks}; only the trainer
  * {@code adapters.candidates}; only ingest the cleaned stream and window manifests. Outside producers get the two
  * input topics and nothing else.
  */
@@ -64,22 +64,23 @@ public final class AccessControl {
 
     public static final Principal INGEST = new Principal("ingest",
             List.of(Topics.CLEAN_EXAMPLES, Topics.REJECTED_RECORDS, Topics.CLOSED_WINDOWS),
-            List.of(Topics.LABELLED_EXAMPLES, Topics.FEEDBACK_EVENTS),
+            List.of(Topics.TASKS, Topics.LABELLED_EXAMPLES, Topics.FEEDBACK_EVENTS),
             List.of(), List.of(), INGEST_APPLICATION_ID, true);
     public static final Principal TRAINER = new Principal("trainer",
             List.of(Topics.ADAPTER_CANDIDATES),
-            List.of(Topics.CLEAN_EXAMPLES, Topics.CLOSED_WINDOWS, Topics.RETRAIN_REQUESTS, Topics.ADAPTER_CANDIDATES,
-                    Topics.DEPLOYMENTS),
+            List.of(Topics.TASKS, Topics.CLEAN_EXAMPLES, Topics.CLOSED_WINDOWS, Topics.RETRAIN_REQUESTS,
+                    Topics.ADAPTER_CANDIDATES, Topics.DEPLOYMENTS),
             List.of(TRAINER_GROUP_ID), List.of(), null, true);
     public static final Principal EVALUATOR = new Principal("evaluator",
-            List.of(Topics.PROMOTION_DECISIONS, Topics.DEPLOYMENTS, Topics.DRIFT_REPORTS, Topics.RETRAIN_REQUESTS),
-            List.of(Topics.CLEAN_EXAMPLES, Topics.CLOSED_WINDOWS, Topics.PREDICTION_LOG, Topics.ADAPTER_CANDIDATES,
+            List.of(Topics.TASKS, Topics.PROMOTION_DECISIONS, Topics.DEPLOYMENTS, Topics.DRIFT_REPORTS,
+                    Topics.RETRAIN_REQUESTS),
+            List.of(Topics.TASKS, Topics.CLEAN_EXAMPLES, Topics.CLOSED_WINDOWS, Topics.PREDICTION_LOG, Topics.ADAPTER_CANDIDATES,
                     Topics.PROMOTION_DECISIONS, Topics.DRIFT_REPORTS, Topics.DEPLOYMENTS),
             List.of(), List.of(EVALUATOR_TRANSACTIONAL_ID), null, true);
     public static final Principal SERVING = new Principal("serving",
             List.of(Topics.FEEDBACK_EVENTS, Topics.PREDICTION_LOG),
-            List.of(Topics.PROMOTION_DECISIONS, Topics.DEPLOYMENTS, Topics.DRIFT_REPORTS, Topics.CLOSED_WINDOWS,
-                    Topics.PREDICTION_LOG, Topics.FEEDBACK_EVENTS),
+            List.of(Topics.TASKS, Topics.PROMOTION_DECISIONS, Topics.DEPLOYMENTS, Topics.DRIFT_REPORTS,
+                    Topics.CLOSED_WINDOWS, Topics.PREDICTION_LOG, Topics.FEEDBACK_EVENTS),
             List.of(), List.of(), null, true);
     /** Annotation tools, kcat, the demo's traffic: the two input topics only. */
     public static final Principal PRODUCER = new Principal("producer",

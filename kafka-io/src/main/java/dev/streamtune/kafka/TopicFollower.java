@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads a few topics on its own thread, from the beginning (or from a point in time), and hands each decoded value
- * to a handler, forever. No consumer group: every serving replica needs all of the state, and it is rebuilt from
- * the topics at each start. If the connection fails it starts over where it stopped (with the loop's capped
+ * to a handler, forever; {@link #caughtUp()} turns true once everything that was there at start has been handled.
+ * No consumer group: every reader (each serving replica, each service following the task catalogue) needs all of
+ * the state, and it is rebuilt from the topics at each start. If the connection fails it starts over where it stopped (with the loop's capped
  * backoff), so nothing is handled twice; a record the codec refuses is skipped and counted, never retried.
  * Control records (decisions, deployments) reach the handler only when validly signed by their author.
  */
@@ -55,6 +56,7 @@ public final class TopicFollower implements AutoCloseable {
     private volatile boolean caughtUp;
 
     /**
+     * @param name     who follows what, for thread, client id and log lines (e.g. "serving-deployments")
      * @param startAt  per topic, the earliest record time to read; null reads from the beginning
      * @param verifier what a record must pass before the handler sees it
      */
@@ -66,7 +68,7 @@ public final class TopicFollower implements AutoCloseable {
         this.topics = List.copyOf(topics);
         this.startAt = startAt;
         this.handler = handler;
-        this.unreadable = new UnreadableRecords("serving-" + name);
+        this.unreadable = new UnreadableRecords(name);
         this.loop = ConsumerLoop.recovering(name, true, this::run);
     }
 
@@ -181,7 +183,7 @@ public final class TopicFollower implements AutoCloseable {
 
     private KafkaConsumer<byte[], byte[]> newConsumer() {
         // read_committed: the evaluator writes decisions and deployments in transactions; never act on an aborted one.
-        return KafkaClients.assignedConsumer(kafka, "serving-" + name);
+        return KafkaClients.assignedConsumer(kafka, name);
     }
 
     @Override

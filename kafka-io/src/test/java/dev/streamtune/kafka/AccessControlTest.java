@@ -26,6 +26,7 @@ class AccessControlTest {
         Map<String, List<String>> writers = new LinkedHashMap<>();
         Topics.ALL.forEach(topic -> writers.put(topic.name(), AccessControl.writersOf(topic)));
         assertEquals(Map.ofEntries(
+                Map.entry("tasks", List.of("evaluator")),
                 Map.entry("examples.labelled", List.of("producer")),
                 Map.entry("feedback.events", List.of("serving", "producer")),
                 Map.entry("examples.clean", List.of("ingest")),

@@ -6,6 +6,7 @@ import java.util.Optional;
 import dev.streamtune.schema.AdapterCandidate;
 import dev.streamtune.schema.Deployment;
 import dev.streamtune.schema.PromotionDecision;
+import dev.streamtune.schema.TaskDefinition;
 
 /**
  * Who may sign which control record. Each role has its own key pair, so a consumer that trusts only public keys
@@ -14,7 +15,10 @@ import dev.streamtune.schema.PromotionDecision;
 public enum SignerRole {
     /** Signs {@link AdapterCandidate}s. */
     TRAINER,
-    /** Signs {@link PromotionDecision}s and {@link Deployment}s (and so does anything that deploys, like the bench). */
+    /**
+     * Signs {@link PromotionDecision}s, {@link Deployment}s (and so does anything that deploys, like the bench) and
+     * {@link TaskDefinition}s: the evaluator is the task catalogue's one writer.
+     */
     EVALUATOR;
 
     /** The role that must have signed a record of this type; empty for types that are not signed. */
@@ -22,7 +26,8 @@ public enum SignerRole {
         if (recordType == AdapterCandidate.class) {
             return Optional.of(TRAINER);
         }
-        if (recordType == PromotionDecision.class || recordType == Deployment.class) {
+        if (recordType == PromotionDecision.class || recordType == Deployment.class
+                || recordType == TaskDefinition.class) {
             return Optional.of(EVALUATOR);
         }
         return Optional.empty();

@@ -13,6 +13,7 @@ import dev.streamtune.schema.PredictionLog;
 import dev.streamtune.schema.PromotionDecision;
 import dev.streamtune.schema.RejectedRecord;
 import dev.streamtune.schema.RetrainRequest;
+import dev.streamtune.schema.TaskDefinition;
 import dev.streamtune.schema.TrainingWindow;
 
 /**
@@ -27,6 +28,9 @@ public final class Topics {
     private static final Duration WEEK = Duration.ofDays(7);
     private static final Duration MONTH = Duration.ofDays(30);
 
+    // Read first by every service: the labels and policies of each task (written only by the evaluator).
+    public static final TopicSpec TASKS = new TopicSpec("tasks", TaskDefinition.class,
+            "task", 1, true, null);
     public static final TopicSpec LABELLED_EXAMPLES = new TopicSpec("examples.labelled", LabelledExample.class,
             "example id", 3, false, WEEK);
     public static final TopicSpec FEEDBACK_EVENTS = new TopicSpec("feedback.events", FeedbackEvent.class,
@@ -52,7 +56,7 @@ public final class Topics {
             "request id", 3, false, WEEK);
 
     public static final List<TopicSpec> ALL = List.of(
-            LABELLED_EXAMPLES, FEEDBACK_EVENTS, CLEAN_EXAMPLES, REJECTED_RECORDS, CLOSED_WINDOWS,
+            TASKS, LABELLED_EXAMPLES, FEEDBACK_EVENTS, CLEAN_EXAMPLES, REJECTED_RECORDS, CLOSED_WINDOWS,
             ADAPTER_CANDIDATES, PROMOTION_DECISIONS, DEPLOYMENTS, DRIFT_REPORTS, RETRAIN_REQUESTS, PREDICTION_LOG);
 
     private Topics() {

@@ -23,6 +23,7 @@ import dev.streamtune.schema.RejectedRecord;
 import dev.streamtune.schema.RetrainRequest;
 import dev.streamtune.schema.SliceMetrics;
 import dev.streamtune.schema.Split;
+import dev.streamtune.schema.TaskDefinition;
 import dev.streamtune.schema.TrainingWindow;
 import dev.streamtune.schema.Verdict;
 import dev.streamtune.schema.WindowCloseReason;
@@ -38,6 +39,7 @@ public final class SampleRecords {
 
     public static Map<Class<? extends SpecificRecord>, SpecificRecord> all() {
         return Map.ofEntries(
+                Map.entry(TaskDefinition.class, taskDefinition()),
                 Map.entry(LabelledExample.class, labelledExample()),
                 Map.entry(FeedbackEvent.class, feedbackEvent()),
                 Map.entry(CleanExample.class, cleanExample()),
@@ -49,6 +51,10 @@ public final class SampleRecords {
                 Map.entry(DriftReport.class, driftReport()),
                 Map.entry(RetrainRequest.class, retrainRequest()),
                 Map.entry(PredictionLog.class, predictionLog()));
+    }
+
+    public static TaskDefinition taskDefinition() {
+        return TaskCatalogue.newTask("sentiment", java.util.List.of("negative", "positive"), "bootstrap", T0);
     }
 
     public static LabelledExample labelledExample() {

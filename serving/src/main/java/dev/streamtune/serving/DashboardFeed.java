@@ -29,7 +29,7 @@ public final class DashboardFeed implements AutoCloseable {
     DashboardFeed(ServingSettings settings, KafkaConfig kafka, DashboardHistory history, Clock clock,
                   RecordVerifier verifier) {
         Instant since = clock.instant().minus(settings.dashboard().lookback());
-        this.follower = new TopicFollower("dashboard", kafka.connection(),
+        this.follower = new TopicFollower("serving-dashboard", kafka.connection(),
                 List.of(Topics.DRIFT_REPORTS, Topics.CLOSED_WINDOWS, Topics.PREDICTION_LOG, Topics.FEEDBACK_EVENTS),
                 (TopicSpec topic) -> topic == Topics.PREDICTION_LOG || topic == Topics.FEEDBACK_EVENTS ? since : null,
                 verifier,

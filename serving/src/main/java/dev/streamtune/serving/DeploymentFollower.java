@@ -38,7 +38,7 @@ public final class DeploymentFollower implements AutoCloseable {
         this.registry = registry;
         this.decisions = decisions;
         this.history = history;
-        this.follower = new TopicFollower("deployments", kafka.connection(),
+        this.follower = new TopicFollower("serving-deployments", kafka.connection(),
                 List.of(Topics.PROMOTION_DECISIONS, Topics.DEPLOYMENTS), topic -> null, verifier,
                 new TopicFollower.Handler() {
                     @Override
