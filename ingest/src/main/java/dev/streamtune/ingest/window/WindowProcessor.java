@@ -133,6 +133,6 @@ public final class WindowProcessor implements Processor<String, CleanedExample, 
     static CleanExample toCleanExample(CleanedExample example, String windowId) {
         return new CleanExample(example.id(), example.task(), example.text(), example.label(), example.source(),
                 example.origin(), Instant.ofEpochMilli(example.eventTime()), example.attributes(), example.weight(),
-                example.split(), example.contentHash(), windowId);
+                example.split(), example.contentHash(), windowId, false);
     }
 }
