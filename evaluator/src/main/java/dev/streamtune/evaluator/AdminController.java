@@ -77,7 +77,8 @@ public final class AdminController {
             return refusal.get();
         }
         if (!service.caughtUp()) {
-            return ErrorView.response(HttpStatus.SERVICE_UNAVAILABLE, "The evaluator is still replaying its topics; try again");
+            return ErrorView.response(HttpStatus.SERVICE_UNAVAILABLE,
+                    "The evaluator is still replaying its topics; try again");
         }
         try {
             return HttpResponse.ok(service.submit(command).get(30, TimeUnit.SECONDS));

@@ -65,7 +65,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The evaluator's Kafka edge. One thread replays the input and output topics from the beginning into
  * {@link EvaluatorState}, then keeps consuming: it publishes drift reports (and retrain requests) for new windows,
- * judges each new candidate, and runs operator commands queued by {@link AdminController}. Decisions and the
+ * judges each new candidate, and runs operator commands queued by {@link AdminController} and the task catalogue's
+ * writer ({@link dev.streamtune.evaluator.catalogue.TaskCatalogueWriter}). Decisions and the
  * deployments they cause are written in one transaction; the evaluator is the only writer of the deployments topic.
  * Survives its faults: an unreachable broker or a failed transaction is retried with backoff (the loop resumes
  * where it stopped, state kept), a fenced producer is replaced, and a record the codec refuses is skipped.

@@ -78,7 +78,8 @@ final class TasksController {
     @ApiResponse(responseCode = "404", description = "No such task",
             content = @Content(schema = @Schema(implementation = ErrorView.class)))
     HttpResponse<?> show(@PathVariable String task, @Nullable @Header("Authorization") String authorization) {
-        return answer(authorization, () -> catalogue.find(task).<HttpResponse<?>>map(d -> HttpResponse.ok(TaskView.of(d)))
+        return answer(authorization, () -> catalogue.find(task)
+                .<HttpResponse<?>>map(d -> HttpResponse.ok(TaskView.of(d)))
                 .orElseGet(() -> ErrorView.response(HttpStatus.NOT_FOUND, "no task " + task)));
     }
 
