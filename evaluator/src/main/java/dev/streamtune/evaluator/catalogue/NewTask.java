@@ -3,6 +3,7 @@ package dev.streamtune.evaluator.catalogue;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 
@@ -12,6 +13,7 @@ import io.micronaut.serde.annotation.Serdeable;
  * mean in {@link TaskPolicies}.
  */
 @Serdeable
+@JsonIgnoreProperties(ignoreUnknown = false) // a misspelt field is a 400, not silently ignored
 public record NewTask(@Nullable String task, @Nullable List<String> labels, @Nullable String positiveLabel,
                       @Nullable TaskPolicies.Window window, @Nullable TaskPolicies.Text text,
                       @Nullable List<String> pii, @Nullable TaskPolicies.OpenLabels openLabels,

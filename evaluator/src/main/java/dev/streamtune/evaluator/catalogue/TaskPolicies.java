@@ -3,6 +3,7 @@ package dev.streamtune.evaluator.catalogue;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 
@@ -20,6 +21,7 @@ import io.micronaut.serde.annotation.Serdeable;
  *                          value removes one
  */
 @Serdeable
+@JsonIgnoreProperties(ignoreUnknown = false) // a misspelt field is a 400, not silently ignored
 public record TaskPolicies(@Nullable String positiveLabel, @Nullable Window window, @Nullable Text text,
                            @Nullable List<String> pii, @Nullable OpenLabels openLabels,
                            @Nullable Map<String, Double> gateOverrides,
@@ -37,6 +39,7 @@ public record TaskPolicies(@Nullable String positiveLabel, @Nullable Window wind
      * @param maxAgeMillis a window closes when its first example is this old; 0: by count only
      */
     @Serdeable
+    @JsonIgnoreProperties(ignoreUnknown = false)
     public record Window(@Nullable Integer maxCount, @Nullable Long maxAgeMillis) {
     }
 
@@ -47,6 +50,7 @@ public record TaskPolicies(@Nullable String positiveLabel, @Nullable Window wind
      * @param maxTokens tokens the encoder reads; 0: the model's own limit
      */
     @Serdeable
+    @JsonIgnoreProperties(ignoreUnknown = false)
     public record Text(@Nullable Integer minChars, @Nullable Integer maxChars, @Nullable String overflow,
                        @Nullable Integer maxTokens) {
     }
@@ -57,6 +61,7 @@ public record TaskPolicies(@Nullable String positiveLabel, @Nullable Window wind
      * @param maxLabels   no label is added automatically beyond this many
      */
     @Serdeable
+    @JsonIgnoreProperties(ignoreUnknown = false)
     public record OpenLabels(@Nullable Boolean enabled, @Nullable Integer minExamples, @Nullable Integer maxLabels) {
     }
 }

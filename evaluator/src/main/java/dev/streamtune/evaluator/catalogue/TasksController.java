@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import dev.streamtune.evaluator.AdminToken;
 import dev.streamtune.evaluator.ErrorView;
 import dev.streamtune.schema.TaskDefinition;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpResponse;
@@ -191,6 +192,7 @@ final class TasksController {
 
     /** The body of {@code POST /tasks/{task}/labels}. */
     @Serdeable
+    @JsonIgnoreProperties(ignoreUnknown = false)
     record LabelsToAdd(@Nullable List<String> labels) {
     }
 

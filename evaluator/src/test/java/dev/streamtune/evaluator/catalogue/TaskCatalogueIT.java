@@ -166,6 +166,10 @@ class TaskCatalogueIT {
         assertStatus(HttpStatus.BAD_REQUEST, post(tasks, "{\"task\": \"fresh\", \"labels\": [\"a\"], "
                 + "\"window\": {\"maxCount\": \"many\"}}"));
         assertStatus(HttpStatus.BAD_REQUEST, post(tasks, ""));
+        assertStatus(HttpStatus.BAD_REQUEST, post(tasks, "{\"task\": \"fresh\", \"labels\": [\"a\"], "
+                + "\"positivelabel\": \"a\"}"));
+        assertStatus(HttpStatus.BAD_REQUEST, HttpRequest.PATCH(tasks + "/intents",
+                "{\"window\": {\"maxcount\": 5}}").bearerAuth(TOKEN).contentType(MediaType.APPLICATION_JSON_TYPE));
 
         assertEquals("RETIRED", http.retrieve(post(tasks + "/intents/retire?by=dave", ""), Map.class).get("state"));
         HttpClientResponseException retired = assertStatus(HttpStatus.CONFLICT,
