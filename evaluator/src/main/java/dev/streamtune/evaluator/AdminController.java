@@ -1,9 +1,5 @@
 package dev.streamtune.evaluator;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Locale;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +9,6 @@ import java.util.function.Function;
 import dev.streamtune.schema.Deployment;
 import dev.streamtune.schema.PromotionDecision;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
@@ -35,13 +30,11 @@ import io.micronaut.serde.annotation.Serdeable;
 public final class AdminController {
 
     private final EvaluatorService service;
-    /** SHA-256 of the token, or null when none is configured; see {@link #authenticated(String)}. */
-    private final byte[] tokenDigest;
+    private final AdminToken token;
 
-    AdminController(EvaluatorService service, EvaluatorSettings settings) {
+    AdminController(EvaluatorService service, AdminToken token) {
         this.service = service;
-        this.tokenDigest = settings.adminToken() == null || settings.adminToken().isBlank() ? null
-                : sha256(settings.adminToken().strip());
+        this.token = token;
     }
 
     @Post("/candidates/{candidateId}/approve")
@@ -79,62 +72,31 @@ public final class AdminController {
     }
 
     private HttpResponse<?> run(String authorization, Function<EvaluatorService.Operator, Object> command) {
-        if (tokenDigest == null) {
-            return error(HttpStatus.FORBIDDEN, "Admin endpoints are disabled: set EVALUATOR_ADMIN_TOKEN");
-        }
-        if (!authenticated(authorization)) {
-            return error(HttpStatus.UNAUTHORIZED, "Missing or wrong bearer token")
-                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"streamtune-evaluator\"");
+        var refusal = token.refusal(authorization);
+        if (refusal.isPresent()) {
+            return refusal.get();
         }
         if (!service.caughtUp()) {
-            return error(HttpStatus.SERVICE_UNAVAILABLE, "The evaluator is still replaying its topics; try again");
+            return ErrorView.response(HttpStatus.SERVICE_UNAVAILABLE,
+                    "The evaluator is still replaying its topics; try again");
         }
         try {
             return HttpResponse.ok(service.submit(command).get(30, TimeUnit.SECONDS));
         } catch (java.util.concurrent.ExecutionException | CompletionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof IllegalArgumentException) {
-                return error(HttpStatus.NOT_FOUND, cause.getMessage());
+                return ErrorView.response(HttpStatus.NOT_FOUND, cause.getMessage());
             }
             if (cause instanceof IllegalStateException) {
-                return error(HttpStatus.CONFLICT, cause.getMessage());
+                return ErrorView.response(HttpStatus.CONFLICT, cause.getMessage());
             }
-            return error(HttpStatus.INTERNAL_SERVER_ERROR, String.valueOf(cause));
+            return ErrorView.response(HttpStatus.INTERNAL_SERVER_ERROR, String.valueOf(cause));
         } catch (TimeoutException e) {
-            return error(HttpStatus.SERVICE_UNAVAILABLE, "The evaluator is busy; try again");
+            return ErrorView.response(HttpStatus.SERVICE_UNAVAILABLE, "The evaluator is busy; try again");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return error(HttpStatus.SERVICE_UNAVAILABLE, "Interrupted");
+            return ErrorView.response(HttpStatus.SERVICE_UNAVAILABLE, "Interrupted");
         }
-    }
-
-    /**
-     * Compares digests, not the tokens: equal lengths, so the comparison's constant time does not end early and
-     * reveals neither how much of the token was right nor its length.
-     */
-    private boolean authenticated(String authorization) {
-        String scheme = "bearer ";
-        if (authorization == null || authorization.length() <= scheme.length()
-                || !authorization.substring(0, scheme.length()).toLowerCase(Locale.ROOT).equals(scheme)) {
-            return false;
-        }
-        return MessageDigest.isEqual(tokenDigest, sha256(authorization.substring(scheme.length()).strip()));
-    }
-
-    private static byte[] sha256(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
-    }
-
-    private static io.micronaut.http.MutableHttpResponse<ErrorView> error(HttpStatus status, String message) {
-        return HttpResponse.<ErrorView>status(status).body(new ErrorView(message));
-    }
-
-    @Serdeable
-    public record ErrorView(String error) {
     }
 
     @Serdeable

@@ -20,6 +20,7 @@ import dev.streamtune.contract.RecordSigner;
 import dev.streamtune.contract.RecordVerifier;
 import dev.streamtune.contract.SignerRole;
 import dev.streamtune.contract.SigningConfig;
+import dev.streamtune.contract.TaskCatalogue;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.evaluator.drift.DriftDetector;
@@ -45,6 +46,7 @@ import dev.streamtune.schema.DriftReport;
 import dev.streamtune.schema.EvaluationReport;
 import dev.streamtune.schema.PromotionDecision;
 import dev.streamtune.schema.RetrainRequest;
+import dev.streamtune.schema.TaskDefinition;
 import dev.streamtune.schema.Verdict;
 import dev.streamtune.service.KafkaConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -63,7 +65,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The evaluator's Kafka edge. One thread replays the input and output topics from the beginning into
  * {@link EvaluatorState}, then keeps consuming: it publishes drift reports (and retrain requests) for new windows,
- * judges each new candidate, and runs operator commands queued by {@link AdminController}. Decisions and the
+ * judges each new candidate, and runs operator commands queued by {@link AdminController} and the task catalogue's
+ * writer ({@link dev.streamtune.evaluator.catalogue.TaskCatalogueWriter}). Decisions and the
  * deployments they cause are written in one transaction; the evaluator is the only writer of the deployments topic.
  * Survives its faults: an unreachable broker or a failed transaction is retried with backoff (the loop resumes
  * where it stopped, state kept), a fenced producer is replaced, and a record the codec refuses is skipped.
@@ -76,7 +79,7 @@ public final class EvaluatorService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EvaluatorService.class);
     private static final List<TopicSpec> INPUTS = List.of(Topics.CLEAN_EXAMPLES, Topics.CLOSED_WINDOWS,
             Topics.PREDICTION_LOG, Topics.ADAPTER_CANDIDATES, Topics.PROMOTION_DECISIONS, Topics.DRIFT_REPORTS,
-            Topics.DEPLOYMENTS);
+            Topics.DEPLOYMENTS, Topics.TASKS);
 
     private final EvaluatorSettings settings;
     private final KafkaConnection kafka;
@@ -84,7 +87,6 @@ public final class EvaluatorService implements AutoCloseable {
     private final MeterRegistry meters;
     private final Clock clock;
     private final EvaluatorState state;
-    private final PromotionGate gate;
     private final RecordSigner signer;
     private final RecordVerifier verifier;
     private final ConcurrentLinkedQueue<Consumer<Operator>> commands = new ConcurrentLinkedQueue<>();
@@ -95,6 +97,12 @@ public final class EvaluatorService implements AutoCloseable {
     private final Map<TopicPartition, Long> positions = new HashMap<>();
     private Map<TopicPartition, Long> replayEnd;
     private volatile boolean caughtUp;
+    /**
+     * The task catalogue as this evaluator wrote and read it: folded from the tasks topic on the loop thread, and
+     * moved on by {@link Operator#define} the moment a definition is written, so the next command sees it at once.
+     * Volatile: the API reads it from its own threads.
+     */
+    private volatile TaskCatalogue catalogue = TaskCatalogue.empty();
 
     public EvaluatorService(EvaluatorSettings settings, KafkaConfig kafka, AdapterScorerFactory scorers,
                             MeterRegistry meters,
@@ -112,7 +120,6 @@ public final class EvaluatorService implements AutoCloseable {
                 new EvaluationSets(settings.retentionSize(), settings.canarySize(), settings.maxWindows()),
                 new DriftMonitor(new DriftDetector(settings.drift().thresholds()), settings.driftReference(),
                         settings.drift().minWindowExamples()));
-        this.gate = new PromotionGate(settings.gate().policy());
         this.loop = ConsumerLoop.recovering("evaluator-loop", false, this::run);
         this.writer = new TransactionalWriter(this::newProducer, loop);
         loop.start();
@@ -130,6 +137,11 @@ public final class EvaluatorService implements AutoCloseable {
     /** The loop, for health: its survived faults and the one in progress. */
     ConsumerLoop loop() {
         return loop;
+    }
+
+    /** The task catalogue as of the last record read or definition written (readers may hold it). */
+    public TaskCatalogue catalogue() {
+        return catalogue;
     }
 
     /** Records skipped because the codec refused them, per topic. */
@@ -198,7 +210,12 @@ public final class EvaluatorService implements AutoCloseable {
         // Only our own services write these topics; an unreadable record is skipped (and counted), never a stop.
         unreadable.decode(record).ifPresent(value -> {
             String where = record.partition() + "@" + record.offset();
-            if (verifier.admits(record.topic(), value, where) && !state.apply(value, clock.instant())) {
+            if (value instanceof TaskDefinition definition) {
+                // Our own definitions come back here too: an older or equal version leaves the catalogue as it is.
+                if (verifier.admits(record.topic(), value, where)) {
+                    catalogue = catalogue.apply(definition);
+                }
+            } else if (verifier.admits(record.topic(), value, where) && !state.apply(value, clock.instant())) {
                 verifier.reject(record.topic(), value, where, RecordVerifier.Rejection.REUSED_ID);
             }
         });
@@ -251,8 +268,12 @@ public final class EvaluatorService implements AutoCloseable {
         try (AdapterScorer challenger = scorers.open(candidate.getArtifactUri(), candidate.getArtifactSha256());
              AdapterScorer champion = current.map(d -> scorers.open(d.getArtifactUri(), d.getArtifactSha256()))
                      .orElse(null)) {
-            SliceScorer slices = new SliceScorer(settings.positiveLabel(task, state.labels(candidate)),
+            // The task's positive label and gate overrides as the catalogue has them now (null: accuracy only).
+            Optional<TaskDefinition> definition = catalogue.find(task);
+            SliceScorer slices = new SliceScorer(definition.map(TaskDefinition::getPositiveLabel).orElse(null),
                     settings.minSliceSize());
+            PromotionGate gate = new PromotionGate(settings.gate().policy()
+                    .withOverrides(definition.map(TaskDefinition::getGateOverrides).orElse(Map.of())));
             report = new CandidateEvaluator(state.sets(), slices).evaluate(candidate, challenger,
                     learnedLabels(challenger, candidate), current.map(Deployment::getAdapterId).orElse(null), champion,
                     champion == null ? null : learnedLabels(champion, state.candidate(current.get().getAdapterId())
@@ -371,6 +392,31 @@ public final class EvaluatorService implements AutoCloseable {
             return state.deployment(task);
         }
 
+        /** The catalogue with every definition written so far, this evaluator's own included. */
+        public TaskCatalogue catalogue() {
+            return catalogue;
+        }
+
+        /**
+         * Signs and writes {@code next} to the tasks topic in a transaction and applies it to the catalogue at once.
+         *
+         * @throws IllegalStateException when {@code next} is not a valid successor of the definition held (nothing
+         *                               is written)
+         */
+        public TaskDefinition define(TaskDefinition next) {
+            TaskDefinition signed = signer.sign(next);
+            TaskCatalogue after = catalogue.apply(signed);
+            if (after == catalogue) {
+                throw new IllegalStateException(TaskCatalogue.successorProblem(
+                        catalogue.find(next.getTask()).orElse(null), next).orElse("not a successor"));
+            }
+            writer.inTransaction(producer -> send(producer, Topics.TASKS, next.getTask(), signed));
+            catalogue = after;
+            LOG.info("Task {} v{} by {}: {}", signed.getTask(), signed.getVersion(), signed.getChangedBy(),
+                    signed.getChange());
+            return signed;
+        }
+
         private AdapterCandidate candidateOf(String task, String candidateId) {
             AdapterCandidate candidate = state.candidate(candidateId)
                     .orElseThrow(() -> new IllegalArgumentException("No candidate " + candidateId));
@@ -382,9 +428,10 @@ public final class EvaluatorService implements AutoCloseable {
         }
     }
 
-    /** Sends {@code value}, signed when it is a decision or deployment. */
+    /** Sends {@code value}, signed when it is a decision or deployment (task definitions come signed). */
     private void send(KafkaProducer<byte[], byte[]> producer, TopicSpec topic, String key, SpecificRecord value) {
-        SpecificRecord signed = SignerRole.requiredFor(value.getClass()).isPresent() ? signer.sign(value) : value;
+        SpecificRecord signed = value instanceof TaskDefinition
+                || SignerRole.requiredFor(value.getClass()).isEmpty() ? value : signer.sign(value);
         producer.send(new ProducerRecord<>(topic.name(), key.getBytes(StandardCharsets.UTF_8), topic.encode(signed)));
     }
 

@@ -1,7 +1,5 @@
 package dev.streamtune.evaluator;
 
-import java.util.Map;
-
 import dev.streamtune.evaluator.drift.DriftMonitor;
 import dev.streamtune.evaluator.drift.DriftThresholds;
 import dev.streamtune.evaluator.gate.GatePolicy;
@@ -11,8 +9,11 @@ import io.micronaut.context.annotation.ConfigurationProperties;
  * The evaluator's configuration, bound from {@code application.yml} (where every default lives and is explained)
  * and overridable by environment variables.
  *
- * @param adminToken     bearer token for the manual override endpoints; blank disables them
- * @param positiveLabels task -> label whose rates slice and bias metrics report (default: last label seen, sorted)
+ * Tasks to provision into the catalogue at first start are {@code evaluator.tasks.*} ({@link
+ * dev.streamtune.evaluator.catalogue.ConfiguredTask}); each task's positive label and gate overrides come from the
+ * catalogue.
+ *
+ * @param adminToken bearer token for the task and override endpoints; blank disables them
  */
 @ConfigurationProperties("evaluator")
 public record EvaluatorSettings(
@@ -23,7 +24,6 @@ public record EvaluatorSettings(
         int minSliceSize,
         long candidateWaitSeconds,
         DriftMonitor.Reference driftReference,
-        Map<String, String> positiveLabels,
         Gate gate,
         Drift drift) {
 
@@ -45,10 +45,5 @@ public record EvaluatorSettings(
         public DriftThresholds thresholds() {
             return new DriftThresholds(inputTokenJs, inputLengthPsi, labelJs, predictionJs);
         }
-    }
-
-    public String positiveLabel(String task, java.util.Collection<String> labels) {
-        String configured = positiveLabels == null ? null : positiveLabels.get(task);
-        return configured != null ? configured : labels.stream().sorted().reduce((a, b) -> b).orElse("");
     }
 }

@@ -12,12 +12,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 
 import dev.streamtune.contract.LocalSigningKeys;
+import dev.streamtune.contract.RecordVerifier;
 import dev.streamtune.contract.SignerRole;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.kafka.AccessControl;
 import dev.streamtune.kafka.KafkaConnection;
 import dev.streamtune.kafka.TopicProvisioner;
+import dev.streamtune.launcher.cli.AdminTokenFile;
+import dev.streamtune.launcher.cli.TasksCommand;
+import dev.streamtune.launcher.cli.WatchCommand;
 import dev.streamtune.launcher.demo.DemoNarrator;
 import dev.streamtune.launcher.demo.DemoTraffic;
 import dev.streamtune.launcher.demo.DriftingReviews;
@@ -54,6 +58,8 @@ public final class Streamtune {
     private static final String USAGE = """
             Usage: ./streamtune [--demo] [--help]
               --demo   also stream generated, drifting labelled examples and simulated user feedback
+            Also:  ./streamtune tasks ...            the task catalogue (./streamtune tasks --help)
+                   ./streamtune watch <topic> [--from-beginning]   a topic's records as JSON lines
             Environment: KAFKA_BOOTSTRAP_SERVERS (default: start a local broker), STREAMTUNE_HOME (default ./data),
                          STREAMTUNE_KAFKA_PORT (default 9092), STREAMTUNE_KAFKA_HEAP (default 512m),
                          STREAMTUNE_SERVICES (default ingest,trainer,evaluator,serving),
@@ -70,6 +76,9 @@ public final class Streamtune {
 
     public static void main(String[] args) throws Exception {
         List<String> arguments = List.of(args);
+        if (!arguments.isEmpty() && (arguments.get(0).equals("tasks") || arguments.get(0).equals("watch"))) {
+            System.exit(command(arguments.get(0), arguments.subList(1, arguments.size())));
+        }
         if (arguments.contains("--help")) {
             System.out.println(USAGE);
             return;
@@ -150,6 +159,9 @@ public final class Streamtune {
         // the trusted public keys. Made at first start, kept afterwards.
         LocalSigningKeys keys = LocalSigningKeys.ensure(config.home().resolve(KEYS_DIRECTORY));
         LOG.info("Signing keys in {}", keys.directory());
+        // The evaluator's admin token: EVALUATOR_ADMIN_TOKEN, else one made once under keys/ (./streamtune tasks
+        // reads it there), so the task catalogue's API works with no setup.
+        String adminToken = AdminTokenFile.ensure(keys.directory(), System.getenv());
         List<SupervisedService> services = new ArrayList<>();
         for (ServiceProcess.Service service : SERVICES) {
             if (!config.services().contains(service.name())) {
@@ -166,6 +178,9 @@ public final class Streamtune {
             environment.put("STREAMTUNE_HOME", config.home().toString());
             environment.put("EVALUATOR_URL", config.evaluatorUrl());
             environment.putAll(keys.environment(signingRole(service)));
+            if (service.name().equals("evaluator") || service.name().equals("serving")) {
+                environment.put(AdminTokenFile.VARIABLE, adminToken); // serving forwards operator commands with it
+            }
             SupervisedService process = SupervisedService.start(service, repo, environment, config.servicesHost());
             services.add(process);
             running.add(process);
@@ -193,19 +208,21 @@ public final class Streamtune {
                         + "', password in " + config.home().resolve(CREDENTIALS_FILE) + ")" : ""),
                 Topics.LABELLED_EXAMPLES.name(), Topics.FEEDBACK_EVENTS.name(), config.home());
         if (demo) {
-            running.addAll(startDemo(config, logins, serving));
+            running.addAll(startDemo(config, logins, serving, keys));
         }
         stopped.await();
     }
 
-    private static List<AutoCloseable> startDemo(LauncherConfig config, KafkaLogins logins, String servingUrl) {
+    private static List<AutoCloseable> startDemo(LauncherConfig config, KafkaLogins logins, String servingUrl,
+                                                 LocalSigningKeys keys) {
         LauncherConfig.Demo settings = config.demo();
         URI serving = URI.create(servingUrl);
         // The annotators are an outside producer; the narrator reads every topic, as the provisioner may.
         DemoTraffic traffic = new DemoTraffic(new DriftingReviews(42, settings.eraLength()),
                 logins.principal(AccessControl.PRODUCER.name()), serving, config.clientToken(),
                 settings.examplesPerSecond(), settings.predictionsPerSecond());
-        DemoNarrator narrator = new DemoNarrator(logins.provisioner(), serving, traffic);
+        DemoNarrator narrator = new DemoNarrator(logins.provisioner(), serving, traffic,
+                new RecordVerifier(keys.trusted(), RecordVerifier.Rejections.NONE));
         LOG.info("""
                 Demo: {} labelled '{}' examples per second whose vocabulary drifts every {} examples, and users \
                 calling predict {} times per second and correcting wrong answers. Watch for lines from 'demo': \
@@ -215,6 +232,52 @@ public final class Streamtune {
         narrator.start();
         traffic.start();
         return List.of(narrator, traffic);
+    }
+
+    /** {@code ./streamtune tasks ...} and {@code ./streamtune watch ...}: commands for a running Streamtune. */
+    private static int command(String name, List<String> args) {
+        // Their output is the point: only errors of the clients below may interleave with it.
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.ERROR);
+        LauncherConfig config = LauncherConfig.fromEnvironment(System.getenv());
+        if (args.contains("--help")) {
+            System.out.println(name.equals("tasks") ? TasksCommand.USAGE : WatchCommand.USAGE);
+            return 0;
+        }
+        if (name.equals("tasks")) {
+            return TasksCommand.run(args, System.getenv(), config.evaluatorUrl(),
+                    config.home().resolve(KEYS_DIRECTORY), System.out, System.err);
+        }
+        WatchCommand.Watch watch;
+        try {
+            watch = WatchCommand.parse(args);
+        } catch (TasksCommand.UsageException e) {
+            System.err.println("error: " + e.getMessage() + "\n" + WatchCommand.USAGE);
+            return 2;
+        }
+        WatchCommand.run(watch, watchLogin(config), System.out);
+        return 0;
+    }
+
+    /**
+     * Who {@code watch} reads as: the cluster of KAFKA_BOOTSTRAP_SERVERS with the KAFKA_* login, else the local
+     * broker, as the demo's narrator does (the super user when STREAMTUNE_KAFKA_AUTH=scram secures it).
+     */
+    private static KafkaConnection watchLogin(LauncherConfig config) {
+        if (config.kafkaBootstrapServers().isPresent()) {
+            return KafkaConnection.fromEnvironment(System.getenv());
+        }
+        String bootstrap = "127.0.0.1:" + config.localKafkaPort();
+        if (!config.localKafkaAuth()) {
+            return KafkaConnection.plaintext(bootstrap);
+        }
+        try {
+            BrokerCredentials credentials = BrokerCredentials.loadOrCreate(config.home().resolve(CREDENTIALS_FILE),
+                    AccessControl.SUPER_USER, AccessControl.userNames());
+            return KafkaLogins.securedLocal(bootstrap, credentials).provisioner();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The role a service signs its records as, or null for the services that only verify. */

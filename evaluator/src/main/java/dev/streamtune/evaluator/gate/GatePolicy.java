@@ -1,5 +1,9 @@
 package dev.streamtune.evaluator.gate;
 
+import java.util.Map;
+
+import dev.streamtune.contract.TaskOverrides;
+
 /**
  * What a candidate must show to replace the champion. All quantities are absolute differences of rates in [0, 1].
  *
@@ -18,5 +22,41 @@ public record GatePolicy(int minTestExamples, double maxQualityDrop, double minQ
 
     public static GatePolicy defaults() {
         return new GatePolicy(20, 0.01, 0.0, 0.02, 0.05, 0.15, 0.05, 0.25);
+    }
+
+    /**
+     * This policy with a task's overrides applied, by their {@code evaluator.gate} key (the keys of
+     * {@link TaskOverrides#GATE}; the catalogue's writer refuses any other, so an unknown one here is a bug).
+     */
+    public GatePolicy withOverrides(Map<String, Double> overrides) {
+        GatePolicy policy = this;
+        for (Map.Entry<String, Double> override : overrides.entrySet()) {
+            double v = override.getValue();
+            GatePolicy p = policy;
+            policy = switch (override.getKey()) {
+                case "min-test-examples" -> new GatePolicy((int) Math.round(v), p.maxQualityDrop, p.minQualityGain,
+                        p.maxRetentionDrop, p.maxBiasWidening, p.maxAccuracyGap, p.maxCalibrationWorsening,
+                        p.maxCanaryDisagreement);
+                case "max-quality-drop" -> new GatePolicy(p.minTestExamples, v, p.minQualityGain, p.maxRetentionDrop,
+                        p.maxBiasWidening, p.maxAccuracyGap, p.maxCalibrationWorsening, p.maxCanaryDisagreement);
+                case "min-quality-gain" -> new GatePolicy(p.minTestExamples, p.maxQualityDrop, v, p.maxRetentionDrop,
+                        p.maxBiasWidening, p.maxAccuracyGap, p.maxCalibrationWorsening, p.maxCanaryDisagreement);
+                case "max-retention-drop" -> new GatePolicy(p.minTestExamples, p.maxQualityDrop, p.minQualityGain, v,
+                        p.maxBiasWidening, p.maxAccuracyGap, p.maxCalibrationWorsening, p.maxCanaryDisagreement);
+                case "max-bias-widening" -> new GatePolicy(p.minTestExamples, p.maxQualityDrop, p.minQualityGain,
+                        p.maxRetentionDrop, v, p.maxAccuracyGap, p.maxCalibrationWorsening, p.maxCanaryDisagreement);
+                case "max-accuracy-gap" -> new GatePolicy(p.minTestExamples, p.maxQualityDrop, p.minQualityGain,
+                        p.maxRetentionDrop, p.maxBiasWidening, v, p.maxCalibrationWorsening, p.maxCanaryDisagreement);
+                case "max-calibration-worsening" -> new GatePolicy(p.minTestExamples, p.maxQualityDrop,
+                        p.minQualityGain, p.maxRetentionDrop, p.maxBiasWidening, p.maxAccuracyGap, v,
+                        p.maxCanaryDisagreement);
+                case "max-canary-disagreement" -> new GatePolicy(p.minTestExamples, p.maxQualityDrop,
+                        p.minQualityGain, p.maxRetentionDrop, p.maxBiasWidening, p.maxAccuracyGap,
+                        p.maxCalibrationWorsening, v);
+                default -> throw new IllegalArgumentException("not a gate override: " + override.getKey()
+                        + "; known: " + TaskOverrides.GATE);
+            };
+        }
+        return policy;
     }
 }

@@ -5,29 +5,28 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamtune.contract.RecordVerifier;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
-import dev.streamtune.kafka.ConsumerLoop;
-import dev.streamtune.kafka.KafkaClients;
 import dev.streamtune.kafka.KafkaConnection;
-import dev.streamtune.kafka.UnreadableRecords;
+import dev.streamtune.kafka.TopicFollower;
 import dev.streamtune.schema.AdapterCandidate;
 import dev.streamtune.schema.ClassificationMetrics;
 import dev.streamtune.schema.DriftReport;
 import dev.streamtune.schema.PromotionDecision;
 import dev.streamtune.schema.TrainingWindow;
 import dev.streamtune.schema.Verdict;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,66 +42,47 @@ public final class DemoNarrator implements AutoCloseable {
     private static final Duration SUMMARY_EVERY = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final KafkaConnection connection;
     private final URI servingUrl;
     private final DemoTraffic traffic;
-    private final ConsumerLoop loop;
+    private final TopicFollower follower;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "demo-narrator-timer");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final UnreadableRecords unreadable = new UnreadableRecords("demo-narrator");
-    /** Where the next attempt resumes after a fault, so no event is told twice or missed. */
-    private final Map<TopicPartition, Long> positions = new HashMap<>();
+    private long nextSummary = System.nanoTime() + SUMMARY_EVERY.toNanos();
     private String servedAdapter;
     private long lastPredictions;
     private long lastCorrections;
 
-    public DemoNarrator(KafkaConnection connection, URI servingUrl, DemoTraffic traffic) {
-        this.connection = connection;
+    /**
+     * @param verifier decisions are told only when signed by the evaluator, as every service reads them
+     */
+    public DemoNarrator(KafkaConnection connection, URI servingUrl, DemoTraffic traffic, RecordVerifier verifier) {
         this.servingUrl = servingUrl;
         this.traffic = traffic;
-        this.loop = ConsumerLoop.recovering("demo-narrator", true, this::run);
+        // This run's story only: records from the narrator's start on (TopicFollower resumes after a fault).
+        Instant from = Instant.now();
+        this.follower = new TopicFollower("demo-narrator", connection, TOLD, topic -> from, verifier,
+                (topic, value, timestamp) -> tell(value));
     }
 
     public void start() {
-        loop.start();
+        follower.start();
+        timer.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** One attempt: follow the topics from where the last one stopped (this run's end at first) until stopped. */
-    private void run() {
-        try (KafkaConsumer<byte[], byte[]> kafka = KafkaClients.assignedConsumer(connection, "demo-narrator")) {
-            loop.polling(kafka);
-            List<TopicPartition> partitions = KafkaClients.partitions(kafka, TOLD);
-            kafka.assign(partitions);
-            for (TopicPartition tp : partitions) {
-                Long resume = positions.get(tp);
-                if (resume == null) {
-                    kafka.seekToEnd(List.of(tp)); // this run's story only
-                    positions.put(tp, kafka.position(tp));
-                } else {
-                    kafka.seek(tp, resume);
-                }
-            }
-            loop.progressed();
-            long nextSummary = System.nanoTime() + SUMMARY_EVERY.toNanos();
-            while (loop.running()) {
-                var records = kafka.poll(Duration.ofSeconds(1));
-                for (ConsumerRecord<byte[], byte[]> record : records) {
-                    tell(record);
-                    positions.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
-                }
-                if (!records.isEmpty()) {
-                    loop.progressed();
-                }
-                checkServedAdapter();
-                if (System.nanoTime() > nextSummary) {
-                    summarizeUsers();
-                    nextSummary += SUMMARY_EVERY.toNanos();
-                }
-            }
+    /** Tells the story as it happens, and checks serving and the users on a timer of its own. */
+    private void tick() {
+        checkServedAdapter();
+        if (System.nanoTime() > nextSummary) {
+            summarizeUsers();
+            nextSummary += SUMMARY_EVERY.toNanos();
         }
     }
 
-    private void tell(ConsumerRecord<byte[], byte[]> record) {
-        Object value = unreadable.decode(record).orElse(null);
+    private void tell(Object value) {
         if (value instanceof TrainingWindow window) {
             LOG.info("ingest: window {} closed ({}): {} train / {} validation / {} test, labels {}",
                     window.getWindowId(), window.getCloseReason(), window.getTrainCount(),
@@ -193,6 +173,7 @@ public final class DemoNarrator implements AutoCloseable {
 
     @Override
     public void close() {
-        loop.stop(Duration.ofSeconds(10));
+        timer.shutdownNow();
+        follower.close();
     }
 }
