@@ -52,8 +52,7 @@ public class IngestService implements AutoCloseable {
     private volatile TaskCatalogueFollower catalogue;
     private volatile KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
-    private Thread starter;
-    private boolean closed;
+    private DeferredStart deferredStart;
 
     public IngestService(IngestConfig config, KafkaConfig kafka, IngestSettings settings, MeterRegistry registry,
                          RecordVerifier verifier) {
@@ -82,28 +81,14 @@ public class IngestService implements AutoCloseable {
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         LOG.debug("Topology:\n{}", topology.describe());
-        starter = new Thread(this::startWhenCatalogueRead, "ingest-start");
-        starter.setDaemon(true);
-        starter.start();
-    }
-
-    private void startWhenCatalogueRead() {
-        try {
-            while (!catalogue.awaitCaughtUp(CATALOGUE_WAIT_LOG)) {
-                LOG.warn("Still reading the task catalogue; Kafka Streams starts once it has been read");
-            }
-        } catch (InterruptedException e) {
-            return; // closed while waiting
-        }
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
+        KafkaStreams created = streams;
+        TaskCatalogueFollower follower = catalogue;
+        deferredStart = new DeferredStart(follower::awaitCaughtUp, () -> {
             LOG.info("Starting ingest (application.id {}) with tasks {} against {}", config.applicationId(),
-                    catalogue.current().all().stream().map(d -> d.getTask() + " v" + d.getVersion() + " "
+                    follower.current().all().stream().map(d -> d.getTask() + " v" + d.getVersion() + " "
                             + d.getState()).toList(), kafka);
-            streams.start();
-        }
+            created.start();
+        }, CATALOGUE_WAIT_LOG).begin("ingest-start");
     }
 
     /** CREATED while the catalogue is read at start-up. */
@@ -133,13 +118,12 @@ public class IngestService implements AutoCloseable {
     @PreDestroy
     @Override
     public void close() {
-        Thread waiting;
+        DeferredStart pending;
         synchronized (this) {
-            closed = true;
-            waiting = starter;
+            pending = deferredStart;
         }
-        if (waiting != null) {
-            waiting.interrupt();
+        if (pending != null) {
+            pending.close(); // Kafka Streams is then either started or never will be
         }
         synchronized (this) {
             if (streams != null) {
