@@ -86,5 +86,8 @@ class ServiceConfigTest {
         assertTrue(configs.get("evaluator").reads("STREAMTUNE_HOME"));
         assertTrue(configs.get("serving").reads("STREAMTUNE_HOME"));
         assertFalse(configs.get("evaluator").reads("TRAINER_GROUP_ID"));
+        // Every service follows the signed task catalogue (ingest too), so each reads the trusted keys.
+        Repository.SERVICES.forEach(service -> assertTrue(configs.get(service).reads("STREAMTUNE_TRUSTED_KEYS"),
+                service));
     }
 }

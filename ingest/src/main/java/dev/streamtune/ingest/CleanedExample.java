@@ -9,7 +9,8 @@ import dev.streamtune.schema.Split;
  * An example after cleaning: normalised and masked text and its content hash. This is what crosses the
  * by-task repartition topic ({@link CleanedExampleSerde}); the split step fills {@code split}, which is null before.
  *
- * @param contentHash hex SHA-256 of {@code task + "\u0000" + text}
+ * @param contentHash hex SHA-256 of {@code task + "\u0000" + } the whole cleaned text (before any truncation)
+ * @param truncated   whether {@code text} was cut to the task's text policy
  */
 public record CleanedExample(
         String id,
@@ -22,10 +23,11 @@ public record CleanedExample(
         Map<String, String> attributes,
         double weight,
         String contentHash,
+        boolean truncated,
         Split split) {
 
     public CleanedExample withSplit(Split assigned) {
         return new CleanedExample(id, task, text, label, source, origin, eventTime, attributes, weight, contentHash,
-                assigned);
+                truncated, assigned);
     }
 }

@@ -12,12 +12,14 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The value format of the internal by-task repartition topic. Internal to one application id, so it is a compact
- * hand-written format with a version byte rather than a catalogue schema.
+ * hand-written format with a version byte rather than a catalogue schema. Version 2 adds {@code truncated}; version 1
+ * records (written before an upgrade, still in the topic) are read as not truncated.
  */
 public final class CleanedExampleSerde implements Serde<CleanedExample>, Serializer<CleanedExample>,
         Deserializer<CleanedExample> {
 
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
+    private static final int VERSION_WITHOUT_TRUNCATED = 1;
     private static final ExampleOrigin[] ORIGINS = ExampleOrigin.values();
     private static final Split[] SPLITS = Split.values();
 
@@ -43,6 +45,7 @@ public final class CleanedExampleSerde implements Serde<CleanedExample>, Seriali
         return out.writeDouble(example.weight())
                 .writeString(example.contentHash())
                 .writeByte(example.split() == null ? -1 : example.split().ordinal())
+                .writeByte(example.truncated() ? 1 : 0)
                 .toByteArray();
     }
 
@@ -53,7 +56,7 @@ public final class CleanedExampleSerde implements Serde<CleanedExample>, Seriali
         }
         CompactReader in = new CompactReader(bytes);
         int version = in.readByte();
-        if (version != VERSION) {
+        if (version != VERSION && version != VERSION_WITHOUT_TRUNCATED) {
             throw new SerializationException("Unknown CleanedExample format version " + version);
         }
         String id = in.readString();
@@ -71,8 +74,9 @@ public final class CleanedExampleSerde implements Serde<CleanedExample>, Seriali
         double weight = in.readDouble();
         String contentHash = in.readString();
         int split = in.readByte();
+        boolean truncated = version != VERSION_WITHOUT_TRUNCATED && in.readByte() == 1;
         return new CleanedExample(id, task, text, label, source, origin, eventTime, attributes, weight, contentHash,
-                split < 0 ? null : SPLITS[split]);
+                truncated, split < 0 ? null : SPLITS[split]);
     }
 
     @Override

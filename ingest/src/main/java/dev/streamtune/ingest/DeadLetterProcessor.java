@@ -15,7 +15,8 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * The side exit: turns a rejection into the {@code RejectedRecord} written to examples.rejected, with the original
- * key and bytes, the reason and the source offset, already encoded so its size is known exactly.
+ * key and bytes, the reason, the source offset, and the task and label when they could be read (what open-label
+ * counting and dead-letter replay filter on), already encoded so its size is known exactly.
  *
  * <p>A dead letter always fits: its record key plus its value (which carries the original key and value again)
  * stay within {@code dead-letter-max-bytes}, which {@link #requireFits} holds below the producer's
@@ -122,6 +123,8 @@ public final class DeadLetterProcessor implements Processor<byte[], Rejection, b
                 .setSourcePartition(source.partition())
                 .setSourceOffset(source.offset())
                 .setRejectedAt(Instant.ofEpochMilli(now))
+                .setTask(rejection.task())
+                .setLabel(rejection.label())
                 .build());
     }
 

@@ -1,11 +1,14 @@
 package dev.streamtune.ingest;
 
 import java.util.Map;
+import java.util.function.Supplier;
 
 import dev.streamtune.contract.AvroSerde;
+import dev.streamtune.contract.TaskCatalogue;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.ingest.clean.CleanProcessor;
 import dev.streamtune.ingest.config.IngestSettings;
+import dev.streamtune.ingest.config.LiveRulebook;
 import dev.streamtune.ingest.dedupe.DedupeProcessor;
 import dev.streamtune.ingest.metrics.IngestMetrics;
 import dev.streamtune.ingest.split.SplitProcessor;
@@ -37,6 +40,10 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  * Inputs are read as raw bytes and judged record by record, so no record can fail deserialization and stop the
  * stream. Steps before the repartition can reject; steps after it never do. Each step is a small processor in its
  * own package with its rules in plain, separately tested classes.
+ *
+ * <p>The per-task rules (labels, state, window, text and PII policies) are those of the task catalogue as it is when
+ * a record is processed: every step reads the current snapshot per record, so a task created or a label appended
+ * applies from the next record on, with no restart.
  */
 public final class IngestTopology {
 
@@ -44,10 +51,13 @@ public final class IngestTopology {
     public static final String BY_TASK = "by-task";
 
     private final IngestSettings settings;
+    private final LiveRulebook rules;
     private final IngestMetrics metrics;
 
-    public IngestTopology(IngestSettings settings, IngestMetrics metrics) {
+    /** @param catalogue the task catalogue as it is now (the follower's {@code current}); read per record */
+    public IngestTopology(IngestSettings settings, Supplier<TaskCatalogue> catalogue, IngestMetrics metrics) {
         this.settings = settings;
+        this.rules = new LiveRulebook(catalogue, settings.defaults());
         this.metrics = metrics;
     }
 
@@ -62,10 +72,10 @@ public final class IngestTopology {
                 .merge(builder.stream(Topics.FEEDBACK_EVENTS.name(), rawBytes("feedback-in")), Named.as("inputs"));
 
         Steps<ValidExample> validated = Steps.split("validate", inputs.processValues(
-                () -> new ValidateProcessor(settings, metrics), Named.as("validate")));
+                () -> new ValidateProcessor(settings, rules, metrics), Named.as("validate")));
 
         Steps<CleanedExample> cleaned = Steps.split("clean", validated.accepted().processValues(
-                () -> new CleanProcessor(settings), Named.as("clean")));
+                () -> new CleanProcessor(rules), Named.as("clean")));
 
         validated.rejected().merge(cleaned.rejected(), Named.as("rejections"))
                 .process(() -> new DeadLetterProcessor(settings.deadLetterMaxBytes(), metrics),
@@ -82,7 +92,7 @@ public final class IngestTopology {
                 .processValues(() -> new DedupeProcessor(settings, metrics), Named.as("dedupe"),
                         DedupeProcessor.STORE)
                 .processValues(() -> new SplitProcessor(settings), Named.as("split"))
-                .process(() -> new WindowProcessor(settings, metrics), Named.as("window"), WindowProcessor.STORE,
+                .process(() -> new WindowProcessor(settings, rules, metrics), Named.as("window"), WindowProcessor.STORE,
                         WindowProcessor.TOKENS_STORE);
 
         windowed.split(Named.as("window-"))

@@ -8,12 +8,17 @@ public enum ReasonCode {
     MISSING_FIELD,
     /** A field has the wrong type or an impossible value (weight, rating, eventTime, attributes). */
     INVALID_FIELD,
-    /** The cleaned text is shorter than the task's min-chars. */
+    /** The cleaned text is shorter than the task's min-chars, or nothing is left of it. */
     TEXT_TOO_SHORT,
-    /** The text is longer than the task's max-chars. */
+    /**
+     * The cleaned text is longer than the task's max-chars and its text policy is REJECT; or the raw text is longer
+     * than ingest reads at all (ingest.max-text-chars), whatever the policy.
+     */
     TEXT_TOO_LONG,
-    /** The task is not configured and unknown tasks are not accepted. */
+    /** The task is not defined in the task catalogue (once it is, its dead letters can be replayed). */
     UNKNOWN_TASK,
+    /** The task is retired in the catalogue: it takes no new examples. */
+    TASK_RETIRED,
     /** The label (or feedback correction) is not in the task's label set. */
     UNKNOWN_LABEL,
     /** The event time lies after the record's Kafka timestamp by more than max-future-skew. */

@@ -14,8 +14,9 @@ import jakarta.inject.Singleton;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * {@code /health} is DOWN unless Kafka Streams is RUNNING or REBALANCING and the broker answers (Kafka Streams stays
- * RUNNING while the broker is away: its threads just wait).
+ * {@code /health} is DOWN unless the task catalogue has been read at start-up, Kafka Streams is RUNNING or
+ * REBALANCING, and the broker answers (Kafka Streams stays RUNNING while the broker is away: its threads just wait).
+ * While the catalogue is being read, Kafka Streams is not started yet (CREATED) and {@code catalogue} says why.
  */
 @Singleton
 @Requires(beans = IngestService.class)
@@ -33,10 +34,14 @@ public class StreamsHealthIndicator extends AbstractHealthIndicator<Map<String, 
     protected Map<String, Object> getHealthInformation() {
         KafkaStreams.State state = service.state();
         BrokerProbe.Reachability reachability = broker.check();
-        healthStatus = (state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING)
-                && reachability.reachable() ? HealthStatus.UP : HealthStatus.DOWN;
+        boolean catalogueRead = service.catalogueRead();
+        healthStatus = catalogueRead && (state == KafkaStreams.State.RUNNING
+                || state == KafkaStreams.State.REBALANCING) && reachability.reachable()
+                ? HealthStatus.UP : HealthStatus.DOWN;
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("state", state.name());
+        details.put("catalogue", catalogueRead ? "read: " + service.catalogue().all().size() + " tasks"
+                : "reading (Kafka Streams starts once the task catalogue has been read)");
         details.put("broker", reachability.reachable() ? "reachable" : reachability.detail());
         details.put("restarts", LoopHealth.restarts());
         return details;

@@ -2,6 +2,8 @@ package dev.streamtune.ingest;
 
 import java.util.Map;
 
+import dev.streamtune.kafka.ConsumerLoop;
+import dev.streamtune.kafka.LoopHealth;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.AbstractHealthIndicator;
@@ -10,8 +12,9 @@ import jakarta.inject.Singleton;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * Liveness: DOWN once Kafka Streams shut itself down after a thread failed (ERROR, or on its way there), since
- * only a restart brings it back. An unreachable broker is not a reason: Kafka Streams waits it out.
+ * Liveness: DOWN once Kafka Streams shut itself down after a thread failed (ERROR, or on its way there), or the task
+ * catalogue's follower ended for good, since only a restart brings either back. An unreachable broker is not a
+ * reason: Kafka Streams and the follower wait it out.
  */
 @Singleton
 @Liveness
@@ -27,9 +30,12 @@ public class StreamsLiveness extends AbstractHealthIndicator<Map<String, String>
     @Override
     protected Map<String, String> getHealthInformation() {
         KafkaStreams.State state = service.state();
+        ConsumerLoop catalogue = service.catalogueLoop();
+        boolean catalogueAlive = catalogue == null || catalogue.alive();
         healthStatus = state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
-                ? HealthStatus.DOWN : HealthStatus.UP;
-        return Map.of("state", state.name());
+                || !catalogueAlive ? HealthStatus.DOWN : HealthStatus.UP;
+        return Map.of("state", state.name(), "catalogue", catalogue == null ? "not started"
+                : String.valueOf(LoopHealth.state(catalogue)));
     }
 
     @Override

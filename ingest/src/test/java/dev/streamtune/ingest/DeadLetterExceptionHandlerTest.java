@@ -78,7 +78,7 @@ class DeadLetterExceptionHandlerTest {
     @Test
     void kafkaStreamsCallsItForAStepThatThrowsAndTheNextRecordStillFlows(@TempDir Path stateDir) {
         IngestConfig config = new IngestConfig("handler-test", stateDir.toString(), Duration.ofSeconds(1), 1, 1,
-                false, Duration.ofSeconds(1), Duration.ofMinutes(10), 4096, null, null);
+                Duration.ofSeconds(1), Duration.ofMinutes(10), 4096, 100_000, null, null);
         Properties props = StreamsProperties.from(config, KafkaConnection.plaintext("unused:9092"));
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream("in", Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))

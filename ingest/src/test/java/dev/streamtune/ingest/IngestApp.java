@@ -5,6 +5,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
+import dev.streamtune.contract.LocalSigningKeys;
+import dev.streamtune.contract.SignerRole;
+import dev.streamtune.kafka.TaskTopicFixture;
+import dev.streamtune.schema.TaskDefinition;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -15,17 +19,29 @@ final class IngestApp {
     private IngestApp() {
     }
 
-    /** Base configuration: a random HTTP port, this broker, quick commits, one task with the given label set. */
-    static Map<String, Object> config(String bootstrap, String applicationId, Path stateDir, String task) {
-        Map<String, Object> props = new HashMap<>();
+    /**
+     * Base configuration: a random HTTP port, this broker, quick commits, and the keys' trusted public keys (ingest
+     * follows only task definitions signed by the evaluator). Tasks are defined with {@link #define}.
+     */
+    static Map<String, Object> config(String bootstrap, String applicationId, Path stateDir, LocalSigningKeys keys) {
+        Map<String, Object> props = new HashMap<>(keys.properties(null));
         props.put("micronaut.server.port", -1);
         props.put("kafka.bootstrap-servers", bootstrap);
         props.put("ingest.application-id", applicationId);
         props.put("ingest.state-dir", stateDir.toString());
         props.put("ingest.commit-interval", "100ms");
         props.put("ingest.window-check-interval", "200ms");
-        props.put("ingest.tasks." + task + ".labels", "negative,positive");
         return props;
+    }
+
+    /** Signing keys for a test (under {@code dir}), as the run command makes them. */
+    static LocalSigningKeys keys(Path dir) {
+        return LocalSigningKeys.ensure(dir.resolve("keys"));
+    }
+
+    /** Defines tasks on the broker as the evaluator, the catalogue's one writer, would: signed, on the tasks topic. */
+    static void define(String bootstrap, LocalSigningKeys keys, TaskDefinition... tasks) {
+        TaskTopicFixture.publish(bootstrap, keys.signer(SignerRole.EVALUATOR), tasks);
     }
 
     static EmbeddedServer start(Map<String, Object> config) {

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.streamtune.contract.LocalSigningKeys;
+import dev.streamtune.contract.SignerRole;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.kafka.AccessControl;
 import dev.streamtune.kafka.KafkaClients;
@@ -20,6 +22,7 @@ import dev.streamtune.kafka.TopicProvisioner;
 import dev.streamtune.localkafka.BrokerCredentials;
 import dev.streamtune.localkafka.LocalKafkaBroker;
 import dev.streamtune.schema.CleanExample;
+import dev.streamtune.schema.TaskDefinition;
 import io.micronaut.runtime.server.EmbeddedServer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -31,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Ingest logged in as its own principal against the run command's secured broker (SASL/SCRAM, ACLs of
- * {@link AccessControl} enforced): the table grants it everything its Kafka Streams application needs.
+ * {@link AccessControl} enforced): the table grants it everything its Kafka Streams application and its task
+ * catalogue follower need.
  */
 class IngestOnSecuredBrokerIT {
 
@@ -52,8 +56,16 @@ class IngestOnSecuredBrokerIT {
             new KafkaSecurityProvisioner(admin).apply(passwords);
             new TopicProvisioner(admin).ensureAll();
 
+            // The task, as the evaluator (the catalogue's one writer) would define it: signed, on the tasks topic.
+            LocalSigningKeys keys = IngestApp.keys(dir);
+            try (KafkaProducer<byte[], byte[]> evaluator = KafkaClients.producer(admin, "task-writer", 0)) {
+                TaskDefinition sentiment = keys.signer(SignerRole.EVALUATOR).sign(
+                        Tasks.task("sentiment", "negative", "positive"));
+                evaluator.send(new ProducerRecord<>(Topics.TASKS.name(), bytes("sentiment"),
+                        Topics.TASKS.encode(sentiment))).get(30, TimeUnit.SECONDS);
+            }
             Map<String, Object> config = IngestApp.config(bootstrap, AccessControl.INGEST_APPLICATION_ID,
-                    dir.resolve("state"), "sentiment");
+                    dir.resolve("state"), keys);
             config.put("kafka.security-protocol", "SASL_PLAINTEXT");
             config.put("kafka.sasl-mechanism", "SCRAM-SHA-256");
             config.put("kafka.sasl-username", AccessControl.INGEST.name());

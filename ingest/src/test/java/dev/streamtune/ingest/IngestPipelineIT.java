@@ -28,9 +28,11 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import dev.streamtune.contract.AvroCodec;
+import dev.streamtune.contract.LocalSigningKeys;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.RejectedRecord;
+import dev.streamtune.schema.TextOverflow;
 import dev.streamtune.schema.TrainingWindow;
 import dev.streamtune.testsupport.KafkaBroker;
 import dev.streamtune.testsupport.WithKafka;
@@ -54,20 +56,24 @@ class IngestPipelineIT {
 
     @TempDir
     Path stateDir;
+    @TempDir
+    Path keysDir;
 
     @Test
     void everyInputIsCleanOnceOrDeadLetteredOrCountedAsDuplicate(KafkaBroker broker) throws Exception {
         String run = "pipe" + UUID.randomUUID().toString().substring(0, 8);
         String task = run; // this run's own task: records of other runs on the shared broker are not ours
-        Map<String, Object> config = IngestApp.config(broker.bootstrapServers(), "it-" + run, stateDir, task);
-        config.put("ingest.tasks." + task + ".max-chars", "500");
-        config.put("ingest.tasks." + task + ".window-max-count", "40");
-        config.put("ingest.tasks." + task + ".window-max-age", "2s");
+        LocalSigningKeys keys = IngestApp.keys(keysDir);
+        Map<String, Object> config = IngestApp.config(broker.bootstrapServers(), "it-" + run, stateDir, keys);
+        IngestApp.define(broker.bootstrapServers(), keys, Tasks.withWindow(Tasks.withText(
+                Tasks.task(task, "negative", "positive"), 3, 500, TextOverflow.TRUNCATE_HEAD), 40,
+                Duration.ofSeconds(2)));
 
         Map<String, String> expectedClean = new LinkedHashMap<>(); // id -> cleaned text
         Map<String, String> expectedRejected = new LinkedHashMap<>(); // key -> reason code
         Set<String> duplicates = new HashSet<>();
         Set<String> ignored = new HashSet<>();
+        Set<String> truncated = new HashSet<>();
         List<ProducerRecord<byte[], byte[]>> inputs = new ArrayList<>();
         String labelled = Topics.LABELLED_EXAMPLES.name();
         String feedback = Topics.FEEDBACK_EVENTS.name();
@@ -102,9 +108,10 @@ class IngestPipelineIT {
         }
         for (int i = 0; i < 5; i++) {
             String key = run + "-long-" + i;
-            inputs.add(new ProducerRecord<>(labelled, utf8(key), labelledJson(key, task, "long ".repeat(101 + i),
-                    "positive")));
-            expectedRejected.put(key, "TEXT_TOO_LONG");
+            String text = "long " + i + " " + "word ".repeat(100 + i); // over max-chars 500: cut, not rejected
+            inputs.add(new ProducerRecord<>(labelled, utf8(key), labelledJson(key, task, text, "positive")));
+            expectedClean.put(key, text.strip().substring(0, 500).strip());
+            truncated.add(key);
         }
         String hugeKey = run + "-huge";
         byte[] huge = labelledJson(hugeKey, task, "z".repeat(950_000), "positive");
@@ -149,6 +156,7 @@ class IngestPipelineIT {
             assertEquals(expectedClean.keySet(), timesSeen.keySet());
             assertTrue(timesSeen.values().stream().allMatch(n -> n == 1), "no example twice: " + timesSeen);
             clean.forEach(e -> assertEquals(expectedClean.get(e.getId()), e.getText()));
+            clean.forEach(e -> assertEquals(truncated.contains(e.getId()), e.getTruncated(), e.getId()));
 
             // Dead letters: exactly the expected keys, with their reasons and original bytes.
             assertEquals(expectedRejected.keySet(), rejected.keySet());
@@ -159,6 +167,9 @@ class IngestPipelineIT {
             assertEquals(ByteBuffer.wrap(malformed.get(0)), rejected.get(run + "-bad-0").getOriginalValue());
             assertTrue(rejected.values().stream().allMatch(r -> r.getSourceOffset() >= 0
                     && r.getSourceTopic().equals(labelled)));
+            assertEquals(task, rejected.get(run + "-label-0").getTask());
+            assertEquals("neutral", rejected.get(run + "-label-0").getLabel());
+            assertEquals("no-such-" + run, rejected.get(run + "-task-0").getTask());
 
             // Duplicates and ignored feedback: in neither topic, but counted.
             for (String id : duplicates) {
@@ -170,6 +181,8 @@ class IngestPipelineIT {
             MeterRegistry registry = server.getApplicationContext().getBean(MeterRegistry.class);
             assertEquals(duplicates.size(), registry.get("ingest.duplicates").tag("task", task).counter().count());
             assertEquals(ignored.size(), registry.get("ingest.feedback.ignored").tag("task", task).counter().count());
+            assertEquals(truncated.size(), registry.get("ingest.examples.truncated").tag("task", task).counter()
+                    .count());
             assertEquals(inputs.size(), expectedClean.size() + expectedRejected.size() + duplicates.size()
                     + ignored.size(), "the test's own bookkeeping covers every input");
 
@@ -188,7 +201,8 @@ class IngestPipelineIT {
             String prometheus = get(server, "/prometheus").body();
             for (String metric : List.of("ingest_records_in_total", "ingest_records_out_total",
                     "ingest_records_rejected_total{reason=\"TEXT_TOO_LONG\"", "ingest_duplicates_total",
-                    "ingest_windows_closed_total", "kafka_consumer_fetch_manager_records_lag_max")) {
+                    "ingest_windows_closed_total", "ingest_examples_truncated_total",
+                    "kafka_consumer_fetch_manager_records_lag_max")) {
                 assertTrue(prometheus.contains(metric), metric + " missing from /prometheus");
             }
         }

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import dev.streamtune.contract.LocalSigningKeys;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.TrainingWindow;
@@ -42,14 +43,18 @@ class IngestRestartIT {
     Path stateDir;
     @TempDir
     Path freshStateDir;
+    @TempDir
+    Path keysDir;
 
     @Test
     void aRestartMidStreamLosesNothingAndDoublesNothing(KafkaBroker broker) throws Exception {
         String run = "restart" + UUID.randomUUID().toString().substring(0, 8);
         String task = run;
-        Map<String, Object> config = IngestApp.config(broker.bootstrapServers(), "it-" + run, stateDir, task);
-        config.put("ingest.tasks." + task + ".window-max-count", Integer.toString(WINDOW));
-        config.put("ingest.tasks." + task + ".window-max-age", "0s"); // by count only: sequences are deterministic
+        LocalSigningKeys keys = IngestApp.keys(keysDir);
+        Map<String, Object> config = IngestApp.config(broker.bootstrapServers(), "it-" + run, stateDir, keys);
+        // By count only: sequences are deterministic.
+        IngestApp.define(broker.bootstrapServers(), keys, Tasks.withWindow(Tasks.task(task, "negative", "positive"),
+                WINDOW, Duration.ZERO));
 
         int firstBatch = 1000;
         try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {

@@ -19,18 +19,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.streamtune.contract.AvroSerde;
+import dev.streamtune.contract.TaskCatalogue;
+import dev.streamtune.contract.TextTruncation;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.ingest.config.IngestSettings;
-import dev.streamtune.ingest.config.TaskRules;
 import dev.streamtune.ingest.dedupe.DedupeProcessor;
 import dev.streamtune.ingest.metrics.MicrometerIngestMetrics;
 import dev.streamtune.ingest.split.SplitAssigner;
 import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.ExampleOrigin;
 import dev.streamtune.schema.RejectedRecord;
+import dev.streamtune.schema.TaskDefinition;
+import dev.streamtune.schema.TaskState;
+import dev.streamtune.schema.TextOverflow;
 import dev.streamtune.schema.TrainingWindow;
 import dev.streamtune.schema.WindowCloseReason;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -51,11 +55,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The whole topology, rule by rule, on Kafka Streams' TopologyTestDriver (no broker). */
+/**
+ * The whole topology, rule by rule, on Kafka Streams' TopologyTestDriver (no broker). The task catalogue is built
+ * directly and can be moved on mid-test, as the follower would when a new definition arrives.
+ */
 class IngestTopologyTest {
 
     static final long T0 = Instant.parse("2026-03-01T10:00:00Z").toEpochMilli();
-    static final TaskRules SENTIMENT = TaskRules.defaults("sentiment", List.of("negative", "positive"));
+    static final TaskDefinition SENTIMENT = Tasks.task("sentiment", "negative", "positive");
+    static final IngestSettings SETTINGS = IngestSettings.builtIn();
 
     @TempDir
     Path stateDir;
@@ -68,14 +76,17 @@ class IngestTopologyTest {
     TestOutputTopic<byte[], RejectedRecord> rejected;
     TestOutputTopic<byte[], byte[]> rejectedBytes;
     TestOutputTopic<String, TrainingWindow> windows;
+    final AtomicReference<TaskCatalogue> catalogue = new AtomicReference<>(TaskCatalogue.empty());
 
-    void start(IngestSettings settings) {
+    void start(IngestSettings settings, TaskDefinition... tasks) {
+        catalogue.set(TaskCatalogue.of(tasks));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ingest-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        var topology = new IngestTopology(settings, new MicrometerIngestMetrics(registry)).build();
+        var topology = new IngestTopology(settings, catalogue::get, new MicrometerIngestMetrics(registry))
+                .build();
         driver = new TopologyTestDriver(topology, props, Instant.ofEpochMilli(T0));
         labelled = driver.createInputTopic(Topics.LABELLED_EXAMPLES.name(), new ByteArraySerializer(),
                 new ByteArraySerializer(), Instant.ofEpochMilli(T0), Duration.ofMillis(10));
@@ -100,7 +111,7 @@ class IngestTopologyTest {
 
     @Test
     void jsonAndAvroRecordsBecomeCleanExamplesKeyedByTask() {
-        start(IngestSettings.of(SENTIMENT));
+        start(SETTINGS, SENTIMENT);
         labelled.pipeInput(utf8("ex-1"), labelledJson("ex-1", "sentiment", "  Loved\tthe   staff!  ", "positive"));
         labelled.pipeInput(utf8("ex-2"), labelledAvro("ex-2", "sentiment", "Awful food", "negative", T0 - 1000));
 
@@ -131,9 +142,12 @@ class IngestTopologyTest {
 
     @Test
     void everyRuleRejectsWithItsReasonAndTheOriginalBytesWhileGoodRecordsFlowOn() {
-        start(IngestSettings.of(SENTIMENT));
+        start(SETTINGS.withMaxTextChars(50_000), SENTIMENT,
+                Tasks.withText(Tasks.task("strict", "negative", "positive"), 3, 2000, TextOverflow.REJECT),
+                Tasks.inState(Tasks.task("old", "negative", "positive"), TaskState.RETIRED));
         String tooLong = "word ".repeat(401); // 2004 code points, over max-chars 2000 after cleaning
         String wayTooLong = "x".repeat(8001); // beyond 4 x max-chars: refused before cleaning
+        String unreadable = "y".repeat(50_001); // beyond max-text-chars: refused whatever the policy
         List<Object[]> cases = List.of(
                 new Object[] {utf8("hello there"), ReasonCode.MALFORMED},
                 new Object[] {new byte[0], ReasonCode.MALFORMED},
@@ -154,9 +168,12 @@ class IngestTopologyTest {
                 new Object[] {labelledJson(null, "sentiment", "ok", "positive"), ReasonCode.TEXT_TOO_SHORT},
                 new Object[] {labelledJson(null, "sentiment", " \u200B\u0007 a \t", "positive"),
                         ReasonCode.TEXT_TOO_SHORT},
-                new Object[] {labelledJson(null, "sentiment", tooLong, "positive"), ReasonCode.TEXT_TOO_LONG},
-                new Object[] {labelledJson(null, "sentiment", wayTooLong, "positive"), ReasonCode.TEXT_TOO_LONG},
+                new Object[] {labelledJson(null, "strict", tooLong, "positive"), ReasonCode.TEXT_TOO_LONG},
+                new Object[] {labelledJson(null, "strict", wayTooLong, "positive"), ReasonCode.TEXT_TOO_LONG},
+                new Object[] {labelledJson(null, "sentiment", unreadable, "positive"), ReasonCode.TEXT_TOO_LONG},
+                new Object[] {labelledAvro("long-avro", "sentiment", unreadable, "positive", T0), ReasonCode.TEXT_TOO_LONG},
                 new Object[] {labelledJson(null, "weather", "sunny all day", "positive"), ReasonCode.UNKNOWN_TASK},
+                new Object[] {labelledJson(null, "old", "a retired task", "positive"), ReasonCode.TASK_RETIRED},
                 new Object[] {labelledJson(null, "sentiment", "it was fine", "neutral"), ReasonCode.UNKNOWN_LABEL},
                 new Object[] {json("task", "sentiment", "text", "fine text", "label", "positive",
                         "eventTime", T0 + Duration.ofHours(1).toMillis()), ReasonCode.EVENT_TIME_IN_FUTURE},
@@ -184,22 +201,131 @@ class IngestTopologyTest {
         }
         assertEquals(cases.size(), clean.readValuesToList().size(), "good records around poison ones all pass");
         assertEquals(6.0, counter("ingest.records.rejected", "reason", "MALFORMED"));
-        assertEquals(2.0, counter("ingest.records.rejected", "reason", "TEXT_TOO_LONG"));
+        assertEquals(4.0, counter("ingest.records.rejected", "reason", "TEXT_TOO_LONG"));
+        assertEquals(1.0, counter("ingest.records.rejected", "reason", "TASK_RETIRED"));
     }
 
     @Test
     void reasonsAreReadable() {
-        start(IngestSettings.of(SENTIMENT));
+        start(SETTINGS, SENTIMENT);
         labelled.pipeInput(labelledJson(null, "sentiment", "it was fine", "neutral"));
         assertEquals("label 'neutral' is not one of [negative, positive] of task 'sentiment'",
                 rejected.readValue().getReason());
         labelled.pipeInput(labelledJson(null, "weather", "sunny all day", "positive"));
-        assertEquals("task 'weather' is not configured (known: [sentiment])", rejected.readValue().getReason());
+        assertEquals("task 'weather' is not defined in the task catalogue (known: [sentiment])",
+                rejected.readValue().getReason());
+    }
+
+    @Test
+    void deadLettersNameTheTaskAndLabelWhenTheRecordCouldBeReadThatFar() {
+        start(SETTINGS, SENTIMENT);
+        labelled.pipeInput(labelledJson(null, "sentiment", "it was fine", " Neutral "));
+        labelled.pipeInput(labelledJson(null, "weather", "sunny all day", "sunny"));
+        labelled.pipeInput(labelledJson(null, "sentiment", "ok", "positive")); // too short, after validation
+        feedback.pipeInput(feedbackAvro("r1", "sentiment", "odd one", "negative", "sarcastic", null, T0));
+        labelled.pipeInput(json("task", "sentiment", "text", "fine text", "label", "positive", "weight", -1));
+        labelled.pipeInput(utf8("not a record"));
+        labelled.pipeInput(json("task", "sentiment", "text", "fine text", "label", "x".repeat(300)));
+
+        List<RejectedRecord> dead = rejected.readValuesToList();
+        assertEquals(List.of("UNKNOWN_LABEL", "UNKNOWN_TASK", "TEXT_TOO_SHORT", "UNKNOWN_LABEL", "INVALID_FIELD",
+                "MALFORMED", "INVALID_FIELD"), dead.stream().map(RejectedRecord::getReasonCode).toList());
+        assertEquals(java.util.Arrays.asList("sentiment", "weather", "sentiment", "sentiment", "sentiment", null,
+                "sentiment"), dead.stream().map(RejectedRecord::getTask).toList());
+        assertEquals(java.util.Arrays.asList("Neutral", "sunny", "positive", "sarcastic", "positive", null, null),
+                dead.stream().map(RejectedRecord::getLabel).toList(),
+                "labels as written (stripped), or the canonical one after validation; an unreadable one is null");
+    }
+
+    @Test
+    void anUnknownLabelOfAnOpenLabelTaskSaysItWaitsToBeAddedAutomatically() {
+        start(SETTINGS, Tasks.withOpenLabels(Tasks.task("intent", "book"), 25, 50));
+        labelled.pipeInput(labelledJson(null, "intent", "cancel my order please", "cancel"));
+        RejectedRecord letter = rejected.readValue();
+        assertEquals("UNKNOWN_LABEL", letter.getReasonCode());
+        assertEquals("cancel", letter.getLabel());
+        assertTrue(letter.getReason().contains("added automatically once 25 examples"), letter.getReason());
+        assertTrue(letter.getReason().contains("waits here to be replayed"), letter.getReason());
+    }
+
+    @Test
+    void aLabelAppendedToTheCatalogueIsAcceptedFromTheNextRecordOnWithoutARestart() {
+        TaskDefinition topic = Tasks.withWindow(Tasks.task("topic", "world", "sports"), 3, Duration.ZERO);
+        start(SETTINGS, topic);
+        labelled.pipeInput(labelledJson("a", "topic", "Markets fell again", "business"));
+        assertEquals("UNKNOWN_LABEL", rejected.readValue().getReasonCode());
+        labelled.pipeInput(labelledJson("b", "topic", "Late goal wins the match", "sports"));
+
+        catalogue.set(catalogue.get().apply(Tasks.withLabelsAdded(topic, "business")));
+        labelled.pipeInput(labelledJson("c", "topic", "Markets fell again", "Business"));
+        labelled.pipeInput(labelledJson("d", "topic", "Talks resume in Geneva", "world"));
+
+        assertEquals(List.of("sports", "business", "world"),
+                clean.readValuesToList().stream().map(CleanExample::getLabel).toList());
+        assertEquals(Map.of("world", 1L, "sports", 1L, "business", 1L), windows.readValue().getLabelHistogram(),
+                "the manifest counts the labels the catalogue has when the window closes");
+    }
+
+    @Test
+    void aTaskCreatedInTheCatalogueIsIngestedFromTheNextRecordOn() {
+        start(SETTINGS, SENTIMENT);
+        labelled.pipeInput(labelledJson("a", "intent", "book a table for two", "book"));
+        assertEquals("UNKNOWN_TASK", rejected.readValue().getReasonCode());
+        catalogue.set(catalogue.get().apply(Tasks.task("intent", "book", "cancel")));
+        labelled.pipeInput(labelledJson("b", "intent", "book a table for two", "book"));
+        assertEquals("b", clean.readValue().getId());
+    }
+
+    @Test
+    void pausedTasksAreIngestedAndRetiredOnesDeadLetterNewRecords() {
+        start(SETTINGS, SENTIMENT);
+        catalogue.set(catalogue.get().apply(Tasks.inState(SENTIMENT, TaskState.PAUSED)));
+        labelled.pipeInput(labelledJson("a", "sentiment", "Loved the staff", "positive"));
+        assertEquals("a", clean.readValue().getId(), "paused: nothing lost, the trainer waits");
+
+        TaskDefinition paused = catalogue.get().find("sentiment").orElseThrow();
+        catalogue.set(catalogue.get().apply(Tasks.inState(paused, TaskState.RETIRED)));
+        labelled.pipeInput(labelledJson("b", "sentiment", "Awful food", "negative"));
+        feedback.pipeInput(feedbackAvro("c", "sentiment", "not bad at all", "negative", "positive", null, T0));
+        List<RejectedRecord> dead = rejected.readValuesToList();
+        assertEquals(List.of("TASK_RETIRED", "TASK_RETIRED"), dead.stream().map(RejectedRecord::getReasonCode)
+                .toList());
+        assertEquals("sentiment", dead.get(0).getTask());
+        assertEquals("negative", dead.get(0).getLabel());
+        assertEquals("task 'sentiment' is retired (catalogue version 3): it takes no new examples",
+                dead.get(0).getReason());
+        assertTrue(clean.isEmpty());
+    }
+
+    @Test
+    void longTextIsCutAfterMaskingFlaggedAndCounted() {
+        start(SETTINGS, Tasks.withText(SENTIMENT, 3, 40, TextOverflow.TRUNCATE_HEAD),
+                Tasks.withText(Tasks.task("topic", "world", "sports"), 3, 40, TextOverflow.TRUNCATE_HEAD_TAIL));
+        // The address straddles the cut at 40: cut first, "jane.doe@exa" would escape masking.
+        String text = "Write to me at the office or jane.doe@example.com about the refund, soon";
+        labelled.pipeInput(labelledJson("a", "sentiment", text, "negative"));
+        labelled.pipeInput(labelledJson("b", "sentiment", "Short and sweet", "positive"));
+        labelled.pipeInput(labelledJson("c", "topic", "The match started late, rain all afternoon, "
+                + "and ended two nil to the visitors", "sports"));
+
+        List<CleanExample> out = clean.readValuesToList();
+        assertEquals("Write to me at the office or [EMAIL] abo", out.get(0).getText());
+        assertTrue(out.get(0).getTruncated());
+        assertEquals(sha256("sentiment\u0000Write to me at the office or [EMAIL] about the refund, soon"),
+                out.get(0).getContentHash(), "hashed on the whole cleaned text: stable if max-chars changes");
+        assertEquals("Short and sweet", out.get(1).getText());
+        assertTrue(!out.get(1).getTruncated());
+        assertTrue(out.get(2).getText().contains(TextTruncation.MARKER), out.get(2).getText());
+        assertTrue(out.get(2).getText().endsWith("visitors"), out.get(2).getText());
+        assertTrue(out.get(2).getTruncated());
+        assertTrue(rejected.isEmpty(), "long text is kept, not dead-lettered");
+        assertEquals(1.0, counter("ingest.examples.truncated", "task", "sentiment"));
+        assertEquals(1.0, counter("ingest.examples.truncated", "task", "topic"));
     }
 
     @Test
     void labelsAreMatchedIgnoringCaseAndDefaultsFillOptionalFields() {
-        start(IngestSettings.of(SENTIMENT));
+        start(SETTINGS, SENTIMENT);
         labelled.pipeInput(json("task", "sentiment", "text", "Great value", "label", " POSITIVE ", "weight", 2.5,
                 "eventTime", "2026-03-01T09:00:00Z", "attributes", Map.of("locale", "en-GB", "stars", "5")));
         CleanExample example = clean.readValue();
@@ -213,7 +339,7 @@ class IngestTopologyTest {
 
     @Test
     void personalDataIsMaskedWhereTheTaskAsksForIt() {
-        start(IngestSettings.of(SENTIMENT, TaskRules.defaults("raw", List.of("a", "b")).withPii(Set.of())));
+        start(SETTINGS, SENTIMENT, Tasks.withPii(Tasks.task("raw", "a", "b")));
         String text = "Mail jane.doe@example.com or call +44 20 7946 0958 from 192.168.1.20";
         labelled.pipeInput(labelledJson("1", "sentiment", text, "positive"));
         labelled.pipeInput(labelledJson("2", "raw", text, "a"));
@@ -223,7 +349,7 @@ class IngestTopologyTest {
 
     @Test
     void feedbackWithACorrectionOrAConfirmingRatingBecomesAnExample() {
-        start(IngestSettings.of(SENTIMENT));
+        start(SETTINGS, SENTIMENT);
         feedback.pipeInput(utf8("req-1"), feedbackAvro("req-1", "sentiment", "not bad at all", "negative", "positive",
                 null, T0));
         feedback.pipeInput(utf8("req-2"), feedbackAvro("req-2", "sentiment", "truly dreadful", "negative", null, 5,
@@ -251,7 +377,7 @@ class IngestTopologyTest {
 
     @Test
     void lowRatingsFlipTheLabelOnTwoLabelTasksWhenEnabled() {
-        start(IngestSettings.of(SENTIMENT.withFeedbackRatings(4, 2)));
+        start(SETTINGS.withDefaults(IngestSettings.Defaults.builtIn().withFeedbackRatings(4, 2)), SENTIMENT);
         feedback.pipeInput(feedbackAvro("req-1", "sentiment", "the soup was cold", "positive", null, 1, T0));
         feedback.pipeInput(feedbackAvro("req-2", "sentiment", "best soup in town", "positive", null, 4, T0));
         assertEquals(List.of("negative", "positive"),
@@ -260,8 +386,8 @@ class IngestTopologyTest {
 
     @Test
     void duplicatesWithinTheHorizonAreDroppedAndCountedNotDeadLettered() {
-        start(IngestSettings.of(SENTIMENT.withDedupeHorizon(Duration.ofHours(1)),
-                TaskRules.defaults("other", List.of("negative", "positive"))));
+        start(SETTINGS.withDefaults(IngestSettings.Defaults.builtIn().withDedupeHorizon(Duration.ofHours(1))),
+                SENTIMENT, Tasks.task("other", "negative", "positive"));
         labelled.pipeInput(new TestRecord<>(utf8("a"), labelledJson("a", "sentiment", "Same text", "positive"),
                 Instant.ofEpochMilli(T0)));
         // Same content after normalisation, different id and label: still the same text.
@@ -281,8 +407,8 @@ class IngestTopologyTest {
 
     @Test
     void expiredHashesArePurgedByStreamTime() {
-        start(IngestSettings.of(SENTIMENT.withDedupeHorizon(Duration.ofMinutes(10)))
-                .withDedupePurgeInterval(Duration.ofMinutes(1)));
+        start(SETTINGS.withDefaults(IngestSettings.Defaults.builtIn().withDedupeHorizon(Duration.ofMinutes(10)))
+                .withDedupePurgeInterval(Duration.ofMinutes(1)), SENTIMENT);
         for (int i = 0; i < 5; i++) {
             labelled.pipeInput(new TestRecord<>(null, labelledJson(null, "sentiment", "text number " + i, "positive"),
                     Instant.ofEpochMilli(T0 + i)));
@@ -295,7 +421,7 @@ class IngestTopologyTest {
 
     @Test
     void windowsCloseByCountWithAllTheirExamplesAlreadyWritten() {
-        start(IngestSettings.of(SENTIMENT.withWindow(3, Duration.ZERO)));
+        start(SETTINGS, Tasks.withWindow(SENTIMENT, 3, Duration.ZERO));
         List<CleanExample> examples = new ArrayList<>();
         List<TrainingWindow> manifests = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
@@ -319,7 +445,7 @@ class IngestTopologyTest {
 
     @Test
     void windowsCloseByAgeOnTheWallClockAndEmptyWindowsNeverClose() {
-        start(IngestSettings.of(SENTIMENT.withWindow(0, Duration.ofSeconds(60))));
+        start(SETTINGS, Tasks.withWindow(SENTIMENT, 0, Duration.ofSeconds(60)));
         labelled.pipeInput(labelledJson("ex-1", "sentiment", "first example", "positive"));
         labelled.pipeInput(labelledJson("ex-2", "sentiment", "second example", "negative"));
         driver.advanceWallClockTime(Duration.ofSeconds(30));
@@ -341,8 +467,8 @@ class IngestTopologyTest {
 
     @Test
     void anExampleArrivingAfterTheAgeClosesTheOldWindowFirst() {
-        start(IngestSettings.of(SENTIMENT.withWindow(0, Duration.ofSeconds(60)))
-                .withWindowCheckInterval(Duration.ofHours(1)));
+        start(SETTINGS.withWindowCheckInterval(Duration.ofHours(1)),
+                Tasks.withWindow(SENTIMENT, 0, Duration.ofSeconds(60)));
         labelled.pipeInput(labelledJson("ex-1", "sentiment", "first example", "positive"));
         driver.advanceWallClockTime(Duration.ofSeconds(90)); // the punctuator is not due yet
         assertTrue(windows.isEmpty());
@@ -354,8 +480,7 @@ class IngestTopologyTest {
 
     @Test
     void theManifestDescribesItsWindow() {
-        start(IngestSettings.of(TaskRules.defaults("topic", List.of("world", "sports", "business"))
-                .withWindow(5, Duration.ZERO)));
+        start(SETTINGS, Tasks.withWindow(Tasks.task("topic", "world", "sports", "business"), 5, Duration.ZERO));
         long t = T0 - 10_000;
         pipe("topic", "Goal! The match ended two nil", "sports", t, Map.of("locale", "en"));
         pipe("topic", "The match was delayed by rain", "sports", t + 1, Map.of("locale", "en"));
@@ -383,20 +508,8 @@ class IngestTopologyTest {
     }
 
     @Test
-    void unknownTasksAreAcceptedWithAnyLabelWhenConfigured() {
-        start(IngestSettings.of(SENTIMENT).acceptingUnknownTasks(SENTIMENT.withWindow(1, Duration.ZERO)));
-        labelled.pipeInput(labelledJson("x", "weather", "sunny all day", "Sunny"));
-        CleanExample example = clean.readValue();
-        assertEquals("weather", example.getTask());
-        assertEquals("Sunny", example.getLabel());
-        TrainingWindow manifest = windows.readValue();
-        assertEquals(Map.of("Sunny", 1L), manifest.getLabelHistogram());
-        assertEquals(1.0, manifest.getImbalanceRatio());
-    }
-
-    @Test
     void anOversizedRecordIsDeadLetteredTruncatedRatherThanStoppingTheStream() {
-        start(IngestSettings.of(SENTIMENT).withDeadLetterMaxBytes(2048));
+        start(SETTINGS.withDeadLetterMaxBytes(2048).withMaxTextChars(5000), SENTIMENT);
         byte[] huge = labelledJson("big", "sentiment", "y".repeat(9000), "positive");
         labelled.pipeInput(utf8("big"), huge);
         TestRecord<byte[], byte[]> written = rejectedBytes.readRecord();
@@ -411,7 +524,7 @@ class IngestTopologyTest {
 
     @Test
     void poisonAvroOnBothInputTopicsIsDeadLetteredAndGoodRecordsFlowOnWithoutTheirHeaders() {
-        start(IngestSettings.of(SENTIMENT));
+        start(SETTINGS, SENTIMENT);
         labelled.pipeInput(utf8("p1"), Inputs.avroDeclaringTwoBillionByteString(false));
         feedback.pipeInput(utf8("p2"), Inputs.avroDeclaringTwoBillionByteString(true));
         RecordHeaders bulky = new RecordHeaders();

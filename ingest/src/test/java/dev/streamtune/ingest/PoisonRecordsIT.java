@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import dev.streamtune.contract.AvroCodec;
+import dev.streamtune.contract.LocalSigningKeys;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.RejectedRecord;
@@ -47,6 +48,8 @@ class PoisonRecordsIT {
 
     @TempDir
     Path stateDir;
+    @TempDir
+    Path keysDir;
 
     @Test
     void everyPoisonRecordIsDeadLetteredWithItsReasonAndTheStreamGoesOn(KafkaBroker broker) throws Exception {
@@ -79,8 +82,10 @@ class PoisonRecordsIT {
         poison.put("p09", new Object[] {labelled, json("task", task, "text", "fine text", "label", "positive",
                 "attributes", Map.of("note", "n".repeat(900_000))), "INVALID_FIELD", "size limit"});
 
-        Map<String, Object> config = IngestApp.config(broker.bootstrapServers(), "it-" + run, stateDir, task);
-        config.put("ingest.tasks." + task + ".window-max-age", "1s");
+        LocalSigningKeys keys = IngestApp.keys(keysDir);
+        Map<String, Object> config = IngestApp.config(broker.bootstrapServers(), "it-" + run, stateDir, keys);
+        IngestApp.define(broker.bootstrapServers(), keys, Tasks.withWindow(Tasks.task(task, "negative", "positive"),
+                500, Duration.ofSeconds(1)));
         config.put("ingest.dead-letter-max-bytes", Integer.toString(DEAD_LETTER_MAX_BYTES));
         try (EmbeddedServer server = IngestApp.start(config);
              KafkaProducer<byte[], byte[]> producer = broker.producer()) {

@@ -1,44 +1,33 @@
 package dev.streamtune.ingest.config;
 
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /**
- * What the topology needs to know, resolved and validated: the rules of every configured task, what to do with
- * tasks nobody configured, and the few pipeline-wide settings. Plain data, built by {@link IngestSettingsFactory}
- * from {@code application.yml} or directly by tests.
+ * The pipeline-wide settings the topology needs, resolved and validated: the rules every task shares that a task
+ * definition does not carry ({@link Defaults}), and the few settings of the pipeline itself. The per-task rules
+ * (labels, window, text, PII) come from the task catalogue ({@link TaskRulebook}). Plain data, built by
+ * {@link IngestSettingsFactory} from {@code application.yml} or directly by tests.
  *
- * @param defaults        rules for tasks that are not configured (any label accepted), when they are accepted
- * @param acceptUnknownTasks whether a task nobody configured is accepted under {@code defaults} or rejected
  * @param windowCheckInterval how often (wall clock) open windows are checked for their age
  * @param dedupePurgeInterval how often (stream time) expired content hashes are removed from the dedupe store
- * @param deadLetterMaxBytes longest original value kept in a dead letter; longer ones are truncated so the dead
- *                           letter itself stays under the broker's message size limit
+ * @param deadLetterMaxBytes  largest dead letter (record key plus value); longer originals are cut so the dead letter
+ *                            itself stays under the producer's message size limit
+ * @param maxTextChars        longest raw text read at all, whatever a task's text policy says (TEXT_TOO_LONG beyond);
+ *                            also the JSON parser's string limit, so a longer text is never materialised
  */
 public record IngestSettings(
-        Map<String, TaskRules> tasks,
-        TaskRules defaults,
-        boolean acceptUnknownTasks,
+        Defaults defaults,
         Duration windowCheckInterval,
         Duration dedupePurgeInterval,
-        int deadLetterMaxBytes) {
+        int deadLetterMaxBytes,
+        int maxTextChars) {
 
     public static final Duration DEFAULT_WINDOW_CHECK_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_DEDUPE_PURGE_INTERVAL = Duration.ofMinutes(10);
     public static final int DEFAULT_DEAD_LETTER_MAX_BYTES = 900_000;
+    public static final int DEFAULT_MAX_TEXT_CHARS = 100_000;
 
     public IngestSettings {
-        tasks = Map.copyOf(tasks);
-        defaults = defaults.withLabels(List.of());
-        tasks.forEach((name, rules) -> {
-            if (!name.equals(rules.task())) {
-                throw new IllegalArgumentException("Task " + name + " carries rules for " + rules.task());
-            }
-        });
         if (windowCheckInterval.isZero() || windowCheckInterval.isNegative()
                 || dedupePurgeInterval.isZero() || dedupePurgeInterval.isNegative()) {
             throw new IllegalArgumentException("window-check-interval and dedupe-purge-interval must be positive");
@@ -46,63 +35,101 @@ public record IngestSettings(
         if (deadLetterMaxBytes < 1024) {
             throw new IllegalArgumentException("dead-letter-max-bytes must be at least 1024");
         }
+        if (maxTextChars < 1) {
+            throw new IllegalArgumentException("max-text-chars must be at least 1");
+        }
     }
 
-    /** Settings with the given tasks, unknown tasks rejected, default intervals. */
-    public static IngestSettings of(TaskRules... tasks) {
-        Map<String, TaskRules> byName = new LinkedHashMap<>();
-        Arrays.stream(tasks).forEach(t -> byName.put(t.task(), t));
-        return new IngestSettings(byName, TaskRules.defaults("*", List.of()), false, DEFAULT_WINDOW_CHECK_INTERVAL,
-                DEFAULT_DEDUPE_PURGE_INTERVAL, DEFAULT_DEAD_LETTER_MAX_BYTES);
+    /** The built-in settings (the values {@code application.yml} ships with). */
+    public static IngestSettings builtIn() {
+        return new IngestSettings(Defaults.builtIn(), DEFAULT_WINDOW_CHECK_INTERVAL, DEFAULT_DEDUPE_PURGE_INTERVAL,
+                DEFAULT_DEAD_LETTER_MAX_BYTES, DEFAULT_MAX_TEXT_CHARS);
     }
 
-    /** Accepts tasks nobody configured, under {@code template}'s rules with any label. */
-    public IngestSettings acceptingUnknownTasks(TaskRules template) {
-        return new IngestSettings(tasks, template, true, windowCheckInterval, dedupePurgeInterval,
-                deadLetterMaxBytes);
+    public IngestSettings withDefaults(Defaults newDefaults) {
+        return new IngestSettings(newDefaults, windowCheckInterval, dedupePurgeInterval, deadLetterMaxBytes,
+                maxTextChars);
     }
 
     public IngestSettings withWindowCheckInterval(Duration interval) {
-        return new IngestSettings(tasks, defaults, acceptUnknownTasks, interval, dedupePurgeInterval,
-                deadLetterMaxBytes);
+        return new IngestSettings(defaults, interval, dedupePurgeInterval, deadLetterMaxBytes, maxTextChars);
     }
 
     public IngestSettings withDedupePurgeInterval(Duration interval) {
-        return new IngestSettings(tasks, defaults, acceptUnknownTasks, windowCheckInterval, interval,
-                deadLetterMaxBytes);
+        return new IngestSettings(defaults, windowCheckInterval, interval, deadLetterMaxBytes, maxTextChars);
     }
 
     public IngestSettings withDeadLetterMaxBytes(int maxBytes) {
-        return new IngestSettings(tasks, defaults, acceptUnknownTasks, windowCheckInterval, dedupePurgeInterval,
-                maxBytes);
+        return new IngestSettings(defaults, windowCheckInterval, dedupePurgeInterval, maxBytes, maxTextChars);
     }
 
-    /** The task's rules; empty when the task is not configured and unknown tasks are rejected. */
-    public Optional<TaskRules> rulesFor(String task) {
-        TaskRules rules = tasks.get(task);
-        if (rules != null || !acceptUnknownTasks) {
-            return Optional.ofNullable(rules);
-        }
-        return Optional.of(defaults.withTask(task)); // rare path: a small allocation is fine
+    public IngestSettings withMaxTextChars(int maxChars) {
+        return new IngestSettings(defaults, windowCheckInterval, dedupePurgeInterval, deadLetterMaxBytes, maxChars);
     }
 
     /**
-     * The task's rules, or the defaults when it is not configured. Steps after validation use this: a record
-     * already admitted keeps flowing even if its task was removed from the configuration since.
+     * The rules every task shares ({@code ingest.defaults.*}).
+     *
+     * @param maxFutureSkew    how far an event time may lie after the record's Kafka timestamp
+     * @param maxEventAge      how far an event time may lie before the record's Kafka timestamp
+     * @param dedupeHorizon    identical content within this distance of record timestamps is a duplicate
+     * @param trainRatio       share of content hashes that go to TRAIN
+     * @param validationRatio  share that goes to VALIDATION; TEST gets the rest
+     * @param confirmMinRating feedback rated at least this (1-5) without a correction confirms the predicted label;
+     *                         0 disables the rule
+     * @param flipMaxRating    on a two-label task, feedback rated at most this without a correction labels the text
+     *                         with the other label; 0 disables the rule
      */
-    public TaskRules rulesOrDefaults(String task) {
-        TaskRules rules = tasks.get(task);
-        return rules != null ? rules : defaults.withTask(task);
-    }
+    public record Defaults(
+            Duration maxFutureSkew,
+            Duration maxEventAge,
+            Duration dedupeHorizon,
+            double trainRatio,
+            double validationRatio,
+            int confirmMinRating,
+            int flipMaxRating) {
 
-    /** The longest dedupe horizon of any task that can be admitted: older entries are of no use to anyone. */
-    public Duration longestDedupeHorizon() {
-        Duration longest = acceptUnknownTasks ? defaults.dedupeHorizon() : Duration.ZERO;
-        for (TaskRules rules : tasks.values()) {
-            if (rules.dedupeHorizon().compareTo(longest) > 0) {
-                longest = rules.dedupeHorizon();
+        public Defaults {
+            require(trainRatio >= 0 && validationRatio >= 0 && trainRatio + validationRatio <= 1.0 + 1e-9,
+                    "split ratios must be >= 0 and train + validation <= 1, got " + trainRatio + " + "
+                            + validationRatio);
+            require(!dedupeHorizon.isNegative() && !maxFutureSkew.isNegative() && !maxEventAge.isNegative(),
+                    "durations must not be negative");
+            require(confirmMinRating >= 0 && confirmMinRating <= 5 && flipMaxRating >= 0 && flipMaxRating <= 5,
+                    "ratings are 1..5 (0 disables a rule)");
+            require(flipMaxRating == 0 || confirmMinRating == 0 || flipMaxRating < confirmMinRating,
+                    "feedback-flip-max-rating must be below feedback-confirm-min-rating");
+        }
+
+        /** The built-in values, documented in the README; {@code application.yml} can override each. */
+        public static Defaults builtIn() {
+            return new Defaults(Duration.ofMinutes(5), Duration.ofDays(365), Duration.ofDays(7), 0.70, 0.15, 4, 0);
+        }
+
+        public Defaults withEventTimeBounds(Duration newFutureSkew, Duration newMaxAge) {
+            return new Defaults(newFutureSkew, newMaxAge, dedupeHorizon, trainRatio, validationRatio,
+                    confirmMinRating, flipMaxRating);
+        }
+
+        public Defaults withDedupeHorizon(Duration newHorizon) {
+            return new Defaults(maxFutureSkew, maxEventAge, newHorizon, trainRatio, validationRatio,
+                    confirmMinRating, flipMaxRating);
+        }
+
+        public Defaults withSplit(double newTrain, double newValidation) {
+            return new Defaults(maxFutureSkew, maxEventAge, dedupeHorizon, newTrain, newValidation,
+                    confirmMinRating, flipMaxRating);
+        }
+
+        public Defaults withFeedbackRatings(int newConfirmMin, int newFlipMax) {
+            return new Defaults(maxFutureSkew, maxEventAge, dedupeHorizon, trainRatio, validationRatio,
+                    newConfirmMin, newFlipMax);
+        }
+
+        private static void require(boolean condition, String message) {
+            if (!condition) {
+                throw new IllegalArgumentException(message);
             }
         }
-        return longest;
     }
 }

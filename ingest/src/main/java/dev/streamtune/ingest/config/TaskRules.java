@@ -1,143 +1,170 @@
 package dev.streamtune.ingest.config;
 
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 import dev.streamtune.ingest.clean.PiiKind;
+import dev.streamtune.schema.OpenLabelPolicy;
+import dev.streamtune.schema.TaskDefinition;
+import dev.streamtune.schema.TaskState;
+import dev.streamtune.schema.TextOverflow;
+import dev.streamtune.schema.TextPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Every rule ingest applies to one task, resolved from the task's settings over the global defaults. Plain data:
- * the topology and its tests use it without Micronaut.
- *
- * @param labels          the task's label set; empty means any non-blank label (only for accepted unknown tasks)
- * @param minChars        shortest cleaned text accepted, in Unicode code points
- * @param maxChars        longest cleaned text accepted, in Unicode code points
- * @param pii             kinds of personal data masked in the text
- * @param maxFutureSkew   how far an event time may lie after the record's Kafka timestamp
- * @param maxEventAge     how far an event time may lie before the record's Kafka timestamp
- * @param dedupeHorizon   identical content within this distance of record timestamps is a duplicate
- * @param trainRatio      share of content hashes that go to TRAIN
- * @param validationRatio share that goes to VALIDATION; TEST gets the rest
- * @param windowMaxCount  a window closes when it holds this many examples; 0 disables closing by count
- * @param windowMaxAge    a window closes when its first example is this old (wall clock); zero disables it
- * @param confirmMinRating feedback rated at least this (1-5) without a correction confirms the predicted label;
- *                         0 disables the rule
- * @param flipMaxRating   on a two-label task, feedback rated at most this without a correction labels the text
- *                        with the other label; 0 disables the rule
+ * Every rule ingest applies to one task: the task's own policies from its current {@link TaskDefinition} (labels,
+ * state, window, text, PII) and the rules every task shares ({@link IngestSettings.Defaults}). Immutable plain
+ * data, built once per catalogue change ({@link TaskRulebook}), so the steps read it per record without copying.
  */
-public record TaskRules(
-        String task,
-        List<String> labels,
-        int minChars,
-        int maxChars,
-        Set<PiiKind> pii,
-        Duration maxFutureSkew,
-        Duration maxEventAge,
-        Duration dedupeHorizon,
-        double trainRatio,
-        double validationRatio,
-        int windowMaxCount,
-        Duration windowMaxAge,
-        int confirmMinRating,
-        int flipMaxRating) {
+public final class TaskRules {
 
-    public TaskRules {
-        labels = List.copyOf(labels);
-        pii = pii.isEmpty() ? Set.of() : Set.copyOf(pii);
-        require(!task.isBlank(), "task name must not be blank");
-        require(minChars >= 0 && maxChars >= Math.max(1, minChars),
-                "need 0 <= min-chars <= max-chars and max-chars >= 1, got " + minChars + ".." + maxChars);
-        require(trainRatio >= 0 && validationRatio >= 0 && trainRatio + validationRatio <= 1.0 + 1e-9,
-                "split ratios must be >= 0 and train + validation <= 1, got " + trainRatio + " + " + validationRatio);
-        require(windowMaxCount >= 0, "window-max-count must be >= 0");
-        require(!windowMaxAge.isNegative(), "window-max-age must not be negative");
-        require(windowMaxCount > 0 || !windowMaxAge.isZero(),
-                "a window needs a way to close: set window-max-count or window-max-age");
-        require(!dedupeHorizon.isNegative() && !maxFutureSkew.isNegative() && !maxEventAge.isNegative(),
-                "durations must not be negative");
-        require(confirmMinRating >= 0 && confirmMinRating <= 5 && flipMaxRating >= 0 && flipMaxRating <= 5,
-                "ratings are 1..5 (0 disables a rule)");
-        require(flipMaxRating == 0 || confirmMinRating == 0 || flipMaxRating < confirmMinRating,
-                "feedback-flip-max-rating must be below feedback-confirm-min-rating");
+    private static final Logger LOG = LoggerFactory.getLogger(TaskRules.class);
+
+    private final String task;
+    private final long version;
+    private final TaskState state;
+    private final List<String> labels;
+    /** Lower-cased label to its catalogue spelling: open-label tasks may hold up to 1,000 labels. */
+    private final Map<String, String> labelsByLowerCase;
+    private final OpenLabelPolicy openLabels;
+    private final TextPolicy text;
+    private final Set<PiiKind> pii;
+    private final int windowMaxCount;
+    private final Duration windowMaxAge;
+    private final IngestSettings.Defaults shared;
+
+    private TaskRules(TaskDefinition definition, IngestSettings.Defaults shared) {
+        this.task = definition.getTask();
+        this.version = definition.getVersion();
+        this.state = definition.getState();
+        this.labels = List.copyOf(definition.getLabels());
+        Map<String, String> index = new HashMap<>(labels.size() * 2);
+        labels.forEach(label -> index.put(label.toLowerCase(Locale.ROOT), label));
+        this.labelsByLowerCase = Map.copyOf(index);
+        this.openLabels = definition.getOpenLabels() == null ? null
+                : OpenLabelPolicy.newBuilder(definition.getOpenLabels()).build();
+        this.text = TextPolicy.newBuilder(definition.getText()).build(); // a copy: Avro records are mutable
+        this.pii = piiKinds(definition);
+        this.windowMaxCount = definition.getWindow().getMaxCount();
+        this.windowMaxAge = Duration.ofMillis(definition.getWindow().getMaxAgeMillis());
+        this.shared = shared;
     }
 
-    /** The built-in defaults, documented in the README; {@code application.yml} can override each. */
-    public static TaskRules defaults(String task, List<String> labels) {
-        return new TaskRules(task, labels, 3, 2000, Set.of(PiiKind.values()), Duration.ofMinutes(5),
-                Duration.ofDays(365), Duration.ofDays(7), 0.70, 0.15, 500, Duration.ofSeconds(60), 4, 0);
+    /** The rules of {@code definition} (a definition the catalogue accepted, so its policies are valid). */
+    public static TaskRules of(TaskDefinition definition, IngestSettings.Defaults shared) {
+        return new TaskRules(definition, shared);
     }
 
-    public boolean acceptsAnyLabel() {
-        return labels.isEmpty();
+    /**
+     * The PII kinds to mask. A kind this version of ingest does not know (written by a newer evaluator) masks every
+     * kind it knows: masking more than asked is safe, masking less would leak what someone wanted hidden.
+     */
+    private static Set<PiiKind> piiKinds(TaskDefinition definition) {
+        try {
+            Set<PiiKind> kinds = PiiKind.parseAll(definition.getPii());
+            return kinds.isEmpty() ? Set.of() : Set.copyOf(kinds);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("task {} v{}: {}; masking every kind ingest knows", definition.getTask(),
+                    definition.getVersion(), e.getMessage());
+            return Set.copyOf(EnumSet.allOf(PiiKind.class));
+        }
     }
 
-    /** The configured spelling of {@code label}, matched ignoring case and surrounding blanks. */
+    public String task() {
+        return task;
+    }
+
+    public long version() {
+        return version;
+    }
+
+    public TaskState state() {
+        return state;
+    }
+
+    /** RETIRED is final: new examples of the task are dead-lettered (TASK_RETIRED). PAUSED tasks are ingested. */
+    public boolean retired() {
+        return state == TaskState.RETIRED;
+    }
+
+    /** The task's labels in catalogue (head) order; empty for an open-label task that has none yet. */
+    public List<String> labels() {
+        return labels;
+    }
+
+    /** The open-label policy, or null when unseen labels wait for an operator. */
+    public OpenLabelPolicy openLabels() {
+        return openLabels;
+    }
+
+    /** The catalogue's spelling of {@code label}, matched ignoring case and surrounding blanks. */
     public Optional<String> canonicalLabel(String label) {
         String wanted = label.strip();
         if (wanted.isEmpty()) {
             return Optional.empty();
         }
-        if (acceptsAnyLabel()) {
-            return Optional.of(wanted);
-        }
-        for (String known : labels) { // label sets are small: a scan beats building an index
-            if (known.equalsIgnoreCase(wanted)) {
-                return Optional.of(known);
-            }
-        }
-        return Optional.empty();
+        return Optional.ofNullable(labelsByLowerCase.get(wanted.toLowerCase(Locale.ROOT)));
     }
 
-    public TaskRules withLabels(List<String> newLabels) {
-        return new TaskRules(task, newLabels, minChars, maxChars, pii, maxFutureSkew, maxEventAge, dedupeHorizon,
-                trainRatio, validationRatio, windowMaxCount, windowMaxAge, confirmMinRating, flipMaxRating);
+    /** Shortest cleaned text accepted, in Unicode code points. */
+    public int minChars() {
+        return text.getMinChars();
     }
 
-    public TaskRules withTask(String newTask) {
-        return new TaskRules(newTask, labels, minChars, maxChars, pii, maxFutureSkew, maxEventAge, dedupeHorizon,
-                trainRatio, validationRatio, windowMaxCount, windowMaxAge, confirmMinRating, flipMaxRating);
+    /** Longest cleaned text kept, in Unicode code points; longer text is cut or rejected ({@link #overflow()}). */
+    public int maxChars() {
+        return text.getMaxChars();
     }
 
-    public TaskRules withTextBounds(int newMin, int newMax) {
-        return new TaskRules(task, labels, newMin, newMax, pii, maxFutureSkew, maxEventAge, dedupeHorizon,
-                trainRatio, validationRatio, windowMaxCount, windowMaxAge, confirmMinRating, flipMaxRating);
+    public TextOverflow overflow() {
+        return text.getOverflow();
     }
 
-    public TaskRules withPii(Set<PiiKind> newPii) {
-        return new TaskRules(task, labels, minChars, maxChars, newPii, maxFutureSkew, maxEventAge, dedupeHorizon,
-                trainRatio, validationRatio, windowMaxCount, windowMaxAge, confirmMinRating, flipMaxRating);
+    /** The text policy as {@code TextTruncation} takes it (not to be modified). */
+    public TextPolicy textPolicy() {
+        return text;
     }
 
-    public TaskRules withEventTimeBounds(Duration newFutureSkew, Duration newMaxAge) {
-        return new TaskRules(task, labels, minChars, maxChars, pii, newFutureSkew, newMaxAge, dedupeHorizon,
-                trainRatio, validationRatio, windowMaxCount, windowMaxAge, confirmMinRating, flipMaxRating);
+    /** Kinds of personal data masked in the text. */
+    public Set<PiiKind> pii() {
+        return pii;
     }
 
-    public TaskRules withDedupeHorizon(Duration newHorizon) {
-        return new TaskRules(task, labels, minChars, maxChars, pii, maxFutureSkew, maxEventAge, newHorizon,
-                trainRatio, validationRatio, windowMaxCount, windowMaxAge, confirmMinRating, flipMaxRating);
+    /** A window closes when it holds this many examples; 0 disables closing by count. */
+    public int windowMaxCount() {
+        return windowMaxCount;
     }
 
-    public TaskRules withSplit(double newTrain, double newValidation) {
-        return new TaskRules(task, labels, minChars, maxChars, pii, maxFutureSkew, maxEventAge, dedupeHorizon,
-                newTrain, newValidation, windowMaxCount, windowMaxAge, confirmMinRating, flipMaxRating);
+    /** A window closes when its first example is this old (wall clock); zero disables it. */
+    public Duration windowMaxAge() {
+        return windowMaxAge;
     }
 
-    public TaskRules withWindow(int newMaxCount, Duration newMaxAge) {
-        return new TaskRules(task, labels, minChars, maxChars, pii, maxFutureSkew, maxEventAge, dedupeHorizon,
-                trainRatio, validationRatio, newMaxCount, newMaxAge, confirmMinRating, flipMaxRating);
+    public Duration maxFutureSkew() {
+        return shared.maxFutureSkew();
     }
 
-    public TaskRules withFeedbackRatings(int newConfirmMin, int newFlipMax) {
-        return new TaskRules(task, labels, minChars, maxChars, pii, maxFutureSkew, maxEventAge, dedupeHorizon,
-                trainRatio, validationRatio, windowMaxCount, windowMaxAge, newConfirmMin, newFlipMax);
+    public Duration maxEventAge() {
+        return shared.maxEventAge();
     }
 
-    private static void require(boolean condition, String message) {
-        if (!condition) {
-            throw new IllegalArgumentException(message);
-        }
+    public int confirmMinRating() {
+        return shared.confirmMinRating();
+    }
+
+    public int flipMaxRating() {
+        return shared.flipMaxRating();
+    }
+
+    @Override
+    public String toString() {
+        return "TaskRules[" + task + " v" + version + ", " + state + ", " + labels.size() + " labels]";
     }
 }

@@ -21,13 +21,13 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Step 3, dedupe: drops an example whose content hash was already accepted within the task's dedupe horizon.
+ * Step 3, dedupe: drops an example whose content hash was already accepted within the dedupe horizon (ingest.defaults.dedupe-horizon).
  *
  * <p>Horizon semantics: the store remembers, per content hash, the Kafka timestamp of the example that was let
  * through. A later example with the same hash is a duplicate when its timestamp is within the horizon of that one
  * (either side, so out-of-order arrival does not matter); past the horizon it is accepted again and becomes the new
  * reference. So a text is accepted at most once per horizon. Record timestamps, not the wall clock, make a replay
- * give the same answers. Entries older than the longest horizon are purged periodically (stream time).
+ * give the same answers. Entries older than the horizon are purged periodically (stream time).
  *
  * <p>Runs after the by-task repartition, so all examples of a task, and therefore all copies of a content, meet in
  * the same stream task and store.
@@ -40,14 +40,14 @@ public final class DedupeProcessor implements FixedKeyProcessor<String, CleanedE
 
     private final IngestSettings settings;
     private final IngestMetrics metrics;
-    private final long purgeHorizonMs;
+    private final long horizonMs;
     private FixedKeyProcessorContext<String, CleanedExample> context;
     private KeyValueStore<Bytes, Long> accepted;
 
     public DedupeProcessor(IngestSettings settings, IngestMetrics metrics) {
         this.settings = settings;
         this.metrics = metrics;
-        this.purgeHorizonMs = settings.longestDedupeHorizon().toMillis();
+        this.horizonMs = settings.defaults().dedupeHorizon().toMillis();
     }
 
     /**
@@ -73,8 +73,7 @@ public final class DedupeProcessor implements FixedKeyProcessor<String, CleanedE
         Bytes hash = Bytes.wrap(HEX.parseHex(example.contentHash()));
         long timestamp = record.timestamp();
         Long reference = accepted.get(hash);
-        long horizon = settings.rulesOrDefaults(example.task()).dedupeHorizon().toMillis();
-        if (reference != null && Math.abs(timestamp - reference) <= horizon) {
+        if (reference != null && Math.abs(timestamp - reference) <= horizonMs) {
             metrics.duplicate(example.task());
             return;
         }
@@ -82,9 +81,9 @@ public final class DedupeProcessor implements FixedKeyProcessor<String, CleanedE
         context.forward(record);
     }
 
-    /** Removes hashes whose reference is older than the longest horizon; in batches, to bound one punctuation. */
+    /** Removes hashes whose reference is older than the horizon; in batches, to bound one punctuation. */
     private void purgeOlderThanHorizon(long streamTime) {
-        long expiredBefore = streamTime - purgeHorizonMs;
+        long expiredBefore = streamTime - horizonMs;
         List<Bytes> expired = new ArrayList<>();
         try (KeyValueIterator<Bytes, Long> all = accepted.all()) {
             while (all.hasNext() && expired.size() < PURGE_BATCH) {

@@ -16,6 +16,9 @@ public interface IngestMetrics {
     /** An example written to examples.clean. */
     void recordOut(String task);
 
+    /** An example written to examples.clean with its text cut to the task's text policy. */
+    void truncated(String task);
+
     /** A record written to the dead-letter topic. */
     void rejected(ReasonCode reason);
 
@@ -36,6 +39,10 @@ public interface IngestMetrics {
 
             @Override
             public void recordOut(String task) {
+            }
+
+            @Override
+            public void truncated(String task) {
             }
 
             @Override

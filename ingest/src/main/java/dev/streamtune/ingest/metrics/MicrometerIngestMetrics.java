@@ -12,7 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * The counters behind {@code /prometheus}: {@code ingest_records_in_total{topic,format}},
  * {@code ingest_records_out_total{task}}, {@code ingest_records_rejected_total{reason}},
- * {@code ingest_duplicates_total{task}}, {@code ingest_feedback_ignored_total{task}} and
+ * {@code ingest_examples_truncated_total{task}}, {@code ingest_duplicates_total{task}}, {@code ingest_feedback_ignored_total{task}} and
  * {@code ingest_windows_closed_total{task,reason}}. Counters are looked up once per tag set, not per record.
  */
 public final class MicrometerIngestMetrics implements IngestMetrics {
@@ -46,6 +46,12 @@ public final class MicrometerIngestMetrics implements IngestMetrics {
     public void recordOut(String task) {
         recordsOut.computeIfAbsent(task, t -> counter("ingest.records.out", "examples written to examples.clean",
                 "task", t)).increment();
+    }
+
+    @Override
+    public void truncated(String task) {
+        counter("ingest.examples.truncated", "examples written to examples.clean with their text cut to the task's "
+                + "text policy", "task", task).increment();
     }
 
     @Override

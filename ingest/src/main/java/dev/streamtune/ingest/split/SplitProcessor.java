@@ -2,7 +2,6 @@ package dev.streamtune.ingest.split;
 
 import dev.streamtune.ingest.CleanedExample;
 import dev.streamtune.ingest.config.IngestSettings;
-import dev.streamtune.ingest.config.TaskRules;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -25,8 +24,8 @@ public final class SplitProcessor implements FixedKeyProcessor<String, CleanedEx
     @Override
     public void process(FixedKeyRecord<String, CleanedExample> record) {
         CleanedExample example = record.value();
-        TaskRules rules = settings.rulesOrDefaults(example.task());
+        IngestSettings.Defaults shares = settings.defaults();
         context.forward(record.withValue(example.withSplit(
-                SplitAssigner.assign(example.contentHash(), rules.trainRatio(), rules.validationRatio()))));
+                SplitAssigner.assign(example.contentHash(), shares.trainRatio(), shares.validationRatio()))));
     }
 }

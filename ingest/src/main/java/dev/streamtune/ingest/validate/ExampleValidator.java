@@ -4,28 +4,37 @@ import static dev.streamtune.ingest.ReasonCode.EVENT_TIME_IN_FUTURE;
 import static dev.streamtune.ingest.ReasonCode.EVENT_TIME_TOO_OLD;
 import static dev.streamtune.ingest.ReasonCode.INVALID_FIELD;
 import static dev.streamtune.ingest.ReasonCode.MISSING_FIELD;
+import static dev.streamtune.ingest.ReasonCode.TASK_RETIRED;
 import static dev.streamtune.ingest.ReasonCode.TEXT_TOO_LONG;
 import static dev.streamtune.ingest.ReasonCode.UNKNOWN_LABEL;
 import static dev.streamtune.ingest.ReasonCode.UNKNOWN_TASK;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import dev.streamtune.contract.Topics;
 import dev.streamtune.ingest.InvalidRecordException;
 import dev.streamtune.ingest.SourceRecord;
 import dev.streamtune.ingest.ValidExample;
 import dev.streamtune.ingest.config.IngestSettings;
+import dev.streamtune.ingest.config.TaskRulebook;
 import dev.streamtune.ingest.config.TaskRules;
 import dev.streamtune.schema.ExampleOrigin;
+import dev.streamtune.schema.OpenLabelPolicy;
+import dev.streamtune.schema.TextOverflow;
 
 /**
- * The validation rules, as a pure function of an input record: decode it (Avro or JSON), check required fields,
- * task, label, event time, weight and attributes, apply defaults, and turn useful feedback into an example.
+ * The validation rules, as a pure function of an input record and the task catalogue's current rules: decode it
+ * (Avro or JSON), check required fields, task (defined, not retired), label, event time, weight and attributes,
+ * apply defaults, and turn useful feedback into an example. A rejected record names its task and label when they
+ * could be read, so dead letters can be counted and replayed per task and label.
  *
- * <p>Text length is checked on the cleaned text by the clean step; here only texts so long that cleaning them
- * would be a waste are refused early.
+ * <p>Text length is judged on the cleaned text by the clean step (where long text is truncated); here only texts
+ * that no policy would keep, or that ingest does not read at all ({@code max-text-chars}), are refused early.
  */
 public final class ExampleValidator {
 
@@ -36,17 +45,25 @@ public final class ExampleValidator {
      * keeps every output record far below the producer's size limit.
      */
     static final int MAX_FIELD_LENGTH = 256;
-    /** Cleaning only removes characters (bar rare NFKC expansions): far beyond max-chars, it cannot help. */
+    /**
+     * Cleaning only removes characters (bar rare NFKC expansions): for a task whose policy rejects long text, a raw
+     * text beyond this many times max-chars would be rejected after cleaning anyway.
+     */
     static final int RAW_LENGTH_FACTOR = 4;
+    /** Labels named in a reason, at most (open-label tasks may have 1,000). */
+    private static final int LABELS_IN_REASON = 20;
     /** Event times outside years 1-9999 are not dates anyone means (and ISO-8601 cannot print them). */
     static final Instant EARLIEST_EVENT_TIME = Instant.parse("0001-01-01T00:00:00Z");
     static final Instant LATEST_EVENT_TIME = Instant.parse("9999-12-31T23:59:59.999Z");
 
     private final IngestSettings settings;
+    private final Supplier<TaskRulebook> rulebook;
     private final RecordDecoder decoder;
 
-    public ExampleValidator(IngestSettings settings) {
+    /** @param rulebook the catalogue's rules as they are now, read once per record */
+    public ExampleValidator(IngestSettings settings, Supplier<TaskRulebook> rulebook) {
         this.settings = settings;
+        this.rulebook = rulebook;
         this.decoder = new RecordDecoder(JsonLimits.of(settings));
     }
 
@@ -56,15 +73,36 @@ public final class ExampleValidator {
      * @throws InvalidRecordException when the record breaks a rule
      */
     public Admission validate(SourceRecord record, long now) {
+        TaskRulebook rules = rulebook.get(); // one snapshot for the whole record
         if (Topics.FEEDBACK_EVENTS.name().equals(record.topic())) {
-            return admitFeedback(decoder.feedback(record.value()), record, now);
+            FeedbackFields fields = decoder.feedback(record.value());
+            try {
+                return admitFeedback(fields, record, now, rules);
+            } catch (InvalidRecordException e) {
+                String label = blankToNull(fields.correctedLabel());
+                throw e.about(readable(fields.task()), readable(label != null ? label : fields.predictedLabel()));
+            }
         }
-        return new Admission.Admitted(admitLabelled(decoder.labelled(record.value()), record, now));
+        LabelledFields fields = decoder.labelled(record.value());
+        try {
+            return new Admission.Admitted(admitLabelled(fields, record, now, rules));
+        } catch (InvalidRecordException e) {
+            throw e.about(readable(fields.task()), readable(fields.label()));
+        }
     }
 
-    private ValidExample admitLabelled(LabelledFields fields, SourceRecord record, long now) {
+    /** A task or label as a dead letter may name it: present, short, without control characters; else null. */
+    static String readable(String value) {
+        if (value == null || value.isBlank() || value.length() > MAX_FIELD_LENGTH
+                || value.chars().anyMatch(Character::isISOControl)) {
+            return null;
+        }
+        return value.strip();
+    }
+
+    private ValidExample admitLabelled(LabelledFields fields, SourceRecord record, long now, TaskRulebook book) {
         String task = shortField(required(fields.task(), "task"), "task").strip();
-        TaskRules rules = rulesFor(task);
+        TaskRules rules = rulesFor(task, book);
         String text = text(fields.text(), rules);
         String label = canonicalLabel(shortField(required(fields.label(), "label"), "label"), rules, "label");
         long eventTime = eventTime(fields.eventTime(), record, now, rules);
@@ -76,9 +114,9 @@ public final class ExampleValidator {
                 attributes(fields.attributes()), weight, record);
     }
 
-    private Admission admitFeedback(FeedbackFields fields, SourceRecord record, long now) {
+    private Admission admitFeedback(FeedbackFields fields, SourceRecord record, long now, TaskRulebook book) {
         String task = shortField(required(fields.task(), "task"), "task").strip();
-        TaskRules rules = rulesFor(task);
+        TaskRules rules = rulesFor(task, book);
         String text = text(fields.text(), rules);
         shortField(fields.predictedLabel(), "predictedLabel");
         shortField(fields.correctedLabel(), "correctedLabel");
@@ -96,26 +134,61 @@ public final class ExampleValidator {
                 ExampleOrigin.FEEDBACK, eventTime, attributes, 1.0, record));
     }
 
-    private TaskRules rulesFor(String task) {
-        return settings.rulesFor(task).orElseThrow(() -> new InvalidRecordException(UNKNOWN_TASK,
-                "task '" + JsonFields.abbreviate(task) + "' is not configured (known: "
-                        + settings.tasks().keySet() + ")"));
+    /** The task's current rules: UNKNOWN_TASK when the catalogue does not define it, TASK_RETIRED when retired. */
+    private static TaskRules rulesFor(String task, TaskRulebook book) {
+        TaskRules rules = book.find(task).orElseThrow(() -> new InvalidRecordException(UNKNOWN_TASK,
+                "task '" + JsonFields.abbreviate(task) + "' is not defined in the task catalogue ("
+                        + (book.tasks().isEmpty() ? "it defines no task yet" : "known: " + listed(book.tasks()))
+                        + ")"));
+        if (rules.retired()) {
+            throw new InvalidRecordException(TASK_RETIRED, "task '" + task + "' is retired (catalogue version "
+                    + rules.version() + "): it takes no new examples");
+        }
+        return rules;
     }
 
-    private static String text(String text, TaskRules rules) {
+    private String text(String text, TaskRules rules) {
         String present = required(text, "text");
+        if (present.length() > settings.maxTextChars()) {
+            // Normally the JSON parser stops first; an Avro record gets here.
+            throw new InvalidRecordException(TEXT_TOO_LONG, "text has " + present.length() + " characters; ingest "
+                    + "reads at most " + settings.maxTextChars() + " (ingest.max-text-chars), whatever the task's "
+                    + "text policy");
+        }
         long limit = (long) RAW_LENGTH_FACTOR * rules.maxChars();
-        if (present.length() > limit) {
+        if (rules.overflow() == TextOverflow.REJECT && present.length() > limit) {
             throw new InvalidRecordException(TEXT_TOO_LONG, "text has " + present.length()
-                    + " characters before cleaning; task '" + rules.task() + "' accepts at most " + rules.maxChars());
+                    + " characters before cleaning; task '" + rules.task() + "' accepts at most " + rules.maxChars()
+                    + " (its text policy rejects longer text)");
         }
         return present;
     }
 
     static String canonicalLabel(String label, TaskRules rules, String field) {
         return rules.canonicalLabel(label).orElseThrow(() -> new InvalidRecordException(UNKNOWN_LABEL,
-                field + " '" + JsonFields.abbreviate(label) + "' is not one of " + rules.labels() + " of task '"
-                        + rules.task() + "'"));
+                unknownLabel(label, rules, field)));
+    }
+
+    private static String unknownLabel(String label, TaskRules rules, String field) {
+        String reason = field + " '" + JsonFields.abbreviate(label) + "' is not one of " + listed(rules.labels())
+                + " of task '" + rules.task() + "'";
+        OpenLabelPolicy open = rules.openLabels();
+        if (open == null) {
+            return reason;
+        }
+        return reason + " yet: the task has open labels, so the label is added automatically once "
+                + open.getMinExamples() + " examples of it have arrived (at most " + open.getMaxLabels()
+                + " labels), and this example waits here to be replayed then";
+    }
+
+    /** A list for a reason: the first few items and how many there are. */
+    private static String listed(Collection<String> items) {
+        if (items.size() <= LABELS_IN_REASON) {
+            return items.toString();
+        }
+        List<String> first = items.stream().limit(LABELS_IN_REASON).toList();
+        String shown = first.toString();
+        return shown.substring(0, shown.length() - 1) + ", ... (" + items.size() + " in all)]";
     }
 
     /**

@@ -102,8 +102,8 @@ final class JsonFields {
     private static InvalidRecordException overLimit(String field, StreamConstraintsException e) {
         String what = e.getOriginalMessage();
         if ("text".equals(field) && what.startsWith("String value length")) {
-            return new InvalidRecordException(TEXT_TOO_LONG, "text is longer than any task accepts before "
-                    + "cleaning (" + what + ")");
+            return new InvalidRecordException(TEXT_TOO_LONG, "text is longer than ingest reads at all "
+                    + "(ingest.max-text-chars; " + what + ")");
         }
         if (what.startsWith("Document nesting depth")) {
             return new InvalidRecordException(MALFORMED, "JSON nested deeper than " + MAX_DEPTH + " levels");

@@ -1,5 +1,7 @@
 package dev.streamtune.ingest.validate;
 
+import java.util.function.Supplier;
+
 import dev.streamtune.ingest.InvalidRecordException;
 import dev.streamtune.ingest.Outcome;
 import dev.streamtune.ingest.ReasonCode;
@@ -7,6 +9,7 @@ import dev.streamtune.ingest.Rejection;
 import dev.streamtune.ingest.SourceRecord;
 import dev.streamtune.ingest.ValidExample;
 import dev.streamtune.ingest.config.IngestSettings;
+import dev.streamtune.ingest.config.TaskRulebook;
 import dev.streamtune.ingest.metrics.IngestMetrics;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -31,8 +34,8 @@ public final class ValidateProcessor implements FixedKeyProcessor<byte[], byte[]
     private final IngestMetrics metrics;
     private FixedKeyProcessorContext<byte[], Outcome<ValidExample>> context;
 
-    public ValidateProcessor(IngestSettings settings, IngestMetrics metrics) {
-        this.validator = new ExampleValidator(settings);
+    public ValidateProcessor(IngestSettings settings, Supplier<TaskRulebook> rulebook, IngestMetrics metrics) {
+        this.validator = new ExampleValidator(settings, rulebook);
         this.metrics = metrics;
     }
 
@@ -56,7 +59,7 @@ public final class ValidateProcessor implements FixedKeyProcessor<byte[], byte[]
             }
             outcome = Outcome.accepted(((Admission.Admitted) admission).example());
         } catch (InvalidRecordException e) {
-            outcome = Outcome.rejected(new Rejection(e.code(), e.getMessage(), source));
+            outcome = Outcome.rejected(new Rejection(e.code(), e.getMessage(), source, e.task(), e.label()));
         } catch (RuntimeException | StackOverflowError e) {
             // A rule we did not foresee: still this record's problem, never the stream's.
             LOG.warn("Unexpected failure validating {}; dead-lettering it", source.coordinates(), e);

@@ -3,9 +3,11 @@ package dev.streamtune.ingest.window;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import dev.streamtune.ingest.CleanedExample;
 import dev.streamtune.ingest.config.IngestSettings;
+import dev.streamtune.ingest.config.TaskRulebook;
 import dev.streamtune.ingest.config.TaskRules;
 import dev.streamtune.ingest.metrics.IngestMetrics;
 import dev.streamtune.schema.CleanExample;
@@ -28,6 +30,7 @@ import org.apache.kafka.streams.state.Stores;
  * and closes the window into a {@link TrainingWindow} manifest when it holds {@code window-max-count} examples
  * (checked after each example) or its first example is {@code window-max-age} old (checked by a wall-clock
  * punctuator, and before adding an example, so an idle task's window still closes). An empty window never closes.
+ * The window policy and the label set of the manifest are the task's as the catalogue says now.
  *
  * <p>Ordering contract with the trainer: every example of a window is forwarded before its manifest, by this one
  * processor, in the same or an earlier transaction; so a read_committed consumer that sees a manifest already can
@@ -42,6 +45,7 @@ public final class WindowProcessor implements Processor<String, CleanedExample, 
     public static final String TOKENS_STORE = "ingest-window-tokens";
 
     private final IngestSettings settings;
+    private final Supplier<TaskRulebook> rulebook;
     private final IngestMetrics metrics;
     /** The store's content, deserialised once: this processor is the store's only writer. */
     private final Map<String, WindowState> states = new HashMap<>();
@@ -52,8 +56,9 @@ public final class WindowProcessor implements Processor<String, CleanedExample, 
     private KeyValueStore<String, WindowState> store;
     private KeyValueStore<String, byte[]> tokenStore;
 
-    public WindowProcessor(IngestSettings settings, IngestMetrics metrics) {
+    public WindowProcessor(IngestSettings settings, Supplier<TaskRulebook> rulebook, IngestMetrics metrics) {
         this.settings = settings;
+        this.rulebook = rulebook;
         this.metrics = metrics;
     }
 
@@ -89,7 +94,7 @@ public final class WindowProcessor implements Processor<String, CleanedExample, 
     public void process(Record<String, CleanedExample> record) {
         String task = record.key();
         CleanedExample example = record.value();
-        TaskRules rules = settings.rulesOrDefaults(task);
+        TaskRules rules = rulebook.get().rulesOrDefault(task);
         WindowState state = states.computeIfAbsent(task, WindowState::first);
         long now = context.currentSystemTimeMs();
         if (!state.isEmpty() && dueByAge(state, rules, now)) {
@@ -97,6 +102,9 @@ public final class WindowProcessor implements Processor<String, CleanedExample, 
         }
         context.forward(record.withValue(toCleanExample(example, state.windowId())));
         metrics.recordOut(task);
+        if (example.truncated()) {
+            metrics.truncated(task);
+        }
         state.add(example, now);
         if (rules.windowMaxCount() > 0 && state.count() >= rules.windowMaxCount()) {
             close(state, rules, WindowCloseReason.COUNT, now);
@@ -106,8 +114,9 @@ public final class WindowProcessor implements Processor<String, CleanedExample, 
 
     /** Closes windows that reached their age, and snapshots token frequencies that changed. */
     private void checkWindows(long now) {
+        TaskRulebook book = rulebook.get();
         for (WindowState state : states.values()) {
-            TaskRules rules = settings.rulesOrDefaults(state.task());
+            TaskRules rules = book.rulesOrDefault(state.task());
             if (!state.isEmpty() && dueByAge(state, rules, now)) {
                 close(state, rules, WindowCloseReason.TIME, now);
                 store.put(state.task(), state);
@@ -133,6 +142,6 @@ public final class WindowProcessor implements Processor<String, CleanedExample, 
     static CleanExample toCleanExample(CleanedExample example, String windowId) {
         return new CleanExample(example.id(), example.task(), example.text(), example.label(), example.source(),
                 example.origin(), Instant.ofEpochMilli(example.eventTime()), example.attributes(), example.weight(),
-                example.split(), example.contentHash(), windowId, false);
+                example.split(), example.contentHash(), windowId, example.truncated());
     }
 }

@@ -17,12 +17,12 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 import dev.streamtune.contract.AvroCodec;
+import dev.streamtune.contract.TaskCatalogue;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.ingest.IngestTopology;
 import dev.streamtune.ingest.config.IngestConfig;
 import dev.streamtune.ingest.config.IngestSettings;
 import dev.streamtune.ingest.config.StreamsProperties;
-import dev.streamtune.ingest.config.TaskRules;
 import dev.streamtune.ingest.metrics.IngestMetrics;
 import dev.streamtune.kafka.KafkaConnection;
 import dev.streamtune.kafka.TopicProvisioner;
@@ -113,14 +113,17 @@ public final class IngestBench {
             System.out.printf(Locale.ROOT, "framework floor (pass-through + repartition, EOS): %,.0f events/s, "
                     + "%.2f CPU-us/event%n", records / floor.seconds, floorCpu);
 
-            IngestSettings settings = IngestSettings.of(TaskRules.defaults(TASK, List.of("negative", "positive")));
+            // The task as the catalogue would define it (built-in policies); the topology reads it per record.
+            IngestSettings settings = IngestSettings.builtIn();
+            TaskCatalogue catalogue = TaskCatalogue.of(TaskCatalogue.newTask(TASK, List.of("negative", "positive"),
+                    "bench", Instant.now()));
             double best = 0;
             double bestSteady = 0;
             double bestCpu = Double.MAX_VALUE;
             for (int pass = 1; pass <= 2; pass++) {
                 // A fresh application id each pass: the whole input again, from empty state.
                 cpu.start();
-                Result topology = run(new IngestTopology(settings, IngestMetrics.none()).build(),
+                Result topology = run(new IngestTopology(settings, () -> catalogue, IngestMetrics.none()).build(),
                         "ingest-bench-" + pass, Topics.CLEAN_EXAMPLES.name(), bootstrap,
                         home.resolve("state"), records, threads, commitMs);
                 double topologyCpu = cpu.microsPerEvent(records);
@@ -303,9 +306,9 @@ public final class IngestBench {
             }
         });
         IngestConfig config = new IngestConfig(applicationId, stateDir.toString(), Duration.ofMillis(commitMs),
-                threads, 1, false, IngestSettings.DEFAULT_WINDOW_CHECK_INTERVAL,
-                IngestSettings.DEFAULT_DEDUPE_PURGE_INTERVAL, IngestSettings.DEFAULT_DEAD_LETTER_MAX_BYTES, extra,
-                null);
+                threads, 1, IngestSettings.DEFAULT_WINDOW_CHECK_INTERVAL,
+                IngestSettings.DEFAULT_DEDUPE_PURGE_INTERVAL, IngestSettings.DEFAULT_DEAD_LETTER_MAX_BYTES,
+                IngestSettings.DEFAULT_MAX_TEXT_CHARS, extra, null);
         Properties props = StreamsProperties.from(config, KafkaConnection.plaintext(bootstrap));
         if (!extra.isEmpty() && applicationId.endsWith("-1")) {
             System.out.println("extra Streams properties: " + extra);

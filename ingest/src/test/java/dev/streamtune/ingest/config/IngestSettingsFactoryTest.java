@@ -1,17 +1,13 @@
 package dev.streamtune.ingest.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 
-import dev.streamtune.ingest.clean.PiiKind;
 import dev.streamtune.kafka.KafkaConnection;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.exceptions.BeanInstantiationException;
@@ -21,59 +17,41 @@ import org.junit.jupiter.api.Test;
 class IngestSettingsFactoryTest {
 
     @Test
-    void applicationYmlDefinesTheDemoTasksOverTheDefaults() {
+    void applicationYmlHoldsThePipelineWideRulesAndTheyMatchTheBuiltInOnes() {
         try (ApplicationContext context = ApplicationContext.run(Map.of("ingest.enabled", "false"))) {
             IngestSettings settings = context.getBean(IngestSettings.class);
-            assertEquals(Set.of("sentiment", "topic"), settings.tasks().keySet());
-            TaskRules sentiment = settings.rulesFor("sentiment").orElseThrow();
-            assertEquals(List.of("negative", "positive"), sentiment.labels());
-            assertEquals(500, sentiment.windowMaxCount());
-            assertEquals(Duration.ofSeconds(60), sentiment.windowMaxAge());
-            assertEquals(Duration.ofDays(7), sentiment.dedupeHorizon());
-            assertEquals(Set.of(PiiKind.values()), sentiment.pii());
-            assertEquals(0.70, sentiment.trainRatio(), 1e-9);
-            assertEquals(4, sentiment.confirmMinRating());
-            TaskRules topic = settings.rulesFor("topic").orElseThrow();
-            assertEquals(List.of("world", "sports", "business", "sci-tech"), topic.labels());
-            assertEquals(1000, topic.windowMaxCount());
-            assertFalse(settings.acceptUnknownTasks());
-            assertTrue(settings.rulesFor("elsewhere").isEmpty());
+            assertEquals(IngestSettings.builtIn(), settings);
+            assertEquals(Duration.ofDays(7), settings.defaults().dedupeHorizon());
+            assertEquals(0.70, settings.defaults().trainRatio(), 1e-9);
+            assertEquals(4, settings.defaults().confirmMinRating());
+            assertEquals(100_000, settings.maxTextChars());
         }
     }
 
     @Test
-    void tasksAndDefaultsAreOverriddenPerKey() {
+    void everyKeyIsOverriddenOnItsOwn() {
         try (ApplicationContext context = ApplicationContext.run(Map.of(
                 "ingest.enabled", "false",
-                "ingest.defaults.max-chars", "300",
-                "ingest.accept-unknown-tasks", "true",
-                "ingest.tasks.intent.labels", "book, cancel ,ask",
-                "ingest.tasks.intent.pii", "none",
-                "ingest.tasks.intent.window-max-age", "5m",
-                "ingest.tasks.intent.feedback-flip-max-rating", "2"))) {
+                "ingest.defaults.dedupe-horizon", "1h",
+                "ingest.defaults.feedback-flip-max-rating", "2",
+                "ingest.max-text-chars", "5000"))) {
             IngestSettings settings = context.getBean(IngestSettings.class);
-            TaskRules intent = settings.rulesFor("intent").orElseThrow();
-            assertEquals(List.of("book", "cancel", "ask"), intent.labels());
-            assertEquals(Set.of(), intent.pii());
-            assertEquals(300, intent.maxChars());
-            assertEquals(Duration.ofMinutes(5), intent.windowMaxAge());
-            assertEquals(2, intent.flipMaxRating());
-            assertEquals(300, settings.rulesFor("sentiment").orElseThrow().maxChars());
-            TaskRules unknown = settings.rulesFor("anything").orElseThrow();
-            assertTrue(unknown.acceptsAnyLabel());
-            assertEquals("anything", unknown.task());
+            assertEquals(Duration.ofHours(1), settings.defaults().dedupeHorizon());
+            assertEquals(2, settings.defaults().flipMaxRating());
+            assertEquals(5000, settings.maxTextChars());
+            assertEquals(Duration.ofMinutes(5), settings.defaults().maxFutureSkew());
         }
     }
 
     @Test
-    void aTaskWithoutLabelsIsAConfigurationError() {
+    void impossibleValuesAreAConfigurationErrorNamingTheBlock() {
         var error = assertThrows(BeanInstantiationException.class, () -> {
             try (ApplicationContext context = ApplicationContext.run(Map.of("ingest.enabled", "false",
-                    "ingest.tasks.broken.window-max-count", "10"))) {
+                    "ingest.defaults.train-ratio", "0.9", "ingest.defaults.validation-ratio", "0.2"))) {
                 context.getBean(IngestSettings.class);
             }
         });
-        assertTrue(rootMessage(error).contains("ingest.tasks.broken: labels must list"), rootMessage(error));
+        assertTrue(rootMessage(error).contains("ingest: split ratios"), rootMessage(error));
     }
 
     @Test

@@ -14,23 +14,98 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import dev.streamtune.contract.TaskCatalogue;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.ingest.InvalidRecordException;
 import dev.streamtune.ingest.Inputs;
 import dev.streamtune.ingest.ReasonCode;
 import dev.streamtune.ingest.SourceRecord;
+import dev.streamtune.ingest.Tasks;
 import dev.streamtune.ingest.ValidExample;
 import dev.streamtune.ingest.config.IngestSettings;
-import dev.streamtune.ingest.config.TaskRules;
+import dev.streamtune.ingest.config.TaskRulebook;
 import dev.streamtune.schema.ExampleOrigin;
+import dev.streamtune.schema.TaskState;
+import dev.streamtune.schema.TextOverflow;
 import org.junit.jupiter.api.Test;
 
 class ExampleValidatorTest {
 
     private static final long NOW = Instant.parse("2026-03-01T10:00:00Z").toEpochMilli();
-    private static final TaskRules SENTIMENT = TaskRules.defaults("sentiment", List.of("negative", "positive"))
-            .withEventTimeBounds(Duration.ofMinutes(5), Duration.ofDays(30));
-    private final ExampleValidator validator = new ExampleValidator(IngestSettings.of(SENTIMENT));
+    private static final IngestSettings SETTINGS = IngestSettings.builtIn().withDefaults(
+            IngestSettings.Defaults.builtIn().withEventTimeBounds(Duration.ofMinutes(5), Duration.ofDays(30)));
+    private static final TaskRulebook RULES = TaskRulebook.of(TaskCatalogue.of(
+            Tasks.task("sentiment", "negative", "positive"),
+            Tasks.withText(Tasks.task("strict", "negative", "positive"), 3, 100, TextOverflow.REJECT),
+            Tasks.inState(Tasks.task("old", "a", "b"), TaskState.RETIRED),
+            Tasks.inState(Tasks.task("resting", "a", "b"), TaskState.PAUSED)), SETTINGS.defaults());
+    private final ExampleValidator validator = new ExampleValidator(SETTINGS, () -> RULES);
+
+    @Test
+    void anUnknownOrRetiredTaskIsRejectedNamingTheTaskAndLabel() {
+        InvalidRecordException unknown = rejection(json("task", " weather ", "text", "Sunny", "label", " sunny "));
+        assertEquals(ReasonCode.UNKNOWN_TASK, unknown.code());
+        assertEquals("weather", unknown.task());
+        assertEquals("sunny", unknown.label());
+        assertEquals("task 'weather' is not defined in the task catalogue (known: [old, resting, sentiment, "
+                + "strict])", unknown.getMessage());
+        InvalidRecordException retired = rejection(json("task", "old", "text", "Fine", "label", "a"));
+        assertEquals(ReasonCode.TASK_RETIRED, retired.code());
+        assertEquals("old", retired.task());
+        assertEquals("a", admit(json("task", "resting", "text", "Fine", "label", "A")).label(),
+                "a paused task is ingested as usual");
+    }
+
+    @Test
+    void anEmptyCatalogueSaysSo() {
+        ExampleValidator empty = new ExampleValidator(SETTINGS,
+                () -> TaskRulebook.of(TaskCatalogue.empty(), SETTINGS.defaults()));
+        InvalidRecordException error = assertThrows(InvalidRecordException.class, () -> empty.validate(
+                record(Topics.LABELLED_EXAMPLES.name(), json("task", "sentiment", "text", "Fine", "label", "a")),
+                NOW));
+        assertTrue(error.getMessage().contains("it defines no task yet"), error.getMessage());
+    }
+
+    @Test
+    void rejectionsOfFeedbackNameTheCorrectionOrElseThePrediction() {
+        InvalidRecordException corrected = assertThrows(InvalidRecordException.class, () -> validator.validate(
+                record(Topics.FEEDBACK_EVENTS.name(), json("task", "sentiment", "text", "Fine",
+                        "predictedLabel", "positive", "correctedLabel", "meh")), NOW));
+        assertEquals(ReasonCode.UNKNOWN_LABEL, corrected.code());
+        assertEquals("meh", corrected.label());
+        InvalidRecordException confirmed = assertThrows(InvalidRecordException.class, () -> validator.validate(
+                record(Topics.FEEDBACK_EVENTS.name(), json("task", "sentiment", "text", "Fine",
+                        "predictedLabel", "great", "rating", 5)), NOW));
+        assertEquals("great", confirmed.label());
+        assertEquals("sentiment", confirmed.task());
+    }
+
+    @Test
+    void longRawTextIsRefusedEarlyOnlyWhenThePolicyRejectsItOrIngestDoesNotReadIt() {
+        assertEquals(ReasonCode.TEXT_TOO_LONG, reject(json("task", "strict", "text", "x".repeat(401),
+                "label", "positive")), "REJECT: beyond 4 x max-chars cleaning cannot help");
+        assertEquals(8_000, admit(json("task", "sentiment", "text", "x".repeat(8_000), "label", "positive"))
+                .text().length(), "a truncating policy keeps it for the clean step to cut");
+        ExampleValidator small = new ExampleValidator(SETTINGS.withMaxTextChars(1000), () -> RULES);
+        InvalidRecordException avro = assertThrows(InvalidRecordException.class, () -> small.validate(
+                record(Topics.LABELLED_EXAMPLES.name(), labelledAvro("e1", "sentiment", "y".repeat(1001), "positive",
+                        NOW)), NOW));
+        assertEquals(ReasonCode.TEXT_TOO_LONG, avro.code());
+        assertTrue(avro.getMessage().contains("ingest.max-text-chars"), avro.getMessage());
+        InvalidRecordException json = assertThrows(InvalidRecordException.class, () -> small.validate(
+                record(Topics.LABELLED_EXAMPLES.name(), json("task", "sentiment", "text", "y".repeat(1001),
+                        "label", "positive")), NOW));
+        assertEquals(ReasonCode.TEXT_TOO_LONG, json.code());
+        assertTrue(json.getMessage().contains("ingest.max-text-chars"), json.getMessage());
+    }
+
+    @Test
+    void readableNamesAreShortAndFreeOfControlCharacters() {
+        assertEquals("weather", ExampleValidator.readable("  weather "));
+        assertEquals(null, ExampleValidator.readable(" "));
+        assertEquals(null, ExampleValidator.readable("a\nb"));
+        assertEquals(null, ExampleValidator.readable("t".repeat(257)));
+    }
 
     @Test
     void jsonAndAvroDecodeToTheSameExample() {
@@ -183,6 +258,11 @@ class ExampleValidatorTest {
         }
         assertTrue(message(Inputs.avroWithTrailingGarbage("e1", "sentiment", "Fine", NOW))
                 .contains("4 trailing bytes"));
+    }
+
+    private InvalidRecordException rejection(byte[] value) {
+        return assertThrows(InvalidRecordException.class,
+                () -> validator.validate(record(Topics.LABELLED_EXAMPLES.name(), value), NOW));
     }
 
     private String rejectMessage(byte[] value) {

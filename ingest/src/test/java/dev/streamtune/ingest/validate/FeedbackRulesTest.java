@@ -3,19 +3,28 @@ package dev.streamtune.ingest.validate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import dev.streamtune.ingest.InvalidRecordException;
 import dev.streamtune.ingest.ReasonCode;
+import dev.streamtune.ingest.Tasks;
+import dev.streamtune.ingest.config.IngestSettings;
 import dev.streamtune.ingest.config.TaskRules;
+import dev.streamtune.schema.TaskDefinition;
 import org.junit.jupiter.api.Test;
 
 class FeedbackRulesTest {
 
-    private static final TaskRules BINARY = TaskRules.defaults("sentiment", List.of("negative", "positive"));
-    private static final TaskRules MULTI = TaskRules.defaults("topic", List.of("world", "sports", "business"));
+    private static final TaskDefinition SENTIMENT = Tasks.task("sentiment", "negative", "positive");
+    private static final TaskDefinition TOPIC = Tasks.task("topic", "world", "sports", "business");
+    private static final TaskRules BINARY = Tasks.rules(SENTIMENT);
+    private static final TaskRules MULTI = Tasks.rules(TOPIC);
+
+    /** The feedback rules are shared by every task (ingest.defaults.feedback-*). */
+    private static TaskRules withRatings(TaskDefinition task, int confirmMin, int flipMax) {
+        return TaskRules.of(task, IngestSettings.Defaults.builtIn().withFeedbackRatings(confirmMin, flipMax));
+    }
 
     @Test
     void aCorrectionAlwaysTeachesItsLabel() {
@@ -29,16 +38,16 @@ class FeedbackRulesTest {
         assertEquals(Optional.of("negative"), label("negative", null, 4, BINARY));
         assertEquals(Optional.of("negative"), label("negative", null, 5, BINARY));
         assertEquals(Optional.empty(), label("negative", null, 3, BINARY));
-        assertEquals(Optional.empty(), label("negative", null, 5, BINARY.withFeedbackRatings(0, 0)));
+        assertEquals(Optional.empty(), label("negative", null, 5, withRatings(SENTIMENT, 0, 0)));
     }
 
     @Test
     void aLowRatingFlipsOnlyTwoLabelTasksAndOnlyWhenEnabled() {
-        TaskRules flipping = BINARY.withFeedbackRatings(4, 2);
+        TaskRules flipping = withRatings(SENTIMENT, 4, 2);
         assertEquals(Optional.of("positive"), label("negative", null, 1, flipping));
         assertEquals(Optional.of("negative"), label("positive", null, 2, flipping));
         assertEquals(Optional.empty(), label("positive", null, 1, BINARY), "off by default");
-        assertEquals(Optional.empty(), label("sports", null, 1, MULTI.withFeedbackRatings(4, 2)));
+        assertEquals(Optional.empty(), label("sports", null, 1, withRatings(TOPIC, 4, 2)));
     }
 
     @Test

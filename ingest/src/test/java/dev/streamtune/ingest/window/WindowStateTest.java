@@ -110,6 +110,6 @@ class WindowStateTest {
     static CleanedExample example(String text, String label, Split split, long eventTime,
                                   Map<String, String> attributes) {
         return new CleanedExample("id", "t", text, label, "src", ExampleOrigin.LABELLED, eventTime, attributes, 1.0,
-                "00", split);
+                "00", false, split);
     }
 }
