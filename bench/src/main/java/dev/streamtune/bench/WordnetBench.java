@@ -29,6 +29,7 @@ import dev.streamtune.contract.Deployments;
 import dev.streamtune.contract.LocalSigningKeys;
 import dev.streamtune.contract.RecordSigner;
 import dev.streamtune.contract.SignerRole;
+import dev.streamtune.contract.TaskCatalogue;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.kafka.KafkaClients;
 import dev.streamtune.kafka.KafkaConnection;
@@ -45,6 +46,7 @@ import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.Deployment;
 import dev.streamtune.schema.LabelledExample;
 import dev.streamtune.schema.Split;
+import dev.streamtune.schema.TaskDefinition;
 import dev.streamtune.schema.TrainingWindow;
 import dev.streamtune.schema.WindowCloseReason;
 import dev.streamtune.trainer.TrainerService;
@@ -222,7 +224,6 @@ public final class WordnetBench {
         trainerProperties.put("micronaut.server.port", -1);
         trainerProperties.put("trainer.home", home.resolve("trainer-home").toString());
         trainerProperties.putAll(Pipeline.keys(home).properties(SignerRole.TRAINER));
-        trainerProperties.put("trainer.labels." + TASK, labels);
         if (!replayAndEwc) {
             trainerProperties.put("trainer.replay.enabled", false);
             trainerProperties.put("trainer.ewc.enabled", false);
@@ -235,6 +236,7 @@ public final class WordnetBench {
         List<String> notes = new ArrayList<>();
         List<IngestedWindow> ingested = new ArrayList<>();
         try (Pipeline pipeline = Pipeline.start(repo, home, windows, labels)) {
+            pipeline.defineTask(labels);
             trainerProperties.put("kafka.bootstrap-servers", pipeline.bootstrap());
             try (ApplicationContext trainer = ApplicationContext.run(trainerProperties)) {
                 TrainerSettings settings = trainer.getBean(TrainerSettings.class);
@@ -299,7 +301,6 @@ public final class WordnetBench {
             }
         }
         TrainerSettings settings = new TrainerSettings(trainer.groupId(), trainer.home(),
-                trainer.labels(),
                 trainer.windowsPerCandidate(), trainer.checkpointEverySteps(), trainer.hyperparameters(),
                 new TrainerSettings.Replay(false, trainer.replay().capacity(), trainer.replay().ratio()),
                 new TrainerSettings.Ewc(false, trainer.ewc().lambda(), trainer.ewc().decay(),
@@ -317,12 +318,12 @@ public final class WordnetBench {
             }
             TrainerSettings.Hyperparameters jointHp = hp.searched(hp.learningRate(), hp.weightDecay(),
                     hp.maxSteps() * (k + 1));
-            ContinualLearner learner = new ContinualLearner(base, labels, settings, new ReplayBuffer(1, hp.seed()),
+            ContinualLearner learner = new ContinualLearner(base, settings, new ReplayBuffer(1, hp.seed()),
                     FisherDiagonal.empty());
             log("joint: window %d of %d: training a fresh adapter on %d examples of windows 1..%d", k + 1,
                     windows.size(), train.size(), k + 1);
             long started = System.nanoTime();
-            try (TextClassifier classifier = learner.startingPoint(null, jointHp)) {
+            try (TextClassifier classifier = learner.startingPoint(null, labels, jointHp).classifier()) {
                 ContinualLearner.Round round = learner.learn(classifier, train, validation, jointHp, 0, null,
                         (step, batches, session) -> { }, "joint 1.." + (k + 1));
                 double seconds = (System.nanoTime() - started) / 1e9;
@@ -473,6 +474,17 @@ public final class WordnetBench {
             producer.send(new ProducerRecord<>(Topics.DEPLOYMENTS.name(),
                     candidate.getTask().getBytes(StandardCharsets.UTF_8), Topics.DEPLOYMENTS.encode(deployment)))
                     .get();
+        }
+
+        /**
+         * Defines the task in the task catalogue (where the trainer takes its labels from), as the evaluator's
+         * catalogue writer would: version 1, signed with the bench's evaluator key.
+         */
+        void defineTask(List<String> labels) throws Exception {
+            TaskDefinition definition = deployer.sign(TaskCatalogue.newTask(TASK, labels, "wordnet-bench",
+                    Instant.now()));
+            producer.send(new ProducerRecord<>(Topics.TASKS.name(), TASK.getBytes(StandardCharsets.UTF_8),
+                    Topics.TASKS.encode(definition))).get();
         }
 
         @Override
