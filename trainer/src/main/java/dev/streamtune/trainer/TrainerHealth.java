@@ -38,6 +38,7 @@ final class TrainerHealth extends AbstractHealthIndicator<Map<String, Object>> {
         details.put("skippedRecords", service.skippedRecords());
         details.put("controlTopicsRead", service.controlTopicsRead());
         details.put("heldTasks", service.heldTasks());
+        details.put("approvedAdapters", service.approvedAdapters());
         return details;
     }
 

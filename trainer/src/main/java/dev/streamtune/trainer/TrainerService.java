@@ -175,6 +175,13 @@ public final class TrainerService implements AutoCloseable {
         return new TreeMap<>(held);
     }
 
+    /** The approved adapter of each task, as read from the deployments topic: where its next round starts. */
+    public Map<String, String> approvedAdapters() {
+        Map<String, String> approved = new TreeMap<>();
+        deployments.forEach((task, deployment) -> approved.put(task, deployment.getAdapterId()));
+        return approved;
+    }
+
     /** Whether the task catalogue and the approved adapters have been read up to where they were at start. */
     public boolean controlTopicsRead() {
         return catalogue.caughtUp() && approved.caughtUp();
