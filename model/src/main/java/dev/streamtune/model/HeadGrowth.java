@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
  * the old classes' logits are unchanged for every input, and one row is added per new label.
  *
  * <p>How a new row starts is {@link NewRows}; {@link NewRows#DEFAULT} was picked by measurement (trainer
- * {@code HeadInitComparison}, figures in model/README.md).
+ * {@code HeadInitComparison}; figures on {@code DEFAULT} and in model/README.md).
  */
 public final class HeadGrowth {
 
@@ -20,16 +20,28 @@ public final class HeadGrowth {
          * training. It starts in the direction the old classes share rather than an arbitrary one.
          */
         MEAN_OF_OLD,
+        /**
+         * As {@link #MEAN_OF_OLD}, plus N(0, 0.02) noise on each new row's weights: rows appended together no longer
+         * start identical (identical rows get identical gradients from every old-label example, which slows telling
+         * the new labels apart).
+         */
+        MEAN_OF_OLD_JITTERED,
         /** Weights zero, bias the smallest old bias: the new logit is a constant below or at the old biases. */
         ZERO_BELOW_OLD,
         /** As a fresh head: weights from N(0, 0.02) (BERT's initializer range), bias zero. */
         SMALL_RANDOM;
 
         /**
-         * Measured best on old-label retention and new-label speed together (HeadInitComparison): MEAN_OF_OLD; it
-         * also guarantees that growing alone never changes an old prediction.
+         * Measured (trainer's HeadInitComparison: MiniLM, replay + EWC, 3 labels grown by 2, a window of only the new
+         * labels; old-label / new-label test accuracy after 12 steps, parent 0.933 on the old labels):
+         * MEAN_OF_OLD 0.956 / 0.733, ZERO_BELOW_OLD 0.933 / 0.800, SMALL_RANDOM 0.922 / 1.000,
+         * MEAN_OF_OLD_JITTERED 0.944 / 0.967. Without jitter the new rows start identical and separate slowly; pure
+         * random rows learn fastest but cost old-label accuracy. The jittered mean keeps the old labels best of the
+         * rules that learn the new ones at speed. (Before any training it moves some old predictions of a weakly
+         * trained head, 0.933 -> 0.822; MEAN_OF_OLD moves none. A grown head is always trained before it is a
+         * candidate.)
          */
-        public static final NewRows DEFAULT = MEAN_OF_OLD;
+        public static final NewRows DEFAULT = MEAN_OF_OLD_JITTERED;
     }
 
     /**
@@ -68,7 +80,7 @@ public final class HeadGrowth {
         float[] bias = Arrays.copyOf(head.bias(), rows);
         float[] newWeights = new float[h];
         float newBias = 0f;
-        if (rule == NewRows.MEAN_OF_OLD) {
+        if (rule == NewRows.MEAN_OF_OLD || rule == NewRows.MEAN_OF_OLD_JITTERED) {
             double[] sum = new double[h];
             double biasSum = 0;
             for (int r = 0; r < head.rows(); r++) {
@@ -92,6 +104,10 @@ public final class HeadGrowth {
             if (rule == NewRows.SMALL_RANDOM) {
                 for (int j = 0; j < h; j++) {
                     weight[r * h + j] = (float) (gaussian(random) * SMALL_RANDOM_STD);
+                }
+            } else if (rule == NewRows.MEAN_OF_OLD_JITTERED) {
+                for (int j = 0; j < h; j++) {
+                    weight[r * h + j] = newWeights[j] + (float) (gaussian(random) * SMALL_RANDOM_STD);
                 }
             } else {
                 System.arraycopy(newWeights, 0, weight, r * h, h);

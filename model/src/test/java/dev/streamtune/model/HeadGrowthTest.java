@@ -48,6 +48,19 @@ class HeadGrowthTest {
     }
 
     @Test
+    void jitteredMeanRowsAreCloseToTheMeanDistinctAndSeeded() {
+        Head grown = HeadGrowth.grow(TWO_ROWS, 4, NewRows.MEAN_OF_OLD_JITTERED, 7);
+        float[] mean = {2f, -1f, -0.5f};
+        float[] third = Arrays.copyOfRange(grown.weight(), 6, 9);
+        float[] fourth = Arrays.copyOfRange(grown.weight(), 9, 12);
+        assertArrayEquals(mean, third, 0.1f);
+        assertArrayEquals(mean, fourth, 0.1f);
+        assertTrue(!Arrays.equals(third, fourth), "rows appended together do not start identical");
+        assertArrayEquals(new float[] {-0.25f, -0.25f}, Arrays.copyOfRange(grown.bias(), 2, 4));
+        assertArrayEquals(grown.weight(), HeadGrowth.grow(TWO_ROWS, 4, NewRows.MEAN_OF_OLD_JITTERED, 7).weight());
+    }
+
+    @Test
     void zeroBelowOldHasZeroWeightsAndTheSmallestOldBias() {
         Head grown = HeadGrowth.grow(TWO_ROWS, 3, NewRows.ZERO_BELOW_OLD, 7);
         assertArrayEquals(new float[3], Arrays.copyOfRange(grown.weight(), 6, 9));

@@ -602,6 +602,8 @@ public final class TrainerService implements AutoCloseable {
             ledger = new OffsetLedger();
             ready.clear();
             retrainRequested.clear();
+            held.clear();
+            refused.clear();
         }
     }
 

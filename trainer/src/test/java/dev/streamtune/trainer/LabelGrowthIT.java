@@ -23,6 +23,7 @@ import dev.streamtune.kafka.TopicProvisioner;
 import dev.streamtune.model.AdapterArtifact;
 import dev.streamtune.model.BaseModel;
 import dev.streamtune.model.BuiltInModels;
+import dev.streamtune.model.HeadGrowth;
 import dev.streamtune.model.TextClassifier;
 import dev.streamtune.schema.AdapterCandidate;
 import dev.streamtune.schema.CleanExample;
@@ -112,7 +113,7 @@ class LabelGrowthIT {
             assertTrue(grown.getLineage().contains("from approved adapter " + first.getCandidateId()),
                     grown.getLineage().toString());
             assertTrue(grown.getLineage().contains("head grown from " + FIRST + " by " + ADDED
-                    + " (old rows kept, new rows MEAN_OF_OLD)"), grown.getLineage().toString());
+                    + " (old rows kept, new rows " + HeadGrowth.NewRows.DEFAULT + ")"), grown.getLineage().toString());
             assertTrue(grown.getLineage().contains("task " + TASK + " v2: labels " + GROWN),
                     grown.getLineage().toString());
             try (TextClassifier adapter = adapter(grown)) {

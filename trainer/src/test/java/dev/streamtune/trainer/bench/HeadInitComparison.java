@@ -24,7 +24,7 @@ import dev.streamtune.trainer.training.SyntheticTasks;
  * the new ones fastest, on the real MiniLM base with the trainer's own learner (replay + EWC): a parent adapter is
  * trained on three labels; then for each rule its head is grown by two labels and trained on a window of only the
  * new labels for a few steps and for more, and old-label and new-label test accuracy are measured (held-out cue
- * words). Run: {@code bench/run.sh head-init} or the main method on the trainer's test classpath.
+ * words). Run the main method on the trainer's test classpath (see model/README.md), optionally naming the rules.
  */
 public final class HeadInitComparison {
 
@@ -55,7 +55,9 @@ public final class HeadInitComparison {
                         SyntheticIntents.accuracy(parent, OLD, 90, 9)));
             }
             rows.add("rule           steps  old-label acc  new-label acc");
-            for (HeadGrowth.NewRows rule : HeadGrowth.NewRows.values()) {
+            List<HeadGrowth.NewRows> rules = args.length == 0 ? List.of(HeadGrowth.NewRows.values())
+                    : java.util.Arrays.stream(args).map(HeadGrowth.NewRows::valueOf).toList();
+            for (HeadGrowth.NewRows rule : rules) {
                 try (TextClassifier parent = TextClassifier.load(base, parentFile);
                      TextClassifier grown = parent.adapted(parent.config().withLabels(GROWN), rule)) {
                     rows.add(row(rule, 0, grown));
