@@ -83,12 +83,12 @@ class LabelGrowthIT {
             await(() -> trainer.heldTasks().getOrDefault(TASK, "").contains("not in the task catalogue"),
                     "the window waits for its task", trainer);
             TaskDefinition v1 = TaskDefinition.newBuilder(TaskCatalogue.newTask(TASK, FIRST, "label-growth-it",
-                    Instant.now())).setTrainingOverrides(Map.of("learning-rate", "1e-3", "warmup-steps", "3")).build();
+                    Instant.now())).setTrainingOverrides(Map.of("learning-rate", "1e-3", "warmup-steps", "3", "epochs", "5")).build();
             TaskTopicFixture.publish(broker.bootstrapServers(), evaluator, v1);
             AdapterCandidate first = candidates(broker, 1).get(0);
             assertEquals("cand-" + TASK + "-000000", first.getCandidateId());
             assertEquals("0.001", first.getHyperparameters().get("learningRate"), "the task's override was used");
-            assertTrue(first.getLineage().contains("task overrides {learning-rate=1e-3, warmup-steps=3}"),
+            assertTrue(first.getLineage().contains("task overrides {epochs=5, learning-rate=1e-3, warmup-steps=3}"),
                     first.getLineage().toString());
             double oldBefore;
             try (TextClassifier adapter = adapter(first)) {

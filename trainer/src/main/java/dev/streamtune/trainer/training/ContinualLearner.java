@@ -131,17 +131,21 @@ public final class ContinualLearner {
     public Round learn(TextClassifier classifier, List<CleanExample> train, List<CleanExample> validation,
                        TrainerSettings.Hyperparameters hp, int skipBatches, OptimizerState resumeState,
                        WindowTrainer.StepListener listener, String label) {
+        double replayRatio = TrainingPlan.replayRatio(settings.replay().ratio(),
+                train.stream().map(CleanExample::getLabel).collect(java.util.stream.Collectors.toSet()),
+                replay.sizeByLabel().keySet());
         TrainingPlan plan = TrainingPlan.of(train, settings.replay().enabled() ? replay : null,
-                settings.replay().ratio(), hp.batchSize(), hp.epochs(), hp.maxSteps() * hp.gradientAccumulation(),
+                replayRatio, hp.batchSize(), hp.epochs(), hp.maxSteps() * hp.gradientAccumulation(),
                 hp.seed());
         List<LabeledText> validationTexts = validation.stream().map(TrainingPlan::labeled).toList();
         // Labels appended since the Fisher was estimated: their new head rows start with zero importance.
         ewc = ewc.grownTo(classifier.snapshot());
         WindowTrainer.Result result;
         try (QuadraticPenalty penalty = ewcPenalty(classifier)) {
-            LOG.info("{}: {} training and {} validation examples, {} batches, replay {} ({} in buffer), EWC {}",
-                    label, train.size(), validation.size(), plan.size(),
-                    settings.replay().enabled() ? "on" : "off", replay.size(), penalty == null ? "off" : "on");
+            LOG.info("{}: {} training and {} validation examples, {} batches, replay {} ({} in buffer, ratio {}),"
+                            + " EWC {}", label, train.size(), validation.size(), plan.size(),
+                    settings.replay().enabled() ? "on" : "off", replay.size(), replayRatio,
+                    penalty == null ? "off" : "on");
             result = WindowTrainer.train(classifier, plan, validationTexts, hp, penalty, skipBatches, resumeState,
                     listener, label);
         }
