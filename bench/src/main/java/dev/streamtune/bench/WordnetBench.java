@@ -29,6 +29,7 @@ import dev.streamtune.contract.Deployments;
 import dev.streamtune.contract.LocalSigningKeys;
 import dev.streamtune.contract.RecordSigner;
 import dev.streamtune.contract.SignerRole;
+import dev.streamtune.contract.TaskCatalogue;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.kafka.KafkaClients;
 import dev.streamtune.kafka.KafkaConnection;
@@ -45,6 +46,7 @@ import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.Deployment;
 import dev.streamtune.schema.LabelledExample;
 import dev.streamtune.schema.Split;
+import dev.streamtune.schema.TaskDefinition;
 import dev.streamtune.schema.TrainingWindow;
 import dev.streamtune.schema.WindowCloseReason;
 import dev.streamtune.trainer.TrainerService;
@@ -74,11 +76,13 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * classpath), so the joint run can reuse exactly the settings it trained with.
  *
  * <p>Methods: naive fine-tuning (replay and EWC off), replay + EWC (the trainer's defaults from its
- * application.yml), and joint training (the upper bound: after window k, a fresh adapter trained on the training
+ * application.yml), replay + EWC with labels arriving over time ({@code replay+ewc-growing}: the task is defined
+ * with the first window's categories and each window's new ones are appended to its definition when the window
+ * arrives, so the trainer grows the head; the others declare every label up front), and joint training (the upper bound: after window k, a fresh adapter trained on the training
  * examples of windows 1..k at once, with the trainer's own learner, on the windows as ingest wrote them).
  *
  * <p>Run with {@code bench/run.sh wordnet} ({@code --quick} for a one-minute check; {@code --windows N},
- * {@code --per-category N}, {@code --epochs N}, {@code --methods naive,replay+ewc,joint}). Fetches Debian's
+ * {@code --per-category N}, {@code --epochs N}, {@code --methods naive,replay+ewc,replay+ewc-growing,joint}). Fetches Debian's
  * wordnet-base package into {@code ~/.cache/streamtune} on first use; writes its tables to
  * {@code bench/target/wordnet-results.md}.
  */
@@ -126,10 +130,10 @@ public final class WordnetBench {
             if (windows < 1 || windows > SCHEDULE.size()) {
                 throw new IllegalArgumentException("--windows must be 1.." + SCHEDULE.size());
             }
-            if (!List.of("naive", "replay+ewc", "joint").containsAll(methods)
+            if (!List.of("naive", "replay+ewc", "replay+ewc-growing", "joint").containsAll(methods)
                     || methods.indexOf("joint") == 0) {
-                throw new IllegalArgumentException("--methods takes naive, replay+ewc and joint; joint comes after a "
-                        + "trainer method, whose settings it uses");
+                throw new IllegalArgumentException("--methods takes naive, replay+ewc, replay+ewc-growing and joint;"
+                        + " joint comes after a trainer method, whose settings it uses");
             }
             return new Options(windows, perCategory, epochs, methods, seed);
         }
@@ -191,7 +195,8 @@ public final class WordnetBench {
                 if (method.equals("joint")) {
                     results.add(joint(base, trainerSettings, windows, labels, repo, home));
                 } else {
-                    StreamingRun run = streaming(method, method.equals("replay+ewc"), base, windows, labels, options,
+                    StreamingRun run = streaming(method, method.startsWith("replay+ewc"),
+                            method.equals("replay+ewc-growing"), base, windows, labels, options,
                             repo, home);
                     results.add(run.result());
                     trainerSettings = run.settings();
@@ -214,7 +219,12 @@ public final class WordnetBench {
     }
 
     /** One method through broker, ingest and trainer; this bench plays producer, deployer and judge. */
-    static StreamingRun streaming(String method, boolean replayAndEwc, BaseModel base,
+    /**
+     * @param labelsOverTime declare only the first window's categories, and append each window's new ones to the
+     *                       task's definition just before the window is sent (class-incremental with labels arriving
+     *                       over time; the trainer grows the approved adapter's head); else all labels up front
+     */
+    static StreamingRun streaming(String method, boolean replayAndEwc, boolean labelsOverTime, BaseModel base,
                                   List<WordnetDataset.Window> windows, List<String> labels, Options options,
                                   Path repo, Path home) throws Exception {
         log("== %s: starting broker, ingest and trainer", method);
@@ -222,7 +232,6 @@ public final class WordnetBench {
         trainerProperties.put("micronaut.server.port", -1);
         trainerProperties.put("trainer.home", home.resolve("trainer-home").toString());
         trainerProperties.putAll(Pipeline.keys(home).properties(SignerRole.TRAINER));
-        trainerProperties.put("trainer.labels." + TASK, labels);
         if (!replayAndEwc) {
             trainerProperties.put("trainer.replay.enabled", false);
             trainerProperties.put("trainer.ewc.enabled", false);
@@ -235,6 +244,7 @@ public final class WordnetBench {
         List<String> notes = new ArrayList<>();
         List<IngestedWindow> ingested = new ArrayList<>();
         try (Pipeline pipeline = Pipeline.start(repo, home, windows, labels)) {
+            TaskDefinition definition = pipeline.defineTask(labelsOverTime ? windows.get(0).categories() : labels);
             trainerProperties.put("kafka.bootstrap-servers", pipeline.bootstrap());
             try (ApplicationContext trainer = ApplicationContext.run(trainerProperties)) {
                 TrainerSettings settings = trainer.getBean(TrainerSettings.class);
@@ -247,6 +257,9 @@ public final class WordnetBench {
                 String deployed = null;
                 for (int k = 0; k < windows.size(); k++) {
                     long windowStarted = System.nanoTime();
+                    if (labelsOverTime && k > 0) {
+                        definition = pipeline.appendLabels(definition, windows.get(k).categories());
+                    }
                     IngestedWindow window = pipeline.send(windows.get(k), alive);
                     ingested.add(window);
                     TrainingWindow manifest = window.manifest();
@@ -299,7 +312,6 @@ public final class WordnetBench {
             }
         }
         TrainerSettings settings = new TrainerSettings(trainer.groupId(), trainer.home(),
-                trainer.labels(),
                 trainer.windowsPerCandidate(), trainer.checkpointEverySteps(), trainer.hyperparameters(),
                 new TrainerSettings.Replay(false, trainer.replay().capacity(), trainer.replay().ratio()),
                 new TrainerSettings.Ewc(false, trainer.ewc().lambda(), trainer.ewc().decay(),
@@ -317,12 +329,12 @@ public final class WordnetBench {
             }
             TrainerSettings.Hyperparameters jointHp = hp.searched(hp.learningRate(), hp.weightDecay(),
                     hp.maxSteps() * (k + 1));
-            ContinualLearner learner = new ContinualLearner(base, labels, settings, new ReplayBuffer(1, hp.seed()),
+            ContinualLearner learner = new ContinualLearner(base, settings, new ReplayBuffer(1, hp.seed()),
                     FisherDiagonal.empty());
             log("joint: window %d of %d: training a fresh adapter on %d examples of windows 1..%d", k + 1,
                     windows.size(), train.size(), k + 1);
             long started = System.nanoTime();
-            try (TextClassifier classifier = learner.startingPoint(null, jointHp)) {
+            try (TextClassifier classifier = learner.startingPoint(null, labels, jointHp).classifier()) {
                 ContinualLearner.Round round = learner.learn(classifier, train, validation, jointHp, 0, null,
                         (step, batches, session) -> { }, "joint 1.." + (k + 1));
                 double seconds = (System.nanoTime() - started) / 1e9;
@@ -473,6 +485,33 @@ public final class WordnetBench {
             producer.send(new ProducerRecord<>(Topics.DEPLOYMENTS.name(),
                     candidate.getTask().getBytes(StandardCharsets.UTF_8), Topics.DEPLOYMENTS.encode(deployment)))
                     .get();
+        }
+
+        /**
+         * Defines the task in the task catalogue (where the trainer takes its labels from), as the evaluator's
+         * catalogue writer would: version 1, signed with the bench's evaluator key.
+         */
+        TaskDefinition defineTask(List<String> labels) throws Exception {
+            return publish(TaskCatalogue.newTask(TASK, labels, "wordnet-bench", Instant.now()));
+        }
+
+        /** The next version of the task with {@code labels} appended (those it does not have yet). */
+        TaskDefinition appendLabels(TaskDefinition current, List<String> labels) throws Exception {
+            List<String> added = labels.stream().filter(l -> !current.getLabels().contains(l)).toList();
+            if (added.isEmpty()) {
+                return current;
+            }
+            List<String> grown = new ArrayList<>(current.getLabels());
+            grown.addAll(added);
+            log("task %s v%d: adding labels %s", TASK, current.getVersion() + 1, added);
+            return publish(TaskCatalogue.nextVersion(current, "wordnet-bench", Instant.now(), "added labels " + added)
+                    .setLabels(grown).build());
+        }
+
+        private TaskDefinition publish(TaskDefinition definition) throws Exception {
+            producer.send(new ProducerRecord<>(Topics.TASKS.name(), TASK.getBytes(StandardCharsets.UTF_8),
+                    Topics.TASKS.encode(deployer.sign(definition)))).get();
+            return definition;
         }
 
         @Override

@@ -43,6 +43,12 @@ public record ClassifierConfig(List<String> labels, LoraConfig lora, int trainab
         return new ClassifierConfig(labels, LoraConfig.defaults(), 0, 0.1f, 0f, 0.1f, 128, 42L);
     }
 
+    /** The same settings for another label set (e.g. with labels appended; see {@link TextClassifier#adapted}). */
+    public ClassifierConfig withLabels(List<String> newLabels) {
+        return new ClassifierConfig(newLabels, lora, trainableTopLayers, hiddenDropout, attentionDropout,
+                classifierDropout, maxSequenceLength, seed);
+    }
+
     public ClassifierConfig withLora(LoraConfig newLora) {
         return new ClassifierConfig(labels, newLora, trainableTopLayers, hiddenDropout, attentionDropout,
                 classifierDropout, maxSequenceLength, seed);

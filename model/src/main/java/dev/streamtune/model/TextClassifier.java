@@ -196,6 +196,62 @@ public final class TextClassifier implements AutoCloseable {
         }
     }
 
+    /**
+     * This classifier's weights under {@code target}, with the head grown by the {@linkplain HeadGrowth.NewRows#DEFAULT
+     * default rule} when {@code target} appends labels; see {@link #adapted(ClassifierConfig, HeadGrowth.NewRows)}.
+     */
+    public TextClassifier adapted(ClassifierConfig target) {
+        return adapted(target, HeadGrowth.NewRows.DEFAULT);
+    }
+
+    /**
+     * A new classifier with a copy of this one's weights (LoRA, unfrozen layers, head) under {@code target}, which
+     * may append labels (the head grows: old rows kept exactly, new ones by {@code newRows}; see {@link HeadGrowth})
+     * and change dropout and sequence length, but nothing that changes the shape of a weight. The labels learned so
+     * far and the lineage carry over; a new label counts as learned only once trained on. This classifier is left
+     * as it was (close it separately).
+     *
+     * @throws IllegalArgumentException when this classifier's labels are not a prefix of {@code target}'s (a
+     *     label's row is fixed for ever), or the LoRA settings or unfrozen layers differ
+     */
+    public TextClassifier adapted(ClassifierConfig target, HeadGrowth.NewRows newRows) {
+        List<String> old = config.labels();
+        if (target.labels().size() < old.size() || !target.labels().subList(0, old.size()).equals(old)) {
+            throw new IllegalArgumentException("labels " + old + " are not a prefix of " + target.labels()
+                    + ": a head can only grow by labels appended at the end");
+        }
+        if (!target.lora().equals(config.lora()) || target.trainableTopLayers() != config.trainableTopLayers()) {
+            throw new IllegalArgumentException("cannot change LoRA settings or unfrozen layers of a trained adapter: "
+                    + config.lora() + "/" + config.trainableTopLayers() + " vs " + target.lora() + "/"
+                    + target.trainableTopLayers());
+        }
+        validate(base, target);
+        Map<String, float[]> values = snapshot();
+        int hidden = base.config().hiddenSize();
+        HeadGrowth.Head grown = HeadGrowth.grow(new HeadGrowth.Head(old.size(), hidden,
+                values.get(ClassifierHead.WEIGHT), values.get(ClassifierHead.BIAS)), target.labels().size(), newRows,
+                target.seed());
+        values.put(ClassifierHead.WEIGHT, grown.weight());
+        values.put(ClassifierHead.BIAS, grown.bias());
+        Map<String, long[]> shapes = expectedShapes(base.config(), target);
+        try (Lifecycle.Lease lease = base.acquire()) {
+            NDManager m = base.manager().newSubManager();
+            m.setName("classifier");
+            try {
+                Map<String, NDArray> own = new LinkedHashMap<>();
+                shapes.forEach((name, shape) -> {
+                    NDArray array = m.create(values.get(name), new Shape(shape));
+                    array.setRequiresGradient(false);
+                    own.put(name, array);
+                });
+                return new TextClassifier(base, target, lineage, learnedLabels().orElse(null), m, own);
+            } catch (RuntimeException e) {
+                m.close();
+                throw e;
+            }
+        }
+    }
+
     /** Standard normal draw (Box-Muller), so initialisation depends only on the seed. */
     private static double gaussian(SplittableRandom rnd) {
         double u = 1.0 - rnd.nextDouble();

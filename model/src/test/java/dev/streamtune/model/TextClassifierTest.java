@@ -218,6 +218,77 @@ class TextClassifierTest {
     }
 
     @Test
+    void adaptedToAppendedLabelsKeepsOldLogitsLoraAndLearnedLabelsExactly() throws Exception {
+        BaseModel base = TestModels.miniLm();
+        try (TextClassifier trained = TextClassifier.create(base, ClassifierConfig.of(LABELS))) {
+            // As if trained: non-zero LoRA B (a fresh one is zero and would hide a LoRA left behind) and a bias.
+            Map<String, float[]> weights = trained.snapshot();
+            java.util.Random random = new java.util.Random(3);
+            weights.replaceAll((name, values) -> {
+                float[] changed = values.clone();
+                if (name.endsWith("lora_B.weight") || name.equals("classifier.bias")) {
+                    for (int i = 0; i < changed.length; i++) {
+                        changed[i] = (float) random.nextGaussian() * 0.05f;
+                    }
+                }
+                return changed;
+            });
+            trained.restore(weights);
+            trained.assumeLearned(List.of("negative", "positive"));
+            List<String> grownLabels = List.of("negative", "neutral", "positive", "mixed", "sarcastic");
+            // MEAN_OF_OLD: the rule under which growing alone provably changes no prediction; old logits are kept
+            // under every rule (HeadGrowthTest checks the rows of each).
+            try (TextClassifier grown = trained.adapted(trained.config().withLabels(grownLabels),
+                    HeadGrowth.NewRows.MEAN_OF_OLD)) {
+                assertEquals(grownLabels, grown.labels());
+                float[][] before = logits(trained, TEXTS);
+                float[][] after = logits(grown, TEXTS);
+                for (int i = 0; i < TEXTS.size(); i++) {
+                    assertEquals(5, after[i].length);
+                    // the same weights; a matmul over more rows may block its sums differently (last-bit changes)
+                    assertArrayEquals(before[i], java.util.Arrays.copyOf(after[i], 3), 1e-6f, TEXTS.get(i));
+                    assertEquals(trained.predict(TEXTS.get(i)).label(), grown.predict(TEXTS.get(i)).label(),
+                            "growing alone changes no prediction");
+                }
+                Map<String, float[]> carried = grown.snapshot();
+                weights.forEach((name, values) -> assertArrayEquals(values,
+                        java.util.Arrays.copyOf(carried.get(name), values.length), name + ": old values bit for bit"));
+                assertEquals(java.util.Optional.of(List.of("negative", "positive")), grown.learnedLabels());
+
+                java.nio.file.Path file = java.nio.file.Files.createTempFile("grown", ".adapter");
+                grown.save(file, Map.of());
+                try (TextClassifier reloaded = TextClassifier.load(base, file)) {
+                    assertEquals(grownLabels, reloaded.labels());
+                    assertArrayEquals(after[0], logits(reloaded, TEXTS)[0], 1e-6f);
+                } finally {
+                    java.nio.file.Files.delete(file);
+                }
+            }
+            assertThrows(IllegalArgumentException.class, () -> trained.adapted(trained.config().withLabels(
+                    List.of("positive", "negative", "neutral"))), "a reordered label set is refused");
+            assertThrows(IllegalArgumentException.class, () -> trained.adapted(trained.config().withLabels(
+                    List.of("negative", "neutral"))), "a removed label is refused");
+            assertThrows(IllegalArgumentException.class, () -> trained.adapted(trained.config()
+                    .withLora(LoraConfig.defaults().withRank(4, 8f))), "a LoRA shape change is refused");
+        }
+    }
+
+    /** Raw logits of the classifier's block, per text (inference mode). */
+    static float[][] logits(TextClassifier classifier, List<String> texts) {
+        TokenBatch batch = classifier.tokenize(texts);
+        try (NDManager m = NDManager.newBaseManager("PyTorch"); Torch.Scope torch = Torch.enter(false)) {
+            float[] flat = classifier.block().forward(new ParameterStore(m, false), batch.toInputs(m), false)
+                    .head().toFloatArray();
+            int c = classifier.labels().size();
+            float[][] out = new float[texts.size()][];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = java.util.Arrays.copyOfRange(flat, i * c, (i + 1) * c);
+            }
+            return out;
+        }
+    }
+
+    @Test
     void configValidation() {
         assertThrows(IllegalArgumentException.class, () -> ClassifierConfig.of(List.of("only")));
         assertThrows(IllegalArgumentException.class, () -> ClassifierConfig.of(List.of("a", "a")));

@@ -13,6 +13,9 @@ import jakarta.inject.Singleton;
 /**
  * DOWN when the training loop died or the broker does not answer; UP with "consuming": false until the base model
  * is loaded and consuming began, and with "loop": "recovering" while it retries a fault (e.g. a failed round).
+ * "controlTopicsRead" is false until the task catalogue and the approved adapters are read (no round starts
+ * before); "heldTasks" says why a task's due windows wait (not in the catalogue, paused, a label not there yet) or
+ * why its round was refused.
  */
 @Singleton
 final class TrainerHealth extends AbstractHealthIndicator<Map<String, Object>> {
@@ -33,6 +36,9 @@ final class TrainerHealth extends AbstractHealthIndicator<Map<String, Object>> {
         details.put("consuming", service.isConsuming());
         details.put("partitions", service.ownedPartitions());
         details.put("skippedRecords", service.skippedRecords());
+        details.put("controlTopicsRead", service.controlTopicsRead());
+        details.put("heldTasks", service.heldTasks());
+        details.put("approvedAdapters", service.approvedAdapters());
         return details;
     }
 

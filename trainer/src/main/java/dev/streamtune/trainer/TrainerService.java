@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import dev.streamtune.contract.RecordSigner;
@@ -26,6 +29,8 @@ import dev.streamtune.contract.Topics;
 import dev.streamtune.kafka.ConsumerLoop;
 import dev.streamtune.kafka.KafkaClients;
 import dev.streamtune.kafka.KafkaConnection;
+import dev.streamtune.kafka.TaskCatalogueFollower;
+import dev.streamtune.kafka.TopicFollower;
 import dev.streamtune.kafka.TopicProvisioner;
 import dev.streamtune.kafka.UnreadableRecords;
 import dev.streamtune.model.AdapterArtifact;
@@ -38,8 +43,11 @@ import dev.streamtune.schema.AdapterCandidate;
 import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.Deployment;
 import dev.streamtune.schema.RetrainRequest;
+import dev.streamtune.schema.TaskDefinition;
 import dev.streamtune.schema.TrainingWindow;
 import dev.streamtune.service.KafkaConfig;
+import dev.streamtune.trainer.catalogue.RoundReadiness;
+import dev.streamtune.trainer.catalogue.TrainingOverrides;
 import dev.streamtune.trainer.checkpoint.OffsetLedger;
 import dev.streamtune.trainer.checkpoint.TrainerCheckpoint;
 import dev.streamtune.trainer.training.ContinualLearner;
@@ -68,6 +76,11 @@ import org.slf4j.LoggerFactory;
  * that cannot be written) does the same without the crash: the loop reconnects with backoff, re-reads from its
  * committed positions and retries the round from its checkpoint. Candidates go out signed with the trainer's key;
  * only deployments signed by a trusted evaluator key are trained from.
+ *
+ * <p>Each task's head layout (its labels, in catalogue order), state and training overrides come from the task
+ * catalogue ({@link TaskCatalogueFollower}, definitions signed by the evaluator), read when a round starts: windows
+ * of a task not (yet) defined or paused wait, a retired task's are skipped, and labels appended since the approved
+ * adapter was trained grow its head ({@link ContinualLearner#startingPoint}).
  */
 @Context
 public final class TrainerService implements AutoCloseable {
@@ -90,14 +103,28 @@ public final class TrainerService implements AutoCloseable {
     private final Path store;
     private final ConsumerLoop loop;
     private final UnreadableRecords unreadable = new UnreadableRecords("trainer");
+    /** The task catalogue: each task's labels, state and overrides, live. */
+    private final TaskCatalogueFollower catalogue;
+    /**
+     * The approved adapters, read by every worker (no group): the first round of a task starts from the right one.
+     * Written on the follower's thread, read on the training thread.
+     */
+    private final TopicFollower approved;
+    private final Map<String, Deployment> deployments = new ConcurrentHashMap<>();
     // In-memory work of the partitions this worker owns; dropped when they are revoked (the new owner re-reads).
     private WindowAssembler assembler = new WindowAssembler();
     private OffsetLedger ledger = new OffsetLedger();
     private final Set<String> trainedWindows = new HashSet<>();
     private final Map<String, List<WindowAssembler.Window>> ready = new LinkedHashMap<>();
     private final Set<String> retrainRequested = new HashSet<>();
-    private final Map<String, Deployment> deployments = new HashMap<>();
     private final Map<String, ContinualLearner> learners = new HashMap<>();
+    /** Why each task's due windows are not being trained (waiting or refused), logged when it changes. */
+    private final Map<String, String> held = new ConcurrentHashMap<>();
+    /**
+     * Tasks whose approved adapter does not fit their labels, with the deployment and definition version that
+     * were refused: not tried again until either changes.
+     */
+    private final Map<String, String> refused = new HashMap<>();
     private volatile boolean consuming;
     /** A round failed and is being retried: reconnecting and re-reading is no sign that the fault is over. */
     private boolean roundFailing;
@@ -117,6 +144,12 @@ public final class TrainerService implements AutoCloseable {
         this.store = AdapterArtifact.storeUnder(Path.of(settings.home()));
         this.baseModelDirectory = baseModelDirectory;
         this.meters = meters;
+        this.catalogue = new TaskCatalogueFollower("trainer", this.kafka, verifier).start();
+        this.approved = new TopicFollower("trainer-deployments", this.kafka, List.of(Topics.DEPLOYMENTS),
+                topic -> null, verifier, (topic, value, timestamp) -> {
+                    Deployment deployment = (Deployment) value;
+                    deployments.put(deployment.getTask(), deployment);
+                }).start();
         this.loop = ConsumerLoop.recovering("trainer-loop", false, this::run);
         loop.start();
     }
@@ -132,7 +165,26 @@ public final class TrainerService implements AutoCloseable {
 
     /** Records skipped because the codec refused them, per topic. */
     public Map<String, Long> skippedRecords() {
-        return unreadable.skipped();
+        Map<String, Long> skipped = new TreeMap<>(unreadable.skipped());
+        approved.skippedRecords().forEach((topic, count) -> skipped.merge(topic, count, Long::sum));
+        return skipped;
+    }
+
+    /** Why each task with windows due is not being trained now (waiting for the catalogue, or refused). */
+    public Map<String, String> heldTasks() {
+        return new TreeMap<>(held);
+    }
+
+    /** The approved adapter of each task, as read from the deployments topic: where its next round starts. */
+    public Map<String, String> approvedAdapters() {
+        Map<String, String> approved = new TreeMap<>();
+        deployments.forEach((task, deployment) -> approved.put(task, deployment.getAdapterId()));
+        return approved;
+    }
+
+    /** Whether the task catalogue and the approved adapters have been read up to where they were at start. */
+    public boolean controlTopicsRead() {
+        return catalogue.caughtUp() && approved.caughtUp();
     }
 
     /** True once the base model is loaded and the trainer is consuming. */
@@ -157,10 +209,8 @@ public final class TrainerService implements AutoCloseable {
         learners.clear();
         new TopicProvisioner(kafka).ensureAll();
         try (KafkaConsumer<byte[], byte[]> work = newGroupConsumer();
-             KafkaConsumer<byte[], byte[]> approved = newConsumer();
              KafkaProducer<byte[], byte[]> producer = newProducer()) {
             loop.polling(work);
-            followDeployments(approved);
             work.subscribe(WORK.stream().map(TopicSpec::name).toList(), new WorkAssignment(work, producer));
             consuming = true;
             if (!roundFailing) {
@@ -175,9 +225,12 @@ public final class TrainerService implements AutoCloseable {
                 if (!records.isEmpty() && !roundFailing) {
                     loop.progressed();
                 }
-                approved.poll(Duration.ZERO).forEach(this::handle);
                 collectCompleteWindows();
-                trainWhatIsDue(work, producer);
+                // Until the catalogue and the approved adapters are read, a round would not know its head or its
+                // starting point: windows are collected meanwhile and trained once both are.
+                if (controlTopicsRead()) {
+                    trainWhatIsDue(work, producer);
+                }
             }
         } finally {
             consuming = false;
@@ -196,8 +249,6 @@ public final class TrainerService implements AutoCloseable {
         } else if (value instanceof TrainingWindow window && !trainedWindows.contains(window.getWindowId())) {
             assembler.add(window);
             ledger.hold(partition, record.offset(), window.getWindowId());
-        } else if (value instanceof Deployment deployment) {
-            deployments.put(deployment.getTask(), deployment);
         } else if (value instanceof RetrainRequest request) {
             LOG.info("Retrain requested for {} ({}): the next complete window is trained at once", request.getTask(),
                     request.getReason());
@@ -210,11 +261,6 @@ public final class TrainerService implements AutoCloseable {
         while ((complete = assembler.nextComplete()).isPresent()) {
             WindowAssembler.Window window = complete.get();
             String task = window.manifest().getTask();
-            if (!settings.labels().containsKey(task)) {
-                LOG.warn("Window {} is for task {}, which has no configured labels (trainer.labels); not training it",
-                        window.manifest().getWindowId(), task);
-                continue;
-            }
             if (window.train().isEmpty()) {
                 // E.g. a window closed by age around one feedback example that the split put in test.
                 LOG.info("Window {} has no training examples ({} validation); nothing to train",
@@ -233,26 +279,87 @@ public final class TrainerService implements AutoCloseable {
             throws Exception {
         for (String task : new ArrayList<>(ready.keySet())) {
             List<WindowAssembler.Window> windows = ready.get(task);
-            if (windows.size() >= settings.windowsPerCandidate() || retrainRequested.remove(task)) {
-                ready.remove(task);
-                try {
-                    trainRound(task, windows, kafka, producer);
-                } catch (Exception | Error e) {
-                    roundFailing = !(e instanceof ConsumerLoop.StopRequested);
-                    throw e;
-                }
-                roundFailing = false;
-                loop.progressed();
+            if (windows.size() < settings.windowsPerCandidate() && !retrainRequested.contains(task)) {
+                continue;
             }
+            TaskDefinition definition = catalogue.current().find(task).orElse(null);
+            RoundReadiness readiness = RoundReadiness.of(task, definition, labelsUsed(task, windows));
+            if (readiness instanceof RoundReadiness.Wait wait) {
+                hold(task, wait.reason() + "; " + windows.size() + " window(s) wait (nothing is lost)");
+                continue;
+            }
+            if (readiness instanceof RoundReadiness.Skip skip) {
+                List<String> ids = windows.stream().map(w -> w.manifest().getWindowId()).toList();
+                LOG.info("{}: skipping windows {}", skip.reason(), ids);
+                ready.remove(task);
+                retrainRequested.remove(task);
+                held.remove(task);
+                trainedWindows.addAll(ids);
+                ledger.release(trainedWindows);
+                continue;
+            }
+            String attempt = refusalKey(task, definition);
+            if (attempt.equals(refused.get(task))) {
+                continue; // refused before, and neither the approved adapter nor the definition changed since
+            }
+            ready.remove(task);
+            retrainRequested.remove(task);
+            try {
+                trainRound(task, definition, windows, kafka, producer);
+            } catch (ContinualLearner.HeadLayoutMismatch e) {
+                // Nothing was written: the windows stay, and the round is tried again when the approved adapter or
+                // the task's definition changes.
+                ready.put(task, windows);
+                refused.put(task, attempt);
+                meters.counter("trainer_rounds_refused_total", "task", task).increment();
+                hold(task, "round refused: " + e.getMessage());
+                continue;
+            } catch (Exception | Error e) {
+                roundFailing = !(e instanceof ConsumerLoop.StopRequested);
+                throw e;
+            }
+            held.remove(task);
+            refused.remove(task);
+            roundFailing = false;
+            loop.progressed();
         }
     }
 
-    private void trainRound(String task, List<WindowAssembler.Window> windows, KafkaConsumer<byte[], byte[]> kafka,
-                            KafkaProducer<byte[], byte[]> producer) throws Exception {
+    /** Logs why a task's windows are held, once per reason. */
+    private void hold(String task, String reason) {
+        if (!reason.equals(held.put(task, reason))) {
+            LOG.warn("Not training {} now: {}", task, reason);
+        }
+    }
+
+    /** The labels a round of these windows trains on: their examples' and the task's replay buffer's. */
+    private Set<String> labelsUsed(String task, List<WindowAssembler.Window> windows) throws IOException {
+        Set<String> labels = new TreeSet<>();
+        windows.forEach(w -> w.train().forEach(e -> labels.add(e.getLabel())));
+        windows.forEach(w -> w.validation().forEach(e -> labels.add(e.getLabel())));
+        if (settings.replay().enabled()) {
+            labels.addAll(learner(task).replay().sizeByLabel().keySet());
+        }
+        return labels;
+    }
+
+    private String refusalKey(String task, TaskDefinition definition) {
+        Deployment parent = deployments.get(task);
+        return (parent == null ? "-" : parent.getAdapterId()) + "@v" + definition.getVersion();
+    }
+
+    private void trainRound(String task, TaskDefinition definition, List<WindowAssembler.Window> windows,
+                            KafkaConsumer<byte[], byte[]> kafka, KafkaProducer<byte[], byte[]> producer)
+            throws Exception {
         List<String> windowIds = windows.stream().map(w -> w.manifest().getWindowId()).toList();
         String candidateId = "cand-" + windowIds.get(windowIds.size() - 1);
         ContinualLearner learner = learner(task);
-        TrainerSettings.Hyperparameters hp = settings.hyperparameters();
+        List<String> labels = definition.getLabels();
+        TrainingOverrides.Outcome overrides = TrainingOverrides.apply(settings.hyperparameters(),
+                definition.getTrainingOverrides());
+        overrides.ignored().forEach(problem -> LOG.warn("{}: task {} v{} training override {}", candidateId, task,
+                definition.getVersion(), problem));
+        TrainerSettings.Hyperparameters hp = overrides.hyperparameters();
         List<CleanExample> train = new ArrayList<>();
         List<CleanExample> validation = new ArrayList<>();
         windows.forEach(w -> {
@@ -264,18 +371,25 @@ public final class TrainerService implements AutoCloseable {
         List<String> lineage = new ArrayList<>();
         lineage.add(parent == null ? "fresh adapter on " + base.id() : "from approved adapter " + parent.getAdapterId());
         lineage.add("windows " + String.join(", ", windowIds));
+        lineage.add("task " + task + " v" + definition.getVersion() + ": labels " + labels);
+        if (!overrides.applied().isEmpty()) {
+            lineage.add("task overrides " + overrides.applied());
+        }
+        overrides.ignored().forEach(problem -> lineage.add("task override " + problem));
 
         Optional<TrainerCheckpoint.Round> resumed = checkpoint.round(task)
                 .filter(round -> round.candidateId().equals(candidateId));
         if (resumed.isEmpty() && settings.search().enabled()) {
             HyperparameterSearch.Outcome search = new HyperparameterSearch(learner, settings.search())
-                    .run(parentFile, train, validation, hp, candidateId);
+                    .run(parentFile, labels, train, validation, hp, candidateId);
             hp = search.best();
             search.trials().forEach(trial -> lineage.add("search " + trial));
         }
         long started = System.nanoTime();
+        // A resumed round keeps the head it started with (it follows the uninterrupted trajectory); labels appended
+        // since are grown into the next round.
         try (TextClassifier classifier = resumed.isPresent() ? TextClassifier.load(base, resumed.get().adapter())
-                : learner.startingPoint(parentFile, hp)) {
+                : start(learner, parentFile, labels, hp, lineage)) {
             int skip = resumed.map(TrainerCheckpoint.Round::batchesDone).orElse(0);
             if (skip > 0) {
                 LOG.info("{}: resuming after {} batches from the checkpoint", candidateId, skip);
@@ -360,6 +474,13 @@ public final class TrainerService implements AutoCloseable {
         }
     }
 
+    private static TextClassifier start(ContinualLearner learner, Path parentFile, List<String> labels,
+                                        TrainerSettings.Hyperparameters hp, List<String> lineage) throws IOException {
+        ContinualLearner.Start start = learner.startingPoint(parentFile, labels, hp);
+        start.growth().ifPresent(lineage::add);
+        return start.classifier();
+    }
+
     private Path parentAdapter(Deployment parent) {
         if (parent == null) {
             return null;
@@ -376,7 +497,7 @@ public final class TrainerService implements AutoCloseable {
     private ContinualLearner learner(String task) throws IOException {
         ContinualLearner learner = learners.get(task);
         if (learner == null) {
-            learner = new ContinualLearner(base, settings.labels().get(task), settings,
+            learner = new ContinualLearner(base, settings,
                     checkpoint.replay(task, settings.replay().capacity(), settings.hyperparameters().seed()),
                     checkpoint.fisher(task));
             learners.put(task, learner);
@@ -398,12 +519,11 @@ public final class TrainerService implements AutoCloseable {
         return windows;
     }
 
-    /** Reads the approved adapters up to now (so the first round starts from the right one), then keeps following. */
-    private void followDeployments(KafkaConsumer<byte[], byte[]> approved) {
-        readToEnd(approved, Topics.DEPLOYMENTS, this::handle);
-    }
-
-    /** Assigns all of the topic's partitions and hands every record from the beginning up to the current end over. */
+    /**
+     * Assigns all of the topic's partitions and hands every record from the beginning up to the current end over.
+     * Not a {@link TopicFollower}: this is a one-off read, inside a rebalance, to the end as of that moment (what
+     * another worker published just before), where a follower's catch-up is to the end at its own start.
+     */
     private static void readToEnd(KafkaConsumer<byte[], byte[]> consumer, TopicSpec topic,
                                   java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> handler) {
         List<TopicPartition> partitions = KafkaClients.partitions(consumer, List.of(topic));
@@ -482,6 +602,8 @@ public final class TrainerService implements AutoCloseable {
             ledger = new OffsetLedger();
             ready.clear();
             retrainRequested.clear();
+            held.clear();
+            refused.clear();
         }
     }
 
@@ -522,6 +644,8 @@ public final class TrainerService implements AutoCloseable {
     public void close() {
         // A round in progress checkpoints and stops after its current step.
         loop.stop(Duration.ofSeconds(60));
+        approved.close();
+        catalogue.close();
         if (base != null && !loop.alive()) {
             base.close();
         }

@@ -1,8 +1,5 @@
 package dev.streamtune.trainer;
 
-import java.util.List;
-import java.util.Map;
-
 import dev.streamtune.trainer.schedule.LearningRateSchedule;
 import io.micronaut.context.annotation.ConfigurationProperties;
 
@@ -12,7 +9,6 @@ import io.micronaut.context.annotation.ConfigurationProperties;
  *
  * @param groupId         consumer group of the trainer workers; they split the tasks between them
  * @param home            where checkpoints and adapter files are written (a volume the evaluator and serving read)
- * @param labels          task -> its label set, fixed so every adapter of a task has the same head
  * @param windowsPerCandidate train one candidate every N closed windows (a retrain request trains at once)
  * @param checkpointEverySteps mid-round checkpoint interval: a crash costs at most this many optimizer steps
  */
@@ -20,7 +16,6 @@ import io.micronaut.context.annotation.ConfigurationProperties;
 public record TrainerSettings(
         String groupId,
         String home,
-        Map<String, List<String>> labels,
         int windowsPerCandidate,
         int checkpointEverySteps,
         Hyperparameters hyperparameters,
@@ -28,7 +23,10 @@ public record TrainerSettings(
         Ewc ewc,
         Search search) {
 
-    /** What one window's training uses, unless the search picks otherwise. */
+    /**
+     * What one window's training uses, unless the search picks otherwise; a task's {@code trainingOverrides} (same
+     * key names) replace these for its rounds.
+     */
     @ConfigurationProperties("hyperparameters")
     public record Hyperparameters(double learningRate, int warmupSteps, LearningRateSchedule.Decay decay,
                                   double floorFraction, int batchSize, int gradientAccumulation, int epochs,

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -13,13 +14,16 @@ import java.util.Set;
 
 import dev.streamtune.contract.LocalSigningKeys;
 import dev.streamtune.contract.SignerRole;
+import dev.streamtune.contract.TaskCatalogue;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.kafka.KafkaClients;
 import dev.streamtune.kafka.KafkaConnection;
+import dev.streamtune.kafka.TaskTopicFixture;
 import dev.streamtune.kafka.TopicProvisioner;
 import dev.streamtune.schema.AdapterCandidate;
 import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.Split;
+import dev.streamtune.schema.TaskDefinition;
 import dev.streamtune.testsupport.KafkaBroker;
 import dev.streamtune.testsupport.WithKafka;
 import dev.streamtune.trainer.training.SyntheticTasks;
@@ -44,6 +48,9 @@ class TrainerGroupIT {
     void workersSplitTheTasksAndOneTakesOverWhenTheOtherLeaves(KafkaBroker broker) throws Exception {
         new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
         List<String> tasks = tasksOnDifferentPartitions();
+        TaskTopicFixture.publish(broker.bootstrapServers(), keys().signer(SignerRole.EVALUATOR), tasks.stream()
+                .map(task -> TaskCatalogue.newTask(task, SyntheticTasks.LABELS, "trainer-group-it", Instant.now()))
+                .toArray(TaskDefinition[]::new));
         ApplicationContext first = start(broker, tasks);
         ApplicationContext second = start(broker, tasks);
         try {
@@ -128,9 +135,12 @@ class TrainerGroupIT {
                 "trainer.hyperparameters.evaluate-every-steps", 6,
                 "trainer.hyperparameters.max-sequence-length", 32,
                 "trainer.ewc.fisher-samples", 20));
-        tasks.forEach(task -> config.put("trainer.labels." + task, SyntheticTasks.LABELS));
-        config.putAll(LocalSigningKeys.ensure(home.resolve("keys")).properties(SignerRole.TRAINER));
+        config.putAll(keys().properties(SignerRole.TRAINER));
         return ApplicationContext.run(config);
+    }
+
+    private LocalSigningKeys keys() {
+        return LocalSigningKeys.ensure(home.resolve("keys"));
     }
 
     private static void sendWindow(KafkaBroker broker, String task, int sequence) throws Exception {

@@ -13,8 +13,10 @@ import java.util.Map;
 import dev.streamtune.contract.LocalSigningKeys;
 import dev.streamtune.contract.RecordVerifier;
 import dev.streamtune.contract.SignerRole;
+import dev.streamtune.contract.TaskCatalogue;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.kafka.KafkaConnection;
+import dev.streamtune.kafka.TaskTopicFixture;
 import dev.streamtune.kafka.TopicProvisioner;
 import dev.streamtune.model.AdapterArtifact;
 import dev.streamtune.model.AdapterFile;
@@ -42,6 +44,8 @@ class TrainerIT {
     void aClosedWindowBecomesACandidateAndAnInterruptedRoundResumesWithoutDuplicates(KafkaBroker broker)
             throws Exception {
         new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
+        TaskTopicFixture.publish(broker.bootstrapServers(), keys().signer(SignerRole.EVALUATOR),
+                TaskCatalogue.newTask("synthetic", SyntheticTasks.LABELS, "trainer-it", Instant.now()));
         String window = "synthetic-000000";
         List<CleanExample> train = SyntheticTasks.examples(0, 160, 1, Split.TRAIN);
         List<CleanExample> validation = SyntheticTasks.examples(0, 30, 2, Split.VALIDATION);
@@ -112,7 +116,6 @@ class TrainerIT {
                 "micronaut.server.port", -1,
                 "kafka.bootstrap-servers", broker.bootstrapServers(),
                 "trainer.home", home.toString(),
-                "trainer.labels.synthetic", SyntheticTasks.LABELS,
                 "trainer.checkpoint-every-steps", 3,
                 "trainer.hyperparameters.max-steps", 40,
                 "trainer.hyperparameters.evaluate-every-steps", 20,

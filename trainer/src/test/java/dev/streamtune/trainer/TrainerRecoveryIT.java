@@ -7,13 +7,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 import dev.streamtune.contract.LocalSigningKeys;
 import dev.streamtune.contract.SignerRole;
+import dev.streamtune.contract.TaskCatalogue;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.kafka.KafkaConnection;
+import dev.streamtune.kafka.TaskTopicFixture;
 import dev.streamtune.kafka.TopicProvisioner;
 import dev.streamtune.schema.AdapterCandidate;
 import dev.streamtune.schema.CleanExample;
@@ -43,6 +46,8 @@ class TrainerRecoveryIT {
     @Test
     void skipsUndecodableRecordsAndPublishesOnceTheAdapterCanBeWrittenAgain(KafkaBroker broker) throws Exception {
         new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
+        TaskTopicFixture.publish(broker.bootstrapServers(), keys().signer(SignerRole.EVALUATOR),
+                TaskCatalogue.newTask(TASK, SyntheticTasks.LABELS, "trainer-recovery-it", Instant.now()));
         try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {
             poison(producer, Topics.ADAPTER_CANDIDATES.name(), PoisonPayloads.garbage());
             poison(producer, Topics.DEPLOYMENTS.name(), PoisonPayloads.garbage());
@@ -79,20 +84,22 @@ class TrainerRecoveryIT {
     }
 
     private ApplicationContext start(KafkaBroker broker) {
-        Map<String, Object> properties = new java.util.HashMap<>(
-                LocalSigningKeys.ensure(home.resolve("keys")).properties(SignerRole.TRAINER));
+        Map<String, Object> properties = new java.util.HashMap<>(keys().properties(SignerRole.TRAINER));
         properties.putAll(Map.of(
                 "micronaut.server.port", -1,
                 "kafka.bootstrap-servers", broker.bootstrapServers(),
                 "trainer.group-id", "trainer-recovery-it",
                 "trainer.home", home.toString(),
-                "trainer.labels." + TASK, SyntheticTasks.LABELS,
                 "trainer.checkpoint-every-steps", 2,
                 "trainer.ewc.fisher-samples", 16,
                 "trainer.hyperparameters.max-steps", 6,
                 "trainer.hyperparameters.evaluate-every-steps", 3,
                 "trainer.hyperparameters.max-sequence-length", 32));
         return ApplicationContext.run(properties);
+    }
+
+    private LocalSigningKeys keys() {
+        return LocalSigningKeys.ensure(home.resolve("keys"));
     }
 
     private static List<CleanExample> ofTask(String window, List<CleanExample> examples) {

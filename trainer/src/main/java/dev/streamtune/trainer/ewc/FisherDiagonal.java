@@ -71,6 +71,32 @@ public final class FisherDiagonal {
         return nonFinite;
     }
 
+    /**
+     * This state for a classifier whose head grew by appended labels ({@code parameters}: its values now). A
+     * parameter longer than its Fisher vector grew by rows appended at its end (a head is {@code [labels, hidden]},
+     * row-major): the new entries get Fisher zero (a new row has no importance yet: nothing was learned in it) and
+     * their current values as anchor; the old entries are kept exactly. Parameters that did not grow are kept as
+     * they are.
+     */
+    public FisherDiagonal grownTo(Map<String, float[]> parameters) {
+        Map<String, float[]> grownFisher = new HashMap<>();
+        Map<String, float[]> grownAnchor = new HashMap<>();
+        fisher.forEach((name, f) -> {
+            float[] now = parameters.get(name);
+            float[] star = anchor.get(name);
+            if (now != null && now.length > f.length) {
+                float[] newAnchor = java.util.Arrays.copyOf(star, now.length);
+                System.arraycopy(now, f.length, newAnchor, f.length, now.length - f.length);
+                grownFisher.put(name, java.util.Arrays.copyOf(f, now.length));
+                grownAnchor.put(name, newAnchor);
+            } else {
+                grownFisher.put(name, f.clone());
+                grownAnchor.put(name, star.clone());
+            }
+        });
+        return new FisherDiagonal(grownFisher, grownAnchor);
+    }
+
     /** {@code 1/2 * sum F (theta - anchor)^2} over the given parameter values; for tests and logging. */
     public double penalty(Map<String, float[]> parameters) {
         double sum = 0;

@@ -6,10 +6,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 
 import dev.streamtune.model.BaseModel;
 import dev.streamtune.model.ClassifierConfig;
+import dev.streamtune.model.HeadGrowth;
 import dev.streamtune.model.LabeledText;
 import dev.streamtune.model.LoraConfig;
 import dev.streamtune.model.OptimizerState;
@@ -19,32 +21,30 @@ import dev.streamtune.model.TrainingOptions;
 import dev.streamtune.model.TrainingSession;
 import dev.streamtune.schema.CleanExample;
 import dev.streamtune.trainer.TrainerSettings;
+import dev.streamtune.trainer.catalogue.HeadCarryOver;
 import dev.streamtune.trainer.ewc.FisherDiagonal;
 import dev.streamtune.trainer.replay.ReplayBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One task's continual learning: trains a new adapter on new examples, starting from the approved one, while
- * experience replay and online EWC keep what earlier windows taught. Owns the task's replay buffer and Fisher;
- * both are updated only after a successful training, so a failed one leaves them as they were. The classifier
- * records the labels of every batch it trains on (new and replayed), so the adapter file says which labels it
- * learned: the evaluator compares champion and candidate only on those.
+ * One task's continual learning: trains a new adapter on new examples, starting from the approved one (its head
+ * grown when the task's labels grew), while experience replay and online EWC keep what earlier windows taught.
+ * Owns the task's replay buffer and Fisher; both are updated only after a successful training, so a failed one
+ * leaves them as they were. The classifier records the labels of every batch it trains on (new and replayed), so
+ * the adapter file says which labels it learned: the evaluator compares champion and candidate only on those.
  */
 public final class ContinualLearner {
 
     private static final Logger LOG = LoggerFactory.getLogger(ContinualLearner.class);
 
     private final BaseModel base;
-    private final List<String> labels;
     private final TrainerSettings settings;
     private final ReplayBuffer replay;
-    private final FisherDiagonal ewc;
+    private FisherDiagonal ewc;
 
-    public ContinualLearner(BaseModel base, List<String> labels, TrainerSettings settings, ReplayBuffer replay,
-                            FisherDiagonal ewc) {
+    public ContinualLearner(BaseModel base, TrainerSettings settings, ReplayBuffer replay, FisherDiagonal ewc) {
         this.base = base;
-        this.labels = List.copyOf(labels);
         this.settings = settings;
         this.replay = replay;
         this.ewc = ewc;
@@ -55,26 +55,65 @@ public final class ContinualLearner {
                         TrainerSettings.Hyperparameters hyperparameters) {
     }
 
-    /** A classifier for this task: the approved adapter when there is one, else a fresh one on the base. */
-    public TextClassifier startingPoint(Path approvedAdapter, TrainerSettings.Hyperparameters hp) throws IOException {
-        if (approvedAdapter != null) {
-            TextClassifier parent = TextClassifier.load(base, approvedAdapter);
-            if (parent.labels().equals(labels)) {
-                if (parent.learnedLabels().isEmpty() && replay.size() > 0) {
-                    // A parent file from before adapters recorded their learned labels: the replay buffer holds
-                    // examples of every label this task was trained on, so it says what the parent learned.
-                    parent.assumeLearned(replay.sizeByLabel().keySet().stream().filter(labels::contains).toList());
-                }
-                return parent;
-            }
-            LOG.warn("Approved adapter has labels {} but the task is configured with {}; starting fresh",
-                    parent.labels(), labels);
-            parent.close();
-        }
-        return TextClassifier.create(base, configFor(hp));
+    /**
+     * Where a round starts: the classifier (the caller closes it) and, when the approved adapter's head was grown,
+     * a line saying so for the candidate's lineage.
+     */
+    public record Start(TextClassifier classifier, Optional<String> growth) {
     }
 
-    ClassifierConfig configFor(TrainerSettings.Hyperparameters hp) {
+    /** The approved adapter's labels do not fit the task's: no round may start from it (see {@link HeadCarryOver}). */
+    public static final class HeadLayoutMismatch extends IOException {
+        public HeadLayoutMismatch(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * A classifier for the task's {@code labels} (head layout, in catalogue order): the approved adapter when there
+     * is one, with its head grown when labels were appended since it was trained (old rows kept exactly, LoRA and
+     * learned labels carried over; {@link TextClassifier#adapted}), else a fresh one on the base. Dropout is set
+     * to {@code hp}'s either way, so the candidate's recorded hyperparameters are the ones used.
+     *
+     * @throws HeadLayoutMismatch when the approved adapter's labels are not a prefix of {@code labels}
+     */
+    public Start startingPoint(Path approvedAdapter, List<String> labels, TrainerSettings.Hyperparameters hp)
+            throws IOException {
+        if (approvedAdapter == null) {
+            return new Start(TextClassifier.create(base, configFor(labels, hp)), Optional.empty());
+        }
+        TextClassifier parent = TextClassifier.load(base, approvedAdapter);
+        try {
+            HeadCarryOver decision = HeadCarryOver.decide(parent.labels(), labels);
+            if (decision instanceof HeadCarryOver.Refuse refuse) {
+                throw new HeadLayoutMismatch(refuse.reason());
+            }
+            if (parent.learnedLabels().isEmpty() && replay.size() > 0) {
+                // A parent file from before adapters recorded their learned labels: the replay buffer holds
+                // examples of every label this task was trained on, so it says what the parent learned.
+                parent.assumeLearned(replay.sizeByLabel().keySet().stream().filter(parent.labels()::contains)
+                        .toList());
+            }
+            ClassifierConfig target = parent.config().withLabels(labels)
+                    .withDropout(hp.dropout(), hp.dropout(), hp.dropout());
+            if (target.equals(parent.config())) {
+                return new Start(parent, Optional.empty());
+            }
+            TextClassifier adapted = parent.adapted(target);
+            Optional<String> growth = decision instanceof HeadCarryOver.Grow grow
+                    ? Optional.of("head grown from " + parent.labels() + " by " + grow.added()
+                            + " (old rows kept, new rows " + HeadGrowth.NewRows.DEFAULT + ")")
+                    : Optional.empty();
+            growth.ifPresent(line -> LOG.info("{}", line));
+            parent.close();
+            return new Start(adapted, growth);
+        } catch (IOException | RuntimeException e) {
+            parent.close();
+            throw e;
+        }
+    }
+
+    ClassifierConfig configFor(List<String> labels, TrainerSettings.Hyperparameters hp) {
         return ClassifierConfig.of(labels)
                 .withLora(LoraConfig.defaults().withRank(hp.loraRank(), hp.loraAlpha()))
                 .withTrainableTopLayers(hp.trainableTopLayers())
@@ -92,15 +131,21 @@ public final class ContinualLearner {
     public Round learn(TextClassifier classifier, List<CleanExample> train, List<CleanExample> validation,
                        TrainerSettings.Hyperparameters hp, int skipBatches, OptimizerState resumeState,
                        WindowTrainer.StepListener listener, String label) {
+        double replayRatio = TrainingPlan.replayRatio(settings.replay().ratio(),
+                train.stream().map(CleanExample::getLabel).collect(java.util.stream.Collectors.toSet()),
+                replay.sizeByLabel().keySet());
         TrainingPlan plan = TrainingPlan.of(train, settings.replay().enabled() ? replay : null,
-                settings.replay().ratio(), hp.batchSize(), hp.epochs(), hp.maxSteps() * hp.gradientAccumulation(),
+                replayRatio, hp.batchSize(), hp.epochs(), hp.maxSteps() * hp.gradientAccumulation(),
                 hp.seed());
         List<LabeledText> validationTexts = validation.stream().map(TrainingPlan::labeled).toList();
+        // Labels appended since the Fisher was estimated: their new head rows start with zero importance.
+        ewc = ewc.grownTo(classifier.snapshot());
         WindowTrainer.Result result;
         try (QuadraticPenalty penalty = ewcPenalty(classifier)) {
-            LOG.info("{}: {} training and {} validation examples, {} batches, replay {} ({} in buffer), EWC {}",
-                    label, train.size(), validation.size(), plan.size(),
-                    settings.replay().enabled() ? "on" : "off", replay.size(), penalty == null ? "off" : "on");
+            LOG.info("{}: {} training and {} validation examples, {} batches, replay {} ({} in buffer, ratio {}),"
+                            + " EWC {}", label, train.size(), validation.size(), plan.size(),
+                    settings.replay().enabled() ? "on" : "off", replay.size(), replayRatio,
+                    penalty == null ? "off" : "on");
             result = WindowTrainer.train(classifier, plan, validationTexts, hp, penalty, skipBatches, resumeState,
                     listener, label);
         }

@@ -38,7 +38,7 @@ public final class HyperparameterSearch {
         this.search = search;
     }
 
-    public Outcome run(Path startingAdapter, List<CleanExample> train, List<CleanExample> validation,
+    public Outcome run(Path startingAdapter, List<String> labels, List<CleanExample> train, List<CleanExample> validation,
                        TrainerSettings.Hyperparameters hp, String label) {
         Random random = new Random(hp.seed());
         List<Map<String, String>> candidates = new ArrayList<>();
@@ -56,7 +56,7 @@ public final class HyperparameterSearch {
         SuccessiveHalving.Result result = SuccessiveHalving.search(candidates, search.initialSteps(), search.eta(),
                 (settings, steps) -> {
                     TrainerSettings.Hyperparameters trial = apply(hp, settings, steps);
-                    try (TextClassifier classifier = learner.startingPoint(startingAdapter, trial)) {
+                    try (TextClassifier classifier = learner.startingPoint(startingAdapter, labels, trial).classifier()) {
                         TrainingPlan plan = TrainingPlan.of(trialTrain, null, 0, trial.batchSize(), Integer.MAX_VALUE,
                                 steps * trial.gradientAccumulation(), trial.seed());
                         WindowTrainer.Result outcome = WindowTrainer.train(classifier, plan, trialValidation, trial,

@@ -59,12 +59,12 @@ public final class TrainerBench {
 
     static Run sequence(BaseModel base, int tasks, boolean replay, boolean ewc) throws Exception {
         TrainerSettings settings = SyntheticTasks.settings(replay, ewc);
-        ContinualLearner learner = new ContinualLearner(base, SyntheticTasks.LABELS, settings,
+        ContinualLearner learner = new ContinualLearner(base, settings,
                 new ReplayBuffer(settings.replay().capacity(), 1), FisherDiagonal.empty());
         double[][] accuracy = new double[tasks][tasks];
         double seconds = 0;
         double examplesPerSecond = 0;
-        try (TextClassifier classifier = learner.startingPoint(null, settings.hyperparameters())) {
+        try (TextClassifier classifier = learner.startingPoint(null, SyntheticTasks.LABELS, settings.hyperparameters()).classifier()) {
             for (int t = 0; t < tasks; t++) {
                 long started = System.nanoTime();
                 ContinualLearner.Round round = learner.learn(classifier,
@@ -85,7 +85,7 @@ public final class TrainerBench {
     static Run joint(BaseModel base, int tasks) throws Exception {
         TrainerSettings settings = SyntheticTasks.settings(false, false);
         TrainerSettings.Hyperparameters hp = settings.hyperparameters();
-        ContinualLearner learner = new ContinualLearner(base, SyntheticTasks.LABELS, settings, new ReplayBuffer(1, 1),
+        ContinualLearner learner = new ContinualLearner(base, settings, new ReplayBuffer(1, 1),
                 FisherDiagonal.empty());
         List<CleanExample> train = new ArrayList<>();
         List<CleanExample> validation = new ArrayList<>();
@@ -97,7 +97,7 @@ public final class TrainerBench {
         long started = System.nanoTime();
         TrainerSettings.Hyperparameters jointHp = hp.searched(hp.learningRate(), hp.weightDecay(),
                 hp.maxSteps() * tasks);
-        try (TextClassifier classifier = learner.startingPoint(null, jointHp)) {
+        try (TextClassifier classifier = learner.startingPoint(null, SyntheticTasks.LABELS, jointHp).classifier()) {
             ContinualLearner.Round round = learner.learn(classifier, train, validation, jointHp, 0, null, (s, b, session) -> { },
                     "joint");
             for (int j = 0; j < tasks; j++) {

@@ -61,9 +61,9 @@ class ForgettingTest {
     static Accuracies twoTasks(boolean replay, boolean ewc) throws Exception {
         TrainerSettings settings = SyntheticTasks.settings(replay, ewc);
         TrainerSettings.Hyperparameters hp = settings.hyperparameters();
-        ContinualLearner learner = new ContinualLearner(base, SyntheticTasks.LABELS, settings,
+        ContinualLearner learner = new ContinualLearner(base, settings,
                 new ReplayBuffer(settings.replay().capacity(), 1), FisherDiagonal.empty());
-        try (TextClassifier classifier = learner.startingPoint(null, hp)) {
+        try (TextClassifier classifier = learner.startingPoint(null, SyntheticTasks.LABELS, hp).classifier()) {
             learner.learn(classifier, SyntheticTasks.examples(0, 240, 1, Split.TRAIN),
                     SyntheticTasks.examples(0, 40, 2, Split.VALIDATION), hp, 0, null, (s, b, session) -> { }, "task A");
             double aBefore = accuracy(classifier, 0);

@@ -71,7 +71,7 @@ public final class SyntheticTasks {
 
     /** Trainer settings that learn one synthetic task in a few seconds on two cores; replay and EWC on or off. */
     public static TrainerSettings settings(boolean replay, boolean ewc) {
-        return new TrainerSettings("unused", "unused", Map.of("synthetic", LABELS), 1, 50,
+        return new TrainerSettings("unused", "unused", 1, 50,
                 new TrainerSettings.Hyperparameters(1e-3, 5, LearningRateSchedule.Decay.COSINE, 0.1, 16, 1, 3, 90,
                         0.01, 0.1f, 8, 16f, 0, 32, 42, 100, 1000),
                 new TrainerSettings.Replay(replay, 400, 0.5),

@@ -1,0 +1,55 @@
+package dev.streamtune.trainer.catalogue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+
+import dev.streamtune.contract.TaskOverrides;
+import dev.streamtune.trainer.TrainerSettings.Hyperparameters;
+import dev.streamtune.trainer.schedule.LearningRateSchedule;
+import dev.streamtune.trainer.training.SyntheticTasks;
+import org.junit.jupiter.api.Test;
+
+class TrainingOverridesTest {
+
+    private static final Hyperparameters CONFIGURED = SyntheticTasks.settings(true, true).hyperparameters();
+
+    @Test
+    void noOverridesLeaveTheConfiguredHyperparameters() {
+        TrainingOverrides.Outcome outcome = TrainingOverrides.apply(CONFIGURED, Map.of());
+        assertEquals(CONFIGURED, outcome.hyperparameters());
+        assertTrue(outcome.applied().isEmpty() && outcome.ignored().isEmpty());
+    }
+
+    @Test
+    void everyOverridableKeyReplacesItsHyperparameter() {
+        Map<String, String> all = Map.ofEntries(Map.entry("learning-rate", "3e-4"), Map.entry("warmup-steps", "7"),
+                Map.entry("decay", "linear"), Map.entry("floor-fraction", "0.2"), Map.entry("batch-size", "8"),
+                Map.entry("gradient-accumulation", "2"), Map.entry("epochs", "5"), Map.entry("max-steps", "11"),
+                Map.entry("weight-decay", "0"), Map.entry("dropout", "0.2"), Map.entry("patience", "4"),
+                Map.entry("evaluate-every-steps", "9"));
+        assertEquals(TaskOverrides.TRAINING, all.keySet(), "the test covers every key the catalogue allows");
+        TrainingOverrides.Outcome outcome = TrainingOverrides.apply(CONFIGURED, all);
+        Hyperparameters hp = outcome.hyperparameters();
+        assertEquals(new Hyperparameters(3e-4, 7, LearningRateSchedule.Decay.LINEAR, 0.2, 8, 2, 5, 11, 0.0, 0.2f,
+                CONFIGURED.loraRank(), CONFIGURED.loraAlpha(), CONFIGURED.trainableTopLayers(),
+                CONFIGURED.maxSequenceLength(), CONFIGURED.seed(), 4, 9), hp);
+        assertEquals(12, outcome.applied().size());
+        assertTrue(outcome.ignored().isEmpty(), outcome.ignored().toString());
+    }
+
+    @Test
+    void aBadValueIsIgnoredWithItsReasonAndTheOthersStillApply() {
+        TrainingOverrides.Outcome outcome = TrainingOverrides.apply(CONFIGURED, Map.of("learning-rate", "fast",
+                "epochs", "0", "dropout", "1", "decay", "sideways", "max-steps", "12", "lora-rank", "64"));
+        assertEquals(CONFIGURED.learningRate(), outcome.hyperparameters().learningRate());
+        assertEquals(CONFIGURED.epochs(), outcome.hyperparameters().epochs());
+        assertEquals(CONFIGURED.loraRank(), outcome.hyperparameters().loraRank(), "shape settings never change");
+        assertEquals(12, outcome.hyperparameters().maxSteps());
+        assertEquals(Map.of("max-steps", "12"), outcome.applied());
+        assertEquals(5, outcome.ignored().size(), outcome.ignored().toString());
+        assertTrue(outcome.ignored().contains("learning-rate=fast ignored: not a number"), outcome.ignored().toString());
+        assertTrue(outcome.ignored().contains("epochs=0 ignored: must be at least 1"), outcome.ignored().toString());
+    }
+}

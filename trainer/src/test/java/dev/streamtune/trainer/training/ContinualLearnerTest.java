@@ -1,0 +1,127 @@
+package dev.streamtune.trainer.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.streamtune.model.BaseModel;
+import dev.streamtune.model.BuiltInModels;
+import dev.streamtune.model.HeadGrowth;
+import dev.streamtune.model.Prediction;
+import dev.streamtune.model.TextClassifier;
+import dev.streamtune.schema.CleanExample;
+import dev.streamtune.schema.Split;
+import dev.streamtune.trainer.TrainerSettings;
+import dev.streamtune.trainer.ewc.FisherDiagonal;
+import dev.streamtune.trainer.replay.ReplayBuffer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A task's labels grow between two rounds, on the real MiniLM base: the second round starts from the first round's
+ * adapter with its head grown, and keeps its replay buffer and EWC state.
+ */
+class ContinualLearnerTest {
+
+    private static final List<String> FIRST = SyntheticIntents.LABELS.subList(0, 3);
+    private static final List<String> GROWN = SyntheticIntents.LABELS.subList(0, 5);
+    private static final List<String> ADDED = SyntheticIntents.LABELS.subList(3, 5);
+
+    private static BaseModel base;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void loadBase() {
+        base = BuiltInModels.miniLm();
+    }
+
+    @AfterAll
+    static void closeBase() {
+        base.close();
+    }
+
+    @Test
+    void appendedLabelsGrowTheApprovedHeadAndCarryReplayAndEwcOver() throws Exception {
+        TrainerSettings settings = SyntheticTasks.settings(true, true);
+        TrainerSettings.Hyperparameters hp = settings.hyperparameters();
+        ContinualLearner learner = new ContinualLearner(base, settings, new ReplayBuffer(400, 1),
+                FisherDiagonal.empty());
+        Path approved = dir.resolve("approved.adapter");
+        try (TextClassifier first = learner.startingPoint(null, FIRST, hp).classifier()) {
+            learner.learn(first, window(FIRST, 60, 1, Split.TRAIN), window(FIRST, 15, 2, Split.VALIDATION), hp, 0,
+                    null, (s, b, session) -> { }, "first");
+            first.save(approved, Map.of());
+        }
+        ReplayBuffer replay = learner.replay();
+        float[] headFisher = learner.ewc().fisher().get("classifier.weight").clone();
+        assertEquals(3 * 384, headFisher.length);
+
+        ContinualLearner.Start start = learner.startingPoint(approved, GROWN, hp);
+        try (TextClassifier grown = start.classifier(); TextClassifier parent = TextClassifier.load(base, approved)) {
+            assertEquals(GROWN, grown.labels());
+            assertEquals(Optional.of("head grown from " + FIRST + " by " + ADDED
+                    + " (old rows kept, new rows " + HeadGrowth.NewRows.DEFAULT + ")"), start.growth());
+            Map<String, float[]> before = parent.snapshot();
+            Map<String, float[]> after = grown.snapshot();
+            before.forEach((name, values) -> assertArrayEquals(values,
+                    Arrays.copyOf(after.get(name), values.length), name + " carried over"));
+            List<String> texts = window(FIRST, 12, 3, Split.TEST).stream().map(CleanExample::getText).toList();
+            List<Prediction> old = parent.predict(texts);
+            List<Prediction> now = grown.predict(texts);
+            for (int i = 0; i < texts.size(); i++) {
+                // the old logits are unchanged, so the old classes' probabilities keep their ratios
+                for (int c = 1; c < FIRST.size(); c++) {
+                    assertEquals(Math.log(old.get(i).probabilities()[c] / old.get(i).probabilities()[0]),
+                            Math.log(now.get(i).probabilities()[c] / now.get(i).probabilities()[0]), 1e-4,
+                            texts.get(i));
+                }
+            }
+            assertEquals(parent.learnedLabels(), grown.learnedLabels(), "a new label is not learned yet");
+
+            learner.learn(grown, window(ADDED, 40, 4, Split.TRAIN), window(ADDED, 10, 5, Split.VALIDATION), hp, 0,
+                    null, (s, b, session) -> { }, "grown");
+            assertTrue(learner.replay() == replay && replay.sizeByLabel().keySet().containsAll(GROWN),
+                    "the same replay buffer, now with every label: " + replay.sizeByLabel());
+            float[] grownFisher = learner.ewc().fisher().get("classifier.weight");
+            assertEquals(5 * 384, grownFisher.length);
+            for (int i = 0; i < headFisher.length; i++) {
+                // online EWC: decay * old + this window's (>= 0); a head that started over would have lost the old
+                assertTrue(grownFisher[i] >= settings.ewc().decay() * headFisher[i] * (1 - 1e-5f),
+                        "old head importance kept at " + i);
+            }
+            double oldAccuracy = SyntheticIntents.accuracy(grown, FIRST, 60, 9);
+            double newAccuracy = SyntheticIntents.accuracy(grown, ADDED, 40, 9);
+            assertTrue(oldAccuracy >= 0.8 && newAccuracy >= 0.8, "old " + oldAccuracy + ", new " + newAccuracy);
+            assertEquals(Optional.of(GROWN), grown.learnedLabels());
+        }
+    }
+
+    @Test
+    void anApprovedAdapterWhoseLabelsAreNotAPrefixIsRefused() throws Exception {
+        TrainerSettings.Hyperparameters hp = SyntheticTasks.settings(true, true).hyperparameters();
+        ContinualLearner learner = new ContinualLearner(base, SyntheticTasks.settings(true, true),
+                new ReplayBuffer(10, 1), FisherDiagonal.empty());
+        Path approved = dir.resolve("approved.adapter");
+        try (TextClassifier first = learner.startingPoint(null, FIRST, hp).classifier()) {
+            first.save(approved, Map.of());
+        }
+        ContinualLearner.HeadLayoutMismatch refused = assertThrows(ContinualLearner.HeadLayoutMismatch.class,
+                () -> learner.startingPoint(approved, List.of("animal", "colour", "weather", "food"), hp));
+        assertTrue(refused.getMessage().contains("not a prefix"), refused.getMessage());
+    }
+
+    private static List<CleanExample> window(List<String> labels, int n, long seed, Split split) {
+        return SyntheticIntents.examples("intents", "intents-" + seed, labels, n, seed, split);
+    }
+}
