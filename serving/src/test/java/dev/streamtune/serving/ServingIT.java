@@ -212,7 +212,7 @@ class ServingIT {
         assertError(http.post(predict, "{\"text\":[\"hi\"]}"), 400, "\"text\" must be a string, not an array");
         assertError(http.post(predict, "{\"texts\":[\"fine\",7]}"), 400, "\"texts[1]\" must be a string");
         assertError(http.post(predict, "{\"txt\":\"hi\"}"), 400, "Unknown field \"txt\"");
-        assertError(http.post(predict, "{\"text\":\"" + "z".repeat(900_000) + "\"}"), 413, "the limit is 2000");
+        assertError(http.post(predict, "{\"text\":\"" + "z".repeat(900_000) + "\"}"), 413, "the limit is 100000");
     }
 
     private static void assertError(Http.Answer answer, int status, String messagePart) {
@@ -353,7 +353,8 @@ class ServingIT {
         assertEquals("mixed", rejected.get("report").get("labels").get("newLabels").get(0).asText());
         assertEquals(0.45, rejected.get("report").get("labels").get("newLabelAccuracy").asDouble(), 1e-9);
 
-        assertError(http.get("/v1/tasks/unknown-task/model"), 404, "No adapter serves task 'unknown-task'");
+        assertError(http.get("/v1/tasks/unknown-task/model"), 404, "Task 'unknown-task' is not in the task catalogue");
+        assertError(http.get("/v1/tasks/nobody-deployed-this/model"), 404, "No adapter serves task 'nobody-deployed-this'");
         JsonNode tasks = http.get("/v1/tasks").json();
         assertTrue(tasks.toString().contains("\"task\":\"" + TASK + "\""), tasks.toString());
     }
