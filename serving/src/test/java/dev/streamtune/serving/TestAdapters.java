@@ -182,7 +182,12 @@ public final class TestAdapters {
 
     /** Writes these definitions (each a valid successor of what the topic holds for its task), signed. */
     public static void defineTasks(KafkaBroker broker, TaskDefinition... definitions) {
-        TaskTopicFixture.publish(broker.bootstrapServers(), keys().signer(SignerRole.EVALUATOR), definitions);
+        defineTasks(broker.bootstrapServers(), definitions);
+    }
+
+    /** As {@link #defineTasks(KafkaBroker, TaskDefinition...)}, for a broker in its own process. */
+    public static void defineTasks(String bootstrapServers, TaskDefinition... definitions) {
+        TaskTopicFixture.publish(bootstrapServers, keys().signer(SignerRole.EVALUATOR), definitions);
     }
 
     /** Sends {@code value}, signed by the test evaluator key when it is a decision or deployment. */
