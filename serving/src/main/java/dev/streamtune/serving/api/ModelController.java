@@ -82,7 +82,8 @@ final class ModelController {
     }
 
     @Get("/{task}/model")
-    @Operation(summary = "The adapter answering for the task: versions, lineage, approval and swap status")
+    @Operation(summary = "The adapter answering for the task: versions, lineage, approval and swap status, next to "
+            + "the task's catalogue definition (state, version, labels) and the labels the adapter has not learned yet")
     @ApiResponse(responseCode = "200", description = "The current model")
     @ApiResponse(responseCode = "404", description = "The task is not in the task catalogue, or no adapter serves it",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
