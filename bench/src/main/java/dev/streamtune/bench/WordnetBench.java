@@ -389,7 +389,7 @@ public final class WordnetBench {
             try {
                 new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
                 producer = KafkaClients.producer(KafkaConnection.plaintext(broker.bootstrapServers()), "wordnet-bench", 5);
-                tap = new PipelineTap(broker.bootstrapServers());
+                tap = new PipelineTap(broker.bootstrapServers(), keys(home).trusted());
                 tap.awaitLeaders(List.of(Topics.LABELLED_EXAMPLES, Topics.DEPLOYMENTS), Duration.ofSeconds(60));
                 // Ingest as deployed: its own JVM from its build output, with its own application.yml.
                 Path ingestLog = home.resolve("ingest.log");

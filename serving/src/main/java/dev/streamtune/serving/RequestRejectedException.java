@@ -12,6 +12,8 @@ public final class RequestRejectedException extends RuntimeException {
         UNAUTHORIZED(401),
         FORBIDDEN(403),
         NOT_FOUND(404),
+        /** The task was retired in the catalogue: it will not be answered again. */
+        GONE(410),
         TOO_LARGE(413),
         INVALID(422),
         /** The model failed on this request (e.g. a non-finite score): nothing the caller can fix. */

@@ -7,6 +7,7 @@ import java.time.Instant;
 import dev.streamtune.contract.RecordVerifier;
 import dev.streamtune.contract.SigningConfig;
 import dev.streamtune.schema.Deployment;
+import dev.streamtune.kafka.TaskCatalogueFollower;
 import dev.streamtune.service.KafkaConfig;
 import dev.streamtune.serving.adapter.AdapterRegistry;
 import dev.streamtune.serving.adapter.DecisionBook;
@@ -21,8 +22,10 @@ import dev.streamtune.serving.predict.PredictionLogWriter;
 import dev.streamtune.serving.predict.PredictionService;
 import dev.streamtune.serving.predict.RecentPredictions;
 import dev.streamtune.serving.predict.RequestLimits;
+import dev.streamtune.serving.tasks.ServedTasks;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
@@ -50,11 +53,29 @@ final class ServingBeans {
         return new ServingMetrics(meters);
     }
 
-    /** Checks decisions and deployments were signed by a trusted evaluator key; counts the ones that were not. */
+    /**
+     * Checks decisions, deployments and task definitions were signed by a trusted evaluator key; counts the ones
+     * that were not.
+     */
     @Singleton
     RecordVerifier verifier(@Value("${streamtune.signing.trusted-keys:}") String trustedKeys, MeterRegistry meters) {
         return new RecordVerifier(SigningConfig.trustedKeys(trustedKeys), (topic, reason) ->
                 meters.counter(RecordVerifier.REJECTED_METER, "topic", topic, "reason", reason.tag()).increment());
+    }
+
+    /**
+     * The live task catalogue: which tasks exist, their labels, state and text policy. Started with the context
+     * (readiness waits for its replay), so the first request already sees every task.
+     */
+    @Context
+    @Bean(preDestroy = "close")
+    TaskCatalogueFollower catalogue(KafkaConfig kafka, RecordVerifier verifier) {
+        return new TaskCatalogueFollower("serving", kafka.connection(), verifier).start();
+    }
+
+    @Singleton
+    ServedTasks servedTasks(TaskCatalogueFollower catalogue) {
+        return new ServedTasks(catalogue::current);
     }
 
     @Singleton

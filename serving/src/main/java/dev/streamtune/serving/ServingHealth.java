@@ -5,6 +5,7 @@ import java.util.Map;
 
 import dev.streamtune.kafka.BrokerProbe;
 import dev.streamtune.kafka.LoopHealth;
+import dev.streamtune.kafka.TaskCatalogueFollower;
 import dev.streamtune.kafka.TopicFollower;
 import dev.streamtune.service.KafkaConfig;
 import dev.streamtune.serving.adapter.AdapterRegistry;
@@ -26,9 +27,11 @@ final class ServingHealth extends AbstractHealthIndicator<Map<String, Object>> {
     private final DashboardFeed dashboard;
     private final AdapterRegistry registry;
     private final BrokerProbe broker;
+    private final TaskCatalogueFollower catalogue;
 
     ServingHealth(DeploymentFollower deployments, DashboardFeed dashboard, AdapterRegistry registry,
-                  KafkaConfig kafka) {
+                  KafkaConfig kafka, TaskCatalogueFollower catalogue) {
+        this.catalogue = catalogue;
         this.deployments = deployments;
         this.dashboard = dashboard;
         this.registry = registry;
@@ -38,10 +41,15 @@ final class ServingHealth extends AbstractHealthIndicator<Map<String, Object>> {
     @Override
     protected Map<String, Object> getHealthInformation() {
         BrokerProbe.Reachability reachability = broker.check();
-        boolean ready = deployments.ready() && LoopHealth.up(deployments.follower().loop(), reachability);
+        // Before the catalogue is read every task would be unknown (404): not ready until it is.
+        boolean ready = deployments.ready() && catalogue.caughtUp()
+                && LoopHealth.up(deployments.follower().loop(), reachability)
+                && LoopHealth.up(catalogue.loop(), reachability);
         healthStatus = ready ? HealthStatus.UP : HealthStatus.DOWN;
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("deployments", follower(deployments.follower(), deployments.replayed()));
+        details.put("taskCatalogue", Map.of("state", catalogue.caughtUp() ? "following" : "replaying",
+                "loop", LoopHealth.state(catalogue.loop()), "tasks", catalogue.current().all().size()));
         details.put("dashboardFeed", follower(dashboard.follower(), dashboard.caughtUp()));
         details.put("broker", reachability.reachable() ? "reachable" : reachability.detail());
         details.put("restarts", LoopHealth.restarts());

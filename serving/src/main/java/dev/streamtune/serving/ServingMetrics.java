@@ -29,6 +29,7 @@ import io.micrometer.core.instrument.Timer;
  *       {@code serving_batch_requests} requests per forward pass</li>
  *   <li>{@code serving_queue_depth} (task): texts waiting for a forward pass</li>
  *   <li>{@code serving_predictions_total} (task, label): texts answered, by predicted label</li>
+ *   <li>{@code serving_texts_truncated_total} (task): texts cut to their task's text policy before predicting</li>
  *   <li>{@code serving_adapter_swaps_total} (task, outcome = swapped | rejected | superseded, kind)</li>
  *   <li>{@code serving_adapter_load_seconds} (task): load + warm-up time of swapped-in adapters</li>
  *   <li>{@code serving_adapter_info} (task, adapter) = 1 for the adapter answering now</li>
@@ -45,6 +46,7 @@ public final class ServingMetrics implements PredictionService.Observer, Adapter
     private final ConcurrentMap<String, DistributionSummary> batchSize = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, DistributionSummary> batchRequests = new ConcurrentHashMap<>();
     private final ConcurrentMap<List<String>, Counter> predictions = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Counter> truncated = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, String> currentAdapters = new ConcurrentHashMap<>();
     private final MultiGauge adapterInfo;
 
@@ -72,6 +74,11 @@ public final class ServingMetrics implements PredictionService.Observer, Adapter
                         .register(meters))
                 .record(answer.latencyMicros(), TimeUnit.MICROSECONDS);
         for (Answer.Served served : answer.predictions()) {
+            if (served.truncated()) {
+                truncated.computeIfAbsent(answer.task(), task -> Counter.builder("serving.texts.truncated")
+                        .description("Predicted texts cut to their task's text policy (maxChars)")
+                        .tag("task", task).register(meters)).increment();
+            }
             String label = served.prediction().label();
             predictions.computeIfAbsent(List.of(answer.task(), label), key -> Counter.builder("serving.predictions")
                     .description("Texts answered, by predicted label").tags("task", key.get(0), "label", key.get(1))

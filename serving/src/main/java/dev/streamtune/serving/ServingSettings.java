@@ -11,7 +11,8 @@ import io.micronaut.context.annotation.ConfigurationProperties;
  * {@code serving.batch.max-size}).
  *
  * @param maxTextsPerRequest  texts one predict call may carry (413 beyond)
- * @param maxTextLength       characters (UTF-16 units) one text may have (413 beyond)
+ * @param maxTextLength       characters (UTF-16 units) one text may have at all (413 beyond): the hard bound; a
+ *                            text over its task's text policy but under this is truncated, not refused
  * @param maxIdLength         characters of a request id, an adapter id or a label in a request (413 beyond)
  * @param maxAttributes       attributes one feedback may carry (413 beyond)
  * @param maxAttributeLength  characters of an attribute's key, and of its value (413 beyond)

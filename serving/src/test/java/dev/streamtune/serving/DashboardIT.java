@@ -68,6 +68,7 @@ class DashboardIT {
         Path store = TestAdapters.store(dir);
         Path a1 = TestAdapters.create(store, "dash-a1", TestAdapters.SENTIMENT, 1);
         Path a2 = TestAdapters.create(store, "dash-a2", TestAdapters.SENTIMENT, 2);
+        TestAdapters.defineTasks(broker, TestAdapters.SENTIMENT, TASK);
         publishHistory(broker, a1, a2);
 
         try (ApplicationContext context = TestAdapters.start(broker, dir, Map.of("serving.dashboard.bucket", "4m"))) {
@@ -121,6 +122,12 @@ class DashboardIT {
             assertEquals(4, count(svg(dom, "chart-deployments"), "class=\"deployment\""));
             assertEquals(1, count(svg(dom, "chart-deployments"), "class=\"swap rejected\""));
             assertTrue(dom.contains("dash-a3 (CORRUPT)"), "the summary reports the rejected deployment");
+            // The task as the catalogue defines it, and its last rejected candidate with the gate's reasons.
+            assertTrue(dom.contains("ACTIVE (v1)") && dom.contains("negative, positive"), "task state and labels");
+            String rejection = dom.substring(dom.indexOf("id=\"rejection\""));
+            assertTrue(rejection.contains("dash-c4 · rejected by gate"), rejection);
+            assertTrue(rejection.contains("FAIL calibration") && rejection.indexOf("<li class=\"fail\">FAIL calibration: ECE 0.285 vs champion 0.179</li>")
+                    < rejection.indexOf("PASS quality"), "the failed check is listed first and marked:\n" + rejection);
             assertEquals(4, count(dom.substring(dom.indexOf("<tbody>")), "<tr>"));
         }
     }
@@ -199,6 +206,12 @@ class DashboardIT {
             deploy(producer, a1, "dash-a1", null, "d1", Verdict.APPROVED, START.plus(Duration.ofMinutes(5)));
             deploy(producer, a2, "dash-a2", "dash-a1", "d2", Verdict.APPROVED, START.plus(Duration.ofMinutes(55)));
             deploy(producer, a1, "dash-a1", null, "d3", Verdict.ROLLED_BACK, START.plus(Duration.ofMinutes(95)));
+            // A later candidate the gate refused: the page shows it with its reasons, the failed check first.
+            TestAdapters.send(producer, Topics.PROMOTION_DECISIONS, TASK, PromotionDecision.newBuilder()
+                    .setDecisionId("d4").setCandidateId("dash-c4").setTask(TASK).setVerdict(Verdict.REJECTED)
+                    .setReasons(List.of("PASS quality: accuracy 0.914 >= 0.000",
+                            "FAIL calibration: ECE 0.285 vs champion 0.179"))
+                    .setDecidedBy("gate").setDecidedAt(START.plus(Duration.ofMinutes(100))).build());
         }
     }
 

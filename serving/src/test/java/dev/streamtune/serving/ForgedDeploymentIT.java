@@ -74,6 +74,7 @@ class ForgedDeploymentIT {
         legitimate = TestAdapters.keys().signer(SignerRole.EVALUATOR)
                 .sign(TestAdapters.deployment(TASK, "s1", s1, null));
         producer = broker.producer();
+        TestAdapters.defineTasks(broker, TestAdapters.SENTIMENT, TASK);
         TestAdapters.sendAsIs(producer, Topics.DEPLOYMENTS, TASK, legitimate);
         context = TestAdapters.start(broker, dir, Map.of());
         http = new Http(TestAdapters.url(context));

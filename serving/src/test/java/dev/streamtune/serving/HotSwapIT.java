@@ -73,6 +73,7 @@ class HotSwapIT {
                 TestAdapters.deployment(TASK, "garbled", garbled, "v3"),
                 TestAdapters.deployment(TASK, "v4", files.get("v4"), "v3"));
 
+        TestAdapters.defineTasks(broker, TestAdapters.SENTIMENT, TASK);
         try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {
             TestAdapters.send(producer, Topics.DEPLOYMENTS, TASK, TestAdapters.deployment(TASK, "v1", files.get("v1"), null));
         }

@@ -79,6 +79,7 @@ class ServingIT {
         this.broker = broker;
         new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
         Path adapter = TestAdapters.create(TestAdapters.store(dir), "s1", TestAdapters.SENTIMENT, 1);
+        TestAdapters.defineTasks(broker, TestAdapters.SENTIMENT, TASK, "nobody-deployed-this");
         try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {
             TestAdapters.send(producer, Topics.PROMOTION_DECISIONS, TASK, approval("d-s1", "s1"));
             TestAdapters.send(producer, Topics.PROMOTION_DECISIONS, TASK, rejection("d-s2", "s2"));
@@ -185,13 +186,16 @@ class ServingIT {
     void refusesBadRequestsWithAClearJsonError() {
         assertError(http.post("/v1/tasks/nobody-deployed-this/predict", "{\"text\":\"hi\"}"), 404,
                 "No adapter is deployed for task 'nobody-deployed-this'");
+        assertError(http.post("/v1/tasks/not-catalogued/predict", "{\"text\":\"hi\"}"), 404,
+                "Task 'not-catalogued' is not in the task catalogue");
         assertError(http.post("/v1/tasks/" + TASK + "/predict", "{}"), 422, "\"text\"");
         assertError(http.post("/v1/tasks/" + TASK + "/predict", "{\"text\":\"a\",\"texts\":[\"b\"]}"), 422, "not both");
         assertError(http.post("/v1/tasks/" + TASK + "/predict", "{\"text\":\"   \"}"), 422, "blank");
         assertError(http.post("/v1/tasks/" + TASK + "/predict",
                 Http.json(Map.of("texts", Collections.nCopies(65, "x")))), 413, "at most 64");
-        assertError(http.post("/v1/tasks/" + TASK + "/predict", Http.json(Map.of("text", "x".repeat(2001)))), 413,
-                "2001 characters");
+        // The hard limit (serving.max-text-length); a text over the task's policy but under it is truncated instead.
+        assertError(http.post("/v1/tasks/" + TASK + "/predict", Http.json(Map.of("text", "x".repeat(100_001)))),
+                413, "100001 characters; the limit is 100000");
         assertError(http.post("/v1/tasks/" + TASK + "/predict", "{\"text\": "), 400, "");
         assertError(http.post("/v1/tasks/bad%20name/predict", "{\"text\":\"hi\"}"), 400, "Task names");
         assertError(http.post("/v1/tasks/" + TASK + "/predict",
@@ -208,7 +212,7 @@ class ServingIT {
         assertError(http.post(predict, "{\"text\":[\"hi\"]}"), 400, "\"text\" must be a string, not an array");
         assertError(http.post(predict, "{\"texts\":[\"fine\",7]}"), 400, "\"texts[1]\" must be a string");
         assertError(http.post(predict, "{\"txt\":\"hi\"}"), 400, "Unknown field \"txt\"");
-        assertError(http.post(predict, "{\"text\":\"" + "z".repeat(900_000) + "\"}"), 413, "the limit is 2000");
+        assertError(http.post(predict, "{\"text\":\"" + "z".repeat(900_000) + "\"}"), 413, "the limit is 100000");
     }
 
     private static void assertError(Http.Answer answer, int status, String messagePart) {
@@ -276,7 +280,7 @@ class ServingIT {
         for (int i = 0; i < 5; i++) {
             assertError(http.post("/v1/feedback", Http.json(Map.of("requestId", "elsewhere-" + i,
                     "task", "made-up-task-" + i, "text", "hello", "correctedLabel", "label-" + i))), 404,
-                    "No adapter serves task 'made-up-task-" + i + "'");
+                    "Task 'made-up-task-" + i + "' is not in the task catalogue");
         }
         assertError(http.post("/v1/feedback", Http.json(Map.of("requestId", "elsewhere", "task", TASK,
                 "text", "hello", "correctedLabel", "sarcastic"))), 422, "[negative, positive]");
@@ -349,7 +353,8 @@ class ServingIT {
         assertEquals("mixed", rejected.get("report").get("labels").get("newLabels").get(0).asText());
         assertEquals(0.45, rejected.get("report").get("labels").get("newLabelAccuracy").asDouble(), 1e-9);
 
-        assertError(http.get("/v1/tasks/unknown-task/model"), 404, "No adapter serves task 'unknown-task'");
+        assertError(http.get("/v1/tasks/unknown-task/model"), 404, "Task 'unknown-task' is not in the task catalogue");
+        assertError(http.get("/v1/tasks/nobody-deployed-this/model"), 404, "No adapter serves task 'nobody-deployed-this'");
         JsonNode tasks = http.get("/v1/tasks").json();
         assertTrue(tasks.toString().contains("\"task\":\"" + TASK + "\""), tasks.toString());
     }

@@ -39,6 +39,7 @@ class ServingRecoveryIT {
         new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
         Path first = TestAdapters.create(TestAdapters.store(dir), "r1", TestAdapters.SENTIMENT, 1);
         Path second = TestAdapters.create(TestAdapters.store(dir), "r2", TestAdapters.SENTIMENT, 2);
+        TestAdapters.defineTasks(broker, TestAdapters.SENTIMENT, TASK);
         byte[] valid = Topics.DEPLOYMENTS.encode(TestAdapters.deployment(TASK, "r1", first, null));
         try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {
             poison(producer, "poison-a", PoisonPayloads.garbage());

@@ -14,14 +14,19 @@ import java.util.Map;
 import dev.streamtune.contract.AvroSerde;
 import dev.streamtune.contract.LocalSigningKeys;
 import dev.streamtune.contract.SignerRole;
+import dev.streamtune.contract.TaskCatalogue;
 import dev.streamtune.contract.TopicSpec;
+import dev.streamtune.kafka.TaskTopicFixture;
 import dev.streamtune.model.AdapterArtifact;
 import dev.streamtune.model.AdapterFile;
 import dev.streamtune.model.BaseModel;
 import dev.streamtune.model.BuiltInModels;
 import dev.streamtune.model.ClassifierConfig;
 import dev.streamtune.model.TextClassifier;
+import dev.streamtune.model.nn.ClassifierHead;
+import dev.streamtune.model.weights.Tensor;
 import dev.streamtune.schema.Deployment;
+import dev.streamtune.schema.TaskDefinition;
 import dev.streamtune.testsupport.KafkaBroker;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -85,6 +90,39 @@ public final class TestAdapters {
         return file;
     }
 
+    /**
+     * {@code source} with its head grown by one label, as the trainer grows a head when a label is appended: the
+     * old rows (weights and biases) kept exactly, a new row of zero weights with bias {@code newBias} at the end.
+     * A large bias makes the new label the answer to every text, so a test can see the grown head answering.
+     */
+    public static Path grown(Path source, Path target, String newLabel, float newBias) {
+        try {
+            AdapterFile.Contents contents = AdapterFile.read(source);
+            AdapterFile.Metadata m = contents.metadata();
+            List<String> labels = new ArrayList<>(m.classifier().labels());
+            labels.add(newLabel);
+            Map<String, Tensor> tensors = new java.util.TreeMap<>(contents.tensors());
+            Tensor weight = tensors.get(ClassifierHead.WEIGHT);
+            Tensor bias = tensors.get(ClassifierHead.BIAS);
+            int hidden = (int) weight.shape()[1];
+            tensors.put(ClassifierHead.WEIGHT, new Tensor(ClassifierHead.WEIGHT,
+                    new long[] {labels.size(), hidden}, java.util.Arrays.copyOf(weight.data(), labels.size() * hidden)));
+            float[] grownBias = java.util.Arrays.copyOf(bias.data(), labels.size());
+            grownBias[labels.size() - 1] = newBias;
+            tensors.put(ClassifierHead.BIAS, new Tensor(ClassifierHead.BIAS, new long[] {labels.size()}, grownBias));
+            Map<String, String> lineage = new java.util.HashMap<>(m.lineage());
+            lineage.put("grown-from", source.getFileName().toString());
+            AdapterFile.write(target, new AdapterFile.Metadata(m.baseModelId(), m.baseModelChecksum(),
+                    new ClassifierConfig(labels, m.classifier().lora(), m.classifier().trainableTopLayers(),
+                            m.classifier().hiddenDropout(), m.classifier().attentionDropout(),
+                            m.classifier().classifierDropout(), m.classifier().maxSequenceLength(),
+                            m.classifier().seed()), lineage), tensors.values());
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A copy of {@code source} that says it was trained on another base model: intact bytes, wrong weights. */
     public static Path wrongBase(Path source, Path target) {
         try {
@@ -130,6 +168,26 @@ public final class TestAdapters {
 
     public static Deployment deployment(String task, String adapterId, Path file, String previous) {
         return deployment(task, adapterId, file, sha256(file), "decision-" + adapterId, previous);
+    }
+
+    /**
+     * Defines tasks in the catalogue as the evaluator would (version 1, the built-in policies, signed): serving
+     * answers only for tasks the catalogue holds.
+     */
+    public static void defineTasks(KafkaBroker broker, List<String> labels, String... tasks) {
+        defineTasks(broker, java.util.Arrays.stream(tasks)
+                .map(task -> TaskCatalogue.newTask(task, labels, "test", Instant.now()))
+                .toArray(TaskDefinition[]::new));
+    }
+
+    /** Writes these definitions (each a valid successor of what the topic holds for its task), signed. */
+    public static void defineTasks(KafkaBroker broker, TaskDefinition... definitions) {
+        defineTasks(broker.bootstrapServers(), definitions);
+    }
+
+    /** As {@link #defineTasks(KafkaBroker, TaskDefinition...)}, for a broker in its own process. */
+    public static void defineTasks(String bootstrapServers, TaskDefinition... definitions) {
+        TaskTopicFixture.publish(bootstrapServers, keys().signer(SignerRole.EVALUATOR), definitions);
     }
 
     /** Sends {@code value}, signed by the test evaluator key when it is a decision or deployment. */

@@ -11,6 +11,7 @@ import dev.streamtune.serving.adapter.DecisionBook;
 import dev.streamtune.serving.dashboard.DashboardHistory;
 import dev.streamtune.serving.dashboard.TaskDashboard;
 import dev.streamtune.serving.predict.RequestLimits;
+import dev.streamtune.serving.tasks.ServedTasks;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -30,7 +31,11 @@ final class DashboardController {
     private final AdapterRegistry registry;
     private final String page;
 
-    DashboardController(DashboardHistory history, DecisionBook decisions, AdapterRegistry registry) {
+    private final ServedTasks tasks;
+
+    DashboardController(DashboardHistory history, DecisionBook decisions, AdapterRegistry registry,
+                        ServedTasks tasks) {
+        this.tasks = tasks;
         this.history = history;
         this.decisions = decisions;
         this.registry = registry;
@@ -55,7 +60,7 @@ final class DashboardController {
     @Operation(summary = "The task's drift, label, prediction, feedback-accuracy and deployment series")
     TaskDashboard dashboard(@PathVariable String task) {
         RequestLimits.task(task);
-        if (!history.knows(task) && !registry.tasks().contains(task)) {
+        if (!history.knows(task) && !registry.tasks().contains(task) && tasks.catalogue().find(task).isEmpty()) {
             throw new RequestRejectedException(Reason.NOT_FOUND, "Nothing is known about task '" + task + "'");
         }
         return history.snapshot(task, decisions::byId);

@@ -10,13 +10,13 @@ import dev.streamtune.schema.FeedbackEvent;
 import dev.streamtune.serving.RequestRejectedException;
 import dev.streamtune.serving.RequestRejectedException.Reason;
 import dev.streamtune.serving.ServingMetrics;
-import dev.streamtune.serving.adapter.AdapterRegistry;
 import dev.streamtune.serving.feedback.FeedbackInput;
 import dev.streamtune.serving.feedback.FeedbackMapper;
 import dev.streamtune.serving.kafka.ServingPublisher;
 import dev.streamtune.serving.predict.JsonBodySchema;
 import dev.streamtune.serving.predict.RecentPredictions;
 import dev.streamtune.serving.predict.RequestLimits;
+import dev.streamtune.serving.tasks.ServedTasks;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -43,17 +43,17 @@ final class FeedbackController {
     private final FeedbackMapper mapper;
     private final JsonBodySchema bodySchema;
     private final RecentPredictions recent;
-    private final AdapterRegistry registry;
+    private final ServedTasks tasks;
     private final ServingPublisher publisher;
     private final ServingMetrics metrics;
     private final Clock clock;
 
-    FeedbackController(FeedbackMapper mapper, RequestLimits limits, RecentPredictions recent, AdapterRegistry registry,
+    FeedbackController(FeedbackMapper mapper, RequestLimits limits, RecentPredictions recent, ServedTasks tasks,
                        ServingPublisher publisher, ServingMetrics metrics, Clock clock) {
         this.mapper = mapper;
         this.bodySchema = limits.feedbackBody();
         this.recent = recent;
-        this.registry = registry;
+        this.tasks = tasks;
         this.publisher = publisher;
         this.metrics = metrics;
         this.clock = clock;
@@ -70,12 +70,14 @@ final class FeedbackController {
     @ApiResponse(responseCode = "401", description = "serving.api-tokens is set and no valid bearer token was sent",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "404", description = "The prediction is not remembered and no text was given, "
-            + "or no adapter serves the task",
+            + "or the task is not in the task catalogue",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "410", description = "The task was retired in the catalogue",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "413", description = "A field longer than its limit, or too many attributes",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "422", description = "No correction or rating, rating outside 1-5, a label the "
-            + "task's adapter does not have",
+            + "task does not have in the catalogue now",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "503", description = "Kafka did not take the event in time",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
@@ -89,7 +91,7 @@ final class FeedbackController {
                 body.text("adapterId"), body.textMap("attributes"));
         FeedbackEvent event = mapper.map(input, input.requestId() == null ? java.util.Optional.empty()
                         : recent.find(input.requestId()),
-                task -> registry.current(task).map(adapter -> adapter.model().labels()), clock.instant());
+                tasks::labels, clock.instant());
         return publisher.send(Topics.FEEDBACK_EVENTS, event.getRequestId(), event)
                 .orTimeout(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .exceptionallyCompose(error -> {

@@ -7,9 +7,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
+import dev.streamtune.contract.TaskCatalogue;
 import dev.streamtune.schema.Deployment;
 import dev.streamtune.schema.EvaluationReport;
 import dev.streamtune.schema.PromotionDecision;
+import dev.streamtune.schema.TaskDefinition;
 import dev.streamtune.serving.RequestRejectedException;
 import dev.streamtune.serving.RequestRejectedException.Reason;
 import dev.streamtune.serving.adapter.AdapterRegistry;
@@ -19,6 +21,7 @@ import dev.streamtune.serving.adapter.SwapFailure;
 import dev.streamtune.serving.dashboard.DashboardHistory;
 import dev.streamtune.serving.predict.PredictionService;
 import dev.streamtune.serving.predict.RequestLimits;
+import dev.streamtune.serving.tasks.ServedTasks;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
@@ -40,11 +43,14 @@ final class ModelController {
     private final DecisionBook decisions;
     private final DashboardHistory history;
     private final PredictionService predictions;
+    private final ServedTasks tasks;
     private final String baseModelId;
     private final String baseModelChecksum;
 
     ModelController(AdapterRegistry registry, DecisionBook decisions, DashboardHistory history,
-                    PredictionService predictions, dev.streamtune.serving.adapter.ModelAdapterLoader loader) {
+                    PredictionService predictions, ServedTasks tasks,
+                    dev.streamtune.serving.adapter.ModelAdapterLoader loader) {
+        this.tasks = tasks;
         this.registry = registry;
         this.decisions = decisions;
         this.history = history;
@@ -54,22 +60,38 @@ final class ModelController {
     }
 
     @Get
-    @Operation(summary = "Every task this service knows, with the adapter answering for it (null if none)")
+    @Operation(summary = "Every task of the catalogue (and any other this service saw records of), with its state, "
+            + "labels, the adapter answering for it (null if none) and its last rejected candidate")
     List<TaskSummary> tasks() {
-        Set<String> tasks = new TreeSet<>(registry.tasks());
-        tasks.addAll(history.tasks());
-        return tasks.stream().map(task -> new TaskSummary(task,
-                registry.current(task).map(ServedAdapter::adapterId).orElse(null),
-                registry.lastFailure(task).map(FailureView::of).orElse(null))).toList();
+        TaskCatalogue catalogue = tasks.catalogue();
+        Set<String> names = new TreeSet<>(registry.tasks());
+        names.addAll(history.tasks());
+        catalogue.all().forEach(definition -> names.add(definition.getTask()));
+        return names.stream().map(task -> {
+            Optional<TaskDefinition> definition = catalogue.find(task);
+            Optional<ServedAdapter> adapter = registry.current(task);
+            return new TaskSummary(task, definition.map(d -> d.getState().name()).orElse(null),
+                    definition.map(TaskDefinition::getVersion).orElse(null),
+                    definition.map(TaskDefinition::getLabels).map(List::copyOf).orElse(List.of()),
+                    adapter.map(ServedAdapter::adapterId).orElse(null),
+                    definition.flatMap(d -> adapter.map(a -> ServedTasks.notYetLearned(d.getLabels(),
+                            a.model().labels()))).orElse(List.of()),
+                    registry.lastFailure(task).map(FailureView::of).orElse(null),
+                    decisions.lastRejectionOf(task).map(DecisionView::of).orElse(null));
+        }).toList();
     }
 
     @Get("/{task}/model")
-    @Operation(summary = "The adapter answering for the task: versions, lineage, approval and swap status")
+    @Operation(summary = "The adapter answering for the task: versions, lineage, approval and swap status, next to "
+            + "the task's catalogue definition (state, version, labels) and the labels the adapter has not learned yet")
     @ApiResponse(responseCode = "200", description = "The current model")
-    @ApiResponse(responseCode = "404", description = "No adapter serves the task",
+    @ApiResponse(responseCode = "404", description = "The task is not in the task catalogue, or no adapter serves it",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     ModelView model(@PathVariable String task) {
         RequestLimits.task(task);
+        // Read, not answered: a retired task's last adapter and state stay visible here (predict answers 410).
+        TaskDefinition definition = tasks.catalogue().find(task).orElseThrow(() -> new RequestRejectedException(
+                Reason.NOT_FOUND, "Task '" + task + "' is not in the task catalogue"));
         ServedAdapter adapter = registry.current(task).orElseThrow(() -> new RequestRejectedException(Reason.NOT_FOUND,
                 "No adapter serves task '" + task + "'" + registry.lastFailure(task)
                         .map(f -> "; the last deployment (" + f.adapterId() + ") was rejected: " + f.message())
@@ -83,7 +105,8 @@ final class ModelController {
                 .filter(d -> d.getVerdict() == dev.streamtune.schema.Verdict.APPROVED)
                 .or(() -> decisions.approvalOf(adapter.adapterId()));
         return new ModelView(task, adapter.adapterId(), new BaseModelView(baseModelId, baseModelChecksum),
-                adapter.model().labels(), adapter.servingSince(), deployment.getDeployedAt(), deployment.getPinned(),
+                adapter.model().labels(), CatalogueView.of(definition),
+                ServedTasks.notYetLearned(definition.getLabels(), adapter.model().labels()), adapter.servingSince(), deployment.getDeployedAt(), deployment.getPinned(),
                 deployment.getPreviousAdapterId(), deployment.getArtifactSha256(), adapter.model().lineage(),
                 approval.map(DecisionView::of).orElse(null),
                 deployedBy.filter(d -> approval.map(a -> a != d).orElse(true)).map(DecisionView::of).orElse(null),
@@ -93,12 +116,45 @@ final class ModelController {
                 decisions.lastRejectionOf(task).map(DecisionView::of).orElse(null));
     }
 
+    /**
+     * @param state               the task's state in the catalogue; null when the catalogue does not hold it (records
+     *                            of it were seen, but it is not served)
+     * @param definitionVersion   the catalogue version read; null as for state
+     * @param labels              the catalogue's labels, in head order
+     * @param labelsNotYetLearned catalogue labels the serving adapter has no head row for (appended since it was
+     *                            trained; a grown adapter is on its way through training and the gate)
+     * @param lastRejection       the task's latest rejected candidate with the gate's reasons; null if none was seen
+     */
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    record TaskSummary(String task, @Nullable String adapterId, @Nullable FailureView lastSwapError) {
+    record TaskSummary(String task, @Nullable String state, @Nullable Long definitionVersion, List<String> labels,
+                       @Nullable String adapterId, List<String> labelsNotYetLearned,
+                       @Nullable FailureView lastSwapError, @Nullable DecisionView lastRejection) {
     }
 
     /**
+     * The task as the catalogue defines it now.
+     *
+     * @param version  the definition's version (raised by every change)
+     * @param labels   the task's labels in head order (append-only)
+     * @param maxChars longer predicted text is cut ({@code overflow} TRUNCATE_HEAD, TRUNCATE_HEAD_TAIL) or refused
+     *                 (REJECT)
+     */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record CatalogueView(String state, long version, List<String> labels, @Nullable String positiveLabel,
+                         int maxChars, String overflow, String changedBy, Instant changedAt, String change) {
+        static CatalogueView of(TaskDefinition d) {
+            return new CatalogueView(d.getState().name(), d.getVersion(), List.copyOf(d.getLabels()),
+                    d.getPositiveLabel(), d.getText().getMaxChars(), d.getText().getOverflow().name(),
+                    d.getChangedBy(), d.getChangedAt(), d.getChange());
+        }
+    }
+
+    /**
+     * @param labels    the serving adapter's labels (its head rows, in logit order)
+     * @param catalogue the task's definition in the catalogue now: its labels may run ahead of the adapter's
+     * @param labelsNotYetLearned catalogue labels the adapter has no head row for yet (appended since it was trained)
      * @param approval  the decision that approved this adapter, with the evaluation summary; null if not seen
      * @param deployedBy the decision that put it in place when that is not the approval (an operator rollback)
      * @param lastRejection the task's latest rejected candidate with the gate's reasons; null if none was seen
@@ -106,7 +162,7 @@ final class ModelController {
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record ModelView(String task, String adapterId, BaseModelView baseModel, List<String> labels,
-                     Instant servingSince, Instant deployedAt, boolean pinned, @Nullable String previousAdapterId,
+                     CatalogueView catalogue, List<String> labelsNotYetLearned, Instant servingSince, Instant deployedAt, boolean pinned, @Nullable String previousAdapterId,
                      String artifactSha256, Map<String, String> lineage, @Nullable DecisionView approval,
                      @Nullable DecisionView deployedBy, int inFlight, int queuedTexts,
                      @Nullable String loadingAdapterId, @Nullable FailureView lastSwapError,

@@ -7,10 +7,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 import dev.streamtune.model.Prediction;
+import dev.streamtune.schema.TaskDefinition;
 import dev.streamtune.serving.predict.Answer;
 import dev.streamtune.serving.predict.JsonBodySchema;
 import dev.streamtune.serving.predict.PredictionService;
 import dev.streamtune.serving.predict.RequestLimits;
+import dev.streamtune.serving.tasks.ServedTasks;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
@@ -31,26 +33,36 @@ final class PredictController {
 
     private final PredictionService predictions;
     private final RequestLimits limits;
+    private final ServedTasks tasks;
 
-    PredictController(PredictionService predictions, RequestLimits limits) {
+    PredictController(PredictionService predictions, RequestLimits limits, ServedTasks tasks) {
         this.predictions = predictions;
         this.limits = limits;
+        this.tasks = tasks;
     }
 
     @Post
     @ClientTokenRequired
-    @Operation(summary = "Classify one text or a batch of texts with the task's current adapter")
+    @Operation(summary = "Classify one text or a batch of texts with the task's current adapter",
+            description = "Each text longer than the task's text policy allows (maxChars) is cut the way ingest cuts "
+                    + "training text (head, or head and tail) and answered with truncated: true; under the REJECT "
+                    + "policy the call is refused with 422 instead.")
     @ApiResponse(responseCode = "200", description = "The predictions, all made by the same adapter")
     @ApiResponse(responseCode = "400", description = "Malformed JSON or task name, an unknown field, a field of the "
             + "wrong JSON type (a number where text is expected)",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "401", description = "serving.api-tokens is set and no valid bearer token was sent",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
-    @ApiResponse(responseCode = "404", description = "No adapter is deployed for the task yet",
+    @ApiResponse(responseCode = "404", description = "The task is not in the task catalogue, or no adapter is "
+            + "deployed for it yet",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
-    @ApiResponse(responseCode = "413", description = "Too many texts, or a text too long",
+    @ApiResponse(responseCode = "410", description = "The task was retired in the catalogue",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
-    @ApiResponse(responseCode = "422", description = "Neither or both of text/texts, or a blank text",
+    @ApiResponse(responseCode = "413", description = "Too many texts, a text over the hard limit "
+            + "(serving.max-text-length), or a body over micronaut.server.max-request-size",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "422", description = "Neither or both of text/texts, a blank text, or a text over "
+            + "the task's maxChars when its text policy is REJECT (every such text is named)",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "503", description = "The task's queue is full, or its first adapter is loading",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
@@ -61,7 +73,8 @@ final class PredictController {
         String checkedTask = RequestLimits.task(task);
         JsonBodySchema.JsonBody body = limits.predictBody().read(json);
         List<String> texts = limits.texts(body.text("text"), body.texts("texts"));
-        return predictions.predict(checkedTask, texts)
+        TaskDefinition definition = tasks.require(checkedTask);
+        return predictions.predict(checkedTask, ServedTasks.fit(definition, texts, body.text("text") != null))
                 .thenApply(PredictResponse::of)
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(
                         e instanceof CompletionException && e.getCause() != null ? e.getCause() : e));
@@ -83,9 +96,12 @@ final class PredictController {
 
     /**
      * @param predictionId what feedback names: the request id for a single text, requestId-index in a batch
+     * @param truncated    whether the text was cut to the task's text policy (maxChars) before the model read it
      */
     @Serdeable
-    record PredictionView(String predictionId, String label, double confidence, Map<String, Double> probabilities) {
+    record PredictionView(String predictionId, String label, double confidence, Map<String, Double> probabilities,
+                          @Schema(description = "Whether the text was cut to the task's text policy before the "
+                                  + "model read it") boolean truncated) {
         static PredictionView of(Answer.Served served) {
             Prediction p = served.prediction();
             float[] probabilities = p.probabilities();
@@ -93,7 +109,7 @@ final class PredictController {
             for (int i = 0; i < probabilities.length; i++) {
                 byLabel.put(p.labels().get(i), (double) probabilities[i]);
             }
-            return new PredictionView(served.predictionId(), p.label(), p.confidence(), byLabel);
+            return new PredictionView(served.predictionId(), p.label(), p.confidence(), byLabel, served.truncated());
         }
     }
 }

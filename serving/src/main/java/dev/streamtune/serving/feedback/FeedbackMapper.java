@@ -15,9 +15,10 @@ import dev.streamtune.serving.predict.RequestLimits;
 /**
  * Turns feedback into a {@link FeedbackEvent}. The served prediction, when still remembered, is the truth about
  * task, text, predicted label and adapter; otherwise the caller must supply the text and the task. A correction
- * must name one of the labels of the adapter that answered (or, for a prediction not remembered, of the adapter
- * serving the task now). Feedback on a task no adapter serves is refused: it could not be judged against a label
- * set, and every accepted task becomes training data, metric series and dashboard series.
+ * (and a predicted label sent along) must name one of the task's labels in the catalogue now, so a label appended a
+ * moment ago is accepted at once, even though the adapter that answered has not learned it yet. Feedback on a task
+ * the catalogue does not hold (404) or retired (410) is refused: every accepted task becomes training data, metric
+ * series and dashboard series.
  */
 public final class FeedbackMapper {
 
@@ -31,10 +32,12 @@ public final class FeedbackMapper {
 
     /**
      * @param recent        the prediction the feedback names, if this process still remembers it
-     * @param currentLabels the labels of the adapter serving a task now, if any
+     * @param taskLabels    the labels of a task in the catalogue now (what a correction may name, including a label
+     *                      appended after the prediction was served); throws a NOT_FOUND or GONE rejection for a
+     *                      task serving does not answer
      */
     public FeedbackEvent map(FeedbackInput input, Optional<RecentPredictions.Recent> recent,
-                             Function<String, Optional<List<String>>> currentLabels, Instant now) {
+                             Function<String, List<String>> taskLabels, Instant now) {
         if (input.requestId() == null || input.requestId().isBlank()) {
             throw new RequestRejectedException(Reason.INVALID, "\"requestId\" is required: the id of the prediction "
                     + "the feedback is about (predictions[].predictionId of the predict answer)");
@@ -63,7 +66,7 @@ public final class FeedbackMapper {
             }
             event.setTask(served.task()).setText(served.text()).setPredictedLabel(served.predictedLabel())
                     .setModelVersion(served.adapterId());
-            labels = served.labels();
+            labels = taskLabels.apply(served.task());
         } else {
             if (input.text() == null) {
                 throw new RequestRejectedException(Reason.NOT_FOUND, "No recent prediction " + input.requestId()
@@ -75,8 +78,7 @@ public final class FeedbackMapper {
                         + "prediction this process does not remember");
             }
             String task = RequestLimits.task(input.task());
-            labels = currentLabels.apply(task).orElseThrow(() -> new RequestRejectedException(Reason.NOT_FOUND,
-                    "No adapter serves task '" + task + "': feedback is taken only for tasks this service answers"));
+            labels = taskLabels.apply(task);
             String predicted = limits.identifier("predictedLabel", blankToNull(input.predictedLabel()));
             if (predicted != null && !labels.contains(predicted)) {
                 throw new RequestRejectedException(Reason.INVALID, "\"predictedLabel\" '" + predicted

@@ -22,7 +22,9 @@ public record Answer(String requestId, String task, String adapterId, String bas
      *
      * @param predictionId the id feedback refers to and the prediction log is keyed by: the request id for a
      *                     single text, {@code <requestId>-<index>} for the texts of a batch
+     * @param text         the text the model read: cut to the task's text policy when it was longer
+     * @param truncated    whether the text was cut (the caller is told, per text)
      */
-    public record Served(String predictionId, String text, Prediction prediction) {
+    public record Served(String predictionId, String text, boolean truncated, Prediction prediction) {
     }
 }

@@ -15,6 +15,7 @@ import dev.streamtune.serving.ServingSettings;
 import dev.streamtune.serving.adapter.AdapterLease;
 import dev.streamtune.serving.adapter.AdapterRegistry;
 import dev.streamtune.serving.adapter.ServedAdapter;
+import dev.streamtune.serving.tasks.ServedTasks;
 
 /**
  * Answers predict calls: one {@link MicroBatcher} per task gathers concurrent calls into forward passes, each
@@ -61,6 +62,17 @@ public final class PredictionService implements AutoCloseable {
      * @throws RequestRejectedException NOT_FOUND when no adapter serves the task, OVERLOADED when its queue is full
      */
     public CompletableFuture<Answer> predict(String task, List<String> texts) {
+        return predict(task, ServedTasks.FittedTexts.asGiven(texts));
+    }
+
+    /**
+     * Predicts texts already fitted to the task's text policy ({@link ServedTasks#fit}); each answer carries its
+     * text's truncation flag.
+     *
+     * @throws RequestRejectedException NOT_FOUND when no adapter serves the task, OVERLOADED when its queue is full
+     */
+    public CompletableFuture<Answer> predict(String task, ServedTasks.FittedTexts fitted) {
+        List<String> texts = fitted.texts();
         long arrived = System.nanoTime();
         if (!registry.isServing(task)) {
             throw notServing(task);
@@ -78,7 +90,7 @@ public final class PredictionService implements AutoCloseable {
             List<Answer.Served> served = new ArrayList<>(texts.size());
             for (int i = 0; i < texts.size(); i++) {
                 String id = texts.size() == 1 ? requestId : requestId + "-" + i;
-                served.add(new Answer.Served(id, texts.get(i), result.predictions().get(i)));
+                served.add(new Answer.Served(id, texts.get(i), fitted.truncated().get(i), result.predictions().get(i)));
             }
             Answer answer = new Answer(requestId, task, result.adapter().adapterId(), baseModelId,
                     result.adapter().model().labels(), served, clock.instant(),

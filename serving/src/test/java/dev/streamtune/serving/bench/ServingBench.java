@@ -111,6 +111,8 @@ public final class ServingBench {
         int port = freePort();
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"), port, "512m")) {
             new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
+            TestAdapters.defineTasks(broker.bootstrapServers(), dev.streamtune.contract.TaskCatalogue.newTask(TASK,
+                    TestAdapters.SENTIMENT, "bench", java.time.Instant.now()));
             try (KafkaProducer<byte[], byte[]> producer = producer(broker.bootstrapServers())) {
                 TestAdapters.send(producer, Topics.DEPLOYMENTS, TASK,
                         TestAdapters.deployment(TASK, "a0", adapters.get(0), null));

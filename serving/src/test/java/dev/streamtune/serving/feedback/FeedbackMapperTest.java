@@ -11,11 +11,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
+import dev.streamtune.contract.TaskCatalogue;
+
 import dev.streamtune.schema.FeedbackEvent;
+import dev.streamtune.schema.TaskDefinition;
+import dev.streamtune.schema.TaskState;
 import dev.streamtune.serving.RequestRejectedException;
 import dev.streamtune.serving.RequestRejectedException.Reason;
 import dev.streamtune.serving.predict.RecentPredictions.Recent;
 import dev.streamtune.serving.predict.RequestLimits;
+import dev.streamtune.serving.tasks.ServedTasks;
 import org.junit.jupiter.api.Test;
 
 class FeedbackMapperTest {
@@ -23,8 +28,9 @@ class FeedbackMapperTest {
     private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
     private static final List<String> LABELS = List.of("negative", "positive");
     private static final Recent SERVED = new Recent("r1", "sentiment", "a7", "great service", "positive", LABELS);
-    private static final Function<String, Optional<List<String>>> CURRENT =
-            task -> task.equals("sentiment") ? Optional.of(LABELS) : Optional.empty();
+    private static final TaskDefinition SENTIMENT = TaskCatalogue.newTask("sentiment", LABELS, "test", NOW);
+    private static final Function<String, List<String>> CURRENT =
+            new ServedTasks(() -> TaskCatalogue.of(SENTIMENT))::labels;
 
     private final FeedbackMapper mapper = new FeedbackMapper(new RequestLimits(8, 100, 16, 4, 32), 500);
 
@@ -69,7 +75,7 @@ class FeedbackMapperTest {
     }
 
     @Test
-    void aCorrectionMustNameALabelOfTheAdapterThatAnswered() {
+    void aCorrectionMustNameALabelOfTheTaskInTheCatalogue() {
         RequestRejectedException e = refused(Reason.INVALID, input("r1", "neutral", null), Optional.of(SERVED));
         assertTrue(e.getMessage().contains("[negative, positive]"), e.getMessage());
     }
@@ -98,7 +104,28 @@ class FeedbackMapperTest {
     }
 
     @Test
-    void feedbackOnATaskNoAdapterServesIsNotFound() {
+    void aLabelAppendedAfterThePredictionWasServedIsAcceptedAtOnce() {
+        TaskDefinition grown = TaskCatalogue.nextVersion(SENTIMENT, "alice", NOW, "added labels: neutral")
+                .setLabels(List.of("negative", "positive", "neutral")).build();
+        Function<String, List<String>> labels = new ServedTasks(() -> TaskCatalogue.of(SENTIMENT, grown))::labels;
+        FeedbackEvent event = mapper.map(input("r1", "neutral", null), Optional.of(SERVED), labels, NOW);
+        assertEquals("neutral", event.getCorrectedLabel());
+        assertEquals("positive", event.getPredictedLabel());
+    }
+
+    @Test
+    void feedbackOnARetiredTaskIsGone() {
+        TaskDefinition retired = TaskCatalogue.nextVersion(SENTIMENT, "alice", NOW, "retired")
+                .setState(TaskState.RETIRED).build();
+        Function<String, List<String>> labels = new ServedTasks(() -> TaskCatalogue.of(SENTIMENT, retired))::labels;
+        RequestRejectedException e = assertThrows(RequestRejectedException.class,
+                () -> mapper.map(input("r1", "negative", null), Optional.of(SERVED), labels, NOW));
+        assertEquals(Reason.GONE, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains("retired"), e.getMessage());
+    }
+
+    @Test
+    void feedbackOnATaskNotInTheCatalogueIsNotFound() {
         RequestRejectedException e = refused(Reason.NOT_FOUND, new FeedbackInput("gone", "anything", null,
                 "made-up-task", "x", null, null, null), Optional.empty());
         assertTrue(e.getMessage().contains("made-up-task"), e.getMessage());

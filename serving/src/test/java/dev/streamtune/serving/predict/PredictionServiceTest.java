@@ -21,6 +21,7 @@ import dev.streamtune.serving.ServingSettings;
 import dev.streamtune.serving.adapter.AdapterLoader;
 import dev.streamtune.serving.adapter.AdapterRegistry;
 import dev.streamtune.serving.adapter.LoadedModel;
+import dev.streamtune.serving.tasks.ServedTasks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -97,5 +98,20 @@ class PredictionServiceTest {
         assertEquals(500, rejected.reason().httpStatus());
         assertTrue(rejected.getMessage().contains("non-finite"), rejected.getMessage());
         assertEquals(1, answered.size(), "the failed call is neither logged nor counted as answered");
+    }
+
+    @Test
+    void eachAnswerSaysWhetherItsTextWasTruncated() throws Exception {
+        registry.deploy(Deployment.newBuilder().setTask("t").setAdapterId("a1").setArtifactUri("file:///a1")
+                .setArtifactSha256("00").setBaseModelId("base").setDecisionId("d1").setDeployedAt(Instant.EPOCH)
+                .build());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!registry.isServing("t") && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        Answer answer = service.predict("t", new ServedTasks.FittedTexts(List.of("cut", "whole"), List.of(true, false)))
+                .get(10, TimeUnit.SECONDS);
+        assertEquals(List.of(true, false), answer.predictions().stream().map(Answer.Served::truncated).toList());
+        assertEquals("cut", answer.predictions().get(0).text());
     }
 }
