@@ -155,6 +155,7 @@ public final class OpenLabelMonitor implements AutoCloseable {
     /** Acts on what the tally and the definition say now: add labels, or replay examples of added ones. */
     private synchronized void review(String task) {
         Optional<TaskDefinition> found = catalogue.current().find(task);
+        found.ifPresent(tally::settle);
         if (found.isEmpty() || found.get().getOpenLabels() == null || !settings.enabled() || appender.isEmpty()) {
             return;
         }

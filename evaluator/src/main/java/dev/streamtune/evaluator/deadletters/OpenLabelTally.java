@@ -131,6 +131,14 @@ public final class OpenLabelTally {
         return new Decision(List.copyOf(add), List.copyOf(overCap));
     }
 
+    /** Forgets the waiting examples of labels {@code definition} has now: they wait for a replay, not for a label. */
+    public void settle(TaskDefinition definition) {
+        Map<String, Waiting> labels = waiting.get(definition.getTask());
+        if (labels != null) {
+            labels.keySet().removeIf(key -> known(definition, key));
+        }
+    }
+
     /** Distinct waiting examples per label of a task (up to the per-label bound), in first-seen order. */
     public Map<String, Integer> waiting(String task) {
         Map<String, Integer> counts = new LinkedHashMap<>();

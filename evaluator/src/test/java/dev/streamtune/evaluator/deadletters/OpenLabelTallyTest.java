@@ -71,8 +71,11 @@ class OpenLabelTallyTest {
         count("b", "1", before);
         TaskDefinition after = TaskDefinition.newBuilder(before).setVersion(2).setLabels(List.of("a", "b")).build();
         assertEquals(List.of(), tally.decide(after).add());
+        count("c", "3", before);
+        tally.settle(after);
+        assertEquals(Map.of("c", 1), tally.waiting("t"));
         assertEquals(OpenLabelTally.Counted.LABEL_NOW_KNOWN, count("b", "2", after));
-        assertEquals(Map.of(), tally.waiting("t"));
+        assertEquals(Map.of("c", 1), tally.waiting("t"));
     }
 
     @Test
