@@ -49,6 +49,9 @@ public final class DeadLetterReplayer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterReplayer.class);
 
+    /** A replay that reads nothing for this long gives up (the broker is away); what it committed stays. */
+    private static final Duration STALLED = Duration.ofSeconds(60);
+
     private final KafkaConnection kafka;
     private KafkaProducer<byte[], byte[]> producer;
 
@@ -95,7 +98,13 @@ public final class DeadLetterReplayer implements AutoCloseable {
 
             Map<TopicPartition, Long> next = new HashMap<>();
             partitions.forEach(tp -> next.put(tp, letters.position(tp)));
+            Instant progressed = Instant.now();
             while (partitions.stream().anyMatch(tp -> next.get(tp) < end.get(tp))) {
+                if (Instant.now().isAfter(progressed.plus(STALLED))) {
+                    throw new KafkaException("no dead letters could be read for " + STALLED.toSeconds() + " s; "
+                            + replayed + " were replayed before");
+                }
+                Map<TopicPartition, Long> before = new HashMap<>(next);
                 ReplayPlan plan = new ReplayPlan(task, reason);
                 for (ConsumerRecord<byte[], byte[]> record : letters.poll(Duration.ofMillis(500))) {
                     TopicPartition tp = new TopicPartition(record.topic(), record.partition());
@@ -108,6 +117,10 @@ public final class DeadLetterReplayer implements AutoCloseable {
                 // positions past transaction markers (and aborted data) count as read too
                 partitions.forEach(tp -> next.put(tp, Math.max(next.get(tp),
                         Math.min(letters.position(tp), end.get(tp)))));
+                if (next.equals(before)) {
+                    continue; // nothing read: nothing to commit
+                }
+                progressed = Instant.now();
                 commit(writer, plan, next, letters);
                 replayed += plan.originals().size();
                 replayedIds.addAll(plan.ids());
