@@ -5,6 +5,7 @@ import static dev.streamtune.evaluator.deadletters.DeadLetterFixture.avroFeedbac
 import static dev.streamtune.evaluator.deadletters.DeadLetterFixture.json;
 import static dev.streamtune.evaluator.deadletters.DeadLetterFixture.letter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -133,7 +135,39 @@ class DeadLetterReplayerIT {
         assertEquals(0, replayer.replay("intent", ReplayableReason.UNKNOWN_LABEL, Duration.ZERO).replayed());
         assertEquals(sorted("j-1", "examples.labelled/0/11", "a-1", "examples.labelled/0/13", "long-1", "o-1",
                 "examples.labelled/0/20", "c-1", "d-1", "c-1"), ids(Topics.LABELLED_EXAMPLES.name(), 10));
-        replayer.close();
+    }
+
+    @Test
+    @Order(6)
+    void aFencedReplayerWritesNothingAndAnotherInstanceGoesOnFromTheSamePosition(KafkaBroker broker) {
+        setUp(broker);
+        DeadLetterReplayer zombie = replayer;
+        assertEquals(0, zombie.replay("fenced", ReplayableReason.UNKNOWN_TASK, Duration.ZERO).replayed());
+        DeadLetterReplayer successor = new DeadLetterReplayer(KafkaConnection.plaintext(broker.bootstrapServers()));
+        assertEquals(0, successor.replay("fenced", ReplayableReason.UNKNOWN_TASK, Duration.ZERO).replayed());
+        topics.deadLetter(
+                letter("UNKNOWN_TASK", "fenced", "x", json("fenced", "x", "f-1", "one"), 30),
+                letter("UNKNOWN_TASK", "fenced", "x", json("fenced", "x", "f-2", "two"), 31));
+
+        // the successor's producer fenced the zombie's: its transaction fails and leaves nothing visible
+        assertThrows(KafkaException.class,
+                () -> zombie.replay("fenced", ReplayableReason.UNKNOWN_TASK, Duration.ZERO));
+        assertEquals(10, topics.read(Topics.LABELLED_EXAMPLES, 10, Duration.ofSeconds(3)).size());
+
+        assertEquals(2, successor.replay("fenced", ReplayableReason.UNKNOWN_TASK, Duration.ZERO).replayed());
+        // the zombie comes back with a fresh producer (fencing the successor) and finds nothing left to replay
+        assertEquals(0, zombie.replay("fenced", ReplayableReason.UNKNOWN_TASK, Duration.ZERO).replayed());
+        topics.deadLetter(letter("UNKNOWN_TASK", "fenced", "x", json("fenced", "x", "f-3", "three"), 32));
+        assertThrows(KafkaException.class,
+                () -> successor.replay("fenced", ReplayableReason.UNKNOWN_TASK, Duration.ZERO));
+        assertEquals(1, successor.replay("fenced", ReplayableReason.UNKNOWN_TASK, Duration.ZERO).replayed());
+        List<String> ids = ids(Topics.LABELLED_EXAMPLES.name(), 13);
+        assertEquals(13, ids.size());
+        for (String id : List.of("f-1", "f-2", "f-3")) {
+            assertEquals(1, ids.stream().filter(id::equals).count(), id);
+        }
+        zombie.close();
+        successor.close();
     }
 
     /**
