@@ -1,6 +1,7 @@
 package dev.streamtune.evaluator.deadletters;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 import io.micronaut.context.annotation.Requires;
@@ -45,8 +46,8 @@ public final class DeadLetterController {
 
     /** The task's dead letters: counts by reason code and by label, and its open labels. */
     @Serdeable
-    public record DeadLettersView(String task, long total, java.util.Map<String, Long> byReason,
-                                  java.util.Map<String, Long> byLabel, OpenLabelMonitor.OpenLabelView openLabels) {
+    public record DeadLettersView(String task, long total, Map<String, Long> byReason,
+                                  Map<String, Long> byLabel, OpenLabelMonitor.OpenLabelView openLabels) {
     }
 
     @Serdeable
