@@ -39,9 +39,17 @@ public final class AccessControl {
      *                             ({@code <id>-...}) it owns; null if it runs no Kafka Streams
      * @param describesCatalogue   whether it may see every catalogue topic's metadata: the services check at start
      *                             that the catalogue is provisioned ({@link TopicProvisioner})
+     * @param groupPrefixes        prefixes of consumer groups it creates as it goes (one per replayed task and
+     *                             reason, say), which it joins or commits offsets in
      */
     public record Principal(String name, List<TopicSpec> writes, List<TopicSpec> reads, List<String> groups,
-                            List<String> transactionalIds, String streamsApplicationId, boolean describesCatalogue) {
+                            List<String> transactionalIds, String streamsApplicationId, boolean describesCatalogue,
+                            List<String> groupPrefixes) {
+
+        public Principal(String name, List<TopicSpec> writes, List<TopicSpec> reads, List<String> groups,
+                         List<String> transactionalIds, String streamsApplicationId, boolean describesCatalogue) {
+            this(name, writes, reads, groups, transactionalIds, streamsApplicationId, describesCatalogue, List.of());
+        }
 
         public String aclPrincipal() {
             return "User:" + name;
@@ -61,6 +69,13 @@ public final class AccessControl {
     public static final String TRAINER_GROUP_ID = "streamtune-trainer";
     /** The evaluator's transactional id: one writer of decisions and deployments; a restarted one fences the old. */
     public static final String EVALUATOR_TRANSACTIONAL_ID = "streamtune-evaluator";
+    /**
+     * The evaluator's dead-letter replays: their transactional id (apart from the decision writer's, since replays
+     * run beside its loop) and the prefix of their consumer groups, one per (task, reason), whose committed
+     * positions on examples.rejected make each dead letter replayed once.
+     */
+    public static final String EVALUATOR_REPLAY_TRANSACTIONAL_ID = "streamtune-evaluator-replay";
+    public static final String EVALUATOR_REPLAY_GROUP_PREFIX = "streamtune-evaluator-replay.";
 
     public static final Principal INGEST = new Principal("ingest",
             List.of(Topics.CLEAN_EXAMPLES, Topics.REJECTED_RECORDS, Topics.CLOSED_WINDOWS),
@@ -71,12 +86,14 @@ public final class AccessControl {
             List.of(Topics.TASKS, Topics.CLEAN_EXAMPLES, Topics.CLOSED_WINDOWS, Topics.RETRAIN_REQUESTS,
                     Topics.ADAPTER_CANDIDATES, Topics.DEPLOYMENTS),
             List.of(TRAINER_GROUP_ID), List.of(), null, true);
+    /** Also replays dead letters: it writes them back to the input topics they came from (dead-letter replay). */
     public static final Principal EVALUATOR = new Principal("evaluator",
             List.of(Topics.TASKS, Topics.PROMOTION_DECISIONS, Topics.DEPLOYMENTS, Topics.DRIFT_REPORTS,
-                    Topics.RETRAIN_REQUESTS),
+                    Topics.RETRAIN_REQUESTS, Topics.LABELLED_EXAMPLES, Topics.FEEDBACK_EVENTS),
             List.of(Topics.TASKS, Topics.CLEAN_EXAMPLES, Topics.CLOSED_WINDOWS, Topics.PREDICTION_LOG, Topics.ADAPTER_CANDIDATES,
-                    Topics.PROMOTION_DECISIONS, Topics.DRIFT_REPORTS, Topics.DEPLOYMENTS),
-            List.of(), List.of(EVALUATOR_TRANSACTIONAL_ID), null, true);
+                    Topics.PROMOTION_DECISIONS, Topics.DRIFT_REPORTS, Topics.DEPLOYMENTS, Topics.REJECTED_RECORDS),
+            List.of(), List.of(EVALUATOR_TRANSACTIONAL_ID, EVALUATOR_REPLAY_TRANSACTIONAL_ID), null, true,
+            List.of(EVALUATOR_REPLAY_GROUP_PREFIX));
     public static final Principal SERVING = new Principal("serving",
             List.of(Topics.FEEDBACK_EVENTS, Topics.PREDICTION_LOG),
             List.of(Topics.TASKS, Topics.PROMOTION_DECISIONS, Topics.DEPLOYMENTS, Topics.DRIFT_REPORTS,
@@ -133,6 +150,10 @@ public final class AccessControl {
         }
         for (String group : principal.groups()) {
             allow(acls, principal, ResourceType.GROUP, group, PatternType.LITERAL,
+                    AclOperation.READ, AclOperation.DESCRIBE);
+        }
+        for (String prefix : principal.groupPrefixes()) {
+            allow(acls, principal, ResourceType.GROUP, prefix, PatternType.PREFIXED,
                     AclOperation.READ, AclOperation.DESCRIBE);
         }
         for (String id : principal.transactionalIds()) {

@@ -27,8 +27,8 @@ class AccessControlTest {
         Topics.ALL.forEach(topic -> writers.put(topic.name(), AccessControl.writersOf(topic)));
         assertEquals(Map.ofEntries(
                 Map.entry("tasks", List.of("evaluator")),
-                Map.entry("examples.labelled", List.of("producer")),
-                Map.entry("feedback.events", List.of("serving", "producer")),
+                Map.entry("examples.labelled", List.of("evaluator", "producer")),
+                Map.entry("feedback.events", List.of("evaluator", "serving", "producer")),
                 Map.entry("examples.clean", List.of("ingest")),
                 Map.entry("examples.rejected", List.of("ingest")),
                 Map.entry("windows.closed", List.of("ingest")),
@@ -77,6 +77,20 @@ class AccessControlTest {
                 PatternType.LITERAL, AclOperation.READ));
         assertTrue(has(AccessControl.bindings(AccessControl.EVALUATOR), ResourceType.TRANSACTIONAL_ID,
                 "streamtune-evaluator", PatternType.LITERAL, AclOperation.WRITE));
+    }
+
+    @Test
+    void theEvaluatorReplaysDeadLettersUnderItsOwnTransactionalIdAndGroups() {
+        List<AclBinding> evaluator = AccessControl.bindings(AccessControl.EVALUATOR);
+        assertTrue(has(evaluator, ResourceType.TOPIC, "examples.rejected", PatternType.LITERAL, AclOperation.READ));
+        assertTrue(has(evaluator, ResourceType.TOPIC, "examples.labelled", PatternType.LITERAL, AclOperation.WRITE));
+        assertTrue(has(evaluator, ResourceType.TOPIC, "feedback.events", PatternType.LITERAL, AclOperation.WRITE));
+        assertTrue(has(evaluator, ResourceType.TRANSACTIONAL_ID, "streamtune-evaluator-replay", PatternType.LITERAL,
+                AclOperation.WRITE));
+        assertTrue(has(evaluator, ResourceType.GROUP, "streamtune-evaluator-replay.", PatternType.PREFIXED,
+                AclOperation.READ));
+        assertFalse(AccessControl.bindings(AccessControl.INGEST).stream()
+                .anyMatch(b -> b.pattern().name().startsWith("streamtune-evaluator-replay")));
     }
 
     @Test
