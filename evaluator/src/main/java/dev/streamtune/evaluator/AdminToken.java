@@ -18,7 +18,7 @@ import jakarta.inject.Singleton;
  * with {@code WWW-Authenticate: Bearer} for a missing or wrong {@code Authorization: Bearer} header.
  */
 @Singleton
-public final class AdminToken {
+public final class AdminToken implements dev.streamtune.evaluator.deadletters.AdminAuthorization {
 
     /** SHA-256 of the token, or null when none is configured; see {@link #matches(String)}. */
     private final byte[] tokenDigest;
@@ -39,6 +39,13 @@ public final class AdminToken {
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"streamtune-evaluator\""));
         }
         return Optional.empty();
+    }
+
+    /** The same check for the dead-letter endpoints, which build their own JSON error. */
+    @Override
+    public Optional<Refusal> refuse(@Nullable String authorization) {
+        return refusal(authorization).map(response -> new Refusal(response.code(),
+                response.getBody().map(ErrorView::error).orElse("refused")));
     }
 
     /**

@@ -66,8 +66,8 @@ class KillRecoveryIT {
      * deployed in seconds.
      */
     private static final Map<String, String> SETTINGS = Map.ofEntries(
-            Map.entry("ingest.tasks.sentiment.window-max-count", Integer.toString(WINDOW_SIZE)),
-            Map.entry("ingest.tasks.sentiment.window-max-age", "30s"),
+            Map.entry("evaluator.tasks.sentiment.window-max-count", Integer.toString(WINDOW_SIZE)),
+            Map.entry("evaluator.tasks.sentiment.window-max-age", "30s"),
             Map.entry("trainer.hyperparameters.epochs", "1"),
             Map.entry("trainer.hyperparameters.max-steps", "12"),
             Map.entry("trainer.hyperparameters.batch-size", "8"),

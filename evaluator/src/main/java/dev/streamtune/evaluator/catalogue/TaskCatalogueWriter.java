@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * has replayed the topic, so a task already there is never written over).
  */
 @Context
-public final class TaskCatalogueWriter {
+public final class TaskCatalogueWriter implements dev.streamtune.evaluator.deadletters.LabelAppender {
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskCatalogueWriter.class);
     /** How long a caller waits for its command: the evaluator's own limit for operator commands. */

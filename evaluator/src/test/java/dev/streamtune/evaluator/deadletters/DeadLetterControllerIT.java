@@ -53,7 +53,6 @@ class DeadLetterControllerIT {
                 "micronaut.server.port", -1,
                 "kafka.bootstrap-servers", broker.bootstrapServers(),
                 "evaluator.admin-token", TOKEN,
-                TestAdminAuthorization.TOKEN_PROPERTY, TOKEN,
                 "streamtune.home", dir.toString()));
         properties.putAll(keys.properties(SignerRole.EVALUATOR));
         try (ApplicationContext context = ApplicationContext.run(EmbeddedServer.class, properties)
