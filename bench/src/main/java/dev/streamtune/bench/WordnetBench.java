@@ -307,6 +307,7 @@ public final class WordnetBench {
         log("== joint: starting broker and ingest");
         List<IngestedWindow> ingested = new ArrayList<>();
         try (Pipeline pipeline = Pipeline.start(repo, home, windows, labels)) {
+            pipeline.defineTask(labels);
             for (WordnetDataset.Window window : windows) {
                 ingested.add(pipeline.send(window, pipeline.ingest()::isAlive));
             }
@@ -378,7 +379,7 @@ public final class WordnetBench {
      * producer, and a tap on the outputs. Closed in reverse: nothing outlives the broker.
      */
     record Pipeline(LocalKafkaBroker broker, ServiceProcess ingest, Path ingestLog, KafkaProducer<byte[], byte[]> producer,
-                    PipelineTap tap, Thread stopOnExit, RecordSigner deployer) implements AutoCloseable {
+                    PipelineTap tap, Thread stopOnExit, RecordSigner deployer, int windowSize) implements AutoCloseable {
 
         static Pipeline start(Path repo, Path home, List<WordnetDataset.Window> windows, List<String> labels)
                 throws IOException {
@@ -403,7 +404,7 @@ public final class WordnetBench {
                 }, "wordnet-bench-stop");
                 Runtime.getRuntime().addShutdownHook(stopOnExit);
                 return new Pipeline(broker, ingest, ingestLog, producer, tap, stopOnExit,
-                        keys(home).signer(SignerRole.EVALUATOR));
+                        keys(home).signer(SignerRole.EVALUATOR), windows.get(0).examples().size());
             } catch (IOException | RuntimeException e) {
                 if (tap != null) {
                     tap.close();
@@ -422,15 +423,8 @@ public final class WordnetBench {
             properties.put("kafka.bootstrap-servers", bootstrap);
             properties.put("micronaut.server.port", "-1");
             properties.put("ingest.state-dir", home.resolve("ingest-state").toString());
-            String task = "ingest.tasks." + TASK + ".";
-            properties.put(task + "labels", String.join(",", labels));
-            // Every window is sent whole and closes at exactly its size.
-            properties.put(task + "window-max-count", Integer.toString(windowSize));
-            properties.put(task + "window-max-age", WINDOW_MAX_AGE.toSeconds() + "s");
-            properties.put(task + "min-chars", Integer.toString(MIN_CHARS));
-            properties.put(task + "max-chars", Integer.toString(MAX_CHARS));
-            // Definitions hold no personal data, and the phone rule would mask people's life dates, "(1809-1865)".
-            properties.put(task + "pii", "none");
+            // The task itself (labels, window, text bounds) comes from the catalogue: defineTask.
+            keys(home).properties(null).forEach((key, value) -> properties.put(key, value.toString()));
             return properties;
         }
 
@@ -492,7 +486,13 @@ public final class WordnetBench {
          * catalogue writer would: version 1, signed with the bench's evaluator key.
          */
         TaskDefinition defineTask(List<String> labels) throws Exception {
-            return publish(TaskCatalogue.newTask(TASK, labels, "wordnet-bench", Instant.now()));
+            // Every window is sent whole and closes at exactly its size. Definitions hold no personal data, and the
+            // phone rule would mask people's life dates, "(1809-1865)".
+            return publish(TaskDefinition.newBuilder(TaskCatalogue.newTask(TASK, labels, "wordnet-bench", Instant.now()))
+                    .setWindow(new dev.streamtune.schema.WindowPolicy(windowSize, WINDOW_MAX_AGE.toMillis()))
+                    .setText(new dev.streamtune.schema.TextPolicy(MIN_CHARS, MAX_CHARS,
+                            dev.streamtune.schema.TextOverflow.REJECT, 0))
+                    .setPii(List.of()).build());
         }
 
         /** The next version of the task with {@code labels} appended (those it does not have yet). */
