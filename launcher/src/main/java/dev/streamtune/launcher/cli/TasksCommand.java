@@ -35,6 +35,7 @@ public final class TasksCommand {
     public static final String USAGE = """
             Usage: ./streamtune tasks list|show <task>|create <task> --labels a,b [--positive x] [key=value ...]
                                  |add-labels <task> a,b|set <task> key=value ...|pause|resume|retire <task>
+                                 |dead-letters <task>|replay <task> --reason <REASON> [--wait <seconds>]
                    options: --by <who> (recorded as changedBy; default $USER), --json (print the API's JSON)
               key=value: positive=<label> ('' clears), window.max-count=<n>, window.max-age=<90s|5m|1h|ms>,
                          text.min-chars=<n>, text.max-chars=<n>, text.overflow=truncate-head|truncate-head-tail|reject,
@@ -164,6 +165,23 @@ public final class TasksCommand {
                 String task = task(rest);
                 none(rest);
                 return new ApiCall("POST", "/tasks/" + task + "/" + command + query, Optional.empty(), json);
+            }
+            // The dead-letter answers are reports, not task definitions: printed as the API's JSON.
+            case "dead-letters" -> {
+                String task = task(rest);
+                none(rest);
+                return new ApiCall("GET", "/tasks/" + task + "/dead-letters", Optional.empty(), true);
+            }
+            case "replay" -> {
+                String task = task(rest);
+                String reason = option(rest, "--reason").orElseThrow(() ->
+                        new UsageException("replay needs --reason, e.g. --reason UNKNOWN_LABEL"));
+                Optional<String> wait = option(rest, "--wait");
+                none(rest);
+                String path = "/tasks/" + task + "/dead-letters/replay?reason="
+                        + URLEncoder.encode(reason, StandardCharsets.UTF_8)
+                        + wait.map(w -> "&wait=" + URLEncoder.encode(w, StandardCharsets.UTF_8)).orElse("");
+                return new ApiCall("POST", path, Optional.empty(), true);
             }
             default -> throw new UsageException("unknown tasks command '" + command + "'");
         }

@@ -41,6 +41,18 @@ class TasksCommandTest {
     }
 
     @Test
+    void deadLettersAndReplayCallTheDeadLetterEndpointsAndPrintTheirReports() {
+        TasksCommand.ApiCall counts = parse("dead-letters", "intents");
+        assertEquals(new TasksCommand.ApiCall("GET", "/tasks/intents/dead-letters", java.util.Optional.empty(), true),
+                counts);
+        TasksCommand.ApiCall replay = parse("replay", "intents", "--reason", "UNKNOWN_LABEL", "--wait", "10");
+        assertEquals("POST", replay.method());
+        assertEquals("/tasks/intents/dead-letters/replay?reason=UNKNOWN_LABEL&wait=10", replay.path());
+        assertTrue(replay.json());
+        assertThrows(TasksCommand.UsageException.class, () -> parse("replay", "intents"));
+    }
+
+    @Test
     void addLabelsAppendsAndWhoDefaultsToTheUser() {
         TasksCommand.ApiCall call = parse("add-labels", "intents", "cancel,billing");
         assertEquals("/tasks/intents/labels?by=alice", call.path());
