@@ -33,10 +33,13 @@ import org.junit.jupiter.api.Test;
 @WithKafka
 class SchemaRoundTripIT {
 
+    private static final String KEY = "schema-round-trip";
+
     @BeforeAll
     static void provision(KafkaBroker broker) {
+        // The module's broker is shared by its IT classes: another may have provisioned some topics already.
         List<String> created = new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
-        assertEquals(Topics.ALL.size(), created.size());
+        assertTrue(Topics.ALL.stream().map(TopicSpec::name).toList().containsAll(created), created.toString());
         assertEquals(List.of(), new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll(), "second run is a no-op");
     }
 
@@ -60,13 +63,15 @@ class SchemaRoundTripIT {
         try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {
             for (var sample : SampleRecords.all().entrySet()) {
                 TopicSpec topic = topicFor(sample.getKey());
-                producer.send(new ProducerRecord<>(topic.name(), "k".getBytes(),
+                producer.send(new ProducerRecord<>(topic.name(), KEY.getBytes(),
                         AvroCodec.of((Class) sample.getKey()).encode(sample.getValue()))).get();
             }
         }
         for (var sample : SampleRecords.all().entrySet()) {
             TopicSpec topic = topicFor(sample.getKey());
-            List<ConsumerRecord<byte[], byte[]>> records = broker.read(topic.name(), 1, Duration.ofSeconds(30));
+            // Other IT classes share the broker (tasks already holds their definitions): take this test's record.
+            List<ConsumerRecord<byte[], byte[]>> records = broker.read(topic.name(), 1, Duration.ofSeconds(30))
+                    .stream().filter(r -> KEY.equals(new String(r.key()))).toList();
             assertEquals(1, records.size(), topic.name());
             Object decoded = topic.valueSerde((Class) sample.getKey()).deserialize(topic.name(), records.get(0).value());
             assertEquals(sample.getValue(), decoded, topic.name());
