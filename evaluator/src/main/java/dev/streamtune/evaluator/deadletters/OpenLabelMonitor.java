@@ -91,6 +91,13 @@ public final class OpenLabelMonitor implements AutoCloseable {
 
                     @Override
                     public void caughtUp() {
+                        // Decide only on the catalogue as it is: a label added before a restart must be known first.
+                        try {
+                            catalogue.awaitCaughtUp(java.time.Duration.ofMinutes(5));
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
                         LOG.info("Dead letters read; open-label tasks are {}", settings.enabled() && appender.isPresent()
                                 ? "on" : "off (" + (settings.enabled() ? "no catalogue writer" : "disabled") + ")");
                         reviewAll();
@@ -154,6 +161,9 @@ public final class OpenLabelMonitor implements AutoCloseable {
 
     /** Acts on what the tally and the definition say now: add labels, or replay examples of added ones. */
     private synchronized void review(String task) {
+        if (!catalogue.caughtUp()) {
+            return; // reviewAll runs once it has been read
+        }
         Optional<TaskDefinition> found = catalogue.current().find(task);
         found.ifPresent(tally::settle);
         if (found.isEmpty() || found.get().getOpenLabels() == null || !settings.enabled() || appender.isEmpty()) {
