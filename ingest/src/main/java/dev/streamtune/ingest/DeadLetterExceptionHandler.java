@@ -3,6 +3,7 @@ package dev.streamtune.ingest;
 import java.util.List;
 import java.util.Map;
 
+import dev.streamtune.contract.ReasonCode;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.ingest.config.IngestSettings;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -1,5 +1,7 @@
 package dev.streamtune.ingest;
 
+import dev.streamtune.contract.ReasonCode;
+
 /**
  * A record breaks a rule: it goes to the dead-letter topic with this code and message, and with the task and label
  * when they could be read. Thrown by the pure rule classes and caught by their processor; no stack trace, because

@@ -1,5 +1,7 @@
 package dev.streamtune.ingest;
 
+import dev.streamtune.contract.ReasonCode;
+
 /**
  * A record on its way to the dead-letter topic.
  *

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 
 import dev.streamtune.contract.AvroCodec;
+import dev.streamtune.contract.ReasonCode;
 import dev.streamtune.schema.RejectedRecord;
 import org.junit.jupiter.api.Test;
 

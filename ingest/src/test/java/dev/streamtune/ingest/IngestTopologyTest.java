@@ -22,6 +22,7 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.streamtune.contract.AvroSerde;
+import dev.streamtune.contract.ReasonCode;
 import dev.streamtune.contract.TaskCatalogue;
 import dev.streamtune.contract.TextTruncation;
 import dev.streamtune.contract.Topics;

@@ -20,6 +20,8 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
 import org.apache.kafka.common.KafkaException;
 
+import dev.streamtune.contract.ReasonCode;
+
 /**
  * A task's dead letters, for operators: what is waiting (by reason and label) and the replay action. Behind the
  * evaluator's admin bearer token ({@link AdminAuthorization}); errors are JSON {@code {"error": ...}}: 400 for a
@@ -76,10 +78,10 @@ public final class DeadLetterController {
         if (refused.isPresent()) {
             return refused.get();
         }
-        Optional<ReplayableReason> parsed = ReplayableReason.parse(reason);
+        Optional<ReasonCode> parsed = ReasonCode.parseReplayable(reason);
         if (parsed.isEmpty()) {
             return error(HttpStatus.BAD_REQUEST, (reason == null ? "reason is required" : "reason '" + reason
-                    + "' is not a replayable reason code") + "; one of " + ReplayableReason.choices());
+                    + "' is not a replayable reason code") + "; one of " + ReasonCode.replayableChoices());
         }
         if (wait != null && wait < 0) {
             return error(HttpStatus.BAD_REQUEST, "wait must be 0 or more seconds");

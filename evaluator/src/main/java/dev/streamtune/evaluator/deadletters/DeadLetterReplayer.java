@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
+import dev.streamtune.contract.ReasonCode;
 import dev.streamtune.contract.RecordDecodingException;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.kafka.AccessControl;
@@ -60,7 +61,7 @@ public final class DeadLetterReplayer implements AutoCloseable {
     }
 
     /** The consumer group that holds how far the replays of (task, reason) have gone. */
-    public static String groupId(String task, ReplayableReason reason) {
+    public static String groupId(String task, ReasonCode reason) {
         return AccessControl.EVALUATOR_REPLAY_GROUP_PREFIX + task + "." + reason.name();
     }
 
@@ -70,7 +71,7 @@ public final class DeadLetterReplayer implements AutoCloseable {
      * @throws KafkaException when the broker refused a transaction: nothing of the failed batch is visible and its
      *     position is not moved, so calling again is safe
      */
-    public synchronized ReplayReport replay(String task, ReplayableReason reason, Duration verdictWait) {
+    public synchronized ReplayReport replay(String task, ReasonCode reason, Duration verdictWait) {
         KafkaProducer<byte[], byte[]> writer = producer();
         String group = groupId(task, reason);
         Set<String> replayedIds = new HashSet<>();

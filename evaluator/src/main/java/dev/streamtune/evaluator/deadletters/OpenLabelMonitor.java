@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import dev.streamtune.contract.ReasonCode;
 import dev.streamtune.contract.RecordVerifier;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
@@ -139,7 +140,7 @@ public final class OpenLabelMonitor implements AutoCloseable {
     /** On the follower's thread. */
     private synchronized void letter(RejectedRecord letter) {
         counts.count(letter.getTask(), letter.getReasonCode(), letter.getLabel());
-        if (!ReplayableReason.UNKNOWN_LABEL.name().equals(letter.getReasonCode()) || letter.getTask() == null) {
+        if (!ReasonCode.UNKNOWN_LABEL.name().equals(letter.getReasonCode()) || letter.getTask() == null) {
             return;
         }
         String task = letter.getTask();
@@ -232,7 +233,7 @@ public final class OpenLabelMonitor implements AutoCloseable {
                 synchronized (this) {
                     replayQueued.remove(task);
                 }
-                ReplayReport report = replayer.replay(task, ReplayableReason.UNKNOWN_LABEL, Duration.ZERO);
+                ReplayReport report = replayer.replay(task, ReasonCode.UNKNOWN_LABEL, Duration.ZERO);
                 LOG.info("Open labels: replayed {} waiting examples of task {}", report.replayed(), task);
                 return;
             } catch (InterruptedException e) {

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import dev.streamtune.contract.ReasonCode;
 import dev.streamtune.contract.TaskCatalogue;
 import dev.streamtune.schema.OpenLabelPolicy;
 import dev.streamtune.schema.TaskDefinition;
@@ -76,7 +77,7 @@ public final class OpenLabelTally {
      * @param definition the task as defined now (null when it is not)
      */
     public Counted count(String reasonCode, String task, String label, String id, TaskDefinition definition) {
-        if (!ReplayableReason.UNKNOWN_LABEL.name().equals(reasonCode) || task == null || label == null
+        if (!ReasonCode.UNKNOWN_LABEL.name().equals(reasonCode) || task == null || label == null
                 || label.isBlank() || id == null) {
             return Counted.IGNORED;
         }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import dev.streamtune.contract.ReasonCode;
 import dev.streamtune.schema.RejectedRecord;
 
 /**
@@ -17,12 +18,12 @@ import dev.streamtune.schema.RejectedRecord;
 public final class ReplayPlan {
 
     private final String task;
-    private final ReplayableReason reason;
+    private final ReasonCode reason;
     private final List<OriginalRecord> originals = new ArrayList<>();
     private final Set<String> ids = new LinkedHashSet<>();
     private final Map<String, Integer> unreplayable = new TreeMap<>();
 
-    public ReplayPlan(String task, ReplayableReason reason) {
+    public ReplayPlan(String task, ReasonCode reason) {
         this.task = task;
         this.reason = reason;
     }

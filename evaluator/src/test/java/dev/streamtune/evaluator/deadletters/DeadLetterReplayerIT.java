@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.streamtune.contract.ReasonCode;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.kafka.KafkaClients;
 import dev.streamtune.kafka.KafkaConnection;
@@ -70,7 +71,7 @@ class DeadLetterReplayerIT {
                 letter("UNKNOWN_LABEL", "other", "refund", json("other", "refund", "o-1", "other task"), 17),
                 letter("MALFORMED", null, null, "not json".getBytes(), 18));
 
-        ReplayReport report = replayer.replay("intent", ReplayableReason.UNKNOWN_LABEL, Duration.ZERO);
+        ReplayReport report = replayer.replay("intent", ReasonCode.UNKNOWN_LABEL, Duration.ZERO);
 
         assertEquals(5, report.replayed());
         assertEquals(Map.of("unreadable JSON value (cut to fit, or never valid)", 1), report.unreplayable());
@@ -87,7 +88,7 @@ class DeadLetterReplayerIT {
     @Order(2)
     void aSecondReplayAddsNothing(KafkaBroker broker) {
         setUp(broker);
-        ReplayReport again = replayer.replay("intent", ReplayableReason.UNKNOWN_LABEL, Duration.ZERO);
+        ReplayReport again = replayer.replay("intent", ReasonCode.UNKNOWN_LABEL, Duration.ZERO);
         assertEquals(0, again.replayed());
         assertEquals(Map.of(), again.unreplayable());
         assertEquals(4, topics.read(Topics.LABELLED_EXAMPLES, 4, Duration.ofSeconds(5)).size());
@@ -97,9 +98,9 @@ class DeadLetterReplayerIT {
     @Order(3)
     void otherReasonsAndTasksKeepTheirOwnPositions(KafkaBroker broker) {
         setUp(broker);
-        assertEquals(1, replayer.replay("intent", ReplayableReason.TEXT_TOO_LONG, Duration.ZERO).replayed());
-        assertEquals(1, replayer.replay("other", ReplayableReason.UNKNOWN_LABEL, Duration.ZERO).replayed());
-        assertEquals(0, replayer.replay("other", ReplayableReason.UNKNOWN_LABEL, Duration.ZERO).replayed());
+        assertEquals(1, replayer.replay("intent", ReasonCode.TEXT_TOO_LONG, Duration.ZERO).replayed());
+        assertEquals(1, replayer.replay("other", ReasonCode.UNKNOWN_LABEL, Duration.ZERO).replayed());
+        assertEquals(0, replayer.replay("other", ReasonCode.UNKNOWN_LABEL, Duration.ZERO).replayed());
         assertEquals(sorted("j-1", "examples.labelled/0/11", "a-1", "examples.labelled/0/13", "long-1", "o-1"),
                 ids(Topics.LABELLED_EXAMPLES.name(), 6));
     }
@@ -116,7 +117,7 @@ class DeadLetterReplayerIT {
         Map<TopicPartition, Long> before = endOffsets(broker);
         CompletableFuture<Void> ingest = CompletableFuture.runAsync(() -> actAsIngest(broker, before, 3));
 
-        ReplayReport report = replayer.replay("intent", ReplayableReason.UNKNOWN_LABEL, Duration.ofSeconds(10));
+        ReplayReport report = replayer.replay("intent", ReasonCode.UNKNOWN_LABEL, Duration.ofSeconds(10));
         ingest.get(30, TimeUnit.SECONDS);
 
         assertEquals(new ReplayReport("intent", "UNKNOWN_LABEL", 3, Map.of(), 1, Map.of("UNKNOWN_LABEL", 1), 1),
@@ -130,9 +131,9 @@ class DeadLetterReplayerIT {
     void aRecordRejectedAgainIsANewDeadLetterThatALaterReplaySendsOnce(KafkaBroker broker) {
         setUp(broker);
         // the cancel example came back as a dead letter (step 4); once its label exists, a replay sends it again
-        ReplayReport report = replayer.replay("intent", ReplayableReason.UNKNOWN_LABEL, Duration.ZERO);
+        ReplayReport report = replayer.replay("intent", ReasonCode.UNKNOWN_LABEL, Duration.ZERO);
         assertEquals(1, report.replayed());
-        assertEquals(0, replayer.replay("intent", ReplayableReason.UNKNOWN_LABEL, Duration.ZERO).replayed());
+        assertEquals(0, replayer.replay("intent", ReasonCode.UNKNOWN_LABEL, Duration.ZERO).replayed());
         assertEquals(sorted("j-1", "examples.labelled/0/11", "a-1", "examples.labelled/0/13", "long-1", "o-1",
                 "examples.labelled/0/20", "c-1", "d-1", "c-1"), ids(Topics.LABELLED_EXAMPLES.name(), 10));
     }
@@ -142,25 +143,25 @@ class DeadLetterReplayerIT {
     void aFencedReplayerWritesNothingAndAnotherInstanceGoesOnFromTheSamePosition(KafkaBroker broker) {
         setUp(broker);
         DeadLetterReplayer zombie = replayer;
-        assertEquals(0, zombie.replay("fenced", ReplayableReason.UNKNOWN_TASK, Duration.ZERO).replayed());
+        assertEquals(0, zombie.replay("fenced", ReasonCode.UNKNOWN_TASK, Duration.ZERO).replayed());
         DeadLetterReplayer successor = new DeadLetterReplayer(KafkaConnection.plaintext(broker.bootstrapServers()));
-        assertEquals(0, successor.replay("fenced", ReplayableReason.UNKNOWN_TASK, Duration.ZERO).replayed());
+        assertEquals(0, successor.replay("fenced", ReasonCode.UNKNOWN_TASK, Duration.ZERO).replayed());
         topics.deadLetter(
                 letter("UNKNOWN_TASK", "fenced", "x", json("fenced", "x", "f-1", "one"), 30),
                 letter("UNKNOWN_TASK", "fenced", "x", json("fenced", "x", "f-2", "two"), 31));
 
         // the successor's producer fenced the zombie's: its transaction fails and leaves nothing visible
         assertThrows(KafkaException.class,
-                () -> zombie.replay("fenced", ReplayableReason.UNKNOWN_TASK, Duration.ZERO));
+                () -> zombie.replay("fenced", ReasonCode.UNKNOWN_TASK, Duration.ZERO));
         assertEquals(10, topics.read(Topics.LABELLED_EXAMPLES, 10, Duration.ofSeconds(3)).size());
 
-        assertEquals(2, successor.replay("fenced", ReplayableReason.UNKNOWN_TASK, Duration.ZERO).replayed());
+        assertEquals(2, successor.replay("fenced", ReasonCode.UNKNOWN_TASK, Duration.ZERO).replayed());
         // the zombie comes back with a fresh producer (fencing the successor) and finds nothing left to replay
-        assertEquals(0, zombie.replay("fenced", ReplayableReason.UNKNOWN_TASK, Duration.ZERO).replayed());
+        assertEquals(0, zombie.replay("fenced", ReasonCode.UNKNOWN_TASK, Duration.ZERO).replayed());
         topics.deadLetter(letter("UNKNOWN_TASK", "fenced", "x", json("fenced", "x", "f-3", "three"), 32));
         assertThrows(KafkaException.class,
-                () -> successor.replay("fenced", ReplayableReason.UNKNOWN_TASK, Duration.ZERO));
-        assertEquals(1, successor.replay("fenced", ReplayableReason.UNKNOWN_TASK, Duration.ZERO).replayed());
+                () -> successor.replay("fenced", ReasonCode.UNKNOWN_TASK, Duration.ZERO));
+        assertEquals(1, successor.replay("fenced", ReasonCode.UNKNOWN_TASK, Duration.ZERO).replayed());
         List<String> ids = ids(Topics.LABELLED_EXAMPLES.name(), 13);
         assertEquals(13, ids.size());
         for (String id : List.of("f-1", "f-2", "f-3")) {

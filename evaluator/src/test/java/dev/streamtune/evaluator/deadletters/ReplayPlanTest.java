@@ -10,11 +10,13 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import dev.streamtune.contract.ReasonCode;
+
 class ReplayPlanTest {
 
     @Test
     void takesOnlyTheTasksDeadLettersWithTheReason() {
-        ReplayPlan plan = new ReplayPlan("intent", ReplayableReason.UNKNOWN_LABEL);
+        ReplayPlan plan = new ReplayPlan("intent", ReasonCode.UNKNOWN_LABEL);
         plan.offer(letter("UNKNOWN_LABEL", "intent", "refund", json("intent", "refund", "a", "x1"), 1));
         plan.offer(letter("UNKNOWN_LABEL", "other", "refund", json("other", "refund", "b", "x2"), 2));
         plan.offer(letter("TEXT_TOO_LONG", "intent", "refund", json("intent", "refund", "c", "x3"), 3));
@@ -27,7 +29,7 @@ class ReplayPlanTest {
 
     @Test
     void countsWhatCannotGoBackByWhy() {
-        ReplayPlan plan = new ReplayPlan("t", ReplayableReason.TEXT_TOO_LONG);
+        ReplayPlan plan = new ReplayPlan("t", ReasonCode.TEXT_TOO_LONG);
         plan.offer(letter("TEXT_TOO_LONG", "t", "x", null, 1));
         plan.offer(letter("TEXT_TOO_LONG", "t", "x", null, 2));
         plan.offer(letter("TEXT_TOO_LONG", "t", "x", "{\"task\":".getBytes(), 3));

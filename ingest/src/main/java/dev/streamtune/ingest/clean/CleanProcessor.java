@@ -5,7 +5,7 @@ import java.util.function.Supplier;
 import dev.streamtune.ingest.CleanedExample;
 import dev.streamtune.ingest.InvalidRecordException;
 import dev.streamtune.ingest.Outcome;
-import dev.streamtune.ingest.ReasonCode;
+import dev.streamtune.contract.ReasonCode;
 import dev.streamtune.ingest.Rejection;
 import dev.streamtune.ingest.ValidExample;
 import dev.streamtune.ingest.config.TaskRulebook;

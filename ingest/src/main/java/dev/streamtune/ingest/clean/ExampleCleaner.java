@@ -1,7 +1,7 @@
 package dev.streamtune.ingest.clean;
 
-import static dev.streamtune.ingest.ReasonCode.TEXT_TOO_LONG;
-import static dev.streamtune.ingest.ReasonCode.TEXT_TOO_SHORT;
+import static dev.streamtune.contract.ReasonCode.TEXT_TOO_LONG;
+import static dev.streamtune.contract.ReasonCode.TEXT_TOO_SHORT;
 
 import dev.streamtune.contract.TextTruncation;
 import dev.streamtune.ingest.CleanedExample;

@@ -1,6 +1,6 @@
 package dev.streamtune.ingest.metrics;
 
-import dev.streamtune.ingest.ReasonCode;
+import dev.streamtune.contract.ReasonCode;
 import dev.streamtune.ingest.validate.RecordFormat;
 import dev.streamtune.schema.WindowCloseReason;
 

@@ -3,7 +3,7 @@ package dev.streamtune.ingest.metrics;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.streamtune.ingest.ReasonCode;
+import dev.streamtune.contract.ReasonCode;
 import dev.streamtune.ingest.validate.RecordFormat;
 import dev.streamtune.schema.WindowCloseReason;
 import io.micrometer.core.instrument.Counter;

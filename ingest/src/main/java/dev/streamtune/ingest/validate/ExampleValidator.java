@@ -1,13 +1,13 @@
 package dev.streamtune.ingest.validate;
 
-import static dev.streamtune.ingest.ReasonCode.EVENT_TIME_IN_FUTURE;
-import static dev.streamtune.ingest.ReasonCode.EVENT_TIME_TOO_OLD;
-import static dev.streamtune.ingest.ReasonCode.INVALID_FIELD;
-import static dev.streamtune.ingest.ReasonCode.MISSING_FIELD;
-import static dev.streamtune.ingest.ReasonCode.TASK_RETIRED;
-import static dev.streamtune.ingest.ReasonCode.TEXT_TOO_LONG;
-import static dev.streamtune.ingest.ReasonCode.UNKNOWN_LABEL;
-import static dev.streamtune.ingest.ReasonCode.UNKNOWN_TASK;
+import static dev.streamtune.contract.ReasonCode.EVENT_TIME_IN_FUTURE;
+import static dev.streamtune.contract.ReasonCode.EVENT_TIME_TOO_OLD;
+import static dev.streamtune.contract.ReasonCode.INVALID_FIELD;
+import static dev.streamtune.contract.ReasonCode.MISSING_FIELD;
+import static dev.streamtune.contract.ReasonCode.TASK_RETIRED;
+import static dev.streamtune.contract.ReasonCode.TEXT_TOO_LONG;
+import static dev.streamtune.contract.ReasonCode.UNKNOWN_LABEL;
+import static dev.streamtune.contract.ReasonCode.UNKNOWN_TASK;
 
 import java.time.Instant;
 import java.util.Collection;

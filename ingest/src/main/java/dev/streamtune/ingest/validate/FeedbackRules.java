@@ -1,6 +1,6 @@
 package dev.streamtune.ingest.validate;
 
-import static dev.streamtune.ingest.ReasonCode.INVALID_FIELD;
+import static dev.streamtune.contract.ReasonCode.INVALID_FIELD;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,8 +1,8 @@
 package dev.streamtune.ingest.validate;
 
-import static dev.streamtune.ingest.ReasonCode.INVALID_FIELD;
-import static dev.streamtune.ingest.ReasonCode.MALFORMED;
-import static dev.streamtune.ingest.ReasonCode.TEXT_TOO_LONG;
+import static dev.streamtune.contract.ReasonCode.INVALID_FIELD;
+import static dev.streamtune.contract.ReasonCode.MALFORMED;
+import static dev.streamtune.contract.ReasonCode.TEXT_TOO_LONG;
 
 import java.io.IOException;
 import java.math.BigDecimal;

@@ -1,6 +1,6 @@
 package dev.streamtune.ingest.validate;
 
-import static dev.streamtune.ingest.ReasonCode.MALFORMED;
+import static dev.streamtune.contract.ReasonCode.MALFORMED;
 
 import java.util.Set;
 

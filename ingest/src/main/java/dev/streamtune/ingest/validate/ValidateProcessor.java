@@ -4,7 +4,7 @@ import java.util.function.Supplier;
 
 import dev.streamtune.ingest.InvalidRecordException;
 import dev.streamtune.ingest.Outcome;
-import dev.streamtune.ingest.ReasonCode;
+import dev.streamtune.contract.ReasonCode;
 import dev.streamtune.ingest.Rejection;
 import dev.streamtune.ingest.SourceRecord;
 import dev.streamtune.ingest.ValidExample;

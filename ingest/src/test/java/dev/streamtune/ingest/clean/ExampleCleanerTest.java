@@ -9,7 +9,7 @@ import java.util.Map;
 import dev.streamtune.ingest.CleanedExample;
 import dev.streamtune.ingest.InvalidRecordException;
 import dev.streamtune.contract.TextTruncation;
-import dev.streamtune.ingest.ReasonCode;
+import dev.streamtune.contract.ReasonCode;
 import dev.streamtune.ingest.Tasks;
 import dev.streamtune.ingest.ValidExample;
 import dev.streamtune.ingest.config.TaskRules;

@@ -18,7 +18,7 @@ import dev.streamtune.contract.TaskCatalogue;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.ingest.InvalidRecordException;
 import dev.streamtune.ingest.Inputs;
-import dev.streamtune.ingest.ReasonCode;
+import dev.streamtune.contract.ReasonCode;
 import dev.streamtune.ingest.SourceRecord;
 import dev.streamtune.ingest.Tasks;
 import dev.streamtune.ingest.ValidExample;

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.streamtune.ingest.InvalidRecordException;
-import dev.streamtune.ingest.ReasonCode;
+import dev.streamtune.contract.ReasonCode;
 import dev.streamtune.ingest.Tasks;
 import dev.streamtune.ingest.config.IngestSettings;
 import dev.streamtune.ingest.config.TaskRules;
