@@ -3,11 +3,14 @@ package dev.streamtune.evaluator.gate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.InputStream;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 
 import dev.streamtune.contract.TaskOverrides;
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
 
 class GatePolicyTest {
 
@@ -38,5 +41,15 @@ class GatePolicyTest {
     void anUnknownKeyIsABug() {
         assertThrows(IllegalArgumentException.class,
                 () -> GatePolicy.defaults().withOverrides(Map.of("max-anything", 1.0)));
+    }
+
+    @Test
+    void theOverridableKeysAreTheEvaluatorsOwnGateSettings() throws Exception {
+        // A task may override exactly the thresholds an operator sets in application.yml, under the same names.
+        try (InputStream yml = getClass().getResourceAsStream("/application.yml")) {
+            Map<String, Object> root = new Yaml().load(yml);
+            Map<?, ?> gate = (Map<?, ?>) ((Map<?, ?>) root.get("evaluator")).get("gate");
+            assertEquals(TaskOverrides.GATE, new HashSet<>(gate.keySet()));
+        }
     }
 }
