@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,12 +38,14 @@ import org.slf4j.LoggerFactory;
 /**
  * kill -9 of every process of the running system while data flows, one at a time, each restarted on its own state:
  * ingest mid-transaction, the broker, the trainer mid-round, the evaluator while it judges a candidate, and serving
- * under predict load. One broker and one set of service JVMs for the whole class, started the way the run command
+ * under predict load; then everything at once. One broker and one set of service JVMs for the whole class, started the way the run command
  * starts them; the steps run in order and each names the behaviour it checks.
  *
  * <p>What must hold: every example the broker acknowledged is in {@code examples.clean} exactly once (read
  * committed); every closed window is trained into exactly one candidate; every candidate is decided exactly once and
- * every approval deployed once; serving answers again, with the same adapter, within a bounded time. The measured
+ * every approval deployed once; serving answers again, with the same adapter, within a bounded time; and after the
+ * broker and every service are killed together and restarted, the task catalogue (a task created and grown through
+ * the API), the served adapter and every topic's count are exactly as they were. The measured
  * figures (records produced, lost, duplicated after each kill; recovery times) are logged and written to
  * {@code target/kill-recovery.md}.
  */
@@ -55,6 +60,7 @@ class KillRecoveryIT {
     /** Small count windows: one closes every 5 s at that rate, so every stage is busy throughout. */
     private static final int WINDOW_SIZE = 100;
     private static final int PREDICT_CLIENTS = 4;
+    private static final String ADMIN_TOKEN = "kill-recovery-admin";
 
     /** Generous bounds for a loaded 2-core CI machine; the measured times are reported beside them. */
     private static final Duration START_PATIENCE = Duration.ofMinutes(4);
@@ -80,9 +86,12 @@ class KillRecoveryIT {
             Map.entry("evaluator.retention-size", "50"),
             Map.entry("evaluator.canary-size", "20"),
             // A 100-example window has about 15 test examples.
-            Map.entry("evaluator.gate.min-test-examples", "5"));
+            Map.entry("evaluator.gate.min-test-examples", "5"),
+            // The last step changes the task catalogue through the evaluator's authenticated API.
+            Map.entry("evaluator.admin-token", KillRecoveryIT.ADMIN_TOKEN));
 
     private final Map<String, String> figures = new LinkedHashMap<>();
+    private final HttpClient http = HttpClient.newHttpClient();
     private Path home;
     private RunningSystem system;
     private PipelineTranscript transcript;
@@ -318,6 +327,45 @@ class KillRecoveryIT {
         system.awaitHealthy("serving", RECOVERY_BOUND);
     }
 
+    @Test
+    @Order(7)
+    void everythingRestartedKeepsTheCatalogueTheAdapterAndEveryCount() throws Exception {
+        // A catalogue beyond the bootstrap: a task created through the API and a label appended to it (version 2).
+        assertEquals(201, admin("POST", "/tasks", "{\"task\":\"intents\",\"labels\":[\"refund\",\"upgrade\"]}")
+                .statusCode());
+        assertEquals(200, admin("POST", "/tasks/intents/labels", "{\"labels\":[\"cancel\"]}").statusCode());
+        String catalogueBefore = admin("GET", "/tasks", null).body();
+        String adapterBefore = servedAdapter();
+        Thread.sleep(2_000); // nothing is in flight: the stream has stopped and step 5 drained the pipeline
+        List<Long> countsBefore = pipelineCounts();
+
+        long stopped = System.nanoTime();
+        for (String service : RunningSystem.SERVICES) {
+            system.killService(service);
+        }
+        system.killBroker();
+        system.startBroker();
+        for (String service : RunningSystem.SERVICES) {
+            system.startService(service);
+        }
+        for (String service : RunningSystem.SERVICES) {
+            system.awaitHealthy(service, START_PATIENCE);
+        }
+        record("everything: kill -9 of the broker and every service -> all healthy again", since(stopped));
+        PipelineTranscript.await(RECOVERY_BOUND, "serving answering after the restart",
+                () -> servedAdapterOrNull() != null);
+        Thread.sleep(10_000); // anything a restart repeated (a window, a round, a decision) would arrive now
+        List<Long> countsAfter = pipelineCounts();
+        record("clean examples / windows / candidates / decisions / deployments, before and after the restart",
+                countsBefore + " / " + countsAfter);
+
+        assertEquals(catalogueBefore, admin("GET", "/tasks", null).body(),
+                "the catalogue is as it was: no bootstrap re-applied, no version lost");
+        assertTrue(catalogueBefore.contains("\"cancel\""), catalogueBefore);
+        assertEquals(adapterBefore, servedAdapter(), "serving answers with the adapter it had");
+        assertEquals(countsBefore, countsAfter, "nothing repeated or lost by the restart");
+    }
+
     /** Every id the broker acknowledged so far reaches examples.clean; none is there twice. */
     private void assertEveryAcknowledgedExampleCleanExactlyOnce(String after) throws InterruptedException {
         Set<String> acknowledged = examples.acknowledged();
@@ -332,6 +380,41 @@ class KillRecoveryIT {
                 + duplicated.size() + " (caught up " + waited.toMillis() + " ms after the check began)");
         assertEquals(List.of(), lost, "no acknowledged example lost");
         assertEquals(Map.of(), duplicated, "no example in examples.clean twice");
+    }
+
+    private List<Long> pipelineCounts() {
+        return List.of(transcript.cleanRecords(), (long) transcript.windows().size(),
+                (long) transcript.candidates().size(), (long) transcript.decisions().size(),
+                (long) transcript.deployments().size());
+    }
+
+    /** The adapter id in serving's model view of the stream's task. */
+    private String servedAdapter() throws Exception {
+        String adapter = servedAdapterOrNull();
+        assertTrue(adapter != null, "serving names a deployed adapter");
+        return adapter;
+    }
+
+    private String servedAdapterOrNull() {
+        try {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(system.url("serving")
+                    .resolve("/v1/tasks/" + LabelledExampleStream.TASK + "/model")).timeout(Duration.ofSeconds(5))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            java.util.regex.Matcher id = java.util.regex.Pattern.compile("\"adapterId\":\"([^\"]+)\"")
+                    .matcher(answer.body());
+            return answer.statusCode() == 200 && id.find() ? id.group(1) : null;
+        } catch (IOException | InterruptedException notAnswering) {
+            return null;
+        }
+    }
+
+    private HttpResponse<String> admin(String method, String path, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(system.url("evaluator").resolve(path))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .header("Content-Type", "application/json");
+        request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(json));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private void awaitExamplesFlowing(long cleanRecords) throws InterruptedException {
