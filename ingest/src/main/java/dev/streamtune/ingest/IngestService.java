@@ -67,7 +67,8 @@ public class IngestService implements AutoCloseable {
     synchronized void start() {
         new TopicProvisioner(kafka.connection()).ensureAll();
         catalogue = new TaskCatalogueFollower("ingest", kafka.connection(), verifier).start();
-        Topology topology = new IngestTopology(settings, catalogue::current, new MicrometerIngestMetrics(registry))
+        Topology topology = new IngestTopology(settings, catalogue::current, catalogue::awaitReadAsOf,
+                new MicrometerIngestMetrics(registry))
                 .build();
         Properties props = StreamsProperties.from(config, kafka.connection());
         streams = new KafkaStreams(topology, props);

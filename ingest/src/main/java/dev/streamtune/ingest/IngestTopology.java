@@ -7,6 +7,7 @@ import dev.streamtune.contract.AvroSerde;
 import dev.streamtune.contract.TaskCatalogue;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.ingest.clean.CleanProcessor;
+import dev.streamtune.ingest.config.CatalogueSync;
 import dev.streamtune.ingest.config.IngestSettings;
 import dev.streamtune.ingest.config.LiveRulebook;
 import dev.streamtune.ingest.dedupe.DedupeProcessor;
@@ -53,11 +54,22 @@ public final class IngestTopology {
     private final IngestSettings settings;
     private final LiveRulebook rules;
     private final IngestMetrics metrics;
+    private final CatalogueSync sync;
 
-    /** @param catalogue the task catalogue as it is now (the follower's {@code current}); read per record */
+    /** A topology over a catalogue that is complete as given ({@link CatalogueSync#NONE}). */
     public IngestTopology(IngestSettings settings, Supplier<TaskCatalogue> catalogue, IngestMetrics metrics) {
+        this(settings, catalogue, CatalogueSync.NONE, metrics);
+    }
+
+    /**
+     * @param catalogue the task catalogue as it is now (the follower's {@code current}); read per record
+     * @param sync      how to bring that view up to a record's time before rejecting it for an unknown task or label
+     */
+    public IngestTopology(IngestSettings settings, Supplier<TaskCatalogue> catalogue, CatalogueSync sync,
+                          IngestMetrics metrics) {
         this.settings = settings;
         this.rules = new LiveRulebook(catalogue, settings.defaults());
+        this.sync = sync;
         this.metrics = metrics;
     }
 
@@ -72,7 +84,7 @@ public final class IngestTopology {
                 .merge(builder.stream(Topics.FEEDBACK_EVENTS.name(), rawBytes("feedback-in")), Named.as("inputs"));
 
         Steps<ValidExample> validated = Steps.split("validate", inputs.processValues(
-                () -> new ValidateProcessor(settings, rules, metrics), Named.as("validate")));
+                () -> new ValidateProcessor(settings, rules, sync, metrics), Named.as("validate")));
 
         Steps<CleanedExample> cleaned = Steps.split("clean", validated.accepted().processValues(
                 () -> new CleanProcessor(rules), Named.as("clean")));

@@ -26,6 +26,7 @@ import dev.streamtune.contract.ReasonCode;
 import dev.streamtune.contract.TaskCatalogue;
 import dev.streamtune.contract.TextTruncation;
 import dev.streamtune.contract.Topics;
+import dev.streamtune.ingest.config.CatalogueSync;
 import dev.streamtune.ingest.config.IngestSettings;
 import dev.streamtune.ingest.dedupe.DedupeProcessor;
 import dev.streamtune.ingest.metrics.MicrometerIngestMetrics;
@@ -39,10 +40,10 @@ import dev.streamtune.schema.TextOverflow;
 import dev.streamtune.schema.TrainingWindow;
 import dev.streamtune.schema.WindowCloseReason;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
@@ -78,6 +79,10 @@ class IngestTopologyTest {
     TestOutputTopic<byte[], byte[]> rejectedBytes;
     TestOutputTopic<String, TrainingWindow> windows;
     final AtomicReference<TaskCatalogue> catalogue = new AtomicReference<>(TaskCatalogue.empty());
+    /** What ingest's follower has not read yet: applied when the topology asks to catch up (null: nothing). */
+    final AtomicReference<TaskDefinition> unread = new AtomicReference<>();
+    final List<Instant> syncedTo = new ArrayList<>();
+    boolean followerAway;
 
     void start(IngestSettings settings, TaskDefinition... tasks) {
         catalogue.set(TaskCatalogue.of(tasks));
@@ -86,7 +91,15 @@ class IngestTopologyTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        var topology = new IngestTopology(settings, catalogue::get, new MicrometerIngestMetrics(registry))
+        CatalogueSync sync = (moment, timeout) -> {
+            syncedTo.add(moment);
+            TaskDefinition next = unread.getAndSet(null);
+            if (next != null && !followerAway) {
+                catalogue.set(catalogue.get().apply(next));
+            }
+            return !followerAway;
+        };
+        var topology = new IngestTopology(settings, catalogue::get, sync, new MicrometerIngestMetrics(registry))
                 .build();
         driver = new TopologyTestDriver(topology, props, Instant.ofEpochMilli(T0));
         labelled = driver.createInputTopic(Topics.LABELLED_EXAMPLES.name(), new ByteArraySerializer(),
@@ -265,6 +278,29 @@ class IngestTopologyTest {
                 clean.readValuesToList().stream().map(CleanExample::getLabel).toList());
         assertEquals(Map.of("world", 1L, "sports", 1L, "business", 1L), windows.readValue().getLabelHistogram(),
                 "the manifest counts the labels the catalogue has when the window closes");
+    }
+
+    @Test
+    void aLabelWrittenJustBeforeItsExamplesIsReadBeforeTheyAreJudged() {
+        TaskDefinition topic = Tasks.task("topic", "world", "sports");
+        start(SETTINGS, topic);
+        // The catalogue gained the label, but ingest's follower has not read it when the example arrives.
+        unread.set(Tasks.withLabelsAdded(topic, "business"));
+        labelled.pipeInput(labelledJson("a", "topic", "Markets fell again", "business"), Instant.ofEpochMilli(T0 + 5));
+        labelled.pipeInput(labelledJson("b", "topic", "Talks resume in Geneva", "world"));
+
+        assertEquals(List.of("a", "b"), clean.readValuesToList().stream().map(CleanExample::getId).toList());
+        assertTrue(rejected.isEmpty());
+        assertEquals(List.of(Instant.ofEpochMilli(T0 + 5)), syncedTo, "caught up to the record's time, once");
+    }
+
+    @Test
+    void anUnknownLabelIsStillDeadLetteredWhenTheCatalogueCannotCatchUp() {
+        start(SETTINGS, SENTIMENT);
+        followerAway = true;
+        labelled.pipeInput(labelledJson("a", "sentiment", "It was fine", "neutral"));
+        assertEquals("UNKNOWN_LABEL", rejected.readValue().getReasonCode());
+        assertEquals(1, syncedTo.size());
     }
 
     @Test

@@ -82,6 +82,16 @@ public final class TaskCatalogueFollower implements AutoCloseable {
         return replayed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Waits until every definition written before {@code moment} has been applied: a service that meets a task or
+     * label it does not know, in a record written after the catalogue changed, sees the change before it decides.
+     *
+     * @return false when that did not happen within {@code timeout}
+     */
+    public boolean awaitReadAsOf(Instant moment, Duration timeout) throws InterruptedException {
+        return follower.awaitReadAsOf(moment, timeout);
+    }
+
     /** The follower's loop, for health. */
     public ConsumerLoop loop() {
         return follower.loop();

@@ -54,6 +54,13 @@ public final class TopicFollower implements AutoCloseable {
     private final UnreadableRecords unreadable;
     private Map<TopicPartition, Long> replayEnd;
     private volatile boolean caughtUp;
+    /**
+     * Read-your-writes: every record written before {@code readAsOf} has been handled. Moved on by a sync (end
+     * offsets asked after that moment, then read up to) that the loop runs only while someone waits for a later
+     * moment, so following costs nothing more when nobody asks. Guarded by {@code this}.
+     */
+    private long readAsOfMillis = Long.MIN_VALUE;
+    private long wantedAsOfMillis = Long.MIN_VALUE;
 
     /**
      * @param name     who follows what, for thread, client id and log lines (e.g. "serving-deployments")
@@ -90,6 +97,29 @@ public final class TopicFollower implements AutoCloseable {
         return loop;
     }
 
+    /**
+     * Waits until every record written to the topics before {@code moment} (at the latest, now) has been handled:
+     * a writer that has had its write acknowledged, and then tells a reader, finds it read. One round trip to the
+     * broker serves every waiter at once; a moment already covered answers at once.
+     *
+     * @return false when the follower did not get there within {@code timeout} (the broker is away)
+     */
+    public boolean awaitReadAsOf(Instant moment, Duration timeout) throws InterruptedException {
+        long wanted = Math.min(moment.toEpochMilli(), System.currentTimeMillis());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            while (readAsOfMillis < wanted) {
+                wantedAsOfMillis = Math.max(wantedAsOfMillis, wanted);
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                wait(Math.max(1, left / 1_000_000));
+            }
+            return true;
+        }
+    }
+
     /** Records skipped because the codec refused them, per topic. */
     public Map<String, Long> skippedRecords() {
         return unreadable.skipped();
@@ -105,8 +135,14 @@ public final class TopicFollower implements AutoCloseable {
                 replayEnd = kafka.endOffsets(partitions);
             }
             loop.progressed();
+            Map<TopicPartition, Long> syncEnd = null;
+            long syncAsOf = 0;
             while (loop.running()) {
-                var records = kafka.poll(Duration.ofMillis(500));
+                if (syncEnd == null && syncWanted()) {
+                    syncAsOf = System.currentTimeMillis(); // before asking: what was acknowledged by now is included
+                    syncEnd = kafka.endOffsets(partitions);
+                }
+                var records = kafka.poll(syncEnd == null ? Duration.ofMillis(500) : Duration.ofMillis(20));
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     handle(record);
                     // past every record, handled, failed or unreadable alike: none can block a restart
@@ -119,6 +155,10 @@ public final class TopicFollower implements AutoCloseable {
                     caughtUp = true;
                     LOG.info("{}: replayed {}", name, topics.stream().map(TopicSpec::name).toList());
                     handler.caughtUp();
+                }
+                if (syncEnd != null && replayed(kafka, syncEnd)) {
+                    readAsOf(syncAsOf);
+                    syncEnd = null;
                 }
             }
         }
@@ -175,6 +215,15 @@ public final class TopicFollower implements AutoCloseable {
             LOG.warn("{}: handling {}-{}@{} failed; skipping it", name, record.topic(), record.partition(),
                     record.offset(), e);
         }
+    }
+
+    private synchronized boolean syncWanted() {
+        return wantedAsOfMillis > readAsOfMillis;
+    }
+
+    private synchronized void readAsOf(long millis) {
+        readAsOfMillis = Math.max(readAsOfMillis, millis);
+        notifyAll();
     }
 
     private static boolean replayed(KafkaConsumer<?, ?> kafka, Map<TopicPartition, Long> end) {

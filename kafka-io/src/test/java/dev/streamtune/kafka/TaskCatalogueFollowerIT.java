@@ -51,12 +51,10 @@ class TaskCatalogueFollowerIT {
             TaskTopicFixture.write(broker.bootstrapServers(), forged);
             TaskTopicFixture.publish(broker.bootstrapServers(), keys.signer(SignerRole.EVALUATOR), v2, v1);
 
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (follower.current().labels("intents").size() < 2 && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            Thread.sleep(500); // time for the replayed v1 behind v2 to arrive and be ignored
+            // Read-your-writes: what was acknowledged before now is applied once the wait returns, no polling.
+            assertTrue(follower.awaitReadAsOf(Instant.now(), Duration.ofSeconds(30)), "read as of now");
             assertEquals(List.of("refund", "cancel"), follower.current().labels("intents"));
+            assertTrue(follower.awaitReadAsOf(T0, Duration.ZERO), "a moment already covered answers at once");
             assertEquals(2, follower.current().find("intents").orElseThrow().getVersion());
             assertEquals(List.of("intents v1", "intents v2"), changes);
         }

@@ -2,10 +2,10 @@ package dev.streamtune.ingest.clean;
 
 import java.util.function.Supplier;
 
+import dev.streamtune.contract.ReasonCode;
 import dev.streamtune.ingest.CleanedExample;
 import dev.streamtune.ingest.InvalidRecordException;
 import dev.streamtune.ingest.Outcome;
-import dev.streamtune.contract.ReasonCode;
 import dev.streamtune.ingest.Rejection;
 import dev.streamtune.ingest.ValidExample;
 import dev.streamtune.ingest.config.TaskRulebook;

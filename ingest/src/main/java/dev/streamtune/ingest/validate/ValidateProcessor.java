@@ -1,13 +1,16 @@
 package dev.streamtune.ingest.validate;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.function.Supplier;
 
+import dev.streamtune.contract.ReasonCode;
 import dev.streamtune.ingest.InvalidRecordException;
 import dev.streamtune.ingest.Outcome;
-import dev.streamtune.contract.ReasonCode;
 import dev.streamtune.ingest.Rejection;
 import dev.streamtune.ingest.SourceRecord;
 import dev.streamtune.ingest.ValidExample;
+import dev.streamtune.ingest.config.CatalogueSync;
 import dev.streamtune.ingest.config.IngestSettings;
 import dev.streamtune.ingest.config.TaskRulebook;
 import dev.streamtune.ingest.metrics.IngestMetrics;
@@ -30,12 +33,18 @@ public final class ValidateProcessor implements FixedKeyProcessor<byte[], byte[]
 
     private static final Logger LOG = LoggerFactory.getLogger(ValidateProcessor.class);
 
+    /** How long a record of an unknown task or label waits for the catalogue to catch up to it. */
+    static final Duration CATALOGUE_SYNC_WAIT = Duration.ofSeconds(2);
+
     private final ExampleValidator validator;
+    private final CatalogueSync sync;
     private final IngestMetrics metrics;
     private FixedKeyProcessorContext<byte[], Outcome<ValidExample>> context;
 
-    public ValidateProcessor(IngestSettings settings, Supplier<TaskRulebook> rulebook, IngestMetrics metrics) {
+    public ValidateProcessor(IngestSettings settings, Supplier<TaskRulebook> rulebook, CatalogueSync sync,
+                             IngestMetrics metrics) {
         this.validator = new ExampleValidator(settings, rulebook);
+        this.sync = sync;
         this.metrics = metrics;
     }
 
@@ -52,7 +61,7 @@ public final class ValidateProcessor implements FixedKeyProcessor<byte[], byte[]
         metrics.recordIn(source.topic(), RecordFormat.of(source.value()));
         Outcome<ValidExample> outcome;
         try {
-            Admission admission = validator.validate(source, context.currentSystemTimeMs());
+            Admission admission = validate(source);
             if (admission instanceof Admission.Ignored ignored) {
                 metrics.feedbackIgnored(ignored.task());
                 return;
@@ -66,5 +75,30 @@ public final class ValidateProcessor implements FixedKeyProcessor<byte[], byte[]
             outcome = Outcome.rejected(new Rejection(ReasonCode.UNPROCESSABLE, "validation failed: " + e, source));
         }
         context.forward(record.withValue(outcome).withHeaders(new RecordHeaders()));
+    }
+
+    /**
+     * The validator's verdict, given once more after the catalogue has caught up to the record's time when the
+     * first one was an unknown task or label: the change that defines it may have been written just before.
+     */
+    private Admission validate(SourceRecord source) {
+        try {
+            return validator.validate(source, context.currentSystemTimeMs());
+        } catch (InvalidRecordException e) {
+            if (e.code() != ReasonCode.UNKNOWN_TASK && e.code() != ReasonCode.UNKNOWN_LABEL) {
+                throw e;
+            }
+            try {
+                if (!sync.awaitReadAsOf(Instant.ofEpochMilli(source.timestamp()), CATALOGUE_SYNC_WAIT)) {
+                    LOG.warn("The task catalogue did not catch up within {} to judge {}; judging it as it is",
+                            CATALOGUE_SYNC_WAIT, source.coordinates());
+                    throw e;
+                }
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw e;
+            }
+            return validator.validate(source, context.currentSystemTimeMs());
+        }
     }
 }

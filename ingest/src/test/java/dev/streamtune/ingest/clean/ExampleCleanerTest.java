@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Map;
 
+import dev.streamtune.contract.ReasonCode;
+import dev.streamtune.contract.TextTruncation;
 import dev.streamtune.ingest.CleanedExample;
 import dev.streamtune.ingest.InvalidRecordException;
-import dev.streamtune.contract.TextTruncation;
-import dev.streamtune.contract.ReasonCode;
 import dev.streamtune.ingest.Tasks;
 import dev.streamtune.ingest.ValidExample;
 import dev.streamtune.ingest.config.TaskRules;

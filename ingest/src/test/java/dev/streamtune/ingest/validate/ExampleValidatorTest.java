@@ -14,11 +14,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import dev.streamtune.contract.ReasonCode;
 import dev.streamtune.contract.TaskCatalogue;
 import dev.streamtune.contract.Topics;
-import dev.streamtune.ingest.InvalidRecordException;
 import dev.streamtune.ingest.Inputs;
-import dev.streamtune.contract.ReasonCode;
+import dev.streamtune.ingest.InvalidRecordException;
 import dev.streamtune.ingest.SourceRecord;
 import dev.streamtune.ingest.Tasks;
 import dev.streamtune.ingest.ValidExample;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.streamtune.ingest.InvalidRecordException;
 import dev.streamtune.contract.ReasonCode;
+import dev.streamtune.ingest.InvalidRecordException;
 import dev.streamtune.ingest.Tasks;
 import dev.streamtune.ingest.config.IngestSettings;
 import dev.streamtune.ingest.config.TaskRules;
