@@ -232,6 +232,8 @@ public final class WordnetBench {
         trainerProperties.put("micronaut.server.port", -1);
         trainerProperties.put("trainer.home", home.resolve("trainer-home").toString());
         trainerProperties.putAll(Pipeline.keys(home).properties(SignerRole.TRAINER));
+        // A seed is a whole run: the data's sampling and order, and the trainer's initialisation, dropout and replay.
+        trainerProperties.put("trainer.hyperparameters.seed", options.seed());
         if (!replayAndEwc) {
             trainerProperties.put("trainer.replay.enabled", false);
             trainerProperties.put("trainer.ewc.enabled", false);
