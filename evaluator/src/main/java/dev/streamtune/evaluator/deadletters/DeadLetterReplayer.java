@@ -68,10 +68,16 @@ public final class DeadLetterReplayer implements AutoCloseable {
     /**
      * Replays what has not been replayed yet and waits up to {@code verdictWait} for ingest's verdicts.
      *
+     * @throws IllegalArgumentException when {@code reason} is not {@link ReasonCode#replayable()}
      * @throws KafkaException when the broker refused a transaction: nothing of the failed batch is visible and its
      *     position is not moved, so calling again is safe
      */
     public synchronized ReplayReport replay(String task, ReasonCode reason, Duration verdictWait) {
+        if (!reason.replayable()) {
+            // Such bytes would only be dead-lettered again, and each replay would add one more copy.
+            throw new IllegalArgumentException(reason + " is not a replayable reason; one of "
+                    + ReasonCode.replayableChoices());
+        }
         KafkaProducer<byte[], byte[]> writer = producer();
         String group = groupId(task, reason);
         Set<String> replayedIds = new HashSet<>();
