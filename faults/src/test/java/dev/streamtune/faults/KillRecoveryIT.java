@@ -21,6 +21,7 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamtune.schema.AdapterCandidate;
 import dev.streamtune.schema.Deployment;
 import dev.streamtune.schema.PromotionDecision;
@@ -92,6 +93,7 @@ class KillRecoveryIT {
 
     private final Map<String, String> figures = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
     private Path home;
     private RunningSystem system;
     private PipelineTranscript transcript;
@@ -400,20 +402,18 @@ class KillRecoveryIT {
             HttpResponse<String> answer = http.send(HttpRequest.newBuilder(system.url("serving")
                     .resolve("/v1/tasks/" + LabelledExampleStream.TASK + "/model")).timeout(Duration.ofSeconds(5))
                     .GET().build(), HttpResponse.BodyHandlers.ofString());
-            java.util.regex.Matcher id = java.util.regex.Pattern.compile("\"adapterId\":\"([^\"]+)\"")
-                    .matcher(answer.body());
-            return answer.statusCode() == 200 && id.find() ? id.group(1) : null;
+            return answer.statusCode() == 200 ? json.readTree(answer.body()).path("adapterId").asText(null) : null;
         } catch (IOException | InterruptedException notAnswering) {
             return null;
         }
     }
 
-    private HttpResponse<String> admin(String method, String path, String json) throws Exception {
+    private HttpResponse<String> admin(String method, String path, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(system.url("evaluator").resolve(path))
                 .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .header("Content-Type", "application/json");
-        request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(json));
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body));
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
