@@ -53,6 +53,7 @@ public final class TopicFollower implements AutoCloseable {
     private final Map<TopicPartition, Long> positions = new HashMap<>();
     private final UnreadableRecords unreadable;
     private Map<TopicPartition, Long> replayEnd;
+    private long replayAsOfMillis;
     private volatile boolean caughtUp;
     /**
      * Read-your-writes: every record written before {@code readAsOf} has been handled. Moved on by a sync (end
@@ -132,6 +133,7 @@ public final class TopicFollower implements AutoCloseable {
             loop.polling(kafka);
             List<TopicPartition> partitions = assign(kafka);
             if (replayEnd == null) {
+                replayAsOfMillis = System.currentTimeMillis();
                 replayEnd = kafka.endOffsets(partitions);
             }
             loop.progressed();
@@ -155,6 +157,7 @@ public final class TopicFollower implements AutoCloseable {
                     caughtUp = true;
                     LOG.info("{}: replayed {}", name, topics.stream().map(TopicSpec::name).toList());
                     handler.caughtUp();
+                    readAsOf(replayAsOfMillis); // the start-up replay is itself a sync
                 }
                 if (syncEnd != null && replayed(kafka, syncEnd)) {
                     readAsOf(syncAsOf);
