@@ -14,7 +14,6 @@ import dev.streamtune.model.ClassifierConfig;
 import dev.streamtune.model.HeadGrowth;
 import dev.streamtune.model.LabeledText;
 import dev.streamtune.model.LoraConfig;
-import dev.streamtune.model.OptimizerState;
 import dev.streamtune.model.QuadraticPenalty;
 import dev.streamtune.model.TextClassifier;
 import dev.streamtune.model.TrainingOptions;
@@ -122,15 +121,13 @@ public final class ContinualLearner {
                 .withSeed(hp.seed());
     }
 
-    /**
-     * Trains {@code classifier} on the new examples, then folds them into the replay buffer and the Fisher.
-     *
-     * @param skipBatches batches already trained before a restart (0 for a fresh round)
-     * @param resumeState the optimizer state saved with those batches, or null
-     */
-    public Round learn(TextClassifier classifier, List<CleanExample> train, List<CleanExample> validation,
-                       TrainerSettings.Hyperparameters hp, int skipBatches, OptimizerState resumeState,
-                       WindowTrainer.StepListener listener, String label) {
+    /** Trains the round's classifier on its new examples, then folds them into the replay buffer and the Fisher. */
+    public Round learn(RoundInputs inputs) {
+        TextClassifier classifier = inputs.classifier();
+        List<CleanExample> train = inputs.train();
+        List<CleanExample> validation = inputs.validation();
+        TrainerSettings.Hyperparameters hp = inputs.hyperparameters();
+        String label = inputs.label();
         double replayRatio = TrainingPlan.replayRatio(settings.replay().ratio(),
                 train.stream().map(CleanExample::getLabel).collect(java.util.stream.Collectors.toSet()),
                 replay.sizeByLabel().keySet());
@@ -146,8 +143,8 @@ public final class ContinualLearner {
                             + " EWC {}", label, train.size(), validation.size(), plan.size(),
                     settings.replay().enabled() ? "on" : "off", replay.size(), replayRatio,
                     penalty == null ? "off" : "on");
-            result = WindowTrainer.train(classifier, plan, validationTexts, hp, penalty, skipBatches, resumeState,
-                    listener, label);
+            result = WindowTrainer.train(new TrainingRun(classifier, plan, validationTexts, hp, penalty,
+                    inputs.resume(), inputs.listener(), label));
         }
         consolidate(classifier, train, hp.seed());
         return new Round(classifier, result, hp);

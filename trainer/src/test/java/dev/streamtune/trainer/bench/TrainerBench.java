@@ -14,6 +14,7 @@ import dev.streamtune.trainer.TrainerSettings;
 import dev.streamtune.trainer.ewc.FisherDiagonal;
 import dev.streamtune.trainer.replay.ReplayBuffer;
 import dev.streamtune.trainer.training.ContinualLearner;
+import dev.streamtune.trainer.training.RoundInputs;
 import dev.streamtune.trainer.training.SyntheticTasks;
 import dev.streamtune.trainer.training.TrainingPlan;
 import dev.streamtune.trainer.training.ValidationScore;
@@ -67,10 +68,10 @@ public final class TrainerBench {
         try (TextClassifier classifier = learner.startingPoint(null, SyntheticTasks.LABELS, settings.hyperparameters()).classifier()) {
             for (int t = 0; t < tasks; t++) {
                 long started = System.nanoTime();
-                ContinualLearner.Round round = learner.learn(classifier,
+                ContinualLearner.Round round = learner.learn(RoundInputs.fresh(classifier,
                         SyntheticTasks.examples(t, TRAIN_PER_TASK, 1, Split.TRAIN),
                         SyntheticTasks.examples(t, VALIDATION_PER_TASK, 2, Split.VALIDATION),
-                        settings.hyperparameters(), 0, null, (s, b, session) -> { }, "task " + t);
+                        settings.hyperparameters(), "task " + t));
                 seconds += (System.nanoTime() - started) / 1e9;
                 examplesPerSecond += round.result().examplesPerSecond();
                 for (int j = 0; j <= t; j++) {
@@ -98,8 +99,7 @@ public final class TrainerBench {
         TrainerSettings.Hyperparameters jointHp = hp.searched(hp.learningRate(), hp.weightDecay(),
                 hp.maxSteps() * tasks);
         try (TextClassifier classifier = learner.startingPoint(null, SyntheticTasks.LABELS, jointHp).classifier()) {
-            ContinualLearner.Round round = learner.learn(classifier, train, validation, jointHp, 0, null, (s, b, session) -> { },
-                    "joint");
+            ContinualLearner.Round round = learner.learn(RoundInputs.fresh(classifier, train, validation, jointHp, "joint"));
             for (int j = 0; j < tasks; j++) {
                 accuracy[tasks - 1][j] = accuracy(classifier, j);
             }

@@ -59,8 +59,7 @@ class ContinualLearnerTest {
                 FisherDiagonal.empty());
         Path approved = dir.resolve("approved.adapter");
         try (TextClassifier first = learner.startingPoint(null, FIRST, hp).classifier()) {
-            learner.learn(first, window(FIRST, 60, 1, Split.TRAIN), window(FIRST, 15, 2, Split.VALIDATION), hp, 0,
-                    null, (s, b, session) -> { }, "first");
+            learner.learn(RoundInputs.fresh(first, window(FIRST, 60, 1, Split.TRAIN), window(FIRST, 15, 2, Split.VALIDATION), hp, "first"));
             first.save(approved, Map.of());
         }
         ReplayBuffer replay = learner.replay();
@@ -89,8 +88,7 @@ class ContinualLearnerTest {
             }
             assertEquals(parent.learnedLabels(), grown.learnedLabels(), "a new label is not learned yet");
 
-            learner.learn(grown, window(ADDED, 40, 4, Split.TRAIN), window(ADDED, 10, 5, Split.VALIDATION), hp, 0,
-                    null, (s, b, session) -> { }, "grown");
+            learner.learn(RoundInputs.fresh(grown, window(ADDED, 40, 4, Split.TRAIN), window(ADDED, 10, 5, Split.VALIDATION), hp, "grown"));
             assertTrue(learner.replay() == replay && replay.sizeByLabel().keySet().containsAll(GROWN),
                     "the same replay buffer, now with every label: " + replay.sizeByLabel());
             float[] grownFisher = learner.ewc().fisher().get("classifier.weight");

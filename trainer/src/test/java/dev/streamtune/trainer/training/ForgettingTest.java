@@ -64,11 +64,11 @@ class ForgettingTest {
         ContinualLearner learner = new ContinualLearner(base, settings,
                 new ReplayBuffer(settings.replay().capacity(), 1), FisherDiagonal.empty());
         try (TextClassifier classifier = learner.startingPoint(null, SyntheticTasks.LABELS, hp).classifier()) {
-            learner.learn(classifier, SyntheticTasks.examples(0, 240, 1, Split.TRAIN),
-                    SyntheticTasks.examples(0, 40, 2, Split.VALIDATION), hp, 0, null, (s, b, session) -> { }, "task A");
+            learner.learn(RoundInputs.fresh(classifier, SyntheticTasks.examples(0, 240, 1, Split.TRAIN),
+                    SyntheticTasks.examples(0, 40, 2, Split.VALIDATION), hp, "task A"));
             double aBefore = accuracy(classifier, 0);
-            learner.learn(classifier, SyntheticTasks.examples(1, 240, 1, Split.TRAIN),
-                    SyntheticTasks.examples(1, 40, 2, Split.VALIDATION), hp, 0, null, (s, b, session) -> { }, "task B");
+            learner.learn(RoundInputs.fresh(classifier, SyntheticTasks.examples(1, 240, 1, Split.TRAIN),
+                    SyntheticTasks.examples(1, 40, 2, Split.VALIDATION), hp, "task B"));
             return new Accuracies(aBefore, accuracy(classifier, 0), accuracy(classifier, 1));
         }
     }
