@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +25,7 @@ import dev.streamtune.schema.TaskDefinition;
 import dev.streamtune.trainer.TrainerSettings;
 import dev.streamtune.trainer.catalogue.TrainingOverrides;
 import dev.streamtune.trainer.checkpoint.TrainerCheckpoint;
+import dev.streamtune.trainer.strategy.StrategyRegistry;
 import dev.streamtune.trainer.training.ContinualLearner;
 import dev.streamtune.trainer.training.HyperparameterSearch;
 import dev.streamtune.trainer.training.Resume;
@@ -130,19 +132,25 @@ public final class RoundRunner {
                         }
                     }, candidateId));
             AdapterCandidate candidate = candidates.build(new CandidateBuilder.FinishedRound(candidateId, task,
-                    windowIds, parent, classifier, learned.result(), learned.hyperparameters(), lineage,
+                    windowIds, parent, classifier, learned.result(), learned.hyperparameters(),
+                    strategySettings(learner), lineage,
                     (System.nanoTime() - started) / 1e9));
-            // Replay and Fisher first, then the candidate: a crash in between publishes, never retrains.
-            checkpoint.saveReplay(task, learner.replay());
-            checkpoint.saveFisher(task, learner.ewc());
+            // Strategy state first, then the candidate: a crash in between publishes, never retrains.
+            learner.save(checkpoint.taskDirectory(task));
             checkpoint.savePending(task, candidate);
             return candidate;
         }
     }
 
-    /** Labels the task's learner remembers examples of (its replay buffer's, when replay is on). */
+    private static Map<String, Map<String, String>> strategySettings(ContinualLearner learner) {
+        Map<String, Map<String, String>> settings = new LinkedHashMap<>();
+        learner.strategies().forEach(strategy -> settings.put(strategy.name(), strategy.settings()));
+        return settings;
+    }
+
+    /** Labels the task's strategies remember examples of (the replay buffer's). */
     public Set<String> rememberedLabels(String task) throws IOException {
-        return settings.replay().enabled() ? learner(task).replay().sizeByLabel().keySet() : Set.of();
+        return learner(task).rememberedLabels();
     }
 
     /** A failed round may have updated a learner's state in memory: the next round starts from the saved one. */
@@ -183,9 +191,7 @@ public final class RoundRunner {
     private ContinualLearner learner(String task) throws IOException {
         ContinualLearner learner = learners.get(task);
         if (learner == null) {
-            learner = new ContinualLearner(base, settings,
-                    checkpoint.replay(task, settings.replay().capacity(), settings.hyperparameters().seed()),
-                    checkpoint.fisher(task));
+            learner = new ContinualLearner(base, StrategyRegistry.create(settings, checkpoint.taskDirectory(task)));
             learners.put(task, learner);
         }
         return learner;

@@ -15,6 +15,7 @@ import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.Split;
 import dev.streamtune.trainer.TrainerSettings;
 import dev.streamtune.trainer.checkpoint.TrainerCheckpoint;
+import dev.streamtune.trainer.strategy.StrategyRegistry;
 import dev.streamtune.trainer.training.ContinualLearner;
 import dev.streamtune.trainer.training.RoundInputs;
 import dev.streamtune.trainer.training.SyntheticIntents;
@@ -49,8 +50,7 @@ public final class HeadInitComparison {
             try (TextClassifier parent = first.startingPoint(null, OLD, hp).classifier()) {
                 first.learn(RoundInputs.fresh(parent, window(OLD, 90, 1, Split.TRAIN), window(OLD, 15, 2, Split.VALIDATION), hp, "parent"));
                 parent.save(parentFile, Map.of());
-                state.saveReplay("t", first.replay());
-                state.saveFisher("t", first.ewc());
+                first.save(state.taskDirectory("t"));
                 rows.add(String.format(Locale.ROOT, "parent (3 labels): old-label accuracy %.3f",
                         SyntheticIntents.accuracy(parent, OLD, 90, 9)));
             }
@@ -84,8 +84,7 @@ public final class HeadInitComparison {
 
     private static ContinualLearner learner(BaseModel base, TrainerSettings settings, TrainerCheckpoint state)
             throws Exception {
-        return new ContinualLearner(base, settings, state.replay("t", settings.replay().capacity(), 1),
-                state.fisher("t"));
+        return new ContinualLearner(base, StrategyRegistry.create(settings, state.taskDirectory("t")));
     }
 
     private static List<CleanExample> window(List<String> labels, int n, long seed, Split split) {

@@ -11,8 +11,6 @@ import dev.streamtune.model.bench.ModelBench;
 import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.Split;
 import dev.streamtune.trainer.TrainerSettings;
-import dev.streamtune.trainer.ewc.FisherDiagonal;
-import dev.streamtune.trainer.replay.ReplayBuffer;
 import dev.streamtune.trainer.training.ContinualLearner;
 import dev.streamtune.trainer.training.RoundInputs;
 import dev.streamtune.trainer.training.SyntheticTasks;
@@ -60,8 +58,7 @@ public final class TrainerBench {
 
     static Run sequence(BaseModel base, int tasks, boolean replay, boolean ewc) throws Exception {
         TrainerSettings settings = SyntheticTasks.settings(replay, ewc);
-        ContinualLearner learner = new ContinualLearner(base, settings,
-                new ReplayBuffer(settings.replay().capacity(), 1), FisherDiagonal.empty());
+        ContinualLearner learner = SyntheticTasks.learner(base, settings, 1);
         double[][] accuracy = new double[tasks][tasks];
         double seconds = 0;
         double examplesPerSecond = 0;
@@ -86,8 +83,7 @@ public final class TrainerBench {
     static Run joint(BaseModel base, int tasks) throws Exception {
         TrainerSettings settings = SyntheticTasks.settings(false, false);
         TrainerSettings.Hyperparameters hp = settings.hyperparameters();
-        ContinualLearner learner = new ContinualLearner(base, settings, new ReplayBuffer(1, 1),
-                FisherDiagonal.empty());
+        ContinualLearner learner = SyntheticTasks.learner(base, settings, 1);
         List<CleanExample> train = new ArrayList<>();
         List<CleanExample> validation = new ArrayList<>();
         for (int t = 0; t < tasks; t++) {

@@ -75,6 +75,9 @@ class RoundRunnerTest {
         assertTrue(lineage.contains("windows w1"), lineage.toString());
         assertTrue(lineage.contains("task intents v2: labels " + LABELS), lineage.toString());
         assertTrue(lineage.stream().anyMatch(line -> line.startsWith("task overrides ")), lineage.toString());
+        assertTrue(lineage.contains("strategies [replay, ewc]"), lineage.toString());
+        assertTrue(lineage.stream().anyMatch(line -> line.startsWith("hyperparameters ") && line.contains(
+                "max-steps=6") && line.contains("evaluate-every-steps=3")), "overridden values: " + lineage);
     }
 
     @Test
@@ -100,8 +103,8 @@ class RoundRunnerTest {
 
     private static TrainerSettings settings() {
         TrainerSettings s = SyntheticTasks.settings(true, true);
-        return new TrainerSettings(s.groupId(), s.home(), 1, 100, s.hyperparameters(), s.replay(), s.ewc(),
-                s.search());
+        return new TrainerSettings(s.groupId(), s.home(), 1, 100, s.strategies(), s.hyperparameters(), s.replay(),
+                s.ewc(), s.search());
     }
 
     private static WorkQueue.DueRound round(String windowId) {

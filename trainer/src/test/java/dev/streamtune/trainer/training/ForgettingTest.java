@@ -10,8 +10,6 @@ import dev.streamtune.model.BuiltInModels;
 import dev.streamtune.model.TextClassifier;
 import dev.streamtune.schema.Split;
 import dev.streamtune.trainer.TrainerSettings;
-import dev.streamtune.trainer.ewc.FisherDiagonal;
-import dev.streamtune.trainer.replay.ReplayBuffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,8 +59,7 @@ class ForgettingTest {
     static Accuracies twoTasks(boolean replay, boolean ewc) throws Exception {
         TrainerSettings settings = SyntheticTasks.settings(replay, ewc);
         TrainerSettings.Hyperparameters hp = settings.hyperparameters();
-        ContinualLearner learner = new ContinualLearner(base, settings,
-                new ReplayBuffer(settings.replay().capacity(), 1), FisherDiagonal.empty());
+        ContinualLearner learner = SyntheticTasks.learner(base, settings, 1);
         try (TextClassifier classifier = learner.startingPoint(null, SyntheticTasks.LABELS, hp).classifier()) {
             learner.learn(RoundInputs.fresh(classifier, SyntheticTasks.examples(0, 240, 1, Split.TRAIN),
                     SyntheticTasks.examples(0, 40, 2, Split.VALIDATION), hp, "task A"));
