@@ -11,6 +11,9 @@ import io.micronaut.context.annotation.ConfigurationProperties;
  * @param home            where checkpoints and adapter files are written (a volume the evaluator and serving read)
  * @param windowsPerCandidate train one candidate every N closed windows (a retrain request trains at once)
  * @param checkpointEverySteps mid-round checkpoint interval: a crash costs at most this many optimizer steps
+ * @param strategies      continual-learning strategies, in the order their hooks run (names of
+ *                        {@link dev.streamtune.trainer.strategy.StrategyRegistry}); empty = naive fine-tuning. Each
+ *                        one's settings are under its own key ({@code replay}, {@code ewc})
  */
 @ConfigurationProperties("trainer")
 public record TrainerSettings(
@@ -18,6 +21,7 @@ public record TrainerSettings(
         String home,
         int windowsPerCandidate,
         int checkpointEverySteps,
+        java.util.List<String> strategies,
         Hyperparameters hyperparameters,
         Replay replay,
         Ewc ewc,
@@ -42,14 +46,14 @@ public record TrainerSettings(
         }
     }
 
-    /** Experience replay: a class-balanced reservoir, mixed into every batch at {@code ratio}. */
+    /** The {@code replay} strategy's settings: a class-balanced reservoir, mixed into every batch at {@code ratio}. */
     @ConfigurationProperties("replay")
-    public record Replay(boolean enabled, int capacity, double ratio) {
+    public record Replay(int capacity, double ratio) {
     }
 
-    /** Online EWC: penalty strength, and how much of the old Fisher survives each window. */
+    /** The {@code ewc} strategy's settings: penalty strength, and how much of the old Fisher survives each window. */
     @ConfigurationProperties("ewc")
-    public record Ewc(boolean enabled, double lambda, double decay, int fisherSamples) {
+    public record Ewc(double lambda, double decay, int fisherSamples) {
     }
 
     /** Successive-halving search before a window's training, on a subset of its examples. */

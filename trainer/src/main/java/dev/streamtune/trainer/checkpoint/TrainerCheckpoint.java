@@ -21,22 +21,20 @@ import dev.streamtune.model.weights.SafetensorsReader;
 import dev.streamtune.model.weights.SafetensorsWriter;
 import dev.streamtune.model.weights.Tensor;
 import dev.streamtune.schema.AdapterCandidate;
-import dev.streamtune.trainer.ewc.FisherDiagonal;
-import dev.streamtune.trainer.replay.ReplayBuffer;
 
 /**
  * The trainer's durable state under {@code <home>/trainer} (where to resume reading is the group's committed
- * offsets, in Kafka): each task's replay buffer and
- * EWC Fisher, and the in-progress round (adapter weights so far and how many batches they have seen). Every file is
+ * offsets, in Kafka): each task's strategy state (each strategy owns its files; replay and EWC shown below), and
+ * the in-progress round (adapter weights so far and how many batches they have seen). Every file is
  * written to a temporary name and renamed, so a crash leaves the previous version intact.
  *
  * <pre>
- * tasks/&lt;task&gt;/replay.bin         replay reservoir
- * tasks/&lt;task&gt;/fisher.safetensors  "fisher/&lt;param&gt;" and "anchor/&lt;param&gt;" tensors
+ * tasks/&lt;task&gt;/replay.bin         ReplayStrategy: replay reservoir
+ * tasks/&lt;task&gt;/fisher.safetensors  EwcStrategy: "fisher/&lt;param&gt;" and "anchor/&lt;param&gt;" tensors
  * tasks/&lt;task&gt;/round.properties   in-progress round: candidate id, batches done
  * tasks/&lt;task&gt;/round.adapter      in-progress round: weights after those batches
  * tasks/&lt;task&gt;/round.optimizer    in-progress round: AdamW step count and moments (safetensors)
- * tasks/&lt;task&gt;/pending.candidate  a trained candidate whose replay and Fisher are saved, not yet published
+ * tasks/&lt;task&gt;/pending.candidate  a trained candidate whose strategy state is saved, not yet published
  * </pre>
  */
 public final class TrainerCheckpoint {
@@ -55,41 +53,12 @@ public final class TrainerCheckpoint {
     public record Round(String candidateId, int batchesDone, Path adapter, OptimizerState optimizer) {
     }
 
-    public ReplayBuffer replay(String task, int capacity, long seed) throws IOException {
-        Path file = taskDir(task).resolve("replay.bin");
-        return Files.exists(file) ? ReplayBuffer.load(file, capacity, seed) : new ReplayBuffer(capacity, seed);
-    }
-
-    public void saveReplay(String task, ReplayBuffer replay) throws IOException {
-        replay.save(taskDir(task).resolve("replay.bin"));
-    }
-
-    public FisherDiagonal fisher(String task) throws IOException {
-        Path file = taskDir(task).resolve("fisher.safetensors");
-        if (!Files.exists(file)) {
-            return FisherDiagonal.empty();
-        }
-        SafetensorsFile contents = SafetensorsReader.read(file);
-        Map<String, float[]> fisher = new HashMap<>();
-        Map<String, float[]> anchor = new HashMap<>();
-        contents.tensors().forEach((name, tensor) -> {
-            if (name.startsWith("fisher/")) {
-                fisher.put(name.substring("fisher/".length()), tensor.data());
-            } else if (name.startsWith("anchor/")) {
-                anchor.put(name.substring("anchor/".length()), tensor.data());
-            }
-        });
-        return FisherDiagonal.of(fisher, anchor);
-    }
-
-    public void saveFisher(String task, FisherDiagonal ewc) throws IOException {
-        List<Tensor> tensors = new ArrayList<>();
-        ewc.fisher().forEach((name, values) -> tensors.add(vector("fisher/" + name, values)));
-        ewc.anchor().forEach((name, values) -> tensors.add(vector("anchor/" + name, values)));
-        Path file = taskDir(task).resolve("fisher.safetensors");
-        Path temp = file.resolveSibling("fisher.safetensors.tmp");
-        SafetensorsWriter.write(temp, tensors, Map.of("format", "streamtune-online-ewc"), Dtype.F32);
-        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    /**
+     * The task's checkpoint directory, created if needed: the task's continual-learning strategies save their state
+     * here ({@link dev.streamtune.trainer.strategy.ContinualStrategy#save}), next to the round files.
+     */
+    public Path taskDirectory(String task) throws IOException {
+        return taskDir(task);
     }
 
     /** Where the in-progress round's weights go; write there, then {@link #saveRound}. */

@@ -3,51 +3,46 @@ package dev.streamtune.trainer.training;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 
 import dev.streamtune.model.BaseModel;
 import dev.streamtune.model.ClassifierConfig;
 import dev.streamtune.model.HeadGrowth;
 import dev.streamtune.model.LabeledText;
 import dev.streamtune.model.LoraConfig;
-import dev.streamtune.model.OptimizerState;
-import dev.streamtune.model.QuadraticPenalty;
+import dev.streamtune.model.LossTerm;
 import dev.streamtune.model.TextClassifier;
-import dev.streamtune.model.TrainingOptions;
-import dev.streamtune.model.TrainingSession;
 import dev.streamtune.schema.CleanExample;
 import dev.streamtune.trainer.TrainerSettings;
 import dev.streamtune.trainer.catalogue.HeadCarryOver;
-import dev.streamtune.trainer.ewc.FisherDiagonal;
-import dev.streamtune.trainer.replay.ReplayBuffer;
+import dev.streamtune.trainer.strategy.ContinualStrategy;
+import dev.streamtune.trainer.strategy.RoundContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One task's continual learning: trains a new adapter on new examples, starting from the approved one (its head
- * grown when the task's labels grew), while experience replay and online EWC keep what earlier windows taught.
- * Owns the task's replay buffer and Fisher; both are updated only after a successful training, so a failed one
- * leaves them as they were. The classifier records the labels of every batch it trains on (new and replayed), so
- * the adapter file says which labels it learned: the evaluator compares champion and candidate only on those.
+ * grown when the task's labels grew), with the task's {@link ContinualStrategy continual-learning strategies}
+ * (replay, online EWC, ...) hooked around the training. Strategies consolidate only after a successful training,
+ * so a failed one leaves their state as it was. The classifier records the labels of every batch it trains on (new
+ * and replayed), so the adapter file says which labels it learned: the evaluator compares champion and candidate
+ * only on those.
  */
 public final class ContinualLearner {
 
     private static final Logger LOG = LoggerFactory.getLogger(ContinualLearner.class);
 
     private final BaseModel base;
-    private final TrainerSettings settings;
-    private final ReplayBuffer replay;
-    private FisherDiagonal ewc;
+    private final List<ContinualStrategy> strategies;
 
-    public ContinualLearner(BaseModel base, TrainerSettings settings, ReplayBuffer replay, FisherDiagonal ewc) {
+    /** @param strategies the task's strategies with their state, in the order their hooks run (empty: naive) */
+    public ContinualLearner(BaseModel base, List<ContinualStrategy> strategies) {
         this.base = base;
-        this.settings = settings;
-        this.replay = replay;
-        this.ewc = ewc;
+        this.strategies = List.copyOf(strategies);
     }
 
     /** The outcome of one round: the trained classifier (the caller saves and closes it) and its numbers. */
@@ -88,11 +83,11 @@ public final class ContinualLearner {
             if (decision instanceof HeadCarryOver.Refuse refuse) {
                 throw new HeadLayoutMismatch(refuse.reason());
             }
-            if (parent.learnedLabels().isEmpty() && replay.size() > 0) {
+            Set<String> remembered = rememberedLabels();
+            if (parent.learnedLabels().isEmpty() && !remembered.isEmpty()) {
                 // A parent file from before adapters recorded their learned labels: the replay buffer holds
                 // examples of every label this task was trained on, so it says what the parent learned.
-                parent.assumeLearned(replay.sizeByLabel().keySet().stream().filter(parent.labels()::contains)
-                        .toList());
+                parent.assumeLearned(remembered.stream().filter(parent.labels()::contains).toList());
             }
             ClassifierConfig target = parent.config().withLabels(labels)
                     .withDropout(hp.dropout(), hp.dropout(), hp.dropout());
@@ -123,79 +118,72 @@ public final class ContinualLearner {
     }
 
     /**
-     * Trains {@code classifier} on the new examples, then folds them into the replay buffer and the Fisher.
-     *
-     * @param skipBatches batches already trained before a restart (0 for a fresh round)
-     * @param resumeState the optimizer state saved with those batches, or null
+     * Trains the round's classifier on its new examples with the strategies' batch top-ups and loss terms, then lets
+     * each strategy consolidate (e.g. replay keeps the examples, EWC estimates the Fisher).
      */
-    public Round learn(TextClassifier classifier, List<CleanExample> train, List<CleanExample> validation,
-                       TrainerSettings.Hyperparameters hp, int skipBatches, OptimizerState resumeState,
-                       WindowTrainer.StepListener listener, String label) {
-        double replayRatio = TrainingPlan.replayRatio(settings.replay().ratio(),
-                train.stream().map(CleanExample::getLabel).collect(java.util.stream.Collectors.toSet()),
-                replay.sizeByLabel().keySet());
-        TrainingPlan plan = TrainingPlan.of(train, settings.replay().enabled() ? replay : null,
-                replayRatio, hp.batchSize(), hp.epochs(), hp.maxSteps() * hp.gradientAccumulation(),
-                hp.seed());
-        List<LabeledText> validationTexts = validation.stream().map(TrainingPlan::labeled).toList();
-        // Labels appended since the Fisher was estimated: their new head rows start with zero importance.
-        ewc = ewc.grownTo(classifier.snapshot());
+    public Round learn(RoundInputs inputs) {
+        TextClassifier classifier = inputs.classifier();
+        TrainerSettings.Hyperparameters hp = inputs.hyperparameters();
+        RoundContext round = new RoundContext(classifier, inputs.train(), inputs.validation(), hp, inputs.label());
+        strategies.forEach(strategy -> strategy.beforeTraining(round));
+        List<TrainingPlan.TopUp> topUps = new ArrayList<>();
+        strategies.forEach(strategy -> strategy.batchTopUp(round).ifPresent(topUps::add));
+        TrainingPlan plan = TrainingPlan.of(inputs.train(), topUps, hp.batchSize(), hp.epochs(),
+                hp.maxSteps() * hp.gradientAccumulation(), hp.seed());
+        List<LabeledText> validationTexts = inputs.validation().stream().map(TrainingPlan::labeled).toList();
+        List<LossTerm> terms = new ArrayList<>();
         WindowTrainer.Result result;
-        try (QuadraticPenalty penalty = ewcPenalty(classifier)) {
-            LOG.info("{}: {} training and {} validation examples, {} batches, replay {} ({} in buffer, ratio {}),"
-                            + " EWC {}", label, train.size(), validation.size(), plan.size(),
-                    settings.replay().enabled() ? "on" : "off", replay.size(), replayRatio,
-                    penalty == null ? "off" : "on");
-            result = WindowTrainer.train(classifier, plan, validationTexts, hp, penalty, skipBatches, resumeState,
-                    listener, label);
+        try {
+            strategies.forEach(strategy -> terms.addAll(strategy.lossTerms(round)));
+            LOG.info("{}: {} training and {} validation examples, {} batches, strategies {}, top-ups {}, {} extra"
+                            + " loss term(s)", inputs.label(), inputs.train().size(), inputs.validation().size(),
+                    plan.size(), names(), topUps, terms.size());
+            result = WindowTrainer.train(new TrainingRun(classifier, plan, validationTexts, hp, LossSum.of(terms),
+                    inputs.resume(), inputs.listener(), inputs.label()));
+        } finally {
+            closeAll(terms);
         }
-        consolidate(classifier, train, hp.seed());
+        strategies.forEach(strategy -> strategy.afterTraining(round));
         return new Round(classifier, result, hp);
     }
 
-    /** The EWC term for this classifier, or null when EWC is off or nothing has been consolidated yet. */
-    private QuadraticPenalty ewcPenalty(TextClassifier classifier) {
-        if (!settings.ewc().enabled() || ewc.isEmpty()) {
-            return null;
-        }
-        Map<String, float[]> fisher = new LinkedHashMap<>();
-        Map<String, float[]> anchor = new LinkedHashMap<>();
-        Map<String, float[]> current = classifier.snapshot();
-        for (String name : classifier.trainableParameterNames()) {
-            float[] f = ewc.fisher().get(name);
-            if (f != null && f.length == current.get(name).length) {
-                fisher.put(name, f);
-                anchor.put(name, ewc.anchor().get(name));
-            }
-        }
-        // Online EWC's penalty is lambda/2 * sum F (theta - theta*)^2.
-        return fisher.isEmpty() ? null : new QuadraticPenalty(fisher, anchor, (float) (settings.ewc().lambda() / 2));
+    /** Labels the strategies hold examples of (the replay buffer's): a round trains on them too. */
+    public Set<String> rememberedLabels() {
+        Set<String> labels = new TreeSet<>();
+        strategies.forEach(strategy -> labels.addAll(strategy.rememberedLabels()));
+        return labels;
     }
 
-    private void consolidate(TextClassifier classifier, List<CleanExample> train, long seed) {
-        if (settings.ewc().enabled()) {
-            List<CleanExample> sample = new ArrayList<>(train);
-            java.util.Collections.shuffle(sample, new Random(seed));
-            List<LabeledText> fisherSample = sample.subList(0, Math.min(sample.size(), settings.ewc().fisherSamples()))
-                    .stream().map(TrainingPlan::labeled).toList();
-            try (TrainingSession session = TrainingSession.start(classifier, TrainingOptions.defaults())) {
-                int nonFinite = ewc.consolidate(session.meanSquaredGradients(fisherSample), classifier.snapshot(),
-                        settings.ewc().decay());
-                if (nonFinite > 0) {
-                    LOG.warn("Fisher estimate had {} non-finite values; they count as zero importance", nonFinite);
+    /** Saves every strategy's state into the task's checkpoint directory. */
+    public void save(Path taskDirectory) throws IOException {
+        for (ContinualStrategy strategy : strategies) {
+            strategy.save(taskDirectory);
+        }
+    }
+
+    public List<ContinualStrategy> strategies() {
+        return strategies;
+    }
+
+    /** The task's strategy of this type, if it is one of the configured ones. */
+    public <T extends ContinualStrategy> Optional<T> strategy(Class<T> type) {
+        return strategies.stream().filter(type::isInstance).map(type::cast).findFirst();
+    }
+
+    public List<String> names() {
+        return strategies.stream().map(ContinualStrategy::name).toList();
+    }
+
+    private static void closeAll(List<LossTerm> terms) {
+        for (LossTerm term : terms) {
+            if (term instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    LOG.warn("Could not close loss term {}: {}", term, e.getMessage());
                 }
             }
         }
-        if (settings.replay().enabled()) {
-            train.forEach(replay::offer);
-        }
     }
 
-    public ReplayBuffer replay() {
-        return replay;
-    }
-
-    public FisherDiagonal ewc() {
-        return ewc;
-    }
 }

@@ -59,8 +59,8 @@ public final class HyperparameterSearch {
                     try (TextClassifier classifier = learner.startingPoint(startingAdapter, labels, trial).classifier()) {
                         TrainingPlan plan = TrainingPlan.of(trialTrain, null, 0, trial.batchSize(), Integer.MAX_VALUE,
                                 steps * trial.gradientAccumulation(), trial.seed());
-                        WindowTrainer.Result outcome = WindowTrainer.train(classifier, plan, trialValidation, trial,
-                                null, 0, null, (step, batches, session) -> { }, label + "/search");
+                        WindowTrainer.Result outcome = WindowTrainer.train(
+                                TrainingRun.plain(classifier, plan, trialValidation, trial, label + "/search"));
                         return trialValidation.isEmpty() ? outcome.trainLoss() : outcome.validationLoss();
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);

@@ -10,7 +10,7 @@ import dev.streamtune.trainer.replay.ReplayBuffer;
 
 /**
  * The batches of one window's training, fixed by the seed: epochs over the window's examples in a fresh shuffle
- * each, every batch topped up with replayed examples at the configured ratio. Every example keeps its
+ * each, every batch topped up by the round's strategies (replayed examples at the configured ratio). Every example keeps its
  * {@code weight} (replayed ones too: the replay buffer holds whole {@code CleanExample}s), which the loss uses. Deterministic, so a resumed run
  * can skip exactly the batches it already trained on.
  */
@@ -23,17 +23,49 @@ public final class TrainingPlan {
     }
 
     /**
+     * Examples a strategy adds to every batch (replay): {@code round(batchSize * ratio)} of each batch's slots,
+     * drawn with the plan's seeded random, so the plan stays reproducible.
+     */
+    public interface TopUp {
+
+        /** Share of each batch this top-up takes, in [0, 1). */
+        double ratio();
+
+        List<CleanExample> draw(int n, Random random);
+    }
+
+    /**
      * @param replayRatio share of each batch drawn from {@code replay} (0 when it is empty or replay is off)
      * @param maxBatches  cap on the number of batches, whatever the epochs say
      */
     public static TrainingPlan of(List<CleanExample> examples, ReplayBuffer replay, double replayRatio,
                                   int batchSize, int epochs, int maxBatches, long seed) {
+        boolean replaying = replay != null && replay.size() > 0 && replayRatio > 0;
+        List<TopUp> topUps = !replaying ? List.of() : List.of(new TopUp() {
+            @Override
+            public double ratio() {
+                return replayRatio;
+            }
+
+            @Override
+            public List<CleanExample> draw(int n, Random random) {
+                return replay.sample(n, random);
+            }
+        });
+        return of(examples, topUps, batchSize, epochs, maxBatches, seed);
+    }
+
+    /**
+     * @param topUps     examples added to every batch, each its share of the batch, in this order
+     * @param maxBatches cap on the number of batches, whatever the epochs say
+     */
+    public static TrainingPlan of(List<CleanExample> examples, List<TrainingPlan.TopUp> topUps, int batchSize,
+                                  int epochs, int maxBatches, long seed) {
         if (examples.isEmpty()) {
             throw new IllegalArgumentException("A window without training examples cannot be trained on");
         }
-        boolean replaying = replay != null && replay.size() > 0 && replayRatio > 0;
-        int replayed = replaying ? (int) Math.round(batchSize * replayRatio) : 0;
-        int fresh = Math.max(1, batchSize - replayed);
+        int[] extra = topUps.stream().mapToInt(t -> (int) Math.round(batchSize * t.ratio())).toArray();
+        int fresh = Math.max(1, batchSize - java.util.Arrays.stream(extra).sum());
         Random random = new Random(seed);
         List<List<LabeledText>> batches = new ArrayList<>();
         for (int epoch = 0; epoch < epochs && batches.size() < maxBatches; epoch++) {
@@ -42,8 +74,10 @@ public final class TrainingPlan {
             for (int from = 0; from < order.size() && batches.size() < maxBatches; from += fresh) {
                 List<LabeledText> batch = new ArrayList<>(batchSize);
                 order.subList(from, Math.min(order.size(), from + fresh)).forEach(e -> batch.add(labeled(e)));
-                if (replayed > 0) {
-                    replay.sample(replayed, random).forEach(e -> batch.add(labeled(e)));
+                for (int t = 0; t < topUps.size(); t++) {
+                    if (extra[t] > 0) {
+                        topUps.get(t).draw(extra[t], random).forEach(e -> batch.add(labeled(e)));
+                    }
                 }
                 batches.add(batch);
             }

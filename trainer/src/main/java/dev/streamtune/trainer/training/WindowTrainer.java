@@ -45,14 +45,16 @@ public final class WindowTrainer {
     private WindowTrainer() {
     }
 
-    /**
-     * @param penalty     added to every batch's loss, or null
-     * @param skipBatches batches of the plan already trained before a restart
-     * @param resumeState the optimizer's state when those batches were done, or null
-     */
-    public static Result train(TextClassifier classifier, TrainingPlan plan, List<LabeledText> validation,
-                               TrainerSettings.Hyperparameters hp, LossTerm penalty, int skipBatches,
-                               OptimizerState resumeState, StepListener listener, String label) {
+    /** Trains {@code run}'s classifier through its plan, skipping the batches its {@link Resume} says are done. */
+    public static Result train(TrainingRun run) {
+        TextClassifier classifier = run.classifier();
+        TrainingPlan plan = run.plan();
+        List<LabeledText> validation = run.validation();
+        TrainerSettings.Hyperparameters hp = run.hyperparameters();
+        int skipBatches = run.resume().batchesDone();
+        OptimizerState resumeState = run.resume().optimizer();
+        StepListener listener = run.listener();
+        String label = run.label();
         int accumulation = Math.max(1, hp.gradientAccumulation());
         int totalSteps = Math.max(1, (plan.size() + accumulation - 1) / accumulation);
         LearningRateSchedule schedule = new LearningRateSchedule(hp.learningRate(), hp.warmupSteps(), totalSteps,
@@ -70,7 +72,7 @@ public final class WindowTrainer {
         int step = skipBatches / accumulation;
         boolean stoppedEarly = false;
         TrainingOptions options = TrainingOptions.defaults().withWeightDecay((float) hp.weightDecay());
-        LossTerm activePenalty = penalty;
+        LossTerm activePenalty = run.extraLoss();
         try (TrainingSession session = TrainingSession.start(classifier, options)) {
             if (resumeState != null) {
                 session.restoreOptimizerState(resumeState);

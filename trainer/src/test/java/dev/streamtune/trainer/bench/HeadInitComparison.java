@@ -15,7 +15,9 @@ import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.Split;
 import dev.streamtune.trainer.TrainerSettings;
 import dev.streamtune.trainer.checkpoint.TrainerCheckpoint;
+import dev.streamtune.trainer.strategy.StrategyRegistry;
 import dev.streamtune.trainer.training.ContinualLearner;
+import dev.streamtune.trainer.training.RoundInputs;
 import dev.streamtune.trainer.training.SyntheticIntents;
 import dev.streamtune.trainer.training.SyntheticTasks;
 
@@ -46,11 +48,9 @@ public final class HeadInitComparison {
             Path parentFile = dir.resolve("parent.adapter");
             ContinualLearner first = learner(base, settings, state);
             try (TextClassifier parent = first.startingPoint(null, OLD, hp).classifier()) {
-                first.learn(parent, window(OLD, 90, 1, Split.TRAIN), window(OLD, 15, 2, Split.VALIDATION), hp, 0,
-                        null, (s, b, session) -> { }, "parent");
+                first.learn(RoundInputs.fresh(parent, window(OLD, 90, 1, Split.TRAIN), window(OLD, 15, 2, Split.VALIDATION), hp, "parent"));
                 parent.save(parentFile, Map.of());
-                state.saveReplay("t", first.replay());
-                state.saveFisher("t", first.ewc());
+                first.save(state.taskDirectory("t"));
                 rows.add(String.format(Locale.ROOT, "parent (3 labels): old-label accuracy %.3f",
                         SyntheticIntents.accuracy(parent, OLD, 90, 9)));
             }
@@ -67,8 +67,8 @@ public final class HeadInitComparison {
                     TrainerSettings.Hyperparameters capped = hp.searched(hp.learningRate(), hp.weightDecay(), steps);
                     try (TextClassifier parent = TextClassifier.load(base, parentFile);
                          TextClassifier grown = parent.adapted(parent.config().withLabels(GROWN), rule)) {
-                        learner.learn(grown, window(ADDED, 60, 4, Split.TRAIN), window(ADDED, 10, 5, Split.VALIDATION),
-                                capped, 0, null, (s, b, session) -> { }, rule + "/" + steps);
+                        learner.learn(RoundInputs.fresh(grown, window(ADDED, 60, 4, Split.TRAIN), window(ADDED, 10, 5, Split.VALIDATION),
+                                capped, rule + "/" + steps));
                         rows.add(row(rule, steps, grown));
                     }
                 }
@@ -84,8 +84,7 @@ public final class HeadInitComparison {
 
     private static ContinualLearner learner(BaseModel base, TrainerSettings settings, TrainerCheckpoint state)
             throws Exception {
-        return new ContinualLearner(base, settings, state.replay("t", settings.replay().capacity(), 1),
-                state.fisher("t"));
+        return new ContinualLearner(base, StrategyRegistry.create(settings, state.taskDirectory("t")));
     }
 
     private static List<CleanExample> window(List<String> labels, int n, long seed, Split split) {

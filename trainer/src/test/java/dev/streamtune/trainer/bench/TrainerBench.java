@@ -11,9 +11,8 @@ import dev.streamtune.model.bench.ModelBench;
 import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.Split;
 import dev.streamtune.trainer.TrainerSettings;
-import dev.streamtune.trainer.ewc.FisherDiagonal;
-import dev.streamtune.trainer.replay.ReplayBuffer;
 import dev.streamtune.trainer.training.ContinualLearner;
+import dev.streamtune.trainer.training.RoundInputs;
 import dev.streamtune.trainer.training.SyntheticTasks;
 import dev.streamtune.trainer.training.TrainingPlan;
 import dev.streamtune.trainer.training.ValidationScore;
@@ -59,18 +58,17 @@ public final class TrainerBench {
 
     static Run sequence(BaseModel base, int tasks, boolean replay, boolean ewc) throws Exception {
         TrainerSettings settings = SyntheticTasks.settings(replay, ewc);
-        ContinualLearner learner = new ContinualLearner(base, settings,
-                new ReplayBuffer(settings.replay().capacity(), 1), FisherDiagonal.empty());
+        ContinualLearner learner = SyntheticTasks.learner(base, settings, 1);
         double[][] accuracy = new double[tasks][tasks];
         double seconds = 0;
         double examplesPerSecond = 0;
         try (TextClassifier classifier = learner.startingPoint(null, SyntheticTasks.LABELS, settings.hyperparameters()).classifier()) {
             for (int t = 0; t < tasks; t++) {
                 long started = System.nanoTime();
-                ContinualLearner.Round round = learner.learn(classifier,
+                ContinualLearner.Round round = learner.learn(RoundInputs.fresh(classifier,
                         SyntheticTasks.examples(t, TRAIN_PER_TASK, 1, Split.TRAIN),
                         SyntheticTasks.examples(t, VALIDATION_PER_TASK, 2, Split.VALIDATION),
-                        settings.hyperparameters(), 0, null, (s, b, session) -> { }, "task " + t);
+                        settings.hyperparameters(), "task " + t));
                 seconds += (System.nanoTime() - started) / 1e9;
                 examplesPerSecond += round.result().examplesPerSecond();
                 for (int j = 0; j <= t; j++) {
@@ -85,8 +83,7 @@ public final class TrainerBench {
     static Run joint(BaseModel base, int tasks) throws Exception {
         TrainerSettings settings = SyntheticTasks.settings(false, false);
         TrainerSettings.Hyperparameters hp = settings.hyperparameters();
-        ContinualLearner learner = new ContinualLearner(base, settings, new ReplayBuffer(1, 1),
-                FisherDiagonal.empty());
+        ContinualLearner learner = SyntheticTasks.learner(base, settings, 1);
         List<CleanExample> train = new ArrayList<>();
         List<CleanExample> validation = new ArrayList<>();
         for (int t = 0; t < tasks; t++) {
@@ -98,8 +95,7 @@ public final class TrainerBench {
         TrainerSettings.Hyperparameters jointHp = hp.searched(hp.learningRate(), hp.weightDecay(),
                 hp.maxSteps() * tasks);
         try (TextClassifier classifier = learner.startingPoint(null, SyntheticTasks.LABELS, jointHp).classifier()) {
-            ContinualLearner.Round round = learner.learn(classifier, train, validation, jointHp, 0, null, (s, b, session) -> { },
-                    "joint");
+            ContinualLearner.Round round = learner.learn(RoundInputs.fresh(classifier, train, validation, jointHp, "joint"));
             for (int j = 0; j < tasks; j++) {
                 accuracy[tasks - 1][j] = accuracy(classifier, j);
             }

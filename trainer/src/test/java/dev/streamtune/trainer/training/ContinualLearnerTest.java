@@ -21,6 +21,8 @@ import dev.streamtune.schema.Split;
 import dev.streamtune.trainer.TrainerSettings;
 import dev.streamtune.trainer.ewc.FisherDiagonal;
 import dev.streamtune.trainer.replay.ReplayBuffer;
+import dev.streamtune.trainer.strategy.EwcStrategy;
+import dev.streamtune.trainer.strategy.ReplayStrategy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,16 +57,14 @@ class ContinualLearnerTest {
     void appendedLabelsGrowTheApprovedHeadAndCarryReplayAndEwcOver() throws Exception {
         TrainerSettings settings = SyntheticTasks.settings(true, true);
         TrainerSettings.Hyperparameters hp = settings.hyperparameters();
-        ContinualLearner learner = new ContinualLearner(base, settings, new ReplayBuffer(400, 1),
-                FisherDiagonal.empty());
+        ContinualLearner learner = SyntheticTasks.learner(base, settings, 1);
         Path approved = dir.resolve("approved.adapter");
         try (TextClassifier first = learner.startingPoint(null, FIRST, hp).classifier()) {
-            learner.learn(first, window(FIRST, 60, 1, Split.TRAIN), window(FIRST, 15, 2, Split.VALIDATION), hp, 0,
-                    null, (s, b, session) -> { }, "first");
+            learner.learn(RoundInputs.fresh(first, window(FIRST, 60, 1, Split.TRAIN), window(FIRST, 15, 2, Split.VALIDATION), hp, "first"));
             first.save(approved, Map.of());
         }
-        ReplayBuffer replay = learner.replay();
-        float[] headFisher = learner.ewc().fisher().get("classifier.weight").clone();
+        ReplayBuffer replay = learner.strategy(ReplayStrategy.class).orElseThrow().buffer();
+        float[] headFisher = ewc(learner).fisher().get("classifier.weight").clone();
         assertEquals(3 * 384, headFisher.length);
 
         ContinualLearner.Start start = learner.startingPoint(approved, GROWN, hp);
@@ -89,11 +89,11 @@ class ContinualLearnerTest {
             }
             assertEquals(parent.learnedLabels(), grown.learnedLabels(), "a new label is not learned yet");
 
-            learner.learn(grown, window(ADDED, 40, 4, Split.TRAIN), window(ADDED, 10, 5, Split.VALIDATION), hp, 0,
-                    null, (s, b, session) -> { }, "grown");
-            assertTrue(learner.replay() == replay && replay.sizeByLabel().keySet().containsAll(GROWN),
+            learner.learn(RoundInputs.fresh(grown, window(ADDED, 40, 4, Split.TRAIN), window(ADDED, 10, 5, Split.VALIDATION), hp, "grown"));
+            assertTrue(learner.strategy(ReplayStrategy.class).orElseThrow().buffer() == replay
+                            && replay.sizeByLabel().keySet().containsAll(GROWN),
                     "the same replay buffer, now with every label: " + replay.sizeByLabel());
-            float[] grownFisher = learner.ewc().fisher().get("classifier.weight");
+            float[] grownFisher = ewc(learner).fisher().get("classifier.weight");
             assertEquals(5 * 384, grownFisher.length);
             for (int i = 0; i < headFisher.length; i++) {
                 // online EWC: decay * old + this window's (>= 0); a head that started over would have lost the old
@@ -110,8 +110,7 @@ class ContinualLearnerTest {
     @Test
     void anApprovedAdapterWhoseLabelsAreNotAPrefixIsRefused() throws Exception {
         TrainerSettings.Hyperparameters hp = SyntheticTasks.settings(true, true).hyperparameters();
-        ContinualLearner learner = new ContinualLearner(base, SyntheticTasks.settings(true, true),
-                new ReplayBuffer(10, 1), FisherDiagonal.empty());
+        ContinualLearner learner = SyntheticTasks.learner(base, SyntheticTasks.settings(true, true), 1);
         Path approved = dir.resolve("approved.adapter");
         try (TextClassifier first = learner.startingPoint(null, FIRST, hp).classifier()) {
             first.save(approved, Map.of());
@@ -119,6 +118,10 @@ class ContinualLearnerTest {
         ContinualLearner.HeadLayoutMismatch refused = assertThrows(ContinualLearner.HeadLayoutMismatch.class,
                 () -> learner.startingPoint(approved, List.of("animal", "colour", "weather", "food"), hp));
         assertTrue(refused.getMessage().contains("not a prefix"), refused.getMessage());
+    }
+
+    private static FisherDiagonal ewc(ContinualLearner learner) {
+        return learner.strategy(EwcStrategy.class).orElseThrow().fisher();
     }
 
     private static List<CleanExample> window(List<String> labels, int n, long seed, Split split) {

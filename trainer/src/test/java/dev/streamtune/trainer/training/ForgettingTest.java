@@ -10,8 +10,6 @@ import dev.streamtune.model.BuiltInModels;
 import dev.streamtune.model.TextClassifier;
 import dev.streamtune.schema.Split;
 import dev.streamtune.trainer.TrainerSettings;
-import dev.streamtune.trainer.ewc.FisherDiagonal;
-import dev.streamtune.trainer.replay.ReplayBuffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,14 +59,13 @@ class ForgettingTest {
     static Accuracies twoTasks(boolean replay, boolean ewc) throws Exception {
         TrainerSettings settings = SyntheticTasks.settings(replay, ewc);
         TrainerSettings.Hyperparameters hp = settings.hyperparameters();
-        ContinualLearner learner = new ContinualLearner(base, settings,
-                new ReplayBuffer(settings.replay().capacity(), 1), FisherDiagonal.empty());
+        ContinualLearner learner = SyntheticTasks.learner(base, settings, 1);
         try (TextClassifier classifier = learner.startingPoint(null, SyntheticTasks.LABELS, hp).classifier()) {
-            learner.learn(classifier, SyntheticTasks.examples(0, 240, 1, Split.TRAIN),
-                    SyntheticTasks.examples(0, 40, 2, Split.VALIDATION), hp, 0, null, (s, b, session) -> { }, "task A");
+            learner.learn(RoundInputs.fresh(classifier, SyntheticTasks.examples(0, 240, 1, Split.TRAIN),
+                    SyntheticTasks.examples(0, 40, 2, Split.VALIDATION), hp, "task A"));
             double aBefore = accuracy(classifier, 0);
-            learner.learn(classifier, SyntheticTasks.examples(1, 240, 1, Split.TRAIN),
-                    SyntheticTasks.examples(1, 40, 2, Split.VALIDATION), hp, 0, null, (s, b, session) -> { }, "task B");
+            learner.learn(RoundInputs.fresh(classifier, SyntheticTasks.examples(1, 240, 1, Split.TRAIN),
+                    SyntheticTasks.examples(1, 40, 2, Split.VALIDATION), hp, "task B"));
             return new Accuracies(aBefore, accuracy(classifier, 0), accuracy(classifier, 1));
         }
     }

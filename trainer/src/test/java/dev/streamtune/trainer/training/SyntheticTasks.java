@@ -10,6 +10,11 @@ import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.ExampleOrigin;
 import dev.streamtune.schema.Split;
 import dev.streamtune.trainer.TrainerSettings;
+import dev.streamtune.trainer.ewc.FisherDiagonal;
+import dev.streamtune.trainer.replay.ReplayBuffer;
+import dev.streamtune.trainer.strategy.ContinualStrategy;
+import dev.streamtune.trainer.strategy.EwcStrategy;
+import dev.streamtune.trainer.strategy.ReplayStrategy;
 import dev.streamtune.trainer.schedule.LearningRateSchedule;
 
 /**
@@ -71,12 +76,34 @@ public final class SyntheticTasks {
 
     /** Trainer settings that learn one synthetic task in a few seconds on two cores; replay and EWC on or off. */
     public static TrainerSettings settings(boolean replay, boolean ewc) {
-        return new TrainerSettings("unused", "unused", 1, 50,
+        List<String> strategies = new java.util.ArrayList<>();
+        if (replay) {
+            strategies.add(ReplayStrategy.NAME);
+        }
+        if (ewc) {
+            strategies.add(EwcStrategy.NAME);
+        }
+        return new TrainerSettings("unused", "unused", 1, 50, strategies,
                 new TrainerSettings.Hyperparameters(1e-3, 5, LearningRateSchedule.Decay.COSINE, 0.1, 16, 1, 3, 90,
                         0.01, 0.1f, 8, 16f, 0, 32, 42, 100, 1000),
-                new TrainerSettings.Replay(replay, 400, 0.5),
-                new TrainerSettings.Ewc(ewc, 1000, 0.9, 200),
+                new TrainerSettings.Replay(400, 0.5),
+                new TrainerSettings.Ewc(1000, 0.9, 200),
                 new TrainerSettings.Search(false, 4, 10, 2, 100));
+    }
+
+    /**
+     * A learner with the strategies {@code settings} names, their state empty; the replay buffer drawn with
+     * {@code replaySeed}.
+     */
+    public static ContinualLearner learner(dev.streamtune.model.BaseModel base, TrainerSettings settings,
+                                           long replaySeed) {
+        List<ContinualStrategy> strategies = new java.util.ArrayList<>();
+        for (String name : settings.strategies()) {
+            strategies.add(name.equals(ReplayStrategy.NAME)
+                    ? new ReplayStrategy(settings.replay(), new ReplayBuffer(settings.replay().capacity(), replaySeed))
+                    : new EwcStrategy(settings.ewc(), FisherDiagonal.empty()));
+        }
+        return new ContinualLearner(base, strategies);
     }
 
     private static String pick(String[] words, Random random) {

@@ -1,0 +1,199 @@
+package dev.streamtune.trainer.round;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+
+import dev.streamtune.kafka.ConsumerLoop;
+import dev.streamtune.model.AdapterArtifact;
+import dev.streamtune.model.AdapterLoadException;
+import dev.streamtune.model.BaseModel;
+import dev.streamtune.model.TextClassifier;
+import dev.streamtune.model.TrainingSession;
+import dev.streamtune.schema.AdapterCandidate;
+import dev.streamtune.schema.CleanExample;
+import dev.streamtune.schema.Deployment;
+import dev.streamtune.schema.TaskDefinition;
+import dev.streamtune.trainer.TrainerSettings;
+import dev.streamtune.trainer.catalogue.TrainingOverrides;
+import dev.streamtune.trainer.checkpoint.TrainerCheckpoint;
+import dev.streamtune.trainer.strategy.StrategyRegistry;
+import dev.streamtune.trainer.training.ContinualLearner;
+import dev.streamtune.trainer.training.HyperparameterSearch;
+import dev.streamtune.trainer.training.Resume;
+import dev.streamtune.trainer.training.RoundInputs;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one round of a task: the task's overrides over the configured hyperparameters, the starting point (the
+ * approved adapter, its head grown, or fresh; or the interrupted round's checkpoint), the optional search, the
+ * learning with a checkpoint every {@code checkpoint-every-steps} (and one when a stop is requested), then the
+ * candidate ({@link CandidateBuilder}). The learner's state and the candidate are saved before it returns: a crash
+ * after that publishes the saved candidate, never retrains. Keeps one {@link ContinualLearner} per task, built from
+ * the checkpoint.
+ */
+public final class RoundRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RoundRunner.class);
+
+    private final BaseModel base;
+    private final TrainerSettings settings;
+    private final TrainerCheckpoint checkpoint;
+    private final Path store;
+    private final CandidateBuilder candidates;
+    private final Map<String, ContinualLearner> learners = new HashMap<>();
+
+    /**
+     * @param store where adapter files are written, and the only place parent adapters are read from
+     */
+    public RoundRunner(BaseModel base, TrainerSettings settings, TrainerCheckpoint checkpoint, Path store) {
+        this.base = base;
+        this.settings = settings;
+        this.checkpoint = checkpoint;
+        this.store = store;
+        this.candidates = new CandidateBuilder(base.id(), base.checksum(), store);
+    }
+
+    /**
+     * Trains {@code round} and saves its candidate as pending (publish it, then {@link TrainerCheckpoint#clearRound}).
+     *
+     * @param parent      the task's approved adapter, or null
+     * @param keepRunning checked after every step: when false, the round checkpoints and throws
+     *                    {@link ConsumerLoop.StopRequested}
+     * @throws ContinualLearner.HeadLayoutMismatch when the approved adapter's labels do not fit the task's (nothing
+     *                                             written)
+     */
+    public AdapterCandidate run(WorkQueue.DueRound round, Deployment parent, BooleanSupplier keepRunning)
+            throws IOException {
+        String task = round.task();
+        String candidateId = round.candidateId();
+        List<String> windowIds = round.windowIds();
+        TaskDefinition definition = round.definition();
+        ContinualLearner learner = learner(task);
+        List<String> labels = definition.getLabels();
+        TrainingOverrides.Outcome overrides = TrainingOverrides.apply(settings.hyperparameters(),
+                definition.getTrainingOverrides());
+        overrides.ignored().forEach(problem -> LOG.warn("{}: task {} v{} training override {}", candidateId, task,
+                definition.getVersion(), problem));
+        TrainerSettings.Hyperparameters hp = overrides.hyperparameters();
+        List<CleanExample> train = new ArrayList<>();
+        List<CleanExample> validation = new ArrayList<>();
+        round.windows().forEach(w -> {
+            train.addAll(w.train());
+            validation.addAll(w.validation());
+        });
+        Path parentFile = parentAdapter(parent);
+        List<String> lineage = new ArrayList<>();
+        lineage.add(parent == null ? "fresh adapter on " + base.id() : "from approved adapter " + parent.getAdapterId());
+        lineage.add("windows " + String.join(", ", windowIds));
+        lineage.add("task " + task + " v" + definition.getVersion() + ": labels " + labels);
+        if (!overrides.applied().isEmpty()) {
+            lineage.add("task overrides " + overrides.applied());
+        }
+        overrides.ignored().forEach(problem -> lineage.add("task override " + problem));
+
+        Optional<TrainerCheckpoint.Round> resumed = checkpoint.round(task)
+                .filter(saved -> saved.candidateId().equals(candidateId));
+        if (resumed.isEmpty() && settings.search().enabled()) {
+            HyperparameterSearch.Outcome search = new HyperparameterSearch(learner, settings.search())
+                    .run(parentFile, labels, train, validation, hp, candidateId);
+            hp = search.best();
+            search.trials().forEach(trial -> lineage.add("search " + trial));
+        }
+        long started = System.nanoTime();
+        // A resumed round keeps the head it started with (it follows the uninterrupted trajectory); labels appended
+        // since are grown into the next round.
+        try (TextClassifier classifier = resumed.isPresent() ? TextClassifier.load(base, resumed.get().adapter())
+                : start(learner, parentFile, labels, hp, lineage)) {
+            Resume resume = resumed.map(saved -> new Resume(saved.batchesDone(), saved.optimizer()))
+                    .orElse(Resume.NONE);
+            if (resume.batchesDone() > 0) {
+                LOG.info("{}: resuming after {} batches from the checkpoint", candidateId, resume.batchesDone());
+                lineage.add("resumed after " + resume.batchesDone()
+                        + " batches (weights and optimizer state from the checkpoint)");
+            }
+            ContinualLearner.Round learned = learner.learn(new RoundInputs(classifier, train, validation, hp, resume,
+                    (step, batchesDone, session) -> {
+                        if (!keepRunning.getAsBoolean()) {
+                            saveProgress(task, candidateId, classifier, batchesDone, session);
+                            throw new ConsumerLoop.StopRequested();
+                        }
+                        if (step % settings.checkpointEverySteps() == 0) {
+                            saveProgress(task, candidateId, classifier, batchesDone, session);
+                        }
+                    }, candidateId));
+            AdapterCandidate candidate = candidates.build(new CandidateBuilder.FinishedRound(candidateId, task,
+                    windowIds, parent, classifier, learned.result(), learned.hyperparameters(),
+                    strategySettings(learner), lineage,
+                    (System.nanoTime() - started) / 1e9));
+            // Strategy state first, then the candidate: a crash in between publishes, never retrains.
+            learner.save(checkpoint.taskDirectory(task));
+            checkpoint.savePending(task, candidate);
+            return candidate;
+        }
+    }
+
+    private static Map<String, Map<String, String>> strategySettings(ContinualLearner learner) {
+        Map<String, Map<String, String>> settings = new LinkedHashMap<>();
+        learner.strategies().forEach(strategy -> settings.put(strategy.name(), strategy.settings()));
+        return settings;
+    }
+
+    /** Labels the task's strategies remember examples of (the replay buffer's). */
+    public Set<String> rememberedLabels(String task) throws IOException {
+        return learner(task).rememberedLabels();
+    }
+
+    /** A failed round may have updated a learner's state in memory: the next round starts from the saved one. */
+    public void forgetLearners() {
+        learners.clear();
+    }
+
+    private void saveProgress(String task, String candidateId, TextClassifier classifier, int batchesDone,
+                              TrainingSession session) {
+        try {
+            classifier.save(checkpoint.roundAdapter(task), Map.of("checkpoint-of", candidateId));
+            checkpoint.saveRound(task, candidateId, batchesDone, session.optimizerState());
+        } catch (IOException e) {
+            LOG.warn("Could not checkpoint {} after {} batches: {}", candidateId, batchesDone, e.getMessage());
+        }
+    }
+
+    private static TextClassifier start(ContinualLearner learner, Path parentFile, List<String> labels,
+                                        TrainerSettings.Hyperparameters hp, List<String> lineage) throws IOException {
+        ContinualLearner.Start start = learner.startingPoint(parentFile, labels, hp);
+        start.growth().ifPresent(lineage::add);
+        return start.classifier();
+    }
+
+    private Path parentAdapter(Deployment parent) {
+        if (parent == null) {
+            return null;
+        }
+        try {
+            return AdapterArtifact.of(parent.getArtifactUri(), parent.getArtifactSha256()).verifiedPath(store);
+        } catch (AdapterLoadException e) {
+            LOG.warn("Approved adapter {} is unusable ({}); training a fresh one", parent.getAdapterId(),
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    private ContinualLearner learner(String task) throws IOException {
+        ContinualLearner learner = learners.get(task);
+        if (learner == null) {
+            learner = new ContinualLearner(base, StrategyRegistry.create(settings, checkpoint.taskDirectory(task)));
+            learners.put(task, learner);
+        }
+        return learner;
+    }
+}

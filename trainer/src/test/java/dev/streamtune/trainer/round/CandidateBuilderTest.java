@@ -1,0 +1,134 @@
+package dev.streamtune.trainer.round;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.streamtune.model.AdapterArtifact;
+import dev.streamtune.model.BaseModel;
+import dev.streamtune.model.BuiltInModels;
+import dev.streamtune.model.ClassifierConfig;
+import dev.streamtune.model.TextClassifier;
+import dev.streamtune.schema.AdapterCandidate;
+import dev.streamtune.schema.Deployment;
+import dev.streamtune.trainer.TrainerSettings;
+import dev.streamtune.trainer.strategy.SettingsDescription;
+import dev.streamtune.trainer.training.SyntheticTasks;
+import dev.streamtune.trainer.training.WindowTrainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A finished round becomes a candidate that names where it came from and what its file is; no broker. */
+class CandidateBuilderTest {
+
+    private static final TrainerSettings.Hyperparameters HP = SyntheticTasks.settings(false, false).hyperparameters();
+    private static final WindowTrainer.Result RESULT = new WindowTrainer.Result(0.5, 0.9, 0.4, 12, 10, false, 100);
+
+    private static BaseModel base;
+
+    @TempDir
+    Path home;
+
+    @BeforeAll
+    static void loadBase() {
+        base = BuiltInModels.miniLm();
+    }
+
+    @AfterAll
+    static void closeBase() {
+        base.close();
+    }
+
+    @Test
+    void candidateNamesItsParentWindowsAndTheChecksumOfItsFile() throws Exception {
+        Path store = AdapterArtifact.storeUnder(home);
+        Deployment parent = Deployment.newBuilder().setTask("intents").setAdapterId("cand-w0")
+                .setArtifactUri("file:///unused").setArtifactSha256("0".repeat(64)).setBaseModelId(base.id())
+                .setDecisionId("d0").setDeployedAt(Instant.EPOCH).build();
+        try (TextClassifier classifier = TextClassifier.create(base, ClassifierConfig.of(List.of("a", "b")))) {
+            AdapterCandidate candidate = new CandidateBuilder(base.id(), base.checksum(), store).build(
+                    new CandidateBuilder.FinishedRound("cand-w2", "intents", List.of("w1", "w2"), parent, classifier,
+                            RESULT, HP, Map.of(), List.of("from approved adapter cand-w0"), 7.5));
+
+            assertEquals("cand-w0", candidate.getParentAdapterId());
+            assertEquals(List.of("w1", "w2"), candidate.getWindowIds());
+            assertEquals(base.checksum(), candidate.getBaseModelChecksum());
+            AdapterArtifact artifact = AdapterArtifact.of(candidate.getArtifactUri(), candidate.getArtifactSha256());
+            assertEquals(store.resolve("intents").resolve("cand-w2.adapter"), artifact.verifiedPath(store));
+            assertEquals(7.5, candidate.getValidationMetrics().get("train.seconds"));
+            assertEquals(0.9, candidate.getValidationMetrics().get("validation.accuracy"));
+            assertEquals(Double.toString(HP.learningRate()), candidate.getHyperparameters().get("learningRate"));
+            assertEquals("from approved adapter cand-w0", candidate.getLineage().get(0));
+        }
+    }
+
+    @Test
+    void lineageRecordsEveryHyperparameterByItsConfigKey() {
+        String line = settingsLine(CandidateBuilder.lineage(finished(Map.of())), "hyperparameters ");
+        for (RecordComponent field : TrainerSettings.Hyperparameters.class.getRecordComponents()) {
+            // e.g. floor-fraction, patience, evaluate-every-steps: once copied by hand and missing
+            String key = SettingsDescription.kebab(field.getName());
+            assertTrue(line.contains(key + "="), key + " missing from lineage: " + line);
+        }
+        assertTrue(line.contains("floor-fraction=" + HP.floorFraction()), line);
+        assertTrue(line.contains("evaluate-every-steps=" + HP.evaluateEverySteps()), line);
+    }
+
+    @Test
+    void candidateHyperparametersHaveEveryField() {
+        Map<String, String> described = SettingsDescription.componentNames(HP);
+        for (RecordComponent field : TrainerSettings.Hyperparameters.class.getRecordComponents()) {
+            assertTrue(described.containsKey(field.getName()), field.getName());
+        }
+        assertEquals("COSINE", described.get("decay"));
+        assertEquals(Integer.toString(HP.patience()), described.get("patience"));
+    }
+
+    @Test
+    void lineageRecordsEachStrategyInOrderWithAllItsSettings() {
+        Map<String, Map<String, String>> strategies = new LinkedHashMap<>();
+        strategies.put("replay", SettingsDescription.configKeys(new TrainerSettings.Replay(2000, 0.3)));
+        strategies.put("ewc", SettingsDescription.configKeys(new TrainerSettings.Ewc(100, 0.9, 200)));
+        List<String> lineage = CandidateBuilder.lineage(finished(strategies));
+
+        assertTrue(lineage.contains("strategies [replay, ewc]"), lineage.toString());
+        assertTrue(lineage.contains("strategy replay: capacity=2000, ratio=0.3"), lineage.toString());
+        assertTrue(lineage.contains("strategy ewc: lambda=100.0, decay=0.9, fisher-samples=200"), lineage.toString());
+    }
+
+    @Test
+    void naiveRoundSaysSoInItsLineage() {
+        assertTrue(CandidateBuilder.lineage(finished(Map.of())).contains("strategies [] (naive fine-tuning)"));
+    }
+
+    private static CandidateBuilder.FinishedRound finished(Map<String, Map<String, String>> strategies) {
+        return new CandidateBuilder.FinishedRound("cand-w1", "intents", List.of("w1"), null, null, RESULT, HP,
+                strategies, List.of("windows w1"), 1);
+    }
+
+    private static String settingsLine(List<String> lineage, String prefix) {
+        return lineage.stream().filter(line -> line.startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no '" + prefix + "' line in " + lineage));
+    }
+
+    @Test
+    void freshRoundHasNoParent() throws Exception {
+        try (TextClassifier classifier = TextClassifier.create(base, ClassifierConfig.of(List.of("a", "b")))) {
+            AdapterCandidate candidate = new CandidateBuilder(base.id(), base.checksum(),
+                    AdapterArtifact.storeUnder(home)).build(new CandidateBuilder.FinishedRound("cand-w1", "intents",
+                    List.of("w1"), null, classifier, RESULT, HP, Map.of(), List.of("fresh adapter on " + base.id()),
+                    1));
+            assertNull(candidate.getParentAdapterId());
+            assertTrue(candidate.getArtifactUri().endsWith("cand-w1.adapter"), candidate.getArtifactUri());
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.streamtune.trainer.round;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.streamtune.contract.TaskCatalogue;
+import dev.streamtune.kafka.ConsumerLoop;
+import dev.streamtune.model.AdapterArtifact;
+import dev.streamtune.model.BaseModel;
+import dev.streamtune.model.BuiltInModels;
+import dev.streamtune.schema.AdapterCandidate;
+import dev.streamtune.schema.Split;
+import dev.streamtune.schema.TaskDefinition;
+import dev.streamtune.schema.TrainingWindow;
+import dev.streamtune.schema.WindowCloseReason;
+import dev.streamtune.trainer.TrainerSettings;
+import dev.streamtune.trainer.checkpoint.TrainerCheckpoint;
+import dev.streamtune.trainer.training.SyntheticIntents;
+import dev.streamtune.trainer.training.SyntheticTasks;
+import dev.streamtune.trainer.window.WindowAssembler;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One round on the real MiniLM base, a few steps long: candidate, pending checkpoint, stop and resume. No broker. */
+class RoundRunnerTest {
+
+    private static final List<String> LABELS = SyntheticIntents.LABELS.subList(0, 3);
+    /** Short rounds: six optimizer steps, validated every three. */
+    private static final TaskDefinition INTENTS = TaskCatalogue.nextVersion(
+            TaskCatalogue.newTask("intents", LABELS, "test", Instant.EPOCH), "test", Instant.EPOCH, "short rounds")
+            .setTrainingOverrides(Map.of("max-steps", "6", "evaluate-every-steps", "3")).build();
+
+    private static BaseModel base;
+
+    @TempDir
+    Path home;
+
+    @BeforeAll
+    static void loadBase() {
+        base = BuiltInModels.miniLm();
+    }
+
+    @AfterAll
+    static void closeBase() {
+        base.close();
+    }
+
+    @Test
+    void finishedRoundIsSavedAsPendingCandidateBeforeItIsPublished() throws Exception {
+        TrainerCheckpoint checkpoint = new TrainerCheckpoint(home.resolve("trainer"));
+        Path store = AdapterArtifact.storeUnder(home);
+        AdapterCandidate candidate = new RoundRunner(base, settings(), checkpoint, store)
+                .run(round("w1"), null, () -> true);
+
+        assertEquals("cand-w1", candidate.getCandidateId());
+        assertEquals(List.of("w1"), candidate.getWindowIds());
+        assertEquals("6", candidate.getHyperparameters().get("maxSteps"), "the task's override applied");
+        assertEquals(6.0, candidate.getValidationMetrics().get("steps"));
+        Path file = store.resolve("intents").resolve("cand-w1.adapter");
+        assertTrue(Files.exists(file));
+        assertEquals(AdapterArtifact.sha256(file), candidate.getArtifactSha256());
+        assertEquals(candidate, checkpoint.pending("intents").orElseThrow(), "saved before it is published");
+        List<String> lineage = candidate.getLineage();
+        assertEquals("fresh adapter on " + base.id(), lineage.get(0));
+        assertTrue(lineage.contains("windows w1"), lineage.toString());
+        assertTrue(lineage.contains("task intents v2: labels " + LABELS), lineage.toString());
+        assertTrue(lineage.stream().anyMatch(line -> line.startsWith("task overrides ")), lineage.toString());
+        assertTrue(lineage.contains("strategies [replay, ewc]"), lineage.toString());
+        assertTrue(lineage.stream().anyMatch(line -> line.startsWith("hyperparameters ") && line.contains(
+                "max-steps=6") && line.contains("evaluate-every-steps=3")), "overridden values: " + lineage);
+    }
+
+    @Test
+    void stoppedRoundCheckpointsAndTheNextAttemptResumesFromThere() throws Exception {
+        TrainerCheckpoint checkpoint = new TrainerCheckpoint(home.resolve("trainer"));
+        Path store = AdapterArtifact.storeUnder(home);
+        AtomicInteger steps = new AtomicInteger();
+        assertThrows(ConsumerLoop.StopRequested.class, () -> new RoundRunner(base, settings(), checkpoint, store)
+                .run(round("w1"), null, () -> steps.incrementAndGet() < 3));
+
+        TrainerCheckpoint.Round saved = checkpoint.round("intents").orElseThrow();
+        assertEquals("cand-w1", saved.candidateId());
+        assertEquals(3, saved.batchesDone(), "the stop came after the third step");
+        assertTrue(checkpoint.pending("intents").isEmpty());
+
+        AdapterCandidate candidate = new RoundRunner(base, settings(), checkpoint, store)
+                .run(round("w1"), null, () -> true);
+        assertTrue(candidate.getLineage().contains(
+                "resumed after 3 batches (weights and optimizer state from the checkpoint)"),
+                candidate.getLineage().toString());
+        assertEquals(6.0, candidate.getValidationMetrics().get("steps"), "three resumed + three before the stop");
+    }
+
+    private static TrainerSettings settings() {
+        TrainerSettings s = SyntheticTasks.settings(true, true);
+        return new TrainerSettings(s.groupId(), s.home(), 1, 100, s.strategies(), s.hyperparameters(), s.replay(),
+                s.ewc(), s.search());
+    }
+
+    private static WorkQueue.DueRound round(String windowId) {
+        TrainingWindow manifest = TrainingWindow.newBuilder().setWindowId(windowId).setTask("intents").setSequence(1)
+                .setStart(Instant.EPOCH).setEnd(Instant.EPOCH).setClosedAt(Instant.EPOCH)
+                .setCloseReason(WindowCloseReason.COUNT).setTrainCount(48).setValidationCount(9).setTestCount(0)
+                .setLabelHistogram(Map.of()).setSliceHistogram(Map.of()).setImbalanceRatio(1)
+                .setLengthHistogram(List.of()).setLengthBucketBounds(List.of()).setMeanLength(8)
+                .setTopTokens(Map.of()).build();
+        WindowAssembler.Window window = new WindowAssembler.Window(manifest,
+                SyntheticIntents.examples("intents", windowId, LABELS, 48, 1, Split.TRAIN),
+                SyntheticIntents.examples("intents", windowId, LABELS, 9, 2, Split.VALIDATION));
+        return new WorkQueue.DueRound("intents", INTENTS, List.of(window), "-@v2");
+    }
+}
