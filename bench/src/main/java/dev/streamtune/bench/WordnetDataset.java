@@ -51,14 +51,6 @@ public final class WordnetDataset {
         }
     }
 
-    /** One labelled example, as a producer would send it. */
-    public record Example(String id, String text, String label) {
-    }
-
-    /** The examples of one window: the categories it introduces and its examples, shuffled. */
-    public record Window(int index, List<String> categories, List<Example> examples) {
-    }
-
     private final Map<String, List<Synset>> byCategory;
 
     private WordnetDataset(Map<String, List<Synset>> byCategory) {
@@ -137,11 +129,11 @@ public final class WordnetDataset {
      * {@code schedule.get(k)}, sampled without replacement, reproducible from {@code seed}, in shuffled order.
      * A category appears in one window only.
      */
-    public List<Window> windows(List<List<String>> schedule, int perCategory, long seed) {
+    public List<StreamWindow> windows(List<List<String>> schedule, int perCategory, long seed) {
         Set<String> seen = new HashSet<>();
-        List<Window> windows = new ArrayList<>();
+        List<StreamWindow> windows = new ArrayList<>();
         for (int k = 0; k < schedule.size(); k++) {
-            List<Example> examples = new ArrayList<>();
+            List<StreamWindow.Example> examples = new ArrayList<>();
             for (String category : schedule.get(k)) {
                 if (!seen.add(category)) {
                     throw new IllegalArgumentException(category + " is scheduled in more than one window");
@@ -153,10 +145,11 @@ public final class WordnetDataset {
                 }
                 Collections.shuffle(synsets, new Random(seed * 1_000_003L + category.hashCode()));
                 synsets.subList(0, perCategory).forEach(s -> examples.add(
-                        new Example("wordnet-" + s.offset(), s.text(), s.category())));
+                        new StreamWindow.Example("wordnet-" + s.offset(), s.text(), s.category())));
             }
             Collections.shuffle(examples, new Random(seed + k));
-            windows.add(new Window(k, List.copyOf(schedule.get(k)), List.copyOf(examples)));
+            windows.add(new StreamWindow(k, String.join(", ", schedule.get(k)), List.copyOf(schedule.get(k)),
+                    List.copyOf(examples)));
         }
         return windows;
     }

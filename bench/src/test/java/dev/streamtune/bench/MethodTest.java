@@ -1,0 +1,60 @@
+package dev.streamtune.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.streamtune.trainer.strategy.StrategyRegistry;
+import org.junit.jupiter.api.Test;
+
+class MethodTest {
+
+    @Test
+    void eachStreamedMethodNamesItsStrategiesInHookOrder() {
+        assertEquals(Map.of("trainer.strategies", ""), Method.NAIVE.trainerProperties());
+        assertEquals(Map.of("trainer.strategies", "replay"), Method.REPLAY.trainerProperties());
+        assertEquals(Map.of("trainer.strategies", "ewc"), Method.EWC.trainerProperties());
+        assertEquals(Map.of("trainer.strategies", "replay,ewc"), Method.REPLAY_EWC.trainerProperties());
+        assertEquals(Method.REPLAY_EWC.trainerProperties(), Method.REPLAY_EWC_GROWING.trainerProperties());
+        assertTrue(Method.REPLAY_EWC_GROWING.labelsOverTime());
+    }
+
+    @Test
+    void everyStrategyAMethodNamesIsOneTheTrainerKnows() {
+        for (Method method : Method.values()) {
+            if (method.streamed()) {
+                String names = (String) method.trainerProperties().get("trainer.strategies");
+                StrategyRegistry.validated(names.isEmpty() ? List.of() : List.of(names.split(",")));
+            }
+        }
+    }
+
+    @Test
+    void jointIsNotRunByTheTrainerService() {
+        assertThrows(IllegalStateException.class, Method.JOINT::trainerProperties);
+    }
+
+    @Test
+    void methodsAreNamedAsOnTheCommandLine() {
+        assertEquals(Method.REPLAY_EWC_GROWING, Method.named("replay+ewc-growing"));
+        assertThrows(IllegalArgumentException.class, () -> Method.named("lwf"));
+    }
+
+    @Test
+    void optionsDefaultToEveryStrategyAloneAndThreeSeedsAndQuickToOneSeed() {
+        StreamBench.Options full = StreamBench.Options.parse(new String[] {"spam"});
+        assertEquals(List.of(Method.NAIVE, Method.REPLAY, Method.EWC, Method.REPLAY_EWC, Method.JOINT),
+                full.methods());
+        assertEquals(List.of(1L, 2L, 3L), full.seeds());
+        StreamBench.Options quick = StreamBench.Options.parse(new String[] {"spam", "--quick", "--methods",
+                "naive,joint"});
+        assertEquals(List.of(1L), quick.seeds());
+        assertEquals(1, quick.epochs());
+        assertEquals(List.of(4L, 5L), StreamBench.Options.parse(new String[] {"wordnet", "--seeds", "4,5"}).seeds());
+        assertThrows(IllegalArgumentException.class,
+                () -> StreamBench.Options.parse(new String[] {"spam", "--methods", "joint,naive"}));
+    }
+}
