@@ -413,6 +413,8 @@ public final class TrainerService implements AutoCloseable {
                     "parent", parent == null ? "" : parent.getAdapterId()));
             AdapterArtifact artifact = AdapterArtifact.of(file);
             Map<String, Double> metrics = new LinkedHashMap<>(round.result().metrics());
+            metrics.putAll(round.calibration().metrics());
+            lineage.add(round.calibration().summary());
             metrics.put("train.seconds", (System.nanoTime() - started) / 1e9);
             AdapterCandidate candidate = AdapterCandidate.newBuilder()
                     .setCandidateId(candidateId).setTask(task).setBaseModelId(base.id())

@@ -50,9 +50,12 @@ public final class ContinualLearner {
         this.ewc = ewc;
     }
 
-    /** The outcome of one round: the trained classifier (the caller saves and closes it) and its numbers. */
+    /**
+     * The outcome of one round: the trained classifier (the caller saves and closes it), its numbers, and its
+     * calibration (the temperature already set on the classifier).
+     */
     public record Round(TextClassifier classifier, WindowTrainer.Result result,
-                        TrainerSettings.Hyperparameters hyperparameters) {
+                        TrainerSettings.Hyperparameters hyperparameters, CandidateCalibration calibration) {
     }
 
     /**
@@ -123,7 +126,9 @@ public final class ContinualLearner {
     }
 
     /**
-     * Trains {@code classifier} on the new examples, then folds them into the replay buffer and the Fisher.
+     * Trains {@code classifier} on the new examples, fits its temperature on the validation examples, then folds
+     * the new examples into the replay buffer and the Fisher. The examples are put in a {@linkplain
+     * TrainingPlan#canonicalOrder fixed order} first, so a round depends on its examples, not on their arrival order.
      *
      * @param skipBatches batches already trained before a restart (0 for a fresh round)
      * @param resumeState the optimizer state saved with those batches, or null
@@ -131,6 +136,10 @@ public final class ContinualLearner {
     public Round learn(TextClassifier classifier, List<CleanExample> train, List<CleanExample> validation,
                        TrainerSettings.Hyperparameters hp, int skipBatches, OptimizerState resumeState,
                        WindowTrainer.StepListener listener, String label) {
+        train = TrainingPlan.canonicalOrder(train);
+        validation = TrainingPlan.canonicalOrder(validation);
+        // A parent's temperature fits the parent's weights: train and early-stop on plain logits, fit anew below.
+        classifier.calibrate(1);
         double replayRatio = TrainingPlan.replayRatio(settings.replay().ratio(),
                 train.stream().map(CleanExample::getLabel).collect(java.util.stream.Collectors.toSet()),
                 replay.sizeByLabel().keySet());
@@ -149,8 +158,10 @@ public final class ContinualLearner {
             result = WindowTrainer.train(classifier, plan, validationTexts, hp, penalty, skipBatches, resumeState,
                     listener, label);
         }
+        CandidateCalibration calibration = CandidateCalibration.fit(classifier, validationTexts);
+        LOG.info("{}: {}", label, calibration.summary());
         consolidate(classifier, train, hp.seed());
-        return new Round(classifier, result, hp);
+        return new Round(classifier, result, hp, calibration);
     }
 
     /** The EWC term for this classifier, or null when EWC is off or nothing has been consolidated yet. */
