@@ -46,6 +46,8 @@ import java.util.TreeMap;
  *   trainable_top_layers  0
  *   hidden_dropout / attention_dropout / classifier_dropout / max_sequence_length / seed
  *   lineage               {"parent":"...","topic_offsets":"..."}  (JSON object of strings, free-form)
+ *   temperature           1.37   divides the logits before the softmax ({@link TemperatureScaling});
+ *                         absent in files written before calibration: read as 1
  *   tensors_sha256        SHA-256 over the tensors' names, shapes and values
  * </pre>
  *
@@ -60,6 +62,8 @@ public final class AdapterFile {
 
     /** Added within format version 1: readers take its absence as "not recorded", so older files stay readable. */
     static final String LEARNED_LABELS = "learned_labels";
+    /** Added within format version 1: absent means 1 (uncalibrated), which is what older files computed. */
+    static final String TEMPERATURE = "temperature";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -75,11 +79,14 @@ public final class AdapterFile {
      * @param learnedLabels the labels of {@code classifier} it has seen training examples for, in logit order; null
      *     when not recorded (files written before this field existed). A head declares every label of a task up
      *     front, so its labels alone do not say which classes it can answer.
+     * @param temperature divides the logits before the softmax in predictions (fitted on a validation split by
+     *     {@link TemperatureScaling}); 1 when not calibrated
      */
     public record Metadata(String baseModelId, String baseModelChecksum, ClassifierConfig classifier,
-            Map<String, String> lineage, List<String> learnedLabels) {
+            Map<String, String> lineage, List<String> learnedLabels, float temperature) {
 
         public Metadata {
+            TemperatureScaling.requireValid(temperature);
             lineage = Map.copyOf(lineage);
             if (learnedLabels != null) {
                 Set<String> learned = Set.copyOf(learnedLabels);
@@ -89,6 +96,12 @@ public final class AdapterFile {
                 }
                 learnedLabels = classifier.labels().stream().filter(learned::contains).toList();
             }
+        }
+
+        /** Uncalibrated metadata (temperature 1). */
+        public Metadata(String baseModelId, String baseModelChecksum, ClassifierConfig classifier,
+                Map<String, String> lineage, List<String> learnedLabels) {
+            this(baseModelId, baseModelChecksum, classifier, lineage, learnedLabels, 1f);
         }
 
         /** Metadata that does not record which labels were learned. */
@@ -126,6 +139,7 @@ public final class AdapterFile {
         if (metadata.learnedLabels() != null) {
             meta.put(LEARNED_LABELS, JSON.writeValueAsString(metadata.learnedLabels()));
         }
+        meta.put(TEMPERATURE, Float.toString(metadata.temperature()));
         meta.put("tensors_sha256", tensorChecksum(sorted));
         SafetensorsWriter.write(file, sorted, meta, Dtype.F32);
     }
@@ -199,7 +213,9 @@ public final class AdapterFile {
                 JSON.readValue(m.getOrDefault("lineage", "{}"), new TypeReference<Map<String, String>>() {}));
         List<String> learned = m.containsKey(LEARNED_LABELS)
                 ? JSON.readValue(m.get(LEARNED_LABELS), new TypeReference<List<String>>() {}) : null;
-        return new Metadata(need(m, "base_model_id"), need(m, "base_model_sha256"), classifier, lineage, learned);
+        float temperature = m.containsKey(TEMPERATURE) ? Float.parseFloat(m.get(TEMPERATURE)) : 1f;
+        return new Metadata(need(m, "base_model_id"), need(m, "base_model_sha256"), classifier, lineage, learned,
+                temperature);
     }
 
     private static String need(Map<String, String> m, String key) {

@@ -55,10 +55,13 @@ public final class TextClassifier implements AutoCloseable {
     private final Set<String> learnedLabels = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** False for a classifier loaded from a file that predates the record, until told what it learned before. */
     private volatile boolean learnedLabelsKnown;
+    /** Divides the logits before the softmax of {@link #predict}; 1 until {@linkplain #calibrate calibrated}. */
+    private volatile float temperature;
 
     private TextClassifier(BaseModel base, ClassifierConfig config, Map<String, String> lineage,
-            List<String> learnedLabels, NDManager manager, Map<String, NDArray> own) {
+            List<String> learnedLabels, float temperature, NDManager manager, Map<String, NDArray> own) {
         this.base = base;
+        this.temperature = TemperatureScaling.requireValid(temperature);
         this.learnedLabelsKnown = learnedLabels != null;
         if (learnedLabels != null) {
             this.learnedLabels.addAll(learnedLabels);
@@ -132,7 +135,7 @@ public final class TextClassifier implements AutoCloseable {
                 own.put(ClassifierHead.WEIGHT, m.create(w, new Shape(labels, c.hiddenSize())));
                 own.put(ClassifierHead.BIAS, m.zeros(new Shape(labels)));
                 own.values().forEach(a -> a.setRequiresGradient(false));
-                return new TextClassifier(base, config, Map.of(), List.of(), m, own);
+                return new TextClassifier(base, config, Map.of(), List.of(), 1f, m, own);
             } catch (RuntimeException e) {
                 m.close();
                 throw e;
@@ -188,7 +191,8 @@ public final class TextClassifier implements AutoCloseable {
                     Tensor t = contents.tensors().get(name);
                     own.put(name, m.create(t.data(), new Shape(t.shape())));
                 }
-                return new TextClassifier(base, config, meta.lineage(), meta.learnedLabels(), m, own);
+                return new TextClassifier(base, config, meta.lineage(), meta.learnedLabels(), meta.temperature(), m,
+                        own);
             } catch (RuntimeException e) {
                 m.close();
                 throw e;
@@ -208,8 +212,8 @@ public final class TextClassifier implements AutoCloseable {
      * A new classifier with a copy of this one's weights (LoRA, unfrozen layers, head) under {@code target}, which
      * may append labels (the head grows: old rows kept exactly, new ones by {@code newRows}; see {@link HeadGrowth})
      * and change dropout and sequence length, but nothing that changes the shape of a weight. The labels learned so
-     * far and the lineage carry over; a new label counts as learned only once trained on. This classifier is left
-     * as it was (close it separately).
+     * far, the lineage and the temperature carry over; a new label counts as learned only once trained on. This
+     * classifier is left as it was (close it separately).
      *
      * @throws IllegalArgumentException when this classifier's labels are not a prefix of {@code target}'s (a
      *     label's row is fixed for ever), or the LoRA settings or unfrozen layers differ
@@ -244,7 +248,7 @@ public final class TextClassifier implements AutoCloseable {
                     array.setRequiresGradient(false);
                     own.put(name, array);
                 });
-                return new TextClassifier(base, target, lineage, learnedLabels().orElse(null), m, own);
+                return new TextClassifier(base, target, lineage, learnedLabels().orElse(null), temperature, m, own);
             } catch (RuntimeException e) {
                 m.close();
                 throw e;
@@ -292,10 +296,25 @@ public final class TextClassifier implements AutoCloseable {
     }
 
     /**
-     * Label probabilities for each text. Thread-safe; the result for a text depends only on the text, the
-     * weights and the other texts of the same call (which share padded batches).
+     * Label probabilities for each text: {@code softmax(logits / temperature())}. Thread-safe; the result for a text
+     * depends only on the text, the weights, the temperature and the other texts of the same call (which share
+     * padded batches).
      */
     public List<Prediction> predict(List<String> texts) {
+        float t = temperature;
+        return rows(texts, true, t).stream().map(p -> new Prediction(config.labels(), p)).toList();
+    }
+
+    /**
+     * The head's raw logits for each text (one row per text, in logit order), before any temperature: what a
+     * {@linkplain TemperatureScaling temperature is fitted} on. Thread-safe.
+     */
+    public float[][] logits(List<String> texts) {
+        return rows(texts, false, 1f).toArray(float[][]::new);
+    }
+
+    /** One row per text: probabilities at {@code t}, or raw logits. */
+    private List<float[]> rows(List<String> texts, boolean probabilities, float t) {
         if (texts.isEmpty()) {
             return List.of();
         }
@@ -310,7 +329,7 @@ public final class TextClassifier implements AutoCloseable {
                 order[i] = i;
             }
             Arrays.sort(order, Comparator.comparingInt(i -> seqs[i].length));
-            Prediction[] out = new Prediction[texts.size()];
+            float[][] out = new float[texts.size()][];
             int labels = config.labels().size();
             for (int from = 0; from < order.length; from += PREDICT_BATCH) {
                 int to = Math.min(order.length, from + PREDICT_BATCH);
@@ -318,10 +337,10 @@ public final class TextClassifier implements AutoCloseable {
                 for (int i = from; i < to; i++) {
                     chunk[i - from] = seqs[order[i]];
                 }
-                float[] probs = probabilities(TokenBatch.of(chunk, config.maxSequenceLength()));
+                float[] values = forward(TokenBatch.of(chunk, config.maxSequenceLength()), probabilities, t);
                 for (int i = from; i < to; i++) {
                     int k = i - from;
-                    out[order[i]] = new Prediction(config.labels(), Arrays.copyOfRange(probs, k * labels, (k + 1) * labels));
+                    out[order[i]] = Arrays.copyOfRange(values, k * labels, (k + 1) * labels);
                 }
             }
             return List.of(out);
@@ -333,11 +352,15 @@ public final class TextClassifier implements AutoCloseable {
         return predict(List.of(text)).get(0);
     }
 
-    private float[] probabilities(TokenBatch batch) {
+    private float[] forward(TokenBatch batch, boolean probabilities, float t) {
         try (NDManager request = manager.newSubManager()) {
             NDList inputs = batch.toInputs(request);
             NDArray logits = block.forward(new ParameterStore(request, false), inputs, false).head();
-            return logits.softmax(1).toFloatArray();
+            if (!probabilities) {
+                return logits.toFloatArray();
+            }
+            // Inference only (no autograd), so a Java scalar operand is safe here; T = 1 skips the division.
+            return (t == 1f ? logits : logits.div(t)).softmax(1).toFloatArray();
         }
     }
 
@@ -354,7 +377,25 @@ public final class TextClassifier implements AutoCloseable {
             }
         }
         AdapterFile.write(file, new AdapterFile.Metadata(base.id(), base.checksum(), config, lineage,
-                learnedLabels().map(List::copyOf).orElse(null)), tensors);
+                learnedLabels().map(List::copyOf).orElse(null), temperature), tensors);
+    }
+
+    /**
+     * The temperature {@link #predict} divides the logits by before the softmax (saved in the adapter file): 1 for
+     * a new classifier or a file written before calibration.
+     */
+    public float temperature() {
+        return temperature;
+    }
+
+    /**
+     * Sets the temperature (e.g. one {@linkplain TemperatureScaling#fit fitted} on a validation split); predictions
+     * from now on use it. It changes no predicted label, only the probabilities. Training never uses it.
+     *
+     * @throws IllegalArgumentException unless finite and positive
+     */
+    public void calibrate(double newTemperature) {
+        temperature = TemperatureScaling.requireValid(newTemperature);
     }
 
     public BaseModel base() {

@@ -96,6 +96,42 @@ class AdapterFileTest {
     }
 
     @Test
+    void theTemperatureIsStoredAndAFileWithoutItReadsAsOne() throws IOException {
+        BaseModel base = TestModels.miniLm();
+        Path calibrated = dir.resolve("calibrated.adapter");
+        List<Prediction> expected;
+        try (TextClassifier classifier = TextClassifier.create(base, ClassifierConfig.of(LABELS))) {
+            classifier.calibrate(1.75);
+            expected = classifier.predict(TEXTS);
+            classifier.save(calibrated, Map.of());
+        }
+        assertEquals("1.75", SafetensorsReader.read(calibrated).metadata().get("temperature"));
+        try (TextClassifier loaded = TextClassifier.load(base, calibrated)) {
+            assertEquals(1.75f, loaded.temperature());
+            assertEquals(expected, loaded.predict(TEXTS), "served probabilities are the calibrated ones");
+        }
+
+        // A file written before calibration existed: the same file without the key.
+        var file = SafetensorsReader.read(calibrated);
+        Map<String, String> older = new java.util.TreeMap<>(file.metadata());
+        older.remove("temperature");
+        Path before = dir.resolve("before-calibration.adapter");
+        SafetensorsWriter.write(before, List.copyOf(file.tensors().values()), older, Dtype.F32);
+        assertEquals(1f, AdapterFile.read(before).metadata().temperature());
+        try (TextClassifier loaded = TextClassifier.load(base, before)) {
+            assertEquals(1f, loaded.temperature());
+        }
+
+        for (String bad : new String[] {"0", "-1", "NaN", "Infinity", "warm"}) {
+            older.put("temperature", bad);
+            Path invalid = dir.resolve("invalid-" + bad + ".adapter");
+            SafetensorsWriter.write(invalid, List.copyOf(file.tensors().values()), older, Dtype.F32);
+            CorruptAdapterException e = assertThrows(CorruptAdapterException.class, () -> AdapterFile.read(invalid));
+            assertTrue(e.getMessage().contains("invalid metadata"), e.getMessage());
+        }
+    }
+
+    @Test
     void learnedLabelsOutsideTheHeadAreRefused() {
         ClassifierConfig config = ClassifierConfig.of(LABELS);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -124,6 +124,36 @@ class TextClassifierTest {
     }
 
     @Test
+    void aTemperatureDividesTheLogitsAndChangesNoLabel() {
+        try (TextClassifier classifier = TextClassifier.create(TestModels.miniLm(), ClassifierConfig.of(LABELS))) {
+            assertEquals(1f, classifier.temperature());
+            float[][] raw = classifier.logits(TEXTS);
+            float[][] direct = logits(classifier, TEXTS);
+            for (int i = 0; i < TEXTS.size(); i++) {
+                assertArrayEquals(direct[i], raw[i], 1e-5f, "logits() are the block's raw logits");
+            }
+            List<Prediction> plain = classifier.predict(TEXTS);
+            classifier.calibrate(0.25);
+            List<Prediction> sharp = classifier.predict(TEXTS);
+            for (int i = 0; i < TEXTS.size(); i++) {
+                double[] expected = TemperatureScaling.softmax(raw[i], 0.25);
+                float[] actual = sharp.get(i).probabilities();
+                for (int c = 0; c < expected.length; c++) {
+                    assertEquals(expected[c], actual[c], 1e-5, TEXTS.get(i));
+                }
+                assertEquals(plain.get(i).label(), sharp.get(i).label());
+                assertTrue(sharp.get(i).confidence() > plain.get(i).confidence(), "T < 1 sharpens");
+            }
+            assertArrayEquals(raw[0], classifier.logits(TEXTS)[0], "logits() ignore the temperature");
+            assertThrows(IllegalArgumentException.class, () -> classifier.calibrate(0));
+            try (TextClassifier grown = classifier.adapted(classifier.config().withLabels(List.of("negative",
+                    "neutral", "positive", "mixed")))) {
+                assertEquals(0.25f, grown.temperature(), "a grown head keeps its temperature");
+            }
+        }
+    }
+
+    @Test
     void concurrentPredictionsEqualSerialOnes() throws Exception {
         BaseModel base = TestModels.miniLm();
         try (TextClassifier classifier = TextClassifier.create(base, ClassifierConfig.of(LABELS))) {

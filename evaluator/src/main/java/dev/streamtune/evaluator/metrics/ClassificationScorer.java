@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
+import dev.streamtune.model.ExpectedCalibrationError;
 import dev.streamtune.schema.ClassMetrics;
 import dev.streamtune.schema.ClassificationMetrics;
 
@@ -15,9 +16,6 @@ import dev.streamtune.schema.ClassificationMetrics;
  * label nobody used neither helps nor hurts.
  */
 public final class ClassificationScorer {
-
-    /** Equal-width confidence bins for ECE, as in Guo et al. 2017. */
-    static final int CALIBRATION_BINS = 10;
 
     private ClassificationScorer() {
     }
@@ -61,26 +59,18 @@ public final class ClassificationScorer {
                 .build();
     }
 
-    /** Weighted mean, over confidence bins, of |accuracy - mean confidence| in the bin. */
+    /**
+     * Weighted mean, over confidence bins, of |accuracy - mean confidence| in the bin: the model module's
+     * {@link ExpectedCalibrationError}, which the trainer also reports before and after calibrating a candidate.
+     */
     public static double expectedCalibrationError(List<ScoredExample> examples) {
-        long[] counts = new long[CALIBRATION_BINS];
-        long[] correct = new long[CALIBRATION_BINS];
-        double[] confidence = new double[CALIBRATION_BINS];
-        for (ScoredExample e : examples) {
-            // Bins are (0, 0.1], (0.1, 0.2], ... ; confidence 0 joins the first bin.
-            int bin = Math.max(0, Math.min(CALIBRATION_BINS - 1, (int) Math.ceil(e.confidence() * CALIBRATION_BINS) - 1));
-            counts[bin]++;
-            correct[bin] += e.correct() ? 1 : 0;
-            confidence[bin] += e.confidence();
+        double[] confidences = new double[examples.size()];
+        boolean[] correct = new boolean[examples.size()];
+        for (int i = 0; i < confidences.length; i++) {
+            confidences[i] = examples.get(i).confidence();
+            correct[i] = examples.get(i).correct();
         }
-        double ece = 0;
-        for (int bin = 0; bin < CALIBRATION_BINS; bin++) {
-            if (counts[bin] > 0) {
-                double gap = Math.abs((double) correct[bin] / counts[bin] - confidence[bin] / counts[bin]);
-                ece += gap * counts[bin] / examples.size();
-            }
-        }
-        return ece;
+        return ExpectedCalibrationError.of(confidences, correct);
     }
 
     static double ratio(long numerator, long denominator) {

@@ -16,6 +16,7 @@ import dev.streamtune.schema.AdapterCandidate;
 import dev.streamtune.schema.Deployment;
 import dev.streamtune.trainer.TrainerSettings;
 import dev.streamtune.trainer.strategy.SettingsDescription;
+import dev.streamtune.trainer.training.CandidateCalibration;
 import dev.streamtune.trainer.training.WindowTrainer;
 
 /**
@@ -44,6 +45,7 @@ public final class CandidateBuilder {
      *
      * @param parent       the approved adapter it started from, or null for a fresh one
      * @param result       the training's numbers
+     * @param calibration  the temperature fitted on its validation split (already set on the classifier)
      * @param hyperparameters what it was trained with
      * @param strategies   the round's continual-learning strategies, in order, each with its settings by config key
      * @param lineage      how it came about, in order (starting point, windows, task, overrides, search, growth...);
@@ -52,7 +54,7 @@ public final class CandidateBuilder {
      */
     public record FinishedRound(String candidateId, String task, List<String> windowIds, Deployment parent,
                                 TextClassifier classifier, WindowTrainer.Result result,
-                                TrainerSettings.Hyperparameters hyperparameters,
+                                CandidateCalibration calibration, TrainerSettings.Hyperparameters hyperparameters,
                                 Map<String, Map<String, String>> strategies, List<String> lineage,
                                 double trainSeconds) {
     }
@@ -64,6 +66,7 @@ public final class CandidateBuilder {
                 "parent", round.parent() == null ? "" : round.parent().getAdapterId()));
         AdapterArtifact artifact = AdapterArtifact.of(file);
         Map<String, Double> metrics = new LinkedHashMap<>(round.result().metrics());
+        metrics.putAll(round.calibration().metrics());
         metrics.put("train.seconds", round.trainSeconds());
         return AdapterCandidate.newBuilder()
                 .setCandidateId(round.candidateId()).setTask(round.task()).setBaseModelId(baseModelId)
@@ -84,6 +87,7 @@ public final class CandidateBuilder {
      */
     static List<String> lineage(FinishedRound round) {
         List<String> lineage = new ArrayList<>(round.lineage());
+        lineage.add(round.calibration().summary());
         lineage.add("strategies " + round.strategies().keySet()
                 + (round.strategies().isEmpty() ? " (naive fine-tuning)" : ""));
         round.strategies().forEach((name, settings) -> lineage.add("strategy " + name + ": " + pairs(settings)));

@@ -132,7 +132,7 @@ public final class RoundRunner {
                         }
                     }, candidateId));
             AdapterCandidate candidate = candidates.build(new CandidateBuilder.FinishedRound(candidateId, task,
-                    windowIds, parent, classifier, learned.result(), learned.hyperparameters(),
+                    windowIds, parent, classifier, learned.result(), learned.calibration(), learned.hyperparameters(),
                     strategySettings(learner), lineage,
                     (System.nanoTime() - started) / 1e9));
             // Strategy state first, then the candidate: a crash in between publishes, never retrains.

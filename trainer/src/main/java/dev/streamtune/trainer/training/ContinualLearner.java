@@ -45,9 +45,12 @@ public final class ContinualLearner {
         this.strategies = List.copyOf(strategies);
     }
 
-    /** The outcome of one round: the trained classifier (the caller saves and closes it) and its numbers. */
+    /**
+     * The outcome of one round: the trained classifier (the caller saves and closes it), its numbers, and its
+     * calibration (the temperature already set on the classifier).
+     */
     public record Round(TextClassifier classifier, WindowTrainer.Result result,
-                        TrainerSettings.Hyperparameters hyperparameters) {
+                        TrainerSettings.Hyperparameters hyperparameters, CandidateCalibration calibration) {
     }
 
     /**
@@ -118,33 +121,41 @@ public final class ContinualLearner {
     }
 
     /**
-     * Trains the round's classifier on its new examples with the strategies' batch top-ups and loss terms, then lets
-     * each strategy consolidate (e.g. replay keeps the examples, EWC estimates the Fisher).
+     * Trains the round's classifier on its new examples with the strategies' batch top-ups and loss terms, fits its
+     * temperature on the validation examples, then lets each strategy consolidate (e.g. replay keeps the examples,
+     * EWC estimates the Fisher). The examples are put in a {@linkplain TrainingPlan#canonicalOrder fixed order}
+     * first, so a round depends on its examples, not on their arrival order.
      */
     public Round learn(RoundInputs inputs) {
         TextClassifier classifier = inputs.classifier();
         TrainerSettings.Hyperparameters hp = inputs.hyperparameters();
-        RoundContext round = new RoundContext(classifier, inputs.train(), inputs.validation(), hp, inputs.label());
+        List<CleanExample> train = TrainingPlan.canonicalOrder(inputs.train());
+        List<CleanExample> validation = TrainingPlan.canonicalOrder(inputs.validation());
+        // A parent's temperature fits the parent's weights: train and early-stop on plain logits, fit anew below.
+        classifier.calibrate(1);
+        RoundContext round = new RoundContext(classifier, train, validation, hp, inputs.label());
         strategies.forEach(strategy -> strategy.beforeTraining(round));
         List<TrainingPlan.TopUp> topUps = new ArrayList<>();
         strategies.forEach(strategy -> strategy.batchTopUp(round).ifPresent(topUps::add));
-        TrainingPlan plan = TrainingPlan.of(inputs.train(), topUps, hp.batchSize(), hp.epochs(),
+        TrainingPlan plan = TrainingPlan.of(train, topUps, hp.batchSize(), hp.epochs(),
                 hp.maxSteps() * hp.gradientAccumulation(), hp.seed());
-        List<LabeledText> validationTexts = inputs.validation().stream().map(TrainingPlan::labeled).toList();
+        List<LabeledText> validationTexts = validation.stream().map(TrainingPlan::labeled).toList();
         List<LossTerm> terms = new ArrayList<>();
         WindowTrainer.Result result;
         try {
             strategies.forEach(strategy -> terms.addAll(strategy.lossTerms(round)));
             LOG.info("{}: {} training and {} validation examples, {} batches, strategies {}, top-ups {}, {} extra"
-                            + " loss term(s)", inputs.label(), inputs.train().size(), inputs.validation().size(),
+                            + " loss term(s)", inputs.label(), train.size(), validation.size(),
                     plan.size(), names(), topUps, terms.size());
             result = WindowTrainer.train(new TrainingRun(classifier, plan, validationTexts, hp, LossSum.of(terms),
                     inputs.resume(), inputs.listener(), inputs.label()));
         } finally {
             closeAll(terms);
         }
+        CandidateCalibration calibration = CandidateCalibration.fit(classifier, validationTexts);
+        LOG.info("{}: {}", inputs.label(), calibration.summary());
         strategies.forEach(strategy -> strategy.afterTraining(round));
-        return new Round(classifier, result, hp);
+        return new Round(classifier, result, hp, calibration);
     }
 
     /** Labels the strategies hold examples of (the replay buffer's): a round trains on them too. */

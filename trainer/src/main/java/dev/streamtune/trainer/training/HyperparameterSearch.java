@@ -48,7 +48,7 @@ public final class HyperparameterSearch {
             candidates.add(Map.of("learningRate", String.format(Locale.ROOT, "%.2e", learningRate),
                     "weightDecay", Double.toString(WEIGHT_DECAYS[random.nextInt(WEIGHT_DECAYS.length)])));
         }
-        List<CleanExample> subset = new ArrayList<>(train);
+        List<CleanExample> subset = new ArrayList<>(TrainingPlan.canonicalOrder(train)); // arrival order must not matter
         Collections.shuffle(subset, random);
         List<CleanExample> trialTrain = subset.subList(0, Math.min(subset.size(), search.subsetSize()));
         List<LabeledText> trialValidation = validation.stream().map(TrainingPlan::labeled).toList();

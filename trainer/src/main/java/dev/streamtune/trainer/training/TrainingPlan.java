@@ -105,6 +105,17 @@ public final class TrainingPlan {
         return Math.max(configured, Math.min(MAX_REPLAY_RATIO, share));
     }
 
+    /**
+     * {@code examples} in a fixed order (by id, then content hash), whatever order they arrived in. A window is
+     * gathered from several partitions whose records interleave differently from run to run, and every seeded draw
+     * of a round (the plan's shuffles, replay top-ups, the Fisher sample, the search subset, the replay reservoir)
+     * permutes its input: so the same examples in another order gave another adapter.
+     */
+    public static List<CleanExample> canonicalOrder(java.util.Collection<CleanExample> examples) {
+        return examples.stream().sorted(java.util.Comparator.comparing(CleanExample::getId)
+                .thenComparing(CleanExample::getContentHash)).toList();
+    }
+
     public List<List<LabeledText>> batches() {
         return batches;
     }

@@ -20,6 +20,7 @@ import dev.streamtune.schema.AdapterCandidate;
 import dev.streamtune.schema.Deployment;
 import dev.streamtune.trainer.TrainerSettings;
 import dev.streamtune.trainer.strategy.SettingsDescription;
+import dev.streamtune.trainer.training.CandidateCalibration;
 import dev.streamtune.trainer.training.SyntheticTasks;
 import dev.streamtune.trainer.training.WindowTrainer;
 import org.junit.jupiter.api.AfterAll;
@@ -32,6 +33,8 @@ class CandidateBuilderTest {
 
     private static final TrainerSettings.Hyperparameters HP = SyntheticTasks.settings(false, false).hyperparameters();
     private static final WindowTrainer.Result RESULT = new WindowTrainer.Result(0.5, 0.9, 0.4, 12, 10, false, 100);
+    private static final CandidateCalibration CALIBRATION = new CandidateCalibration(1.5, true, 40, 0.2, 0.05, 0.6,
+            0.4);
 
     private static BaseModel base;
 
@@ -57,7 +60,7 @@ class CandidateBuilderTest {
         try (TextClassifier classifier = TextClassifier.create(base, ClassifierConfig.of(List.of("a", "b")))) {
             AdapterCandidate candidate = new CandidateBuilder(base.id(), base.checksum(), store).build(
                     new CandidateBuilder.FinishedRound("cand-w2", "intents", List.of("w1", "w2"), parent, classifier,
-                            RESULT, HP, Map.of(), List.of("from approved adapter cand-w0"), 7.5));
+                            RESULT, CALIBRATION, HP, Map.of(), List.of("from approved adapter cand-w0"), 7.5));
 
             assertEquals("cand-w0", candidate.getParentAdapterId());
             assertEquals(List.of("w1", "w2"), candidate.getWindowIds());
@@ -66,6 +69,9 @@ class CandidateBuilderTest {
             assertEquals(store.resolve("intents").resolve("cand-w2.adapter"), artifact.verifiedPath(store));
             assertEquals(7.5, candidate.getValidationMetrics().get("train.seconds"));
             assertEquals(0.9, candidate.getValidationMetrics().get("validation.accuracy"));
+            assertEquals(1.5, candidate.getValidationMetrics().get("calibration.temperature"));
+            assertEquals(0.05, candidate.getValidationMetrics().get("validation.ece"));
+            assertTrue(candidate.getLineage().contains(CALIBRATION.summary()), candidate.getLineage().toString());
             assertEquals(Double.toString(HP.learningRate()), candidate.getHyperparameters().get("learningRate"));
             assertEquals("from approved adapter cand-w0", candidate.getLineage().get(0));
         }
@@ -111,7 +117,7 @@ class CandidateBuilderTest {
     }
 
     private static CandidateBuilder.FinishedRound finished(Map<String, Map<String, String>> strategies) {
-        return new CandidateBuilder.FinishedRound("cand-w1", "intents", List.of("w1"), null, null, RESULT, HP,
+        return new CandidateBuilder.FinishedRound("cand-w1", "intents", List.of("w1"), null, null, RESULT, CALIBRATION, HP,
                 strategies, List.of("windows w1"), 1);
     }
 
@@ -125,7 +131,7 @@ class CandidateBuilderTest {
         try (TextClassifier classifier = TextClassifier.create(base, ClassifierConfig.of(List.of("a", "b")))) {
             AdapterCandidate candidate = new CandidateBuilder(base.id(), base.checksum(),
                     AdapterArtifact.storeUnder(home)).build(new CandidateBuilder.FinishedRound("cand-w1", "intents",
-                    List.of("w1"), null, classifier, RESULT, HP, Map.of(), List.of("fresh adapter on " + base.id()),
+                    List.of("w1"), null, classifier, RESULT, CALIBRATION, HP, Map.of(), List.of("fresh adapter on " + base.id()),
                     1));
             assertNull(candidate.getParentAdapterId());
             assertTrue(candidate.getArtifactUri().endsWith("cand-w1.adapter"), candidate.getArtifactUri());

@@ -18,6 +18,23 @@ import org.junit.jupiter.api.Test;
 class TrainingPlanTest {
 
     @Test
+    void theCanonicalOrderMakesThePlanIndependentOfArrivalOrder() {
+        List<CleanExample> arrived = SyntheticIntents.examples("intents", "w", SyntheticIntents.LABELS, 40, 3,
+                Split.TRAIN);
+        List<CleanExample> interleaved = new java.util.ArrayList<>(arrived);
+        java.util.Collections.shuffle(interleaved, new java.util.Random(11)); // as another partition interleaving
+        assertTrue(!texts(TrainingPlan.of(arrived, null, 0, 8, 2, 100, 7))
+                        .equals(texts(TrainingPlan.of(interleaved, null, 0, 8, 2, 100, 7))),
+                "the same seed over the same examples in another order plans other batches");
+        assertEquals(texts(TrainingPlan.of(TrainingPlan.canonicalOrder(arrived), null, 0, 8, 2, 100, 7)),
+                texts(TrainingPlan.of(TrainingPlan.canonicalOrder(interleaved), null, 0, 8, 2, 100, 7)));
+    }
+
+    private static List<List<String>> texts(TrainingPlan plan) {
+        return plan.batches().stream().map(b -> b.stream().map(LabeledText::text).toList()).toList();
+    }
+
+    @Test
     void everyExampleKeepsItsWeightFreshOrReplayed() {
         ReplayBuffer replay = new ReplayBuffer(10, 1);
         replay.offer(example("old heavy", "negative", 4.0));
