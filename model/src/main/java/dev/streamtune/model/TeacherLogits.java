@@ -1,13 +1,7 @@
 package dev.streamtune.model;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,8 +17,6 @@ import java.util.Map;
  * the teacher after the last call. Thread-safe (calls are serialised).
  */
 public final class TeacherLogits {
-
-    private static final int BATCH = 64;
 
     private final TextClassifier teacher; // null for fixed logits
     private final List<String> labels;
@@ -89,40 +81,12 @@ public final class TeacherLogits {
         if (teacher == null) {
             throw new IllegalArgumentException("no teacher logits for " + missing.size() + " texts");
         }
-        int labels = labelCount();
-        int maxLength = teacher.config().maxSequenceLength();
-        try (Lifecycle.Lease lease = teacher.acquire(); Torch.Scope torch = Torch.enter(false)) {
-            long[][] seqs = new long[missing.size()][];
-            for (int i = 0; i < seqs.length; i++) {
-                seqs[i] = TokenBatch.encode(teacher.base().tokenizer(), missing.get(i), maxLength);
-            }
-            // Similar lengths together: less compute on padding (as TextClassifier.predict batches).
-            Integer[] order = new Integer[seqs.length];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
-            }
-            Arrays.sort(order, Comparator.comparingInt(i -> seqs[i].length));
-            for (int from = 0; from < order.length; from += BATCH) {
-                int to = Math.min(order.length, from + BATCH);
-                long[][] chunk = new long[to - from][];
-                for (int i = from; i < to; i++) {
-                    chunk[i - from] = seqs[order[i]];
-                }
-                float[] values;
-                try (NDManager request = teacher.manager().newSubManager()) {
-                    NDList inputs = TokenBatch.of(chunk, maxLength).toInputs(request);
-                    NDArray logits = teacher.classifierBlock()
-                            .forward(new ParameterStore(request, false), inputs, false).head();
-                    values = logits.toFloatArray();
-                }
-                for (int i = from; i < to; i++) {
-                    int k = i - from;
-                    cache.put(missing.get(order[i]), Arrays.copyOfRange(values, k * labels, (k + 1) * labels));
-                }
-                teacherBatches++;
-            }
-            computedTexts += missing.size();
+        float[][] logits = InferencePass.run(teacher, missing, InferencePass.Output.LOGITS);
+        for (int i = 0; i < logits.length; i++) {
+            cache.put(missing.get(i), logits[i]);
         }
+        teacherBatches += InferencePass.batches(missing.size());
+        computedTexts += missing.size();
     }
 
     /** Distinct texts cached. */
