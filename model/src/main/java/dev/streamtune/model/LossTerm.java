@@ -5,7 +5,9 @@ import java.util.Map;
 
 /**
  * An extra term added to the classification loss inside the gradient collector, so it is differentiated with it
- * (e.g. an EWC penalty; see {@link QuadraticPenalty}).
+ * (e.g. an EWC penalty, {@link QuadraticPenalty}, which reads only the parameters; or knowledge distillation,
+ * {@link DistillationLoss}, a {@link BatchLossTerm} which reads the batch's logits). A session takes any number of
+ * them ({@link TrainingSession#accumulate(java.util.List, java.util.List)}) and calls {@link #compute(ForwardPass)}.
  *
  * <p>Every NDArray created while computing the term is closed when the training step ends, whatever its
  * manager: create long-lived arrays (anchors, weights) beforehand, not in here. Fold constant factors into those
@@ -20,4 +22,14 @@ public interface LossTerm {
      * @return a scalar to add to the loss
      */
     NDArray compute(Map<String, NDArray> parameters);
+
+    /**
+     * The term for one training step; what the session calls. A term that depends only on the parameters (the
+     * default) ignores the batch.
+     *
+     * @return a scalar to add to the loss
+     */
+    default NDArray compute(ForwardPass pass) {
+        return compute(pass.parameters());
+    }
 }

@@ -94,15 +94,26 @@ public final class TrainingSession implements AutoCloseable {
      * @return the batch's mean cross-entropy, weighted by {@link LabeledText#weight()} (without the extra term)
      */
     public float accumulate(List<LabeledText> batch) {
-        return accumulate(batch, null);
+        return accumulate(batch, List.of());
     }
 
     /**
-     * As {@link #accumulate(List)}, with {@code extra} (e.g. an EWC penalty) added to the loss before backward.
+     * As {@link #accumulate(List)}, with {@code extra} (e.g. an EWC penalty; none when null) added to the loss
+     * before backward.
      *
      * @return the batch's mean cross-entropy (without the extra term)
      */
     public float accumulate(List<LabeledText> batch, LossTerm extra) {
+        return accumulate(batch, extra == null ? List.of() : List.of(extra));
+    }
+
+    /**
+     * As {@link #accumulate(List)}, with every term of {@code extra} (EWC penalty, distillation, ...) added to the
+     * loss before backward; each sees the batch and its logits through a {@link ForwardPass}.
+     *
+     * @return the batch's mean cross-entropy (without the extra terms)
+     */
+    public float accumulate(List<LabeledText> batch, List<? extends LossTerm> extra) {
         try (Lifecycle.Lease lease = lease()) {
             float loss = backward(batch, extra, true);
             classifier.recordTrainedOn(batch);
@@ -207,7 +218,7 @@ public final class TrainingSession implements AutoCloseable {
             Map<String, NDArray> total = new LinkedHashMap<>();
             arrays.forEach((name, p) -> total.put(name, sums.zeros(p.getShape())));
             for (LabeledText example : examples) {
-                backward(List.of(example), null, false);
+                backward(List.of(example), List.of(), false);
                 try (Torch.Scope torch = Torch.enter(false); NDScope scope = new NDScope()) {
                     for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
                         NDArray g = e.getValue().getGradient();
@@ -276,7 +287,7 @@ public final class TrainingSession implements AutoCloseable {
         return classifier;
     }
 
-    private float backward(List<LabeledText> batch, LossTerm extra, boolean training) {
+    private float backward(List<LabeledText> batch, List<? extends LossTerm> extra, boolean training) {
         if (batch.isEmpty()) {
             throw new IllegalArgumentException("empty batch");
         }
@@ -307,7 +318,13 @@ public final class TrainingSession implements AutoCloseable {
             NDArray weights = step.create(target, new Shape(batch.size(), labels));
             NDArray loss = logits.logSoftmax(1).mul(weights).sum();
             float value = loss.getFloat();
-            NDArray objective = extra == null ? loss : loss.add(extra.compute(arrays));
+            NDArray objective = loss;
+            if (!extra.isEmpty()) {
+                ForwardPass pass = new ForwardPass(batch, logits, arrays);
+                for (LossTerm term : extra) {
+                    objective = objective.add(term.compute(pass));
+                }
+            }
             collector.backward(objective);
             return value;
         } finally {

@@ -197,6 +197,52 @@ class TrainingSessionTest {
     }
 
     @Test
+    void severalExtraTermsAddUpAndSeeTheBatch() {
+        List<LabeledText> data = SyntheticReviews.sample(4, new Random(13), false);
+        ClassifierConfig config = ClassifierConfig.of(LABELS).withDropout(0f, 0f, 0f);
+        Map<String, float[]> twice = termGradients(config, data, 0.5f, 2);
+        Map<String, float[]> once = termGradients(config, data, 1f, 1);
+        once.forEach((name, g) -> assertArrayEquals(g, twice.get(name), 1e-6f, name));
+        try (TextClassifier c = TextClassifier.create(TestModels.miniLm(), config);
+                TrainingSession s = TrainingSession.start(c, TrainingOptions.defaults())) {
+            List<ForwardPass> seen = new ArrayList<>();
+            BatchLossTerm spy = (logits, batch) -> {
+                seen.add(new ForwardPass(batch, null, Map.of()));
+                assertEquals(new ai.djl.ndarray.types.Shape(4, 2), logits.getShape());
+                return logits.sum().mul(logits.getManager().zeros(new ai.djl.ndarray.types.Shape()));
+            };
+            float plain = s.accumulate(data);
+            assertEquals(plain, s.accumulate(data, List.of(spy, spy)), 1e-6f, "returns the cross-entropy alone");
+            assertEquals(2, seen.size());
+            assertEquals(data, seen.get(0).batch());
+        }
+    }
+
+    /** Gradients of the batch loss plus {@code copies} unit pulls towards zero of {@code strength} each. */
+    private static Map<String, float[]> termGradients(ClassifierConfig config, List<LabeledText> data, float strength,
+            int copies) {
+        try (TextClassifier c = TextClassifier.create(TestModels.miniLm(), config);
+                TrainingSession s = TrainingSession.start(c, TrainingOptions.defaults())) {
+            Map<String, float[]> ones = new LinkedHashMap<>();
+            Map<String, float[]> zeros = new LinkedHashMap<>();
+            c.snapshot().forEach((name, values) -> {
+                ones.put(name, filled(values.length, 1f));
+                zeros.put(name, new float[values.length]);
+            });
+            try (QuadraticPenalty pull = new QuadraticPenalty(ones, zeros, strength)) {
+                s.accumulate(data, java.util.Collections.nCopies(copies, pull));
+            }
+            Map<String, float[]> out = new LinkedHashMap<>();
+            s.parameters().forEach((name, p) -> {
+                try (NDArray g = p.getGradient()) {
+                    out.put(name, g.toFloatArray());
+                }
+            });
+            return out;
+        }
+    }
+
+    @Test
     void gradientsSurviveAGarbageCollectionBetweenForwardAndBackward() {
         // Autograd keeps what backward needs (e.g. the constant of every x * c) past the forward pass. Any such
         // tensor backed by Java memory that the GC may free in between is read after free by backward: the
