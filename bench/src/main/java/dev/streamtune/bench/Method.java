@@ -15,14 +15,20 @@ enum Method {
     NAIVE("naive", List.of(), false),
     REPLAY("replay", List.of("replay"), false),
     EWC("ewc", List.of("ewc"), false),
+    LWF("lwf", List.of("lwf"), false),
+    WEIGHT_ALIGNING("weight-aligning", List.of("weight-aligning"), false),
+    /** The trainer's default combination. */
     REPLAY_EWC("replay+ewc", List.of("replay", "ewc"), false),
+    REPLAY_LWF("replay+lwf", List.of("replay", "lwf"), false),
+    REPLAY_WEIGHT_ALIGNING("replay+weight-aligning", List.of("replay", "weight-aligning"), false),
+    REPLAY_LWF_WEIGHT_ALIGNING("replay+lwf+weight-aligning", List.of("replay", "lwf", "weight-aligning"), false),
     /** replay+ewc with the task's labels declared as windows bring them (the trainer grows the head). */
     REPLAY_EWC_GROWING("replay+ewc-growing", List.of("replay", "ewc"), true),
     /** A fresh adapter on every window so far, at once: not streamed, so no trainer properties. */
     JOINT("joint", List.of(), false);
 
     /** What the bench runs when --methods is not given: naive, each strategy alone, the default, joint. */
-    static final List<Method> DEFAULTS = List.of(NAIVE, REPLAY, EWC, REPLAY_EWC, JOINT);
+    static final List<Method> DEFAULTS = List.of(NAIVE, REPLAY, EWC, LWF, WEIGHT_ALIGNING, REPLAY_EWC, JOINT);
 
     private final String id;
     private final List<String> strategies;
@@ -65,9 +71,7 @@ enum Method {
 
     /** The settings joint trains with: those a streamed method ran with, without continual-learning strategies. */
     static TrainerSettings jointSettings(TrainerSettings trained) {
-        return new TrainerSettings(trained.groupId(), trained.home(), trained.windowsPerCandidate(),
-                trained.checkpointEverySteps(), List.of(), trained.hyperparameters(), trained.replay(),
-                trained.ewc(), trained.search());
+        return trained.withStrategies(List.of());
     }
 
     static Method named(String id) {

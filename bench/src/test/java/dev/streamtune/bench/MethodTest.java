@@ -40,14 +40,15 @@ class MethodTest {
     @Test
     void methodsAreNamedAsOnTheCommandLine() {
         assertEquals(Method.REPLAY_EWC_GROWING, Method.named("replay+ewc-growing"));
-        assertThrows(IllegalArgumentException.class, () -> Method.named("lwf"));
+        assertEquals(Method.REPLAY_LWF_WEIGHT_ALIGNING, Method.named("replay+lwf+weight-aligning"));
+        assertThrows(IllegalArgumentException.class, () -> Method.named("icarl"));
     }
 
     @Test
     void optionsDefaultToEveryStrategyAloneAndThreeSeedsAndQuickToOneSeed() {
         StreamBench.Options full = StreamBench.Options.parse(new String[] {"spam"});
-        assertEquals(List.of(Method.NAIVE, Method.REPLAY, Method.EWC, Method.REPLAY_EWC, Method.JOINT),
-                full.methods());
+        assertEquals(List.of(Method.NAIVE, Method.REPLAY, Method.EWC, Method.LWF, Method.WEIGHT_ALIGNING,
+                Method.REPLAY_EWC, Method.JOINT), full.methods());
         assertEquals(List.of(1L, 2L, 3L), full.seeds());
         StreamBench.Options quick = StreamBench.Options.parse(new String[] {"spam", "--quick", "--methods",
                 "naive,joint"});

@@ -3,8 +3,11 @@ package dev.streamtune.model;
 import dev.streamtune.model.HeadGrowth.Head;
 import dev.streamtune.model.nn.ClassifierHead;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Weight aligning (Zhao et al., CVPR 2020, "Maintaining Discrimination and Fairness in Class Incremental
@@ -63,12 +66,36 @@ public final class HeadAlignment {
             throw new IllegalArgumentException("a head of " + head.rows() + " rows cannot have " + oldRows
                     + " old rows");
         }
+        return align(head, IntStream.range(0, oldRows).toArray(), IntStream.range(oldRows, head.rows()).toArray(),
+                bias, shrinkOnly);
+    }
+
+    /**
+     * As {@link #align(Head, int, Bias, boolean)} for any two disjoint sets of rows: a head whose labels were
+     * declared before their examples came has rows that are neither old nor new (never trained), which take no part.
+     *
+     * @throws IllegalArgumentException when {@code oldRows} is empty, a row is out of range or in both sets
+     */
+    public static Aligned align(Head head, int[] oldRows, int[] newRows, Bias bias, boolean shrinkOnly) {
+        boolean[] seen = new boolean[head.rows()];
+        for (int[] rows : new int[][] {oldRows, newRows}) {
+            for (int r : rows) {
+                if (r < 0 || r >= head.rows() || seen[r]) {
+                    throw new IllegalArgumentException("row " + r + " is out of range or in both sets (a head of "
+                            + head.rows() + " rows)");
+                }
+                seen[r] = true;
+            }
+        }
+        if (oldRows.length == 0) {
+            throw new IllegalArgumentException("weight aligning needs at least one old row");
+        }
         int h = head.hidden();
-        double oldMean = meanNorm(head.weight(), h, 0, oldRows);
-        if (oldRows == head.rows()) {
+        double oldMean = meanNorm(head.weight(), h, oldRows);
+        if (newRows.length == 0) {
             return new Aligned(head, 1.0, oldMean, Double.NaN);
         }
-        double newMean = meanNorm(head.weight(), h, oldRows, head.rows());
+        double newMean = meanNorm(head.weight(), h, newRows);
         if (newMean == 0) {
             return new Aligned(head, 1.0, oldMean, newMean);
         }
@@ -78,11 +105,11 @@ public final class HeadAlignment {
         }
         float[] weight = Arrays.copyOf(head.weight(), head.weight().length);
         float[] biases = Arrays.copyOf(head.bias(), head.bias().length);
-        for (int i = oldRows * h; i < weight.length; i++) {
-            weight[i] = (float) (weight[i] * gamma);
-        }
-        if (bias == Bias.SCALE) {
-            for (int r = oldRows; r < biases.length; r++) {
+        for (int r : newRows) {
+            for (int i = r * h; i < (r + 1) * h; i++) {
+                weight[i] = (float) (weight[i] * gamma);
+            }
+            if (bias == Bias.SCALE) {
                 biases[r] = (float) (biases[r] * gamma);
             }
         }
@@ -97,10 +124,24 @@ public final class HeadAlignment {
      * @return the alignment, for the round's log and lineage (gamma, norms)
      */
     public static Aligned alignNewRows(TextClassifier classifier, int oldLabelCount, Bias bias, boolean shrinkOnly) {
+        List<String> labels = classifier.labels();
+        return alignLabels(classifier, labels.subList(0, oldLabelCount), labels.subList(oldLabelCount, labels.size()),
+                bias, shrinkOnly);
+    }
+
+    /**
+     * Aligns the rows of {@code newLabels} to those of {@code oldLabels} in place (rows of other labels untouched).
+     *
+     * @throws IllegalArgumentException for a label the head does not have, or no old labels
+     */
+    public static Aligned alignLabels(TextClassifier classifier, Collection<String> oldLabels,
+                                      Collection<String> newLabels, Bias bias, boolean shrinkOnly) {
         Map<String, float[]> values = classifier.snapshot();
         Head head = new Head(classifier.labels().size(), classifier.base().config().hiddenSize(),
                 values.get(ClassifierHead.WEIGHT), values.get(ClassifierHead.BIAS));
-        Aligned aligned = align(head, oldLabelCount, bias, shrinkOnly);
+        ClassifierConfig config = classifier.config();
+        Aligned aligned = align(head, oldLabels.stream().mapToInt(config::labelIndex).toArray(),
+                newLabels.stream().mapToInt(config::labelIndex).toArray(), bias, shrinkOnly);
         if (aligned.gamma() != 1.0) {
             Map<String, float[]> update = new LinkedHashMap<>();
             update.put(ClassifierHead.WEIGHT, aligned.head().weight());
@@ -110,10 +151,10 @@ public final class HeadAlignment {
         return aligned;
     }
 
-    /** Mean over rows {@code [from, to)} of each row's L2 norm, in double. */
-    static double meanNorm(float[] weight, int hidden, int from, int to) {
+    /** Mean over {@code rows} of each row's L2 norm, in double. */
+    static double meanNorm(float[] weight, int hidden, int[] rows) {
         double sum = 0;
-        for (int r = from; r < to; r++) {
+        for (int r : rows) {
             double squares = 0;
             for (int j = 0; j < hidden; j++) {
                 double w = weight[r * hidden + j];
@@ -121,6 +162,6 @@ public final class HeadAlignment {
             }
             sum += Math.sqrt(squares);
         }
-        return sum / (to - from);
+        return sum / rows.length;
     }
 }

@@ -25,8 +25,20 @@ public final class TeacherLogits {
     private long teacherBatches;
 
     public TeacherLogits(TextClassifier teacher) {
+        this(teacher, teacher.labels().size());
+    }
+
+    /**
+     * The teacher's first {@code labelCount} logits only: the labels it had learned, when its head also has rows it
+     * was never trained on (labels declared ahead of their examples, or just grown), whose logits teach nothing.
+     */
+    public TeacherLogits(TextClassifier teacher, int labelCount) {
+        if (labelCount < 1 || labelCount > teacher.labels().size()) {
+            throw new IllegalArgumentException("a teacher of " + teacher.labels().size() + " labels cannot give "
+                    + labelCount);
+        }
         this.teacher = teacher;
-        this.labels = teacher.labels();
+        this.labels = List.copyOf(teacher.labels().subList(0, labelCount));
     }
 
     private TeacherLogits(List<String> labels, Map<String, float[]> logits) {
@@ -83,7 +95,8 @@ public final class TeacherLogits {
         }
         float[][] logits = InferencePass.run(teacher, missing, InferencePass.Output.LOGITS);
         for (int i = 0; i < logits.length; i++) {
-            cache.put(missing.get(i), logits[i]);
+            cache.put(missing.get(i), logits[i].length == labels.size() ? logits[i]
+                    : java.util.Arrays.copyOf(logits[i], labels.size()));
         }
         teacherBatches += InferencePass.batches(missing.size());
         computedTexts += missing.size();

@@ -29,7 +29,7 @@ class HeadAlignmentTest {
         assertEquals(6.0, aligned.newMeanNorm(), 1e-12);
         assertArrayEquals(new float[] {3f, 4f, 0f, 1f, 3f, 4f, 0f, 1f}, aligned.head().weight());
         assertArrayEquals(IMBALANCED.bias(), aligned.head().bias(), "biases kept, as the reference code does");
-        assertEquals(3.0, HeadAlignment.meanNorm(aligned.head().weight(), 2, 2, 4), 1e-12);
+        assertEquals(3.0, HeadAlignment.meanNorm(aligned.head().weight(), 2, new int[] {2, 3}), 1e-12);
     }
 
     @Test
@@ -41,6 +41,18 @@ class HeadAlignmentTest {
         assertArrayEquals(Arrays.copyOf(head.weight(), 4), Arrays.copyOf(aligned.head().weight(), 4));
         assertArrayEquals(new float[] {0.5f, -1f, 0.6f}, aligned.head().bias(), 1e-6f);
         assertEquals(0.5f, aligned.head().bias()[0]);
+    }
+
+    @Test
+    void rowsNeitherOldNorNewAreLeftAlone() {
+        // Rows: 0 old (norm 5), 1 never trained (norm 1), 2 new (norm 10), 3 old (norm 2): gamma = 3.5 / 10.
+        Aligned aligned = HeadAlignment.align(IMBALANCED, new int[] {0, 3}, new int[] {2}, Bias.KEEP, false);
+        assertEquals(0.35, aligned.gamma(), 1e-12);
+        assertArrayEquals(new float[] {3f, 4f, 0f, 1f, 2.1f, 2.8f, 0f, 2f}, aligned.head().weight(), 1e-6f);
+        assertThrows(IllegalArgumentException.class,
+                () -> HeadAlignment.align(IMBALANCED, new int[] {0, 2}, new int[] {2}, Bias.KEEP, false));
+        assertThrows(IllegalArgumentException.class,
+                () -> HeadAlignment.align(IMBALANCED, new int[0], new int[] {2}, Bias.KEEP, false));
     }
 
     @Test
@@ -82,13 +94,13 @@ class HeadAlignmentTest {
             b[3] = -0.2f;
             grown.restore(Map.of(ClassifierHead.WEIGHT, w, ClassifierHead.BIAS, b));
             float[][] before = new TeacherLogits(grown).logits(texts);
-            double oldNorm = HeadAlignment.meanNorm(w, hidden, 0, 2);
-            assertTrue(HeadAlignment.meanNorm(w, hidden, 2, 4) > 3 * oldNorm, "imbalanced to start with");
+            double oldNorm = HeadAlignment.meanNorm(w, hidden, new int[] {0, 1});
+            assertTrue(HeadAlignment.meanNorm(w, hidden, new int[] {2, 3}) > 3 * oldNorm, "imbalanced to start with");
 
             Aligned aligned = HeadAlignment.alignNewRows(grown, 2, Bias.KEEP, false);
 
             float[] after = grown.snapshot().get(ClassifierHead.WEIGHT);
-            assertEquals(oldNorm, HeadAlignment.meanNorm(after, hidden, 2, 4), 1e-5 * oldNorm, "balanced");
+            assertEquals(oldNorm, HeadAlignment.meanNorm(after, hidden, new int[] {2, 3}), 1e-5 * oldNorm, "balanced");
             assertEquals(oldNorm, aligned.oldMeanNorm(), 1e-9);
             assertTrue(aligned.gamma() > 0.2 && aligned.gamma() < 0.3, "about 1/4: " + aligned.gamma());
             assertArrayEquals(Arrays.copyOf(w, 2 * hidden), Arrays.copyOf(after, 2 * hidden), "old rows unchanged");

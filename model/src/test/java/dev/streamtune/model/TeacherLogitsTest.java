@@ -3,8 +3,10 @@ package dev.streamtune.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -73,6 +75,24 @@ class TeacherLogitsTest {
                         1e-4f, texts.get(i));
             }
             assertEquals(130, cache.computedTexts());
+        }
+    }
+
+    @Test
+    void aTeacherLimitedToItsLearnedLabelsGivesTheirLogitsOnly() {
+        List<String> texts = List.of("I love this.", "ok");
+        try (TextClassifier teacher = teacher()) {
+            float[][] all = new TeacherLogits(teacher).logits(texts);
+            TeacherLogits learned = new TeacherLogits(teacher, 2);
+            assertEquals(List.of("negative", "neutral"), learned.labels());
+            float[][] first = learned.logits(texts);
+            for (int i = 0; i < texts.size(); i++) {
+                assertArrayEquals(Arrays.copyOf(all[i], 2), first[i], texts.get(i));
+            }
+            assertThrows(IllegalArgumentException.class,
+                    () -> new TeacherLogits(teacher, 0));
+            assertThrows(IllegalArgumentException.class,
+                    () -> new TeacherLogits(teacher, 4));
         }
     }
 }

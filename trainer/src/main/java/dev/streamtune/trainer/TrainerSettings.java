@@ -13,7 +13,8 @@ import io.micronaut.context.annotation.ConfigurationProperties;
  * @param checkpointEverySteps mid-round checkpoint interval: a crash costs at most this many optimizer steps
  * @param strategies      continual-learning strategies, in the order their hooks run (names of
  *                        {@link dev.streamtune.trainer.strategy.StrategyRegistry}); empty = naive fine-tuning. Each
- *                        one's settings are under its own key ({@code replay}, {@code ewc})
+ *                        one's settings are under its own key ({@code replay}, {@code ewc}, {@code lwf},
+ *                        {@code weight-aligning})
  */
 @ConfigurationProperties("trainer")
 public record TrainerSettings(
@@ -25,7 +26,15 @@ public record TrainerSettings(
         Hyperparameters hyperparameters,
         Replay replay,
         Ewc ewc,
+        Lwf lwf,
+        WeightAligning weightAligning,
         Search search) {
+
+    /** The same settings with other strategies (their settings unchanged). */
+    public TrainerSettings withStrategies(java.util.List<String> names) {
+        return new TrainerSettings(groupId, home, windowsPerCandidate, checkpointEverySteps, names, hyperparameters,
+                replay, ewc, lwf, weightAligning, search);
+    }
 
     /**
      * What one window's training uses, unless the search picks otherwise; a task's {@code trainingOverrides} (same
@@ -54,6 +63,22 @@ public record TrainerSettings(
     /** The {@code ewc} strategy's settings: penalty strength, and how much of the old Fisher survives each window. */
     @ConfigurationProperties("ewc")
     public record Ewc(double lambda, double decay, int fisherSamples) {
+    }
+
+    /**
+     * The {@code lwf} strategy's settings: the distillation temperature (softens teacher and student alike) and the
+     * term's weight against the cross-entropy.
+     */
+    @ConfigurationProperties("lwf")
+    public record Lwf(double temperature, double strength) {
+    }
+
+    /**
+     * The {@code weight-aligning} strategy's settings: whether the new rows' biases are scaled with their weights
+     * (the reference code keeps them), and whether new rows are only ever scaled down.
+     */
+    @ConfigurationProperties("weight-aligning")
+    public record WeightAligning(boolean scaleBias, boolean shrinkOnly) {
     }
 
     /** Successive-halving search before a window's training, on a subset of its examples. */

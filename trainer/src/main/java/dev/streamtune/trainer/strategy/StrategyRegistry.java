@@ -28,6 +28,9 @@ public final class StrategyRegistry {
         FACTORIES.put(ReplayStrategy.NAME, (settings, dir) ->
                 ReplayStrategy.restore(settings.replay(), settings.hyperparameters().seed(), dir));
         FACTORIES.put(EwcStrategy.NAME, (settings, dir) -> EwcStrategy.restore(settings.ewc(), dir));
+        FACTORIES.put(LwfStrategy.NAME, (settings, dir) -> new LwfStrategy(settings.lwf()));
+        FACTORIES.put(WeightAligningStrategy.NAME, (settings, dir) -> new WeightAligningStrategy(
+                settings.weightAligning()));
     }
 
     private StrategyRegistry() {

@@ -121,9 +121,9 @@ public final class ContinualLearner {
     }
 
     /**
-     * Trains the round's classifier on its new examples with the strategies' batch top-ups and loss terms, fits its
-     * temperature on the validation examples, then lets each strategy consolidate (e.g. replay keeps the examples,
-     * EWC estimates the Fisher). The examples are put in a {@linkplain TrainingPlan#canonicalOrder fixed order}
+     * Trains the round's classifier on its new examples with the strategies' batch top-ups and loss terms, lets each
+     * strategy consolidate (e.g. replay keeps the examples, EWC estimates the Fisher, weight aligning rescales the
+     * head), then fits the classifier's temperature on the validation examples. The examples are put in a {@linkplain TrainingPlan#canonicalOrder fixed order}
      * first, so a round depends on its examples, not on their arrival order.
      */
     public Round learn(RoundInputs inputs) {
@@ -147,14 +147,15 @@ public final class ContinualLearner {
             LOG.info("{}: {} training and {} validation examples, {} batches, strategies {}, top-ups {}, {} extra"
                             + " loss term(s)", inputs.label(), train.size(), validation.size(),
                     plan.size(), names(), topUps, terms.size());
-            result = WindowTrainer.train(new TrainingRun(classifier, plan, validationTexts, hp, LossSum.of(terms),
+            result = WindowTrainer.train(new TrainingRun(classifier, plan, validationTexts, hp, List.copyOf(terms),
                     inputs.resume(), inputs.listener(), inputs.label()));
         } finally {
             closeAll(terms);
         }
+        strategies.forEach(strategy -> strategy.afterTraining(round));
+        // After the strategies: one may change the head (weight aligning), and the temperature must fit the final one.
         CandidateCalibration calibration = CandidateCalibration.fit(classifier, validationTexts);
         LOG.info("{}: {}", inputs.label(), calibration.summary());
-        strategies.forEach(strategy -> strategy.afterTraining(round));
         return new Round(classifier, result, hp, calibration);
     }
 

@@ -72,14 +72,14 @@ public final class WindowTrainer {
         int step = skipBatches / accumulation;
         boolean stoppedEarly = false;
         TrainingOptions options = TrainingOptions.defaults().withWeightDecay((float) hp.weightDecay());
-        LossTerm activePenalty = run.extraLoss();
+        List<LossTerm> activeTerms = run.extraLosses();
         try (TrainingSession session = TrainingSession.start(classifier, options)) {
             if (resumeState != null) {
                 session.restoreOptimizerState(resumeState);
             }
             for (int b = skipBatches; b < plan.size(); b++) {
                 List<LabeledText> batch = plan.batches().get(b);
-                lossSum += session.accumulate(batch, activePenalty);
+                lossSum += session.accumulate(batch, activeTerms);
                 lossCount++;
                 examples += batch.size();
                 boolean stepNow = (b + 1) % accumulation == 0 || b == plan.size() - 1;
@@ -90,10 +90,11 @@ public final class WindowTrainer {
                 if (!Float.isFinite(gradientNorm)) {
                     LOG.warn("{}: step {} skipped, gradient norm {} ({} skipped so far)", label, step + 1, gradientNorm,
                             session.skippedSteps());
-                    if (activePenalty != null) {
+                    if (!activeTerms.isEmpty()) {
                         // Defence against a diverging penalty (see trainer/README.md): finish the round without it.
-                        LOG.error("{}: the extra loss term gave a non-finite gradient; continuing without it", label);
-                        activePenalty = null;
+                        LOG.error("{}: the extra loss terms gave a non-finite gradient; continuing without them",
+                                label);
+                        activeTerms = List.of();
                     }
                 }
                 step++;

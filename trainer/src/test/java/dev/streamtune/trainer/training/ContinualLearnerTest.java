@@ -60,7 +60,8 @@ class ContinualLearnerTest {
         ContinualLearner learner = SyntheticTasks.learner(base, settings, 1);
         Path approved = dir.resolve("approved.adapter");
         try (TextClassifier first = learner.startingPoint(null, FIRST, hp).classifier()) {
-            learner.learn(RoundInputs.fresh(first, window(FIRST, 60, 1, Split.TRAIN), window(FIRST, 15, 2, Split.VALIDATION), hp, "first"));
+            learner.learn(RoundInputs.fresh(first, window(FIRST, 60, 1, Split.TRAIN),
+                    window(FIRST, 15, 2, Split.VALIDATION), hp, "first"));
             first.save(approved, Map.of());
         }
         ReplayBuffer replay = learner.strategy(ReplayStrategy.class).orElseThrow().buffer();
@@ -89,7 +90,8 @@ class ContinualLearnerTest {
             }
             assertEquals(parent.learnedLabels(), grown.learnedLabels(), "a new label is not learned yet");
 
-            learner.learn(RoundInputs.fresh(grown, window(ADDED, 40, 4, Split.TRAIN), window(ADDED, 10, 5, Split.VALIDATION), hp, "grown"));
+            learner.learn(RoundInputs.fresh(grown, window(ADDED, 60, 4, Split.TRAIN),
+                    window(ADDED, 20, 5, Split.VALIDATION), hp, "grown"));
             assertTrue(learner.strategy(ReplayStrategy.class).orElseThrow().buffer() == replay
                             && replay.sizeByLabel().keySet().containsAll(GROWN),
                     "the same replay buffer, now with every label: " + replay.sizeByLabel());

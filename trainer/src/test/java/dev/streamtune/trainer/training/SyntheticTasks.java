@@ -12,10 +12,12 @@ import dev.streamtune.schema.Split;
 import dev.streamtune.trainer.TrainerSettings;
 import dev.streamtune.trainer.ewc.FisherDiagonal;
 import dev.streamtune.trainer.replay.ReplayBuffer;
+import dev.streamtune.trainer.schedule.LearningRateSchedule;
 import dev.streamtune.trainer.strategy.ContinualStrategy;
 import dev.streamtune.trainer.strategy.EwcStrategy;
+import dev.streamtune.trainer.strategy.LwfStrategy;
 import dev.streamtune.trainer.strategy.ReplayStrategy;
-import dev.streamtune.trainer.schedule.LearningRateSchedule;
+import dev.streamtune.trainer.strategy.WeightAligningStrategy;
 
 /**
  * A sequence of binary tasks that share the labels positive / negative but are decided by different cue words
@@ -88,6 +90,8 @@ public final class SyntheticTasks {
                         0.01, 0.1f, 8, 16f, 0, 32, 42, 100, 1000),
                 new TrainerSettings.Replay(400, 0.5),
                 new TrainerSettings.Ewc(1000, 0.9, 200),
+                new TrainerSettings.Lwf(2, 1),
+                new TrainerSettings.WeightAligning(false, false),
                 new TrainerSettings.Search(false, 4, 10, 2, 100));
     }
 
@@ -99,9 +103,14 @@ public final class SyntheticTasks {
                                            long replaySeed) {
         List<ContinualStrategy> strategies = new java.util.ArrayList<>();
         for (String name : settings.strategies()) {
-            strategies.add(name.equals(ReplayStrategy.NAME)
-                    ? new ReplayStrategy(settings.replay(), new ReplayBuffer(settings.replay().capacity(), replaySeed))
-                    : new EwcStrategy(settings.ewc(), FisherDiagonal.empty()));
+            strategies.add(switch (name) {
+                case ReplayStrategy.NAME -> new ReplayStrategy(settings.replay(),
+                        new ReplayBuffer(settings.replay().capacity(), replaySeed));
+                case EwcStrategy.NAME -> new EwcStrategy(settings.ewc(), FisherDiagonal.empty());
+                case LwfStrategy.NAME -> new LwfStrategy(settings.lwf());
+                case WeightAligningStrategy.NAME -> new WeightAligningStrategy(settings.weightAligning());
+                default -> throw new IllegalArgumentException("no test learner for strategy " + name);
+            });
         }
         return new ContinualLearner(base, strategies);
     }
