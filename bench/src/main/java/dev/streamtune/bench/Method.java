@@ -4,12 +4,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import dev.streamtune.trainer.TrainerSettings;
 
 /**
  * The continual-learning methods the stream benchmarks compare, and the only place that says which trainer settings
  * each one means. A streaming method runs the real trainer service with {@link #trainerProperties()} over its
- * application.yml; joint is the offline upper bound and trains with {@link #jointSettings} instead.
+ * application.yml.
  */
 enum Method {
     NAIVE("naive", List.of(), false),
@@ -24,8 +23,8 @@ enum Method {
     REPLAY_LWF_WEIGHT_ALIGNING("replay+lwf+weight-aligning", List.of("replay", "lwf", "weight-aligning"), false),
     /** replay+ewc with the task's labels declared as windows bring them (the trainer grows the head). */
     REPLAY_EWC_GROWING("replay+ewc-growing", List.of("replay", "ewc"), true),
-    /** A fresh adapter on every window so far, at once: not streamed, so no trainer properties. */
-    JOINT("joint", List.of(), false);
+    /** Every round on every example seen so far (the trainer's joint strategy): the reference. */
+    JOINT("joint", List.of("joint"), false);
 
     /** What the bench runs when --methods is not given: naive, each strategy alone, the default, joint. */
     static final List<Method> DEFAULTS = List.of(NAIVE, REPLAY, EWC, LWF, WEIGHT_ALIGNING, REPLAY_EWC, JOINT);
@@ -45,33 +44,16 @@ enum Method {
         return id;
     }
 
-    boolean streamed() {
-        return this != JOINT;
-    }
-
     /** Declare only the first window's labels and append each window's new ones when it arrives. */
     boolean labelsOverTime() {
         return labelsOverTime;
     }
 
-    /** Whether this method keeps a replay memory (joint keeps everything, which the bench reports as 100%). */
-    boolean replays() {
-        return strategies.contains("replay");
-    }
-
     /** The trainer properties that select this method, set over the trainer's application.yml. */
     Map<String, Object> trainerProperties() {
-        if (!streamed()) {
-            throw new IllegalStateException("joint is trained offline, not by the trainer service");
-        }
         // A comma-separated value binds to the List<String> (an empty one is naive); a Java List would not
         // override the YAML list key by key.
         return Map.of("trainer.strategies", String.join(",", strategies));
-    }
-
-    /** The settings joint trains with: those a streamed method ran with, without continual-learning strategies. */
-    static TrainerSettings jointSettings(TrainerSettings trained) {
-        return trained.withStrategies(List.of());
     }
 
     static Method named(String id) {

@@ -52,10 +52,10 @@ import dev.streamtune.schema.WindowCloseReason;
 import dev.streamtune.trainer.TrainerService;
 import dev.streamtune.trainer.TrainerSettings;
 import dev.streamtune.trainer.checkpoint.TrainerCheckpoint;
+import dev.streamtune.trainer.strategy.ContinualStrategy;
+import dev.streamtune.trainer.strategy.JointStrategy;
 import dev.streamtune.trainer.strategy.ReplayStrategy;
 import dev.streamtune.trainer.strategy.StrategyRegistry;
-import dev.streamtune.trainer.training.ContinualLearner;
-import dev.streamtune.trainer.training.RoundInputs;
 import dev.streamtune.trainer.training.TrainingPlan;
 import dev.streamtune.trainer.training.ValidationScore;
 import io.micronaut.context.ApplicationContext;
@@ -74,10 +74,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  *
  * <p>Ingest runs as deployed, in its own JVM, which keeps its application.yml and beans off this classpath; the
  * trainer runs here through its Micronaut context, bound from its own application.yml (the only one on this
- * classpath) with the method's properties ({@link Method#trainerProperties()}) and the seed over it, so the joint
- * run can reuse exactly the settings it trained with. Joint training is the upper bound: after window k, a fresh
- * adapter trained on the training examples of windows 1..k at once, with the trainer's own learner, on the windows
- * as ingest wrote them.
+ * classpath) with the method's properties ({@link Method#trainerProperties()}) and the seed over it. Joint training,
+ * the reference, is the trainer's {@code joint} strategy: each round on every training example seen so far.
  *
  * <p>Options: {@code --quick} (small windows, one seed), {@code --windows N}, {@code --per-label N} (examples per
  * label per window; {@code --per-category} is the same), {@code --epochs N}, {@code --methods
@@ -120,9 +118,6 @@ public final class StreamBench {
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + "; see StreamBench");
                 }
             }
-            if (methods.indexOf(Method.JOINT) == 0) {
-                throw new IllegalArgumentException("joint comes after a streamed method, whose settings it uses");
-            }
             if (seeds == null) {
                 seeds = quick ? List.of(1L) : List.of(1L, 2L, 3L);
             }
@@ -133,13 +128,14 @@ public final class StreamBench {
         }
     }
 
-    /** What one window cost a method. closedToCandidate is NaN for joint, which has no service in the loop. */
+    /** What one window cost a method: its training, and the time from the window's close to its candidate. */
     record WindowCost(double trainSeconds, double closedToCandidateSeconds, double examplesPerSecond) {
     }
 
     /**
      * @param windows     the windows as this method's ingest wrote them
-     * @param replayShare the trainer's replay buffer after the last window over the training examples seen
+     * @param replayShare the examples the trainer keeps after the last window (replay buffer, joint memory) over the
+     *                    training examples seen
      * @param notes       anything that makes a number less than it seems (a window closed by age, a round that did
      *                    not start from the deployed adapter)
      */
@@ -195,14 +191,9 @@ public final class StreamBench {
                 MethodResult first = null;
                 for (Method method : options.methods()) {
                     Path home = runs.resolve("seed-" + seed).resolve(method.id().replace('+', '-'));
-                    MethodResult result;
-                    if (method == Method.JOINT) {
-                        result = joint(stream, base, trainerSettings, windows, seed, repo, home);
-                    } else {
-                        StreamingRun run = streaming(stream, method, base, windows, options, seed, repo, home);
-                        result = run.result();
-                        trainerSettings = run.settings();
-                    }
+                    StreamingRun run = streaming(stream, method, base, windows, options, seed, repo, home);
+                    MethodResult result = run.result();
+                    trainerSettings = run.settings();
                     results.add(result);
                     first = first == null ? result : first;
                     if (!sameContents(first.windows(), result.windows())) {
@@ -296,65 +287,22 @@ public final class StreamBench {
     }
 
     /**
-     * The replay memory as a share of the training examples seen: the trainer saves the task's replay buffer to its
-     * checkpoint before it publishes a candidate, so after the last candidate the file holds the final buffer.
+     * The examples the trainer keeps (replay buffer, joint memory) as a share of the training examples seen: the
+     * trainer saves its strategies' state to the checkpoint before it publishes a candidate, so after the last
+     * candidate the files hold the final memory.
      */
     static double replayShare(String task, TrainerSettings settings, List<IngestedWindow> ingested)
             throws IOException {
-        if (!StrategyRegistry.validated(settings.strategies()).contains(ReplayStrategy.NAME)) {
-            return 0;
-        }
         Path taskDirectory = new TrainerCheckpoint(Path.of(settings.home(), "trainer")).taskDirectory(task);
-        int buffered = ReplayStrategy.restore(settings.replay(), settings.hyperparameters().seed(), taskDirectory)
-                .buffer().size();
-        return (double) buffered / ingested.stream().mapToInt(w -> w.train().size()).sum();
-    }
-
-    /**
-     * The upper bound: after window k, a fresh adapter trained on the training examples of windows 1..k together
-     * (validated on their validation examples), with the trainer's own learner and hyperparameters
-     * ({@link Method#jointSettings}), and the step cap scaled by k so the epochs are the same. The data goes through
-     * its own broker and ingest first, so it is exactly what ingest made of the stream.
-     */
-    static MethodResult joint(BenchStream stream, BaseModel base, TrainerSettings trainer, List<StreamWindow> windows,
-                              long seed, Path repo, Path home) throws Exception {
-        log("== joint, seed %d: starting broker and ingest", seed);
-        List<IngestedWindow> ingested = new ArrayList<>();
-        try (Pipeline pipeline = Pipeline.start(stream, repo, home, windows)) {
-            pipeline.defineTask(stream.labels());
-            for (StreamWindow window : windows) {
-                ingested.add(pipeline.send(window, pipeline.ingest()::isAlive));
+        int kept = 0;
+        for (ContinualStrategy strategy : StrategyRegistry.create(settings, taskDirectory)) {
+            if (strategy instanceof ReplayStrategy replay) {
+                kept += replay.buffer().size();
+            } else if (strategy instanceof JointStrategy joint) {
+                kept += joint.memory().size();
             }
         }
-        TrainerSettings settings = Method.jointSettings(trainer);
-        TrainerSettings.Hyperparameters hp = settings.hyperparameters();
-        AccuracyMatrix accuracy = new AccuracyMatrix(windows.size());
-        List<WindowCost> costs = new ArrayList<>();
-        for (int k = 0; k < windows.size(); k++) {
-            List<CleanExample> train = new ArrayList<>();
-            List<CleanExample> validation = new ArrayList<>();
-            for (int i = 0; i <= k; i++) {
-                train.addAll(ingested.get(i).train());
-                validation.addAll(ingested.get(i).validation());
-            }
-            TrainerSettings.Hyperparameters jointHp = hp.searched(hp.learningRate(), hp.weightDecay(),
-                    hp.maxSteps() * (k + 1));
-            ContinualLearner learner = new ContinualLearner(base, List.of());
-            log("joint: window %d of %d: training a fresh adapter on %d examples of windows 1..%d", k + 1,
-                    windows.size(), train.size(), k + 1);
-            long started = System.nanoTime();
-            try (TextClassifier classifier = learner.startingPoint(null, stream.labels(), jointHp).classifier()) {
-                ContinualLearner.Round round = learner.learn(RoundInputs.fresh(classifier, train, validation,
-                        jointHp, "joint 1.." + (k + 1)));
-                double seconds = (System.nanoTime() - started) / 1e9;
-                costs.add(new WindowCost(seconds, Double.NaN, round.result().examplesPerSecond()));
-                score(classifier, ingested, k, accuracy);
-                log("joint: window %d of %d done (training %.1f s); test accuracy by window %s", k + 1,
-                        windows.size(), seconds, row(accuracy, k));
-            }
-        }
-        // Joint keeps every example it has seen: its memory is all of them.
-        return new MethodResult(Method.JOINT, seed, accuracy, costs, ingested, 1.0, new ArrayList<>());
+        return (double) kept / ingested.stream().mapToInt(w -> w.train().size()).sum();
     }
 
     /** Whether two runs' ingest made the same windows: the same contents in the same splits. */
@@ -545,13 +493,12 @@ public final class StreamBench {
                 windowsBySeed.keySet(), seconds, loadBefore, loadAfter, Runtime.getRuntime().availableProcessors()));
         if (settings != null) {
             out.append("Trainer: ").append(describe(settings.hyperparameters()).replaceAll(", seed \\d+$", ""))
-                    .append(" (seed: the run's); replay ").append(String.format(Locale.ROOT, "capacity %d ratio %.2f, "
-                                    + "EWC lambda %.1f decay %.2f, %d Fisher samples.%n%n", settings.replay().capacity(),
-                            settings.replay().ratio(), settings.ewc().lambda(), settings.ewc().decay(),
-                            settings.ewc().fisherSamples()));
+                    .append(" (seed: the run's); strategy settings: ").append(settings.replay()).append(", ")
+                    .append(settings.ewc()).append(", ").append(settings.lwf()).append(", ")
+                    .append(settings.weightAligning()).append(", ").append(settings.joint()).append(".\n\n");
         }
-        out.append("Mean ± sample standard deviation over the seeds. Replay memory: the trainer's replay buffer after "
-                + "the last window over the training examples seen (joint keeps them all).\n\n");
+        out.append("Mean ± sample standard deviation over the seeds. Replay memory: the examples the trainer keeps "
+                + "after the last window (replay buffer, joint's memory) over the training examples seen.\n\n");
         out.append("| method | seeds | average accuracy | BWT | forgetting | replay memory / examples seen "
                 + "| train s / window |\n|---|---|---|---|---|---|---|\n");
         for (MethodSummary m : MethodSummary.byMethod(results.stream().map(MethodResult::metrics).toList())) {

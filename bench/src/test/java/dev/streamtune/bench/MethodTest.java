@@ -25,16 +25,14 @@ class MethodTest {
     @Test
     void everyStrategyAMethodNamesIsOneTheTrainerKnows() {
         for (Method method : Method.values()) {
-            if (method.streamed()) {
-                String names = (String) method.trainerProperties().get("trainer.strategies");
-                StrategyRegistry.validated(names.isEmpty() ? List.of() : List.of(names.split(",")));
-            }
+            String names = (String) method.trainerProperties().get("trainer.strategies");
+            StrategyRegistry.validated(names.isEmpty() ? List.of() : List.of(names.split(",")));
         }
     }
 
     @Test
-    void jointIsNotRunByTheTrainerService() {
-        assertThrows(IllegalStateException.class, Method.JOINT::trainerProperties);
+    void jointIsTheTrainersJointStrategy() {
+        assertEquals(Map.of("trainer.strategies", "joint"), Method.JOINT.trainerProperties());
     }
 
     @Test
@@ -55,7 +53,5 @@ class MethodTest {
         assertEquals(List.of(1L), quick.seeds());
         assertEquals(1, quick.epochs());
         assertEquals(List.of(4L, 5L), StreamBench.Options.parse(new String[] {"wordnet", "--seeds", "4,5"}).seeds());
-        assertThrows(IllegalArgumentException.class,
-                () -> StreamBench.Options.parse(new String[] {"spam", "--methods", "joint,naive"}));
     }
 }

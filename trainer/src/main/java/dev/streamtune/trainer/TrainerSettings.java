@@ -14,7 +14,7 @@ import io.micronaut.context.annotation.ConfigurationProperties;
  * @param strategies      continual-learning strategies, in the order their hooks run (names of
  *                        {@link dev.streamtune.trainer.strategy.StrategyRegistry}); empty = naive fine-tuning. Each
  *                        one's settings are under its own key ({@code replay}, {@code ewc}, {@code lwf},
- *                        {@code weight-aligning})
+ *                        {@code weight-aligning}, {@code joint})
  */
 @ConfigurationProperties("trainer")
 public record TrainerSettings(
@@ -28,12 +28,13 @@ public record TrainerSettings(
         Ewc ewc,
         Lwf lwf,
         WeightAligning weightAligning,
+        Joint joint,
         Search search) {
 
     /** The same settings with other strategies (their settings unchanged). */
     public TrainerSettings withStrategies(java.util.List<String> names) {
         return new TrainerSettings(groupId, home, windowsPerCandidate, checkpointEverySteps, names, hyperparameters,
-                replay, ewc, lwf, weightAligning, search);
+                replay, ewc, lwf, weightAligning, joint, search);
     }
 
     /**
@@ -79,6 +80,11 @@ public record TrainerSettings(
      */
     @ConfigurationProperties("weight-aligning")
     public record WeightAligning(boolean scaleBias, boolean shrinkOnly) {
+    }
+
+    /** The {@code joint} strategy's settings: the most examples it keeps (past that, a class-balanced sample). */
+    @ConfigurationProperties("joint")
+    public record Joint(int maxExamples) {
     }
 
     /** Successive-halving search before a window's training, on a subset of its examples. */

@@ -70,6 +70,13 @@ public final class ReplayBuffer {
         return sample;
     }
 
+    /** Every example held, label by label (each label's in reservoir order). */
+    public List<CleanExample> all() {
+        List<CleanExample> all = new ArrayList<>(size());
+        byLabel.values().forEach(reservoir -> all.addAll(reservoir.items));
+        return all;
+    }
+
     public int size() {
         return byLabel.values().stream().mapToInt(r -> r.items.size()).sum();
     }

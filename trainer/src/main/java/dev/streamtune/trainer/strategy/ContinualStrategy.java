@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import dev.streamtune.model.LossTerm;
+import dev.streamtune.schema.CleanExample;
 import dev.streamtune.trainer.training.TrainingPlan;
 
 /**
@@ -17,9 +18,9 @@ import dev.streamtune.trainer.training.TrainingPlan;
  * per task and saved with the task's checkpoint by {@link #save}; its {@link StrategyRegistry} factory restores it.
  * Naive fine-tuning is no strategy at all.
  *
- * <p>Hooks, in the order a round calls them: {@link #beforeTraining}, {@link #batchTopUp} (while the plan is
- * built), {@link #lossTerms} (added to every batch's loss), {@link #afterTraining} (only after a successful
- * training: a failed round leaves the state as it was, and the next attempt starts from the saved one).
+ * <p>Hooks, in the order a round calls them: {@link #beforeTraining}, {@link #pastExamples} and {@link #batchTopUp}
+ * (while the plan is built), {@link #lossTerms} (added to every batch's loss), {@link #afterTraining} (only after a
+ * successful training: a failed round leaves the state as it was, and the next attempt starts from the saved one).
  */
 public interface ContinualStrategy {
 
@@ -42,6 +43,14 @@ public interface ContinualStrategy {
 
     /** Before the plan is built; may adjust the strategy's state to the round's classifier (e.g. a grown head). */
     default void beforeTraining(RoundContext round) {
+    }
+
+    /**
+     * Examples the round trains on as if they were its own (epochs over them too), e.g. joint training's every
+     * example seen so far; empty for none. They are not the round's {@link RoundContext#train()}.
+     */
+    default List<CleanExample> pastExamples(RoundContext round) {
+        return List.of();
     }
 
     /** Examples added to each of the plan's batches, or empty for none. */

@@ -31,6 +31,8 @@ public final class StrategyRegistry {
         FACTORIES.put(LwfStrategy.NAME, (settings, dir) -> new LwfStrategy(settings.lwf()));
         FACTORIES.put(WeightAligningStrategy.NAME, (settings, dir) -> new WeightAligningStrategy(
                 settings.weightAligning()));
+        FACTORIES.put(JointStrategy.NAME, (settings, dir) ->
+                JointStrategy.restore(settings.joint(), settings.hyperparameters().seed(), dir));
     }
 
     private StrategyRegistry() {

@@ -137,16 +137,18 @@ public final class ContinualLearner {
         strategies.forEach(strategy -> strategy.beforeTraining(round));
         List<TrainingPlan.TopUp> topUps = new ArrayList<>();
         strategies.forEach(strategy -> strategy.batchTopUp(round).ifPresent(topUps::add));
-        TrainingPlan plan = TrainingPlan.of(train, topUps, hp.batchSize(), hp.epochs(),
+        List<CleanExample> planned = new ArrayList<>(train);
+        strategies.forEach(strategy -> planned.addAll(strategy.pastExamples(round)));
+        TrainingPlan plan = TrainingPlan.of(TrainingPlan.canonicalOrder(planned), topUps, hp.batchSize(), hp.epochs(),
                 hp.maxSteps() * hp.gradientAccumulation(), hp.seed());
         List<LabeledText> validationTexts = validation.stream().map(TrainingPlan::labeled).toList();
         List<LossTerm> terms = new ArrayList<>();
         WindowTrainer.Result result;
         try {
             strategies.forEach(strategy -> terms.addAll(strategy.lossTerms(round)));
-            LOG.info("{}: {} training and {} validation examples, {} batches, strategies {}, top-ups {}, {} extra"
-                            + " loss term(s)", inputs.label(), train.size(), validation.size(),
-                    plan.size(), names(), topUps, terms.size());
+            LOG.info("{}: {} training examples (+{} past ones) and {} validation examples, {} batches, strategies {},"
+                            + " top-ups {}, {} extra loss term(s)", inputs.label(), train.size(),
+                    planned.size() - train.size(), validation.size(), plan.size(), names(), topUps, terms.size());
             result = WindowTrainer.train(new TrainingRun(classifier, plan, validationTexts, hp, List.copyOf(terms),
                     inputs.resume(), inputs.listener(), inputs.label()));
         } finally {

@@ -104,7 +104,7 @@ class RoundRunnerTest {
     private static TrainerSettings settings() {
         TrainerSettings s = SyntheticTasks.settings(true, true);
         return new TrainerSettings(s.groupId(), s.home(), 1, 100, s.strategies(), s.hyperparameters(), s.replay(),
-                s.ewc(), s.lwf(), s.weightAligning(), s.search());
+                s.ewc(), s.lwf(), s.weightAligning(), s.joint(), s.search());
     }
 
     private static WorkQueue.DueRound round(String windowId) {

@@ -15,6 +15,7 @@ import dev.streamtune.trainer.replay.ReplayBuffer;
 import dev.streamtune.trainer.schedule.LearningRateSchedule;
 import dev.streamtune.trainer.strategy.ContinualStrategy;
 import dev.streamtune.trainer.strategy.EwcStrategy;
+import dev.streamtune.trainer.strategy.JointStrategy;
 import dev.streamtune.trainer.strategy.LwfStrategy;
 import dev.streamtune.trainer.strategy.ReplayStrategy;
 import dev.streamtune.trainer.strategy.WeightAligningStrategy;
@@ -92,6 +93,7 @@ public final class SyntheticTasks {
                 new TrainerSettings.Ewc(1000, 0.9, 200),
                 new TrainerSettings.Lwf(2, 1),
                 new TrainerSettings.WeightAligning(false, false),
+                new TrainerSettings.Joint(10_000),
                 new TrainerSettings.Search(false, 4, 10, 2, 100));
     }
 
@@ -109,6 +111,8 @@ public final class SyntheticTasks {
                 case EwcStrategy.NAME -> new EwcStrategy(settings.ewc(), FisherDiagonal.empty());
                 case LwfStrategy.NAME -> new LwfStrategy(settings.lwf());
                 case WeightAligningStrategy.NAME -> new WeightAligningStrategy(settings.weightAligning());
+                case JointStrategy.NAME -> new JointStrategy(settings.joint(),
+                        new ReplayBuffer(settings.joint().maxExamples(), replaySeed));
                 default -> throw new IllegalArgumentException("no test learner for strategy " + name);
             });
         }
