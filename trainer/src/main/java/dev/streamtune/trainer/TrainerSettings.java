@@ -56,9 +56,17 @@ public record TrainerSettings(
         }
     }
 
-    /** The {@code replay} strategy's settings: a class-balanced reservoir, mixed into every batch at {@code ratio}. */
+    /**
+     * The {@code replay} strategy's settings: a class-balanced reservoir of at most {@code capacity} examples and
+     * at most {@code maxShareOfSeen} of the examples seen (but {@code minPerLabel} per label), mixed into every batch
+     * at {@code ratio}.
+     */
     @ConfigurationProperties("replay")
-    public record Replay(int capacity, double ratio) {
+    public record Replay(int capacity, double maxShareOfSeen, int minPerLabel, double ratio) {
+
+        public dev.streamtune.trainer.replay.ReplayBuffer.Limits limits() {
+            return new dev.streamtune.trainer.replay.ReplayBuffer.Limits(capacity, maxShareOfSeen, minPerLabel);
+        }
     }
 
     /** The {@code ewc} strategy's settings: penalty strength, and how much of the old Fisher survives each window. */

@@ -17,23 +17,62 @@ import dev.streamtune.schema.CleanExample;
 
 /**
  * A bounded memory of past training examples, balanced across labels, for experience replay. Each label keeps a
- * uniform reservoir sample (Vitter's algorithm R) of everything offered to it; capacity is split evenly between the
- * labels seen, so a rare class keeps as many slots as a frequent one. Saved to and loaded from a file so it survives
+ * reservoir sample (Vitter's algorithm R) of everything offered to it; the size the {@link Limits} allow is split
+ * evenly between the labels seen, so a rare class keeps as many slots as a frequent one. While the allowed size grows
+ * with the examples seen (a share limit), a label with a free slot keeps its next example, so the sample leans a
+ * little towards later examples; at a fixed size it is uniform. Saved to and loaded from a file so it survives
  * restarts.
  */
 public final class ReplayBuffer {
 
     private static final int FILE_MAGIC = 0x52504c31; // "RPL1"
 
-    private final int capacity;
+    /**
+     * How many examples the buffer may hold: {@code min(capacity, max(minPerLabel * labels, ceil(maxShareOfSeen *
+     * examples offered)))}. The share keeps the memory a fixed fraction of the stream (a privacy and storage
+     * budget: the buffer is the only copy of old examples the trainer keeps) while the floor keeps a few examples per
+     * label when little has been seen.
+     *
+     * @param maxShareOfSeen in (0, 1]; 1 = no share limit
+     * @param minPerLabel    floor per label, applied under the share (never above {@code capacity})
+     */
+    public record Limits(int capacity, double maxShareOfSeen, int minPerLabel) {
+
+        public Limits {
+            if (capacity < 1) {
+                throw new IllegalArgumentException("Replay capacity must be positive, was " + capacity);
+            }
+            if (!(maxShareOfSeen > 0 && maxShareOfSeen <= 1)) {
+                throw new IllegalArgumentException("Replay share of examples seen must be in (0, 1], was "
+                        + maxShareOfSeen);
+            }
+            if (minPerLabel < 0) {
+                throw new IllegalArgumentException("Replay floor per label must not be negative, was " + minPerLabel);
+            }
+        }
+
+        /** At most {@code capacity}, whatever was seen. */
+        public static Limits fixed(int capacity) {
+            return new Limits(capacity, 1, 0);
+        }
+
+        int allowed(int labels, long seen) {
+            long byShare = (long) Math.ceil(maxShareOfSeen * seen);
+            return (int) Math.min(capacity, Math.max((long) minPerLabel * labels, byShare));
+        }
+    }
+
+    private final Limits limits;
     private final Random random;
     private final TreeMap<String, LabelReservoir> byLabel = new TreeMap<>();
+    private long seenTotal;
 
     public ReplayBuffer(int capacity, long seed) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("Replay capacity must be positive, was " + capacity);
-        }
-        this.capacity = capacity;
+        this(Limits.fixed(capacity), seed);
+    }
+
+    public ReplayBuffer(Limits limits, long seed) {
+        this.limits = limits;
         this.random = new Random(seed);
     }
 
@@ -45,6 +84,7 @@ public final class ReplayBuffer {
             shrinkToShare();
         }
         reservoir.seen++;
+        seenTotal++;
         int share = share();
         if (reservoir.items.size() < share) {
             reservoir.items.add(example);
@@ -109,7 +149,11 @@ public final class ReplayBuffer {
     }
 
     public static ReplayBuffer load(Path file, int capacity, long seed) throws IOException {
-        ReplayBuffer buffer = new ReplayBuffer(capacity, seed);
+        return load(file, Limits.fixed(capacity), seed);
+    }
+
+    public static ReplayBuffer load(Path file, Limits limits, long seed) throws IOException {
+        ReplayBuffer buffer = new ReplayBuffer(limits, seed);
         AvroCodec<CleanExample> codec = AvroCodec.of(CleanExample.class);
         try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
             if (in.readInt() != FILE_MAGIC) {
@@ -125,14 +169,21 @@ public final class ReplayBuffer {
                     reservoir.items.add(codec.decode(in.readNBytes(in.readInt())));
                 }
                 buffer.byLabel.put(label, reservoir);
+                buffer.seenTotal += reservoir.seen;
             }
         }
-        buffer.shrinkToShare(); // capacity may have been lowered since the file was written
+        buffer.shrinkToShare(); // the limits may have been lowered since the file was written
         return buffer;
     }
 
+    /** Examples offered so far, kept or not. */
+    public long seen() {
+        return seenTotal;
+    }
+
+    /** Each label's slots: the allowed size split evenly (at least 1, so a label's first example is kept). */
     private int share() {
-        return Math.max(1, capacity / Math.max(1, byLabel.size()));
+        return Math.max(1, limits.allowed(byLabel.size(), seenTotal) / Math.max(1, byLabel.size()));
     }
 
     /** A new label takes its share from the others: each drops random items down to the new share. */

@@ -38,8 +38,8 @@ public final class ReplayStrategy implements ContinualStrategy {
     public static ReplayStrategy restore(TrainerSettings.Replay settings, long seed, Path taskDirectory)
             throws IOException {
         Path file = taskDirectory.resolve(FILE);
-        return new ReplayStrategy(settings, Files.exists(file) ? ReplayBuffer.load(file, settings.capacity(), seed)
-                : new ReplayBuffer(settings.capacity(), seed));
+        return new ReplayStrategy(settings, Files.exists(file) ? ReplayBuffer.load(file, settings.limits(), seed)
+                : new ReplayBuffer(settings.limits(), seed));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.streamtune.trainer.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -56,6 +57,35 @@ class ReplayBufferTest {
     }
 
     @Test
+    void aShareLimitKeepsTheBufferAFractionOfTheStreamAboveAFloorPerLabel() {
+        ReplayBuffer buffer = new ReplayBuffer(new ReplayBuffer.Limits(1000, 0.1, 5), 3);
+        for (int i = 0; i < 30; i++) {
+            buffer.offer(example("a" + i, "a"));
+            buffer.offer(example("b" + i, "b"));
+        }
+        assertEquals(Map.of("a", 5, "b", 5), buffer.sizeByLabel(), "60 seen: the floor, 5 per label, beats 6");
+        for (int i = 30; i < 500; i++) {
+            buffer.offer(example("a" + i, "a"));
+            buffer.offer(example("b" + i, "b"));
+        }
+        assertEquals(Map.of("a", 50, "b", 50), buffer.sizeByLabel(), "1000 seen: 10%");
+        assertEquals(1000, buffer.seen());
+        ReplayBuffer capped = new ReplayBuffer(new ReplayBuffer.Limits(40, 0.1, 5), 3);
+        for (int i = 0; i < 1000; i++) {
+            capped.offer(example("c" + i, "c"));
+        }
+        assertEquals(40, capped.size(), "never above the capacity");
+    }
+
+    @Test
+    void limitsAreChecked() {
+        assertThrows(IllegalArgumentException.class, () -> new ReplayBuffer.Limits(0, 0.1, 5));
+        assertThrows(IllegalArgumentException.class, () -> new ReplayBuffer.Limits(10, 0, 5));
+        assertThrows(IllegalArgumentException.class, () -> new ReplayBuffer.Limits(10, 1.5, 5));
+        assertThrows(IllegalArgumentException.class, () -> new ReplayBuffer.Limits(10, 0.5, -1));
+    }
+
+    @Test
     void survivesASaveAndLoadExactly() throws Exception {
         ReplayBuffer buffer = new ReplayBuffer(10, 5);
         for (int i = 0; i < 40; i++) {
@@ -65,6 +95,7 @@ class ReplayBufferTest {
         buffer.save(file);
         ReplayBuffer loaded = ReplayBuffer.load(file, 10, 5);
         assertEquals(buffer.sizeByLabel(), loaded.sizeByLabel());
+        assertEquals(40, loaded.seen(), "what was seen counts towards a share limit after a restart");
         assertEquals(buffer.sample(20, new Random(9)), loaded.sample(20, new Random(9)));
     }
 

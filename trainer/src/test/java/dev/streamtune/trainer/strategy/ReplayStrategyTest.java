@@ -21,11 +21,12 @@ import org.junit.jupiter.api.Test;
 class ReplayStrategyTest {
 
     private static final TrainerSettings.Hyperparameters HP = SyntheticTasks.settings(true, false).hyperparameters();
+    private static final TrainerSettings.Replay LIMITLESS = new TrainerSettings.Replay(100, 1.0, 0, 0.25);
     private static final List<String> OLD = SyntheticIntents.LABELS.subList(0, 2);
 
     @Test
     void firstRoundHasNoTopUpAndItsExamplesEnterTheBuffer() {
-        ReplayStrategy replay = new ReplayStrategy(new TrainerSettings.Replay(100, 0.25), new ReplayBuffer(100, 1));
+        ReplayStrategy replay = new ReplayStrategy(LIMITLESS, new ReplayBuffer(100, 1));
         RoundContext first = round(examples(OLD, 1));
         assertTrue(replay.batchTopUp(first).isEmpty(), "nothing to replay yet");
 
@@ -35,7 +36,7 @@ class ReplayStrategyTest {
 
     @Test
     void laterRoundsAreToppedUpAtTheConfiguredShareFromTheBuffer() {
-        ReplayStrategy replay = new ReplayStrategy(new TrainerSettings.Replay(100, 0.25), new ReplayBuffer(100, 1));
+        ReplayStrategy replay = new ReplayStrategy(LIMITLESS, new ReplayBuffer(100, 1));
         replay.afterTraining(round(examples(OLD, 1)));
 
         TrainingPlan.TopUp topUp = replay.batchTopUp(round(examples(OLD, 2))).orElseThrow();
@@ -47,7 +48,7 @@ class ReplayStrategyTest {
 
     @Test
     void roundOfOnlyNewLabelsReplaysAtLeastTheShareOfLabelsOnlyTheBufferHolds() {
-        ReplayStrategy replay = new ReplayStrategy(new TrainerSettings.Replay(100, 0.25), new ReplayBuffer(100, 1));
+        ReplayStrategy replay = new ReplayStrategy(LIMITLESS, new ReplayBuffer(100, 1));
         replay.afterTraining(round(examples(OLD, 1)));
         TrainingPlan.TopUp topUp = replay.batchTopUp(round(examples(SyntheticIntents.LABELS.subList(2, 3), 2)))
                 .orElseThrow();
@@ -56,8 +57,8 @@ class ReplayStrategyTest {
 
     @Test
     void settingsAreDescribedByTheirConfigKeys() {
-        assertEquals(Map.of("capacity", "100", "ratio", "0.25"),
-                new ReplayStrategy(new TrainerSettings.Replay(100, 0.25), new ReplayBuffer(100, 1)).settings());
+        assertEquals(Map.of("capacity", "100", "max-share-of-seen", "1.0", "min-per-label", "0", "ratio", "0.25"),
+                new ReplayStrategy(LIMITLESS, new ReplayBuffer(100, 1)).settings());
     }
 
     private static List<CleanExample> examples(List<String> labels, long seed) {
