@@ -57,6 +57,9 @@ public final class ReplayBuffer {
         }
 
         int allowed(int labels, long seen) {
+            if (maxShareOfSeen >= 1) {
+                return capacity; // no share limit (a buffer never holds more than it was offered anyway)
+            }
             long byShare = (long) Math.ceil(maxShareOfSeen * seen);
             return (int) Math.min(capacity, Math.max((long) minPerLabel * labels, byShare));
         }
@@ -77,6 +80,7 @@ public final class ReplayBuffer {
     }
 
     public void offer(CleanExample example) {
+        seenTotal++; // before a new label's shrink, so the example being offered counts towards the share
         LabelReservoir reservoir = byLabel.get(example.getLabel());
         if (reservoir == null) {
             reservoir = new LabelReservoir();
@@ -84,7 +88,6 @@ public final class ReplayBuffer {
             shrinkToShare();
         }
         reservoir.seen++;
-        seenTotal++;
         int share = share();
         if (reservoir.items.size() < share) {
             reservoir.items.add(example);
@@ -150,6 +153,11 @@ public final class ReplayBuffer {
 
     public static ReplayBuffer load(Path file, int capacity, long seed) throws IOException {
         return load(file, Limits.fixed(capacity), seed);
+    }
+
+    /** The buffer saved in {@code file}, or an empty one when there is none yet. */
+    public static ReplayBuffer loadOrEmpty(Path file, Limits limits, long seed) throws IOException {
+        return Files.exists(file) ? load(file, limits, seed) : new ReplayBuffer(limits, seed);
     }
 
     public static ReplayBuffer load(Path file, Limits limits, long seed) throws IOException {

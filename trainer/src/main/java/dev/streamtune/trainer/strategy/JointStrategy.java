@@ -1,7 +1,6 @@
 package dev.streamtune.trainer.strategy;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +34,8 @@ public final class JointStrategy implements ContinualStrategy {
     public static JointStrategy restore(TrainerSettings.Joint settings, long seed, Path taskDirectory)
             throws IOException {
         Path file = taskDirectory.resolve(FILE);
-        return new JointStrategy(settings, Files.exists(file) ? ReplayBuffer.load(file, settings.maxExamples(), seed)
-                : new ReplayBuffer(settings.maxExamples(), seed));
+        return new JointStrategy(settings, ReplayBuffer.loadOrEmpty(file, ReplayBuffer.Limits.fixed(
+                settings.maxExamples()), seed));
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.streamtune.trainer.strategy;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +37,7 @@ public final class ReplayStrategy implements ContinualStrategy {
     public static ReplayStrategy restore(TrainerSettings.Replay settings, long seed, Path taskDirectory)
             throws IOException {
         Path file = taskDirectory.resolve(FILE);
-        return new ReplayStrategy(settings, Files.exists(file) ? ReplayBuffer.load(file, settings.limits(), seed)
-                : new ReplayBuffer(settings.limits(), seed));
+        return new ReplayStrategy(settings, ReplayBuffer.loadOrEmpty(file, settings.limits(), seed));
     }
 
     @Override
@@ -65,7 +63,12 @@ public final class ReplayStrategy implements ContinualStrategy {
         if (buffer.size() == 0 || ratio <= 0) {
             return Optional.empty();
         }
-        return Optional.of(new TrainingPlan.TopUp() {
+        return Optional.of(topUp(buffer, ratio));
+    }
+
+    /** {@code ratio} of each batch drawn from {@code buffer}. */
+    public static TrainingPlan.TopUp topUp(ReplayBuffer buffer, double ratio) {
+        return new TrainingPlan.TopUp() {
             @Override
             public double ratio() {
                 return ratio;
@@ -80,7 +83,7 @@ public final class ReplayStrategy implements ContinualStrategy {
             public String toString() {
                 return "replay (" + buffer.size() + " in buffer, ratio " + ratio + ")";
             }
-        });
+        };
     }
 
     @Override

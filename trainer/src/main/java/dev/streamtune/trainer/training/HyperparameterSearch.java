@@ -57,7 +57,7 @@ public final class HyperparameterSearch {
                 (settings, steps) -> {
                     TrainerSettings.Hyperparameters trial = apply(hp, settings, steps);
                     try (TextClassifier classifier = learner.startingPoint(startingAdapter, labels, trial).classifier()) {
-                        TrainingPlan plan = TrainingPlan.of(trialTrain, null, 0, trial.batchSize(), Integer.MAX_VALUE,
+                        TrainingPlan plan = TrainingPlan.of(trialTrain, List.of(), trial.batchSize(), Integer.MAX_VALUE,
                                 steps * trial.gradientAccumulation(), trial.seed());
                         WindowTrainer.Result outcome = WindowTrainer.train(
                                 TrainingRun.plain(classifier, plan, trialValidation, trial, label + "/search"));

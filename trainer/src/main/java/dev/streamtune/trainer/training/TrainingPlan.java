@@ -6,7 +6,6 @@ import java.util.Random;
 
 import dev.streamtune.model.LabeledText;
 import dev.streamtune.schema.CleanExample;
-import dev.streamtune.trainer.replay.ReplayBuffer;
 
 /**
  * The batches of one window's training, fixed by the seed: epochs over the window's examples in a fresh shuffle
@@ -32,27 +31,6 @@ public final class TrainingPlan {
         double ratio();
 
         List<CleanExample> draw(int n, Random random);
-    }
-
-    /**
-     * @param replayRatio share of each batch drawn from {@code replay} (0 when it is empty or replay is off)
-     * @param maxBatches  cap on the number of batches, whatever the epochs say
-     */
-    public static TrainingPlan of(List<CleanExample> examples, ReplayBuffer replay, double replayRatio,
-                                  int batchSize, int epochs, int maxBatches, long seed) {
-        boolean replaying = replay != null && replay.size() > 0 && replayRatio > 0;
-        List<TopUp> topUps = !replaying ? List.of() : List.of(new TopUp() {
-            @Override
-            public double ratio() {
-                return replayRatio;
-            }
-
-            @Override
-            public List<CleanExample> draw(int n, Random random) {
-                return replay.sample(n, random);
-            }
-        });
-        return of(examples, topUps, batchSize, epochs, maxBatches, seed);
     }
 
     /**

@@ -13,6 +13,7 @@ import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.ExampleOrigin;
 import dev.streamtune.schema.Split;
 import dev.streamtune.trainer.replay.ReplayBuffer;
+import dev.streamtune.trainer.strategy.ReplayStrategy;
 import org.junit.jupiter.api.Test;
 
 class TrainingPlanTest {
@@ -23,11 +24,11 @@ class TrainingPlanTest {
                 Split.TRAIN);
         List<CleanExample> interleaved = new java.util.ArrayList<>(arrived);
         java.util.Collections.shuffle(interleaved, new java.util.Random(11)); // as another partition interleaving
-        assertTrue(!texts(TrainingPlan.of(arrived, null, 0, 8, 2, 100, 7))
-                        .equals(texts(TrainingPlan.of(interleaved, null, 0, 8, 2, 100, 7))),
+        assertTrue(!texts(TrainingPlan.of(arrived, List.of(), 8, 2, 100, 7))
+                        .equals(texts(TrainingPlan.of(interleaved, List.of(), 8, 2, 100, 7))),
                 "the same seed over the same examples in another order plans other batches");
-        assertEquals(texts(TrainingPlan.of(TrainingPlan.canonicalOrder(arrived), null, 0, 8, 2, 100, 7)),
-                texts(TrainingPlan.of(TrainingPlan.canonicalOrder(interleaved), null, 0, 8, 2, 100, 7)));
+        assertEquals(texts(TrainingPlan.of(TrainingPlan.canonicalOrder(arrived), List.of(), 8, 2, 100, 7)),
+                texts(TrainingPlan.of(TrainingPlan.canonicalOrder(interleaved), List.of(), 8, 2, 100, 7)));
     }
 
     private static List<List<String>> texts(TrainingPlan plan) {
@@ -41,7 +42,7 @@ class TrainingPlanTest {
         List<CleanExample> window = List.of(example("new light", "positive", 0.5),
                 example("new plain", "negative", 1.0));
 
-        TrainingPlan plan = TrainingPlan.of(window, replay, 0.5, 4, 3, 100, 7);
+        TrainingPlan plan = TrainingPlan.of(window, List.of(ReplayStrategy.topUp(replay, 0.5)), 4, 3, 100, 7);
 
         Map<String, Double> weights = plan.batches().stream().flatMap(List::stream)
                 .collect(Collectors.toMap(LabeledText::text, LabeledText::weight, (x, y) -> x));
