@@ -59,10 +59,10 @@ public record TrainerSettings(
     /**
      * The {@code replay} strategy's settings: a class-balanced reservoir of at most {@code capacity} examples and
      * at most {@code maxShareOfSeen} of the examples seen (but {@code minPerLabel} per label), mixed into every batch
-     * at {@code ratio}.
+     * at {@code ratio}, raised for labels only the buffer holds up to {@code maxRatio}.
      */
     @ConfigurationProperties("replay")
-    public record Replay(int capacity, double maxShareOfSeen, int minPerLabel, double ratio) {
+    public record Replay(int capacity, double maxShareOfSeen, int minPerLabel, double ratio, double maxRatio) {
 
         public dev.streamtune.trainer.replay.ReplayBuffer.Limits limits() {
             return new dev.streamtune.trainer.replay.ReplayBuffer.Limits(capacity, maxShareOfSeen, minPerLabel);

@@ -57,7 +57,7 @@ public final class ReplayStrategy implements ContinualStrategy {
 
     @Override
     public Optional<TrainingPlan.TopUp> batchTopUp(RoundContext round) {
-        double ratio = TrainingPlan.replayRatio(settings.ratio(),
+        double ratio = TrainingPlan.replayRatio(settings.ratio(), settings.maxRatio(),
                 round.train().stream().map(CleanExample::getLabel).collect(Collectors.toSet()),
                 buffer.sizeByLabel().keySet());
         if (buffer.size() == 0 || ratio <= 0) {

@@ -63,24 +63,22 @@ public final class TrainingPlan {
         return new TrainingPlan(batches);
     }
 
-    /** The most of a batch replay may take, so a window's own examples are always most of what is learned from. */
-    static final double MAX_REPLAY_RATIO = 0.75;
-
     /**
      * The replay share for a round: the configured one, raised to the share of the round's labels that only the
-     * replay buffer holds (at most {@link #MAX_REPLAY_RATIO}). A window of only newly appended labels would
-     * otherwise fill most of every batch with the new classes, and their softmax rows would learn to outbid the old
-     * ones (the class-incremental bias): in LabelGrowthIT old-label accuracy fell 0.944 -> 0.544 at the configured
-     * 0.3, and rose to 1.000 with this rule (0.6 there: 3 of 5 labels only in the buffer).
+     * replay buffer holds, but at most {@code max}. A window of only newly appended labels would otherwise fill most
+     * of every batch with the new classes, and their softmax rows would learn to outbid the old ones (the
+     * class-incremental bias): in LabelGrowthIT old-label accuracy fell 0.944 -> 0.544 at the configured 0.3, and
+     * rose to 1.000 with this rule (0.6 there: 3 of 5 labels only in the buffer). The cap is a cost bound: epochs
+     * run over the window's own examples, so a share {@code r} makes {@code 1 / (1 - r)} times the batches.
      */
-    public static double replayRatio(double configured, java.util.Collection<String> windowLabels,
+    public static double replayRatio(double configured, double max, java.util.Collection<String> windowLabels,
                                      java.util.Collection<String> replayLabels) {
         java.util.Set<String> all = new java.util.HashSet<>(windowLabels);
         all.addAll(replayLabels);
         java.util.Set<String> onlyReplayed = new java.util.HashSet<>(replayLabels);
         onlyReplayed.removeAll(windowLabels);
         double share = all.isEmpty() ? 0 : (double) onlyReplayed.size() / all.size();
-        return Math.max(configured, Math.min(MAX_REPLAY_RATIO, share));
+        return Math.min(max, Math.max(configured, share));
     }
 
     /**

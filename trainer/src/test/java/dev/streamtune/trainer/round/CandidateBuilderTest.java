@@ -102,12 +102,12 @@ class CandidateBuilderTest {
     @Test
     void lineageRecordsEachStrategyInOrderWithAllItsSettings() {
         Map<String, Map<String, String>> strategies = new LinkedHashMap<>();
-        strategies.put("replay", SettingsDescription.configKeys(new TrainerSettings.Replay(2000, 0.1, 20, 0.3)));
+        strategies.put("replay", SettingsDescription.configKeys(new TrainerSettings.Replay(2000, 0.1, 20, 0.3, 0.75)));
         strategies.put("ewc", SettingsDescription.configKeys(new TrainerSettings.Ewc(100, 0.9, 200)));
         List<String> lineage = CandidateBuilder.lineage(finished(strategies));
 
         assertTrue(lineage.contains("strategies [replay, ewc]"), lineage.toString());
-        assertTrue(lineage.contains("strategy replay: capacity=2000, max-share-of-seen=0.1, min-per-label=20, ratio=0.3"), lineage.toString());
+        assertTrue(lineage.contains("strategy replay: capacity=2000, max-share-of-seen=0.1, min-per-label=20, ratio=0.3, max-ratio=0.75"), lineage.toString());
         assertTrue(lineage.contains("strategy ewc: lambda=100.0, decay=0.9, fisher-samples=200"), lineage.toString());
     }
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class ReplayStrategyTest {
 
     private static final TrainerSettings.Hyperparameters HP = SyntheticTasks.settings(true, false).hyperparameters();
-    private static final TrainerSettings.Replay LIMITLESS = new TrainerSettings.Replay(100, 1.0, 0, 0.25);
+    private static final TrainerSettings.Replay LIMITLESS = new TrainerSettings.Replay(100, 1.0, 0, 0.25, 0.75);
     private static final List<String> OLD = SyntheticIntents.LABELS.subList(0, 2);
 
     @Test
@@ -57,7 +57,7 @@ class ReplayStrategyTest {
 
     @Test
     void settingsAreDescribedByTheirConfigKeys() {
-        assertEquals(Map.of("capacity", "100", "max-share-of-seen", "1.0", "min-per-label", "0", "ratio", "0.25"),
+        assertEquals(Map.of("capacity", "100", "max-share-of-seen", "1.0", "min-per-label", "0", "ratio", "0.25", "max-ratio", "0.75"),
                 new ReplayStrategy(LIMITLESS, new ReplayBuffer(100, 1)).settings());
     }
 

@@ -59,11 +59,11 @@ class TrainingPlanTest {
 
     @Test
     void replayTakesAtLeastTheShareOfLabelsOnlyTheBufferHolds() {
-        assertEquals(0.3, TrainingPlan.replayRatio(0.3, java.util.Set.of("a", "b"), java.util.Set.of("a", "b")));
-        assertEquals(0.6, TrainingPlan.replayRatio(0.3, java.util.Set.of("d", "e"),
+        assertEquals(0.3, TrainingPlan.replayRatio(0.3, 0.75, java.util.Set.of("a", "b"), java.util.Set.of("a", "b")));
+        assertEquals(0.6, TrainingPlan.replayRatio(0.3, 0.75, java.util.Set.of("d", "e"),
                 java.util.Set.of("a", "b", "c")), 1e-9, "3 of 5 labels only in the buffer");
-        assertEquals(0.75, TrainingPlan.replayRatio(0.3, java.util.Set.of("z"),
+        assertEquals(0.75, TrainingPlan.replayRatio(0.3, 0.75, java.util.Set.of("z"),
                 java.util.Set.of("a", "b", "c", "d", "e", "f", "g", "h", "i")), 1e-9, "capped");
-        assertEquals(0.3, TrainingPlan.replayRatio(0.3, java.util.Set.of("a"), java.util.Set.of()), "empty buffer");
+        assertEquals(0.3, TrainingPlan.replayRatio(0.3, 0.75, java.util.Set.of("a"), java.util.Set.of()), "empty buffer");
     }
 }
