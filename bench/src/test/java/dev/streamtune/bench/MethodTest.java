@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.streamtune.trainer.strategy.StrategyRegistry;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.core.type.Argument;
 import org.junit.jupiter.api.Test;
 
 class MethodTest {
@@ -31,6 +33,16 @@ class MethodTest {
     }
 
     @Test
+    void theDefaultCombinationIsTheTrainersDefault() throws Exception {
+        try (ApplicationContext context = ApplicationContext.builder().build()) {
+            List<String> yaml = context.getEnvironment().start().getProperty("trainer.strategies",
+                    Argument.listOf(String.class)).orElseThrow();
+            assertEquals(String.join(",", yaml),
+                    Method.REPLAY_LWF_WEIGHT_ALIGNING.trainerProperties().get("trainer.strategies"));
+        }
+    }
+
+    @Test
     void jointIsTheTrainersJointStrategy() {
         assertEquals(Map.of("trainer.strategies", "joint"), Method.JOINT.trainerProperties());
     }
@@ -46,7 +58,7 @@ class MethodTest {
     void optionsDefaultToEveryStrategyAloneAndThreeSeedsAndQuickToOneSeed() {
         StreamBench.Options full = StreamBench.Options.parse(new String[] {"spam"});
         assertEquals(List.of(Method.NAIVE, Method.REPLAY, Method.EWC, Method.LWF, Method.WEIGHT_ALIGNING,
-                Method.REPLAY_EWC, Method.JOINT), full.methods());
+                Method.REPLAY_LWF_WEIGHT_ALIGNING, Method.JOINT), full.methods());
         assertEquals(List.of(1L, 2L, 3L), full.seeds());
         StreamBench.Options quick = StreamBench.Options.parse(new String[] {"spam", "--quick", "--methods",
                 "naive,joint"});

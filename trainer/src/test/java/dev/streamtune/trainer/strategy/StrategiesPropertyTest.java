@@ -26,8 +26,8 @@ class StrategiesPropertyTest {
     }
 
     @Test
-    void theYamlDefaultIsReplayThenEwc() {
-        assertEquals(List.of("replay", "ewc"), strategies(Map.of()));
+    void theYamlDefaultIsReplayThenLwfThenWeightAligning() {
+        assertEquals(List.of("replay", "lwf", "weight-aligning"), strategies(Map.of()));
     }
 
     @Test
