@@ -36,10 +36,13 @@ record MethodSummary(String method, int seeds, Spread averageAccuracy, Spread ba
             return new Spread(mean, Math.sqrt(squares / (values.length - 1)));
         }
 
-        /** "0.806 ± 0.012" with the given format for both, or only the mean for a single seed. */
+        /**
+         * "0.806 ± 0.012" with the given format for both (a spread is never signed: "-0.140 ± 0.001" from
+         * {@code %+.3f}), or only the mean for a single seed.
+         */
         String format(String format) {
             String m = String.format(Locale.ROOT, format, mean);
-            return Double.isNaN(std) ? m : m + " ± " + String.format(Locale.ROOT, format, std);
+            return Double.isNaN(std) ? m : m + " ± " + String.format(Locale.ROOT, format.replace("+", ""), std);
         }
     }
 

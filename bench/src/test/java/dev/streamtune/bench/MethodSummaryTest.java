@@ -17,6 +17,7 @@ class MethodSummaryTest {
         // squares 0.01 + 0 + 0.01 over n - 1 = 2
         assertEquals(Math.sqrt(0.01), spread.std(), 1e-12);
         assertEquals("0.900 ± 0.100", spread.format("%.3f"));
+        assertEquals("+0.900 ± 0.100", spread.format("%+.3f"), "the sign belongs to the mean only");
     }
 
     @Test
