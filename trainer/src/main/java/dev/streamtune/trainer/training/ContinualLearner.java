@@ -123,8 +123,9 @@ public final class ContinualLearner {
     /**
      * Trains the round's classifier on its new examples with the strategies' batch top-ups and loss terms, lets each
      * strategy consolidate (e.g. replay keeps the examples, EWC estimates the Fisher, weight aligning rescales the
-     * head), then fits the classifier's temperature on the validation examples. The examples are put in a {@linkplain TrainingPlan#canonicalOrder fixed order}
-     * first, so a round depends on its examples, not on their arrival order.
+     * head), then fits the classifier's temperature on the validation examples. The examples are put in a
+     * {@linkplain TrainingPlan#canonicalOrder fixed order} first, so a round depends on its examples, not on their
+     * arrival order.
      */
     public Round learn(RoundInputs inputs) {
         TextClassifier classifier = inputs.classifier();
