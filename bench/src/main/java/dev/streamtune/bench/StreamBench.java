@@ -128,8 +128,12 @@ public final class StreamBench {
         }
     }
 
-    /** What one window cost a method: its training, and the time from the window's close to its candidate. */
-    record WindowCost(double trainSeconds, double closedToCandidateSeconds, double examplesPerSecond) {
+    /**
+     * What one window cost a method: its training, the time from the window's close to its candidate, and where the
+     * training time went (the trainer's stages, in seconds).
+     */
+    record WindowCost(double trainSeconds, double closedToCandidateSeconds, double examplesPerSecond,
+                      Map<String, Double> stageSeconds) {
     }
 
     /**
@@ -209,6 +213,17 @@ public final class StreamBench {
         System.out.println();
         System.out.println(Files.readString(file, StandardCharsets.UTF_8));
         log("Results written to %s", file);
+        // Every broker, ingest and trainer this run started is closed by now. A thread that still keeps the JVM alive
+        // is a leak (once in 21 runs a trainer's consumer loop outlived its context and kept retrying a broker that
+        // was gone, so the finished bench never exited): name it and end the run rather than hang.
+        List<String> leaked = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && !t.isDaemon() && t != Thread.currentThread()
+                        && !"DestroyJavaVM".equals(t.getName()))
+                .map(Thread::getName).sorted().toList();
+        if (!leaked.isEmpty()) {
+            log("warning: threads still running after every run was closed: %s; exiting anyway", leaked);
+            System.exit(0);
+        }
     }
 
     record StreamingRun(MethodResult result, TrainerSettings settings) {
@@ -267,7 +282,8 @@ public final class StreamBench {
                     deployed = candidate.getCandidateId();
                     WindowCost cost = new WindowCost(candidate.getValidationMetrics().get("train.seconds"),
                             Duration.between(manifest.getClosedAt(), candidate.getCreatedAt()).toMillis() / 1e3,
-                            candidate.getValidationMetrics().getOrDefault("examples.per.second", Double.NaN));
+                            candidate.getValidationMetrics().getOrDefault("examples.per.second", Double.NaN),
+                            StageBreakdown.stages(candidate.getValidationMetrics()));
                     costs.add(cost);
                     Path adapter = AdapterArtifact.of(candidate.getArtifactUri(), candidate.getArtifactSha256())
                             .verifiedPath(AdapterArtifact.storeUnder(Path.of(settings.home())));
@@ -506,6 +522,15 @@ public final class StreamBench {
                     m.averageAccuracy().format("%.3f"), m.backwardTransfer().format("%+.3f"),
                     m.forgetting().format("%.3f"), m.replayShare().format("%.3f"),
                     m.trainSecondsPerWindow().format("%.1f")));
+        }
+        Map<String, List<Map<String, Double>>> stagesByMethod = new LinkedHashMap<>();
+        results.forEach(r -> r.costs().forEach(cost -> stagesByMethod.computeIfAbsent(r.method().id(),
+                m -> new ArrayList<>()).add(cost.stageSeconds())));
+        String stages = StageBreakdown.table(stagesByMethod);
+        if (!stages.isEmpty()) {
+            out.append("\nWhere a window's training time goes (the trainer's stages, seconds per window, mean over "
+                    + "windows and seeds; `steps` is forward, backward and optimizer, `before.<strategy>` and "
+                    + "`after.<strategy>` each strategy's work around the training):\n\n").append(stages);
         }
         out.append("\nEvery seed:\n\n| method | seed | average accuracy | BWT | forgetting | replay memory / examples "
                 + "seen | train s / window (mean / max) | window closed -> candidate s (mean / max) | examples/s |\n"

@@ -17,6 +17,7 @@ import dev.streamtune.schema.Deployment;
 import dev.streamtune.trainer.TrainerSettings;
 import dev.streamtune.trainer.strategy.SettingsDescription;
 import dev.streamtune.trainer.training.CandidateCalibration;
+import dev.streamtune.trainer.training.StageTimes;
 import dev.streamtune.trainer.training.WindowTrainer;
 
 /**
@@ -51,12 +52,13 @@ public final class CandidateBuilder {
      * @param lineage      how it came about, in order (starting point, windows, task, overrides, search, growth...);
      *                     the settings lines are added here
      * @param trainSeconds wall time of the round's training
+     * @param stages       where that time went (start, each strategy, steps, validation, calibration, ...)
      */
     public record FinishedRound(String candidateId, String task, List<String> windowIds, Deployment parent,
                                 TextClassifier classifier, WindowTrainer.Result result,
                                 CandidateCalibration calibration, TrainerSettings.Hyperparameters hyperparameters,
                                 Map<String, Map<String, String>> strategies, List<String> lineage,
-                                double trainSeconds) {
+                                double trainSeconds, StageTimes stages) {
     }
 
     public AdapterCandidate build(FinishedRound round) throws IOException {
@@ -68,6 +70,7 @@ public final class CandidateBuilder {
         Map<String, Double> metrics = new LinkedHashMap<>(round.result().metrics());
         metrics.putAll(round.calibration().metrics());
         metrics.put("train.seconds", round.trainSeconds());
+        metrics.putAll(round.stages().metrics());
         return AdapterCandidate.newBuilder()
                 .setCandidateId(round.candidateId()).setTask(round.task()).setBaseModelId(baseModelId)
                 .setBaseModelChecksum(baseModelChecksum)

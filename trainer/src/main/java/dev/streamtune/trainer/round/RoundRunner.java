@@ -30,6 +30,7 @@ import dev.streamtune.trainer.training.ContinualLearner;
 import dev.streamtune.trainer.training.HyperparameterSearch;
 import dev.streamtune.trainer.training.Resume;
 import dev.streamtune.trainer.training.RoundInputs;
+import dev.streamtune.trainer.training.StageTimes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,17 +104,20 @@ public final class RoundRunner {
 
         Optional<TrainerCheckpoint.Round> resumed = checkpoint.round(task)
                 .filter(saved -> saved.candidateId().equals(candidateId));
+        StageTimes stages = new StageTimes();
         if (resumed.isEmpty() && settings.search().enabled()) {
+            long searchStarted = System.nanoTime();
             HyperparameterSearch.Outcome search = new HyperparameterSearch(learner, settings.search())
                     .run(parentFile, labels, train, validation, hp, candidateId);
+            stages.add("search", System.nanoTime() - searchStarted);
             hp = search.best();
             search.trials().forEach(trial -> lineage.add("search " + trial));
         }
         long started = System.nanoTime();
         // A resumed round keeps the head it started with (it follows the uninterrupted trajectory); labels appended
         // since are grown into the next round.
-        try (TextClassifier classifier = resumed.isPresent() ? TextClassifier.load(base, resumed.get().adapter())
-                : start(learner, parentFile, labels, hp, lineage)) {
+        try (TextClassifier classifier = startingClassifier(resumed, learner, parentFile, labels, hp, lineage,
+                stages)) {
             Resume resume = resumed.map(saved -> new Resume(saved.batchesDone(), saved.optimizer()))
                     .orElse(Resume.NONE);
             if (resume.batchesDone() > 0) {
@@ -131,13 +135,20 @@ public final class RoundRunner {
                             saveProgress(task, candidateId, classifier, batchesDone, session);
                         }
                     }, candidateId));
+            stages.addAll(learned.stages());
+            double trainSeconds = (System.nanoTime() - started) / 1e9;
+            long buildStarted = System.nanoTime();
+            // The candidate's metrics carry the stages up to here; writing the adapter and state is in the log line.
             AdapterCandidate candidate = candidates.build(new CandidateBuilder.FinishedRound(candidateId, task,
                     windowIds, parent, classifier, learned.result(), learned.calibration(), learned.hyperparameters(),
-                    strategySettings(learner), lineage,
-                    (System.nanoTime() - started) / 1e9));
+                    strategySettings(learner), lineage, trainSeconds, stages));
+            stages.add("adapter", System.nanoTime() - buildStarted);
             // Strategy state first, then the candidate: a crash in between publishes, never retrains.
+            long stateStarted = System.nanoTime();
             learner.save(checkpoint.taskDirectory(task));
             checkpoint.savePending(task, candidate);
+            stages.add("state", System.nanoTime() - stateStarted);
+            LOG.info("{}: round took {}", candidateId, stages.summary());
             return candidate;
         }
     }
@@ -168,11 +179,21 @@ public final class RoundRunner {
         }
     }
 
-    private static TextClassifier start(ContinualLearner learner, Path parentFile, List<String> labels,
-                                        TrainerSettings.Hyperparameters hp, List<String> lineage) throws IOException {
-        ContinualLearner.Start start = learner.startingPoint(parentFile, labels, hp);
-        start.growth().ifPresent(lineage::add);
-        return start.classifier();
+    /** The interrupted round's checkpoint, else the learner's starting point (timed as {@code start}). */
+    private TextClassifier startingClassifier(Optional<TrainerCheckpoint.Round> resumed, ContinualLearner learner,
+                                              Path parentFile, List<String> labels, TrainerSettings.Hyperparameters hp,
+                                              List<String> lineage, StageTimes stages) throws IOException {
+        long started = System.nanoTime();
+        try {
+            if (resumed.isPresent()) {
+                return TextClassifier.load(base, resumed.get().adapter());
+            }
+            ContinualLearner.Start start = learner.startingPoint(parentFile, labels, hp);
+            start.growth().ifPresent(lineage::add);
+            return start.classifier();
+        } finally {
+            stages.add("start", System.nanoTime() - started);
+        }
     }
 
     private Path parentAdapter(Deployment parent) {

@@ -50,7 +50,8 @@ public final class ContinualLearner {
      * calibration (the temperature already set on the classifier).
      */
     public record Round(TextClassifier classifier, WindowTrainer.Result result,
-                        TrainerSettings.Hyperparameters hyperparameters, CandidateCalibration calibration) {
+                        TrainerSettings.Hyperparameters hyperparameters, CandidateCalibration calibration,
+                        StageTimes stages) {
     }
 
     /**
@@ -135,31 +136,38 @@ public final class ContinualLearner {
         // A parent's temperature fits the parent's weights: train and early-stop on plain logits, fit anew below.
         classifier.calibrate(1);
         RoundContext round = new RoundContext(classifier, train, validation, hp, inputs.label());
-        strategies.forEach(strategy -> strategy.beforeTraining(round));
+        // Each strategy's hooks before training (LwF's teacher answers, replay's top-up) are timed as before.<name>.
+        StageTimes stages = new StageTimes();
+        strategies.forEach(strategy -> stages.time(before(strategy), () -> strategy.beforeTraining(round)));
         List<TrainingPlan.TopUp> topUps = new ArrayList<>();
-        strategies.forEach(strategy -> strategy.batchTopUp(round).ifPresent(topUps::add));
+        strategies.forEach(strategy -> stages.time(before(strategy),
+                () -> strategy.batchTopUp(round).ifPresent(topUps::add)));
         List<CleanExample> planned = new ArrayList<>(train);
-        strategies.forEach(strategy -> planned.addAll(strategy.pastExamples(round)));
-        TrainingPlan plan = TrainingPlan.of(TrainingPlan.canonicalOrder(planned), topUps, hp.batchSize(), hp.epochs(),
-                hp.maxSteps() * hp.gradientAccumulation(), hp.seed());
+        strategies.forEach(strategy -> stages.time(before(strategy),
+                () -> planned.addAll(strategy.pastExamples(round))));
+        TrainingPlan plan = stages.timed("plan", () -> TrainingPlan.of(TrainingPlan.canonicalOrder(planned), topUps,
+                hp.batchSize(), hp.epochs(), hp.maxSteps() * hp.gradientAccumulation(), hp.seed()));
         List<LabeledText> validationTexts = validation.stream().map(TrainingPlan::labeled).toList();
         List<LossTerm> terms = new ArrayList<>();
         WindowTrainer.Result result;
         try {
-            strategies.forEach(strategy -> terms.addAll(strategy.lossTerms(round)));
+            strategies.forEach(strategy -> stages.time(before(strategy),
+                    () -> terms.addAll(strategy.lossTerms(round))));
             LOG.info("{}: {} training examples (+{} past ones) and {} validation examples, {} batches, strategies {},"
                             + " top-ups {}, {} extra loss term(s)", inputs.label(), train.size(),
                     planned.size() - train.size(), validation.size(), plan.size(), names(), topUps, terms.size());
             result = WindowTrainer.train(new TrainingRun(classifier, plan, validationTexts, hp, List.copyOf(terms),
                     inputs.resume(), inputs.listener(), inputs.label()));
+            stages.addAll(result.stages());
         } finally {
             closeAll(terms);
         }
-        strategies.forEach(strategy -> strategy.afterTraining(round));
+        strategies.forEach(strategy -> stages.time("after." + strategy.name(), () -> strategy.afterTraining(round)));
         // After the strategies: one may change the head (weight aligning), and the temperature must fit the final one.
-        CandidateCalibration calibration = CandidateCalibration.fit(classifier, validationTexts);
+        CandidateCalibration calibration = stages.timed("calibration",
+                () -> CandidateCalibration.fit(classifier, validationTexts));
         LOG.info("{}: {}", inputs.label(), calibration.summary());
-        return new Round(classifier, result, hp, calibration);
+        return new Round(classifier, result, hp, calibration, stages);
     }
 
     /** Labels the strategies hold examples of (the replay buffer's): a round trains on them too. */
@@ -187,6 +195,10 @@ public final class ContinualLearner {
 
     public List<String> names() {
         return strategies.stream().map(ContinualStrategy::name).toList();
+    }
+
+    private static String before(ContinualStrategy strategy) {
+        return "before." + strategy.name();
     }
 
     private static void closeAll(List<LossTerm> terms) {

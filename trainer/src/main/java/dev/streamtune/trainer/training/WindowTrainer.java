@@ -33,8 +33,13 @@ public final class WindowTrainer {
         void afterStep(int step, int batchesDone, TrainingSession session);
     }
 
+    /**
+     * @param stages wall time split into {@code steps} (forward, backward, optimizer), {@code validation} (passes
+     *               over the validation split, best weights kept and restored) and {@code checkpoints} (the
+     *               listener)
+     */
     public record Result(double validationLoss, double validationAccuracy, double trainLoss, int steps, int bestStep,
-                         boolean stoppedEarly, double examplesPerSecond) {
+                         boolean stoppedEarly, double examplesPerSecond, StageTimes stages) {
 
         public Map<String, Double> metrics() {
             return Map.of("validation.loss", validationLoss, "validation.accuracy", validationAccuracy,
@@ -69,6 +74,8 @@ public final class WindowTrainer {
         long examples = 0;
         long started = System.nanoTime();
         long lastLog = started;
+        long validationNanos = 0;
+        long listenerNanos = 0;
         int step = skipBatches / accumulation;
         boolean stoppedEarly = false;
         TrainingOptions options = TrainingOptions.defaults().withWeightDecay((float) hp.weightDecay());
@@ -98,9 +105,12 @@ public final class WindowTrainer {
                     }
                 }
                 step++;
+                long listenerStarted = System.nanoTime();
                 listener.afterStep(step, b + 1, session);
+                listenerNanos += System.nanoTime() - listenerStarted;
                 boolean last = b == plan.size() - 1;
                 if (!validation.isEmpty() && (step % hp.evaluateEverySteps() == 0 || last)) {
+                    long validationStarted = System.nanoTime();
                     ValidationScore score = ValidationScore.of(classifier, validation);
                     lastValidationLoss = score.loss();
                     lastValidationAccuracy = score.accuracy();
@@ -108,6 +118,7 @@ public final class WindowTrainer {
                         best = classifier.snapshot();
                         bestStep = step;
                     }
+                    validationNanos += System.nanoTime() - validationStarted;
                     if (stopping.shouldStop()) {
                         stoppedEarly = true;
                         LOG.info("{}: early stop at step {} (best validation loss {} at step {})", label, step,
@@ -129,14 +140,21 @@ public final class WindowTrainer {
             }
         }
         if (best != null && bestStep != step) {
+            long restoreStarted = System.nanoTime();
             classifier.restore(best);
             ValidationScore restored = ValidationScore.of(classifier, validation);
             lastValidationLoss = restored.loss();
             lastValidationAccuracy = restored.accuracy();
+            validationNanos += System.nanoTime() - restoreStarted;
         }
-        double seconds = Math.max(1e-9, (System.nanoTime() - started) / 1e9);
+        long elapsedNanos = System.nanoTime() - started;
+        StageTimes stages = new StageTimes();
+        stages.add("steps", elapsedNanos - validationNanos - listenerNanos);
+        stages.add("validation", validationNanos);
+        stages.add("checkpoints", listenerNanos);
+        double seconds = Math.max(1e-9, elapsedNanos / 1e9);
         return new Result(lastValidationLoss, lastValidationAccuracy, lossCount == 0 ? Double.NaN : lossSum / lossCount,
-                step, best == null ? step : bestStep, stoppedEarly, examples / seconds);
+                step, best == null ? step : bestStep, stoppedEarly, examples / seconds, stages);
     }
 
     private static String fmt(double value) {

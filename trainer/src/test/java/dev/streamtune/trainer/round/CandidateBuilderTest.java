@@ -22,6 +22,7 @@ import dev.streamtune.trainer.TrainerSettings;
 import dev.streamtune.trainer.strategy.SettingsDescription;
 import dev.streamtune.trainer.training.CandidateCalibration;
 import dev.streamtune.trainer.training.SyntheticTasks;
+import dev.streamtune.trainer.training.StageTimes;
 import dev.streamtune.trainer.training.WindowTrainer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CandidateBuilderTest {
 
     private static final TrainerSettings.Hyperparameters HP = SyntheticTasks.settings(false, false).hyperparameters();
-    private static final WindowTrainer.Result RESULT = new WindowTrainer.Result(0.5, 0.9, 0.4, 12, 10, false, 100);
+    private static final WindowTrainer.Result RESULT = new WindowTrainer.Result(0.5, 0.9, 0.4, 12, 10, false, 100,
+            new StageTimes());
     private static final CandidateCalibration CALIBRATION = new CandidateCalibration(1.5, true, 40, 0.2, 0.05, 0.6,
             0.4);
 
@@ -60,7 +62,7 @@ class CandidateBuilderTest {
         try (TextClassifier classifier = TextClassifier.create(base, ClassifierConfig.of(List.of("a", "b")))) {
             AdapterCandidate candidate = new CandidateBuilder(base.id(), base.checksum(), store).build(
                     new CandidateBuilder.FinishedRound("cand-w2", "intents", List.of("w1", "w2"), parent, classifier,
-                            RESULT, CALIBRATION, HP, Map.of(), List.of("from approved adapter cand-w0"), 7.5));
+                            RESULT, CALIBRATION, HP, Map.of(), List.of("from approved adapter cand-w0"), 7.5, stages()));
 
             assertEquals("cand-w0", candidate.getParentAdapterId());
             assertEquals(List.of("w1", "w2"), candidate.getWindowIds());
@@ -68,6 +70,8 @@ class CandidateBuilderTest {
             AdapterArtifact artifact = AdapterArtifact.of(candidate.getArtifactUri(), candidate.getArtifactSha256());
             assertEquals(store.resolve("intents").resolve("cand-w2.adapter"), artifact.verifiedPath(store));
             assertEquals(7.5, candidate.getValidationMetrics().get("train.seconds"));
+            assertEquals(6.0, candidate.getValidationMetrics().get("time.steps.seconds"), 1e-9);
+            assertEquals(1.5, candidate.getValidationMetrics().get("time.validation.seconds"), 1e-9);
             assertEquals(0.9, candidate.getValidationMetrics().get("validation.accuracy"));
             assertEquals(1.5, candidate.getValidationMetrics().get("calibration.temperature"));
             assertEquals(0.05, candidate.getValidationMetrics().get("validation.ece"));
@@ -118,7 +122,7 @@ class CandidateBuilderTest {
 
     private static CandidateBuilder.FinishedRound finished(Map<String, Map<String, String>> strategies) {
         return new CandidateBuilder.FinishedRound("cand-w1", "intents", List.of("w1"), null, null, RESULT, CALIBRATION, HP,
-                strategies, List.of("windows w1"), 1);
+                strategies, List.of("windows w1"), 1, new StageTimes());
     }
 
     private static String settingsLine(List<String> lineage, String prefix) {
@@ -132,9 +136,16 @@ class CandidateBuilderTest {
             AdapterCandidate candidate = new CandidateBuilder(base.id(), base.checksum(),
                     AdapterArtifact.storeUnder(home)).build(new CandidateBuilder.FinishedRound("cand-w1", "intents",
                     List.of("w1"), null, classifier, RESULT, CALIBRATION, HP, Map.of(), List.of("fresh adapter on " + base.id()),
-                    1));
+                    1, new StageTimes()));
             assertNull(candidate.getParentAdapterId());
             assertTrue(candidate.getArtifactUri().endsWith("cand-w1.adapter"), candidate.getArtifactUri());
         }
+    }
+
+    private static StageTimes stages() {
+        StageTimes stages = new StageTimes();
+        stages.add("steps", 6_000_000_000L);
+        stages.add("validation", 1_500_000_000L);
+        return stages;
     }
 }

@@ -1,0 +1,42 @@
+package dev.streamtune.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class StageBreakdownTest {
+
+    @Test
+    void theStageTimesAreReadFromACandidatesMetricsAndNothingElse() {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("train.seconds", 9.0);
+        metrics.put("time.steps.seconds", 6.0);
+        metrics.put("time.before.lwf.seconds", 1.5);
+        metrics.put("validation.accuracy", 0.9);
+        metrics.put("time..seconds", 1.0);
+        assertEquals(Map.of("steps", 6.0, "before.lwf", 1.5), StageBreakdown.stages(metrics));
+    }
+
+    @Test
+    void eachMethodsRowIsTheMeanPerWindowWithADashForStagesItNeverRan() {
+        Map<String, List<Map<String, Double>>> byMethod = new LinkedHashMap<>();
+        byMethod.put("naive", List.of(Map.of("steps", 4.0), Map.of("steps", 6.0)));
+        byMethod.put("lwf", List.of(Map.of("steps", 6.0, "before.lwf", 2.0), Map.of("steps", 8.0)));
+
+        assertEquals("""
+                | method | steps | before.lwf | sum |
+                |---|---|---|---|
+                | naive | 5.00 | - | 5.0 |
+                | lwf | 7.00 | 1.00 | 8.0 |
+                """, StageBreakdown.table(byMethod));
+    }
+
+    @Test
+    void noStageTimesNoTable() {
+        assertEquals("", StageBreakdown.table(Map.of("naive", List.of(Map.of()))));
+    }
+}
