@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -30,6 +31,7 @@ import dev.streamtune.evaluator.gate.PromotionGate;
 import dev.streamtune.evaluator.metrics.SliceScorer;
 import dev.streamtune.evaluator.scoring.AdapterScorer;
 import dev.streamtune.evaluator.scoring.AdapterScorerFactory;
+import dev.streamtune.evaluator.scoring.AnswerMemo;
 import dev.streamtune.evaluator.scoring.CandidateEvaluator;
 import dev.streamtune.evaluator.scoring.LearnedLabels;
 import dev.streamtune.evaluator.sets.EvaluationSets;
@@ -77,6 +79,8 @@ import org.slf4j.LoggerFactory;
 public final class EvaluatorService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EvaluatorService.class);
+    /** Adapters whose answers are remembered: the champion and latest candidate of a few tasks. */
+    private static final int MEMO_ADAPTERS = 8;
     private static final List<TopicSpec> INPUTS = List.of(Topics.CLEAN_EXAMPLES, Topics.CLOSED_WINDOWS,
             Topics.PREDICTION_LOG, Topics.ADAPTER_CANDIDATES, Topics.PROMOTION_DECISIONS, Topics.DRIFT_REPORTS,
             Topics.DEPLOYMENTS, Topics.TASKS);
@@ -93,6 +97,11 @@ public final class EvaluatorService implements AutoCloseable {
     private final ConsumerLoop loop;
     private final TransactionalWriter writer;
     private final UnreadableRecords unreadable = new UnreadableRecords("evaluator");
+    /**
+     * Answers of the adapters judged lately (a champion and the candidates it faced, for a few tasks): a champion is
+     * not scored again for every candidate. Sized for every set an adapter is asked about, several times over.
+     */
+    private final AnswerMemo answers;
     /** Where the next attempt resumes reading, so nothing is folded twice after a fault. */
     private final Map<TopicPartition, Long> positions = new HashMap<>();
     private Map<TopicPartition, Long> replayEnd;
@@ -120,6 +129,7 @@ public final class EvaluatorService implements AutoCloseable {
                 new EvaluationSets(settings.retentionSize(), settings.canarySize(), settings.maxWindows()),
                 new DriftMonitor(new DriftDetector(settings.drift().thresholds()), settings.driftReference(),
                         settings.drift().minWindowExamples()));
+        this.answers = new AnswerMemo(MEMO_ADAPTERS, 4 * (settings.retentionSize() + settings.canarySize()));
         this.loop = ConsumerLoop.recovering("evaluator-loop", false, this::run);
         this.writer = new TransactionalWriter(this::newProducer, loop);
         loop.start();
@@ -262,6 +272,8 @@ public final class EvaluatorService implements AutoCloseable {
         Instant now = clock.instant();
         Optional<Deployment> current = state.deployment(task);
         long started = System.nanoTime();
+        long computedBefore = answers.computed();
+        long reusedBefore = answers.reused();
         EvaluationReport report;
         List<String> reasons = new ArrayList<>();
         boolean approved;
@@ -274,7 +286,7 @@ public final class EvaluatorService implements AutoCloseable {
                     settings.minSliceSize());
             PromotionGate gate = new PromotionGate(settings.gate().policy()
                     .withOverrides(definition.map(TaskDefinition::getGateOverrides).orElse(Map.of())));
-            report = new CandidateEvaluator(state.sets(), slices).evaluate(candidate, challenger,
+            report = new CandidateEvaluator(state.sets(), slices, answers).evaluate(candidate, challenger,
                     learnedLabels(challenger, candidate), current.map(Deployment::getAdapterId).orElse(null), champion,
                     champion == null ? null : learnedLabels(champion, state.candidate(current.get().getAdapterId())
                             .orElse(null)), now);
@@ -290,8 +302,15 @@ public final class EvaluatorService implements AutoCloseable {
         if (approved && current.map(Deployment::getPinned).orElse(false)) {
             reasons.add("HOLD deployment of " + task + " is pinned by an operator; approved but not deployed");
         }
-        LOG.info("Candidate {} {} in {} ms:\n  {}", candidate.getCandidateId(), approved ? "APPROVED" : "REJECTED",
-                (System.nanoTime() - started) / 1_000_000, String.join("\n  ", reasons));
+        long computed = answers.computed() - computedBefore;
+        long reused = answers.reused() - reusedBefore;
+        long elapsedNanos = System.nanoTime() - started;
+        meters.timer("evaluator_judge_seconds", "task", task).record(elapsedNanos, TimeUnit.NANOSECONDS);
+        meters.counter("evaluator_answers_total", "task", task, "source", "model").increment(computed);
+        meters.counter("evaluator_answers_total", "task", task, "source", "remembered").increment(reused);
+        LOG.info("Candidate {} {} in {} ms ({} answers from the models, {} remembered):\n  {}",
+                candidate.getCandidateId(), approved ? "APPROVED" : "REJECTED", elapsedNanos / 1_000_000, computed,
+                reused, String.join("\n  ", reasons));
         return decision(candidate, approved ? Verdict.APPROVED : Verdict.REJECTED, reasons, "gate", report);
     }
 

@@ -3,7 +3,6 @@ package dev.streamtune.evaluator.scoring;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -19,7 +18,9 @@ import dev.streamtune.schema.LabelScope;
 import dev.streamtune.schema.ModelScores;
 
 /**
- * Runs a candidate, and the champion if there is one, over the evaluation sets and assembles the report.
+ * Runs a candidate, and the champion if there is one, over the evaluation sets and assembles the report. Answers
+ * come through an {@link AnswerMemo}: each adapter answers each example once, so a champion's answers computed for
+ * an earlier candidate are reused.
  *
  * <p>Champion and candidate are compared like with like: on the examples of labels the champion was trained on
  * ({@link LabelScope#getSharedCandidate()}, {@link LabelScope#getSharedChampion()}, and the backward transfer and
@@ -32,16 +33,25 @@ public final class CandidateEvaluator {
 
     private final EvaluationSets sets;
     private final SliceScorer sliceScorer;
+    private final AnswerMemo memo;
 
+    /** Remembers nothing beyond one evaluation (each adapter still answers each example once). */
     public CandidateEvaluator(EvaluationSets sets, SliceScorer sliceScorer) {
+        this(sets, sliceScorer, new AnswerMemo(2, Integer.MAX_VALUE));
+    }
+
+    /** @param memo answers kept across evaluations: the champion's are reused, not computed again */
+    public CandidateEvaluator(EvaluationSets sets, SliceScorer sliceScorer, AnswerMemo memo) {
         this.sets = sets;
         this.sliceScorer = sliceScorer;
+        this.memo = memo;
     }
 
     /**
-     * @param challenger        the candidate's scorer
+     * @param challenger        the candidate's scorer (its answers are remembered under the candidate's id)
      * @param challengerLearned labels the candidate was trained on
-     * @param championId        the deployed adapter's id, or null for a task's first adapter
+     * @param championId        the deployed adapter's id (its answers are remembered under it), or null for a
+     *                          task's first adapter
      * @param champion          the deployed adapter's scorer, or null
      * @param championLearned   labels the champion was trained on, or null with no champion
      */
@@ -54,8 +64,9 @@ public final class CandidateEvaluator {
         List<CleanExample> retention = sets.retention(task, windows);
         List<CleanExample> canary = sets.canary(task);
 
-        List<ScoredExample> challengerTest = score(challenger, test);
-        List<ScoredExample> challengerRetention = score(challenger, retention);
+        String challengerId = candidate.getCandidateId();
+        List<ScoredExample> challengerTest = score(challengerId, challenger, test);
+        List<ScoredExample> challengerRetention = score(challengerId, challenger, retention);
         EvaluationReport.Builder report = EvaluationReport.newBuilder()
                 .setCandidateId(candidate.getCandidateId())
                 .setTask(task)
@@ -65,8 +76,8 @@ public final class CandidateEvaluator {
         if (champion == null) {
             return report.build();
         }
-        List<ScoredExample> championTest = score(champion, test);
-        List<ScoredExample> championRetention = score(champion, retention);
+        List<ScoredExample> championTest = score(championId, champion, test);
+        List<ScoredExample> championRetention = score(championId, champion, retention);
         report.setChampionId(championId).setChampion(modelScores(championTest, championRetention));
 
         Predicate<ScoredExample> shared = e -> championLearned.contains(e.actual());
@@ -78,7 +89,8 @@ public final class CandidateEvaluator {
         }
         List<CleanExample> sharedCanary = canary.stream().filter(e -> championLearned.contains(e.getLabel())).toList();
         if (!sharedCanary.isEmpty()) {
-            report.setCanaryDisagreement(disagreement(challenger, champion, sharedCanary));
+            report.setCanaryDisagreement(disagreement(memo.answers(challengerId, challenger, sharedCanary),
+                    memo.answers(championId, champion, sharedCanary)));
         }
         List<ScoredExample> newLabelExamples = Stream.concat(challengerTest.stream(), challengerRetention.stream())
                 .filter(onlyCandidate).toList();
@@ -113,16 +125,15 @@ public final class CandidateEvaluator {
                 .build();
     }
 
-    static List<ScoredExample> score(AdapterScorer scorer, List<CleanExample> examples) {
+    private List<ScoredExample> score(String adapterId, AdapterScorer scorer, List<CleanExample> examples) {
         if (examples.isEmpty()) {
             return List.of();
         }
-        List<Map<String, Double>> probabilities = scorer.predict(examples.stream().map(CleanExample::getText).toList());
+        List<AnswerMemo.Answer> answers = memo.answers(adapterId, scorer, examples);
         List<ScoredExample> scored = new ArrayList<>(examples.size());
         for (int i = 0; i < examples.size(); i++) {
-            Map.Entry<String, Double> best = argmax(probabilities.get(i));
             CleanExample example = examples.get(i);
-            scored.add(new ScoredExample(example.getLabel(), best.getKey(), Math.min(1, Math.max(0, best.getValue())),
+            scored.add(new ScoredExample(example.getLabel(), answers.get(i).label(), answers.get(i).probability(),
                     example.getAttributes()));
         }
         return scored;
@@ -139,20 +150,12 @@ public final class CandidateEvaluator {
                 .mapToLong(Long::longValue).max().orElse(0) / (double) test.size();
     }
 
-    private static double disagreement(AdapterScorer a, AdapterScorer b, List<CleanExample> canary) {
-        List<String> texts = canary.stream().map(CleanExample::getText).toList();
-        List<Map<String, Double>> first = a.predict(texts);
-        List<Map<String, Double>> second = b.predict(texts);
+    private static double disagreement(List<AnswerMemo.Answer> first, List<AnswerMemo.Answer> second) {
         long differing = 0;
-        for (int i = 0; i < texts.size(); i++) {
-            differing += argmax(first.get(i)).getKey().equals(argmax(second.get(i)).getKey()) ? 0 : 1;
+        for (int i = 0; i < first.size(); i++) {
+            differing += first.get(i).label().equals(second.get(i).label()) ? 0 : 1;
         }
-        return (double) differing / texts.size();
-    }
-
-    private static Map.Entry<String, Double> argmax(Map<String, Double> probabilities) {
-        return probabilities.entrySet().stream().max(Map.Entry.comparingByValue())
-                .orElseThrow(() -> new IllegalStateException("Scorer returned no probabilities"));
+        return (double) differing / first.size();
     }
 
     private static double accuracy(List<ScoredExample> examples) {

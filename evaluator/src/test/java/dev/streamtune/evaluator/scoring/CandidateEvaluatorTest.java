@@ -143,6 +143,24 @@ class CandidateEvaluatorTest {
         assertEquals(List.of("neg"), report.getLabelScope().getNewLabels());
     }
 
+    @Test
+    void aChampionsAnswersAreComputedOnceAcrossTheCandidatesItFaces() {
+        AnswerMemo memo = new AnswerMemo(4, 1000);
+        AnswerMemoTest.CountingScorer champion = new AnswerMemoTest.CountingScorer();
+        CandidateEvaluator evaluator = new CandidateEvaluator(sets, new SliceScorer("pos", 1), memo);
+
+        EvaluationReport first = evaluator.evaluate(candidate("cand-1", List.of("w1")), new KeywordScorer("great"),
+                BOTH, "champ", champion, BOTH, Instant.EPOCH);
+        int askedOnce = champion.asked.size();
+        EvaluationReport second = evaluator.evaluate(candidate("cand-2", List.of("w1")), new KeywordScorer("great"),
+                BOTH, "champ", champion, BOTH, Instant.EPOCH);
+
+        assertEquals(8, askedOnce, "w1's test, w0's retention (the canary among them): each text once");
+        assertEquals(askedOnce, champion.asked.size(), "the second candidate reused the champion's answers");
+        assertEquals(first.getChampion(), second.getChampion());
+        assertEquals(first.getCanaryDisagreement(), second.getCanaryDisagreement());
+    }
+
     private void add(String window, String text, String label) {
         sets.add(CleanExample.newBuilder().setId(text).setTask("t").setText(text).setLabel(label).setSource("s")
                 .setOrigin(ExampleOrigin.LABELLED).setEventTime(Instant.EPOCH).setAttributes(Map.of("locale", "en"))
@@ -150,7 +168,11 @@ class CandidateEvaluatorTest {
     }
 
     private static AdapterCandidate candidate(List<String> windows) {
-        return AdapterCandidate.newBuilder().setCandidateId("cand").setTask("t").setBaseModelId("base")
+        return candidate("cand", windows);
+    }
+
+    private static AdapterCandidate candidate(String id, List<String> windows) {
+        return AdapterCandidate.newBuilder().setCandidateId(id).setTask("t").setBaseModelId("base")
                 .setBaseModelChecksum("x").setWindowIds(windows).setArtifactUri("file:///x").setArtifactSha256("y")
                 .setCreatedAt(Instant.EPOCH).setHyperparameters(Map.of()).setValidationMetrics(Map.of()).build();
     }
