@@ -46,8 +46,8 @@ public final class ContinualLearner {
     }
 
     /**
-     * The outcome of one round: the trained classifier (the caller saves and closes it), its numbers, and its
-     * calibration (the temperature already set on the classifier).
+     * The outcome of one round: the trained classifier (the caller saves and closes it), its numbers, its
+     * calibration (the temperature already set on the classifier) and where its time went.
      */
     public record Round(TextClassifier classifier, WindowTrainer.Result result,
                         TrainerSettings.Hyperparameters hyperparameters, CandidateCalibration calibration,
