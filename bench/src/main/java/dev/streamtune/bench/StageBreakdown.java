@@ -1,7 +1,6 @@
 package dev.streamtune.bench;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -9,26 +8,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Where a window's training time goes, per method: the trainer's stage times ({@code time.<stage>.seconds} in each
- * candidate's metrics) averaged over the windows and seeds a method ran, as one markdown table.
+ * Where a window's training time goes, per method: the trainer's stage times (read from each candidate's metrics
+ * with {@link dev.streamtune.trainer.training.StageTimes#secondsByStage}) averaged over the windows and seeds a method
+ * ran, as one markdown table.
  */
 final class StageBreakdown {
 
-    private static final String PREFIX = "time.";
-    private static final String SUFFIX = ".seconds";
-
     private StageBreakdown() {
-    }
-
-    /** The stage times among a candidate's metrics, by stage name ({@code time.steps.seconds} -> {@code steps}). */
-    static Map<String, Double> stages(Map<String, Double> candidateMetrics) {
-        Map<String, Double> stages = new LinkedHashMap<>();
-        candidateMetrics.forEach((key, value) -> {
-            if (key.startsWith(PREFIX) && key.endsWith(SUFFIX) && key.length() > PREFIX.length() + SUFFIX.length()) {
-                stages.put(key.substring(PREFIX.length(), key.length() - SUFFIX.length()), value);
-            }
-        });
-        return stages;
     }
 
     /**

@@ -56,6 +56,7 @@ import dev.streamtune.trainer.strategy.ContinualStrategy;
 import dev.streamtune.trainer.strategy.JointStrategy;
 import dev.streamtune.trainer.strategy.ReplayStrategy;
 import dev.streamtune.trainer.strategy.StrategyRegistry;
+import dev.streamtune.trainer.training.StageTimes;
 import dev.streamtune.trainer.training.TrainingPlan;
 import dev.streamtune.trainer.training.ValidationScore;
 import io.micronaut.context.ApplicationContext;
@@ -283,7 +284,7 @@ public final class StreamBench {
                     WindowCost cost = new WindowCost(candidate.getValidationMetrics().get("train.seconds"),
                             Duration.between(manifest.getClosedAt(), candidate.getCreatedAt()).toMillis() / 1e3,
                             candidate.getValidationMetrics().getOrDefault("examples.per.second", Double.NaN),
-                            StageBreakdown.stages(candidate.getValidationMetrics()));
+                            StageTimes.secondsByStage(candidate.getValidationMetrics()));
                     costs.add(cost);
                     Path adapter = AdapterArtifact.of(candidate.getArtifactUri(), candidate.getArtifactSha256())
                             .verifiedPath(AdapterArtifact.storeUnder(Path.of(settings.home())));

@@ -11,17 +11,6 @@ import org.junit.jupiter.api.Test;
 class StageBreakdownTest {
 
     @Test
-    void theStageTimesAreReadFromACandidatesMetricsAndNothingElse() {
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("train.seconds", 9.0);
-        metrics.put("time.steps.seconds", 6.0);
-        metrics.put("time.before.lwf.seconds", 1.5);
-        metrics.put("validation.accuracy", 0.9);
-        metrics.put("time..seconds", 1.0);
-        assertEquals(Map.of("steps", 6.0, "before.lwf", 1.5), StageBreakdown.stages(metrics));
-    }
-
-    @Test
     void eachMethodsRowIsTheMeanPerWindowWithADashForStagesItNeverRan() {
         Map<String, List<Map<String, Double>>> byMethod = new LinkedHashMap<>();
         byMethod.put("naive", List.of(Map.of("steps", 4.0), Map.of("steps", 6.0)));

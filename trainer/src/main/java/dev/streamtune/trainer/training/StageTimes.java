@@ -13,6 +13,9 @@ import java.util.function.Supplier;
  */
 public final class StageTimes {
 
+    private static final String METRIC_PREFIX = "time.";
+    private static final String METRIC_SUFFIX = ".seconds";
+
     private final Map<String, Long> nanos = new LinkedHashMap<>();
 
     /** Runs {@code work} and adds its wall time to {@code stage}. */
@@ -56,8 +59,23 @@ public final class StageTimes {
     /** {@code time.<stage>.seconds} for each stage, in order. */
     public Map<String, Double> metrics() {
         Map<String, Double> metrics = new LinkedHashMap<>();
-        nanos.keySet().forEach(stage -> metrics.put("time." + stage + ".seconds", seconds(stage)));
+        nanos.keySet().forEach(stage -> metrics.put(METRIC_PREFIX + stage + METRIC_SUFFIX, seconds(stage)));
         return metrics;
+    }
+
+    /**
+     * The stage times among a candidate's metrics, as {@link #metrics()} wrote them, by stage name
+     * ({@code time.steps.seconds} -> {@code steps}); other metrics are left out.
+     */
+    public static Map<String, Double> secondsByStage(Map<String, Double> candidateMetrics) {
+        Map<String, Double> stages = new LinkedHashMap<>();
+        candidateMetrics.forEach((key, value) -> {
+            if (key.startsWith(METRIC_PREFIX) && key.endsWith(METRIC_SUFFIX)
+                    && key.length() > METRIC_PREFIX.length() + METRIC_SUFFIX.length()) {
+                stages.put(key.substring(METRIC_PREFIX.length(), key.length() - METRIC_SUFFIX.length()), value);
+            }
+        });
+        return stages;
     }
 
     /** {@code 52.3 s: steps 40.1, validation 5.0, ...} (seconds, in the order the stages ran). */

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +47,19 @@ class StageTimesTest {
         }));
         assertTrue(stages.metrics().containsKey("time.after.replay.seconds"));
         assertTrue(stages.seconds("plan") >= 0);
+    }
+
+    @Test
+    void theStageTimesAreReadBackFromACandidatesMetricsAndNothingElse() {
+        StageTimes stages = new StageTimes();
+        stages.add("steps", 6_000_000_000L);
+        stages.add("before.lwf", 1_500_000_000L);
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("train.seconds", 9.0);
+        metrics.putAll(stages.metrics());
+        metrics.put("validation.accuracy", 0.9);
+        metrics.put("time..seconds", 1.0);
+        assertEquals(Map.of("steps", 6.0, "before.lwf", 1.5), StageTimes.secondsByStage(metrics));
     }
 
     @Test
