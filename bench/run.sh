@@ -9,6 +9,7 @@
 #   bench/run.sh serving [--clients C] [--seconds S]
 #                                       HTTP load vs raw forward throughput; p99 during hot swaps vs steady state
 #   bench/run.sh wordnet [--quick] [--seeds 1,2,3] [--windows N] [--per-label N] [--epochs N] [--methods M,...]
+#                       [--set trainer.<key>=<value> ...]
 #                                       class-incremental WordNet categories through broker, ingest and trainer;
 #                                       fetches Debian's wordnet-base into ~/.cache/streamtune on first use
 #   bench/run.sh spam [same options]    domain-incremental SpamAssassin ham/spam, one window per collection;

@@ -80,7 +80,9 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  *
  * <p>Options: {@code --quick} (small windows, one seed), {@code --windows N}, {@code --per-label N} (examples per
  * label per window; {@code --per-category} is the same), {@code --epochs N}, {@code --methods
- * naive,replay,ewc,replay+ewc,replay+ewc-growing,joint}, {@code --seeds 1,2,3} ({@code --seed N} for one). The seed
+ * naive,replay,ewc,replay+ewc,replay+ewc-growing,joint}, {@code --seeds 1,2,3} ({@code --seed N} for one),
+ * {@code --set trainer.<key>=<value>} (repeatable: any trainer setting for every method, e.g.
+ * {@code trainer.hyperparameters.lora-first-layer=4}). The seed
  * picks the examples and their order and is the trainer's seed. Tables go to {@code bench/target/<name>-results.md}:
  * mean and standard deviation over the seeds, then every seed's row and accuracy matrix.
  */
@@ -95,7 +97,7 @@ public final class StreamBench {
     }
 
     record Options(String stream, boolean quick, Integer windows, Integer perLabel, Integer epochs,
-                   List<Method> methods, List<Long> seeds) {
+                   List<Method> methods, List<Long> seeds, Map<String, String> trainerSettings) {
 
         static Options parse(String[] args) {
             if (args.length == 0 || args[0].startsWith("--")) {
@@ -107,6 +109,7 @@ public final class StreamBench {
             Integer epochs = null;
             List<Method> methods = Method.DEFAULTS;
             List<Long> seeds = null;
+            Map<String, String> trainerSettings = new LinkedHashMap<>();
             for (int i = 1; i < args.length; i++) {
                 switch (args[i]) {
                     case "--quick" -> quick = true;
@@ -116,6 +119,13 @@ public final class StreamBench {
                     case "--methods" -> methods = Arrays.stream(args[++i].split(",")).map(Method::named).toList();
                     case "--seeds" -> seeds = Arrays.stream(args[++i].split(",")).map(Long::parseLong).toList();
                     case "--seed" -> seeds = List.of(Long.parseLong(args[++i]));
+                    case "--set" -> {
+                        String[] kv = args[++i].split("=", 2);
+                        if (kv.length != 2 || !kv[0].startsWith("trainer.")) {
+                            throw new IllegalArgumentException("--set takes trainer.<key>=<value>: " + args[i]);
+                        }
+                        trainerSettings.put(kv[0], kv[1]);
+                    }
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + "; see StreamBench");
                 }
             }
@@ -125,7 +135,7 @@ public final class StreamBench {
             if (quick && epochs == null) {
                 epochs = 1;
             }
-            return new Options(args[0], quick, windows, perLabel, epochs, methods, seeds);
+            return new Options(args[0], quick, windows, perLabel, epochs, methods, seeds, Map.copyOf(trainerSettings));
         }
     }
 
@@ -244,6 +254,7 @@ public final class StreamBench {
         if (options.epochs() != null) {
             trainerProperties.put("trainer.hyperparameters.epochs", options.epochs());
         }
+        trainerProperties.putAll(options.trainerSettings());
         AccuracyMatrix accuracy = new AccuracyMatrix(windows.size());
         List<WindowCost> costs = new ArrayList<>();
         List<String> notes = new ArrayList<>();
@@ -580,10 +591,10 @@ public final class StreamBench {
 
     static String describe(TrainerSettings.Hyperparameters hp) {
         return String.format(Locale.ROOT, "lr %.1e (%s, warmup %d), batch %d, epochs %d, max steps %d, LoRA r=%d "
-                        + "alpha %.0f, max sequence %d, early stopping patience %d every %d steps, seed %d",
+                        + "alpha %.0f from layer %d, max sequence %d, early stopping patience %d every %d steps, seed %d",
                 hp.learningRate(), hp.decay(), hp.warmupSteps(), hp.batchSize(), hp.epochs(), hp.maxSteps(),
-                hp.loraRank(), hp.loraAlpha(), hp.maxSequenceLength(), hp.patience(), hp.evaluateEverySteps(),
-                hp.seed());
+                hp.loraRank(), hp.loraAlpha(), hp.loraFirstLayer(), hp.maxSequenceLength(), hp.patience(),
+                hp.evaluateEverySteps(), hp.seed());
     }
 
     private static String row(AccuracyMatrix accuracy, int k) {

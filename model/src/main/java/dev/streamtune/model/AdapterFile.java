@@ -43,6 +43,7 @@ import java.util.TreeMap;
  *   learned_labels        ["negative"]   the labels it has seen training examples for (JSON, logit order);
  *                         absent in files written before it was recorded
  *   lora_rank / lora_alpha / lora_dropout / lora_targets   8 / 16.0 / 0.0 / query,value
+ *   lora_first_layer      0   lowest encoder layer with adapters; absent in older files: read as 0
  *   trainable_top_layers  0
  *   hidden_dropout / attention_dropout / classifier_dropout / max_sequence_length / seed
  *   lineage               {"parent":"...","topic_offsets":"..."}  (JSON object of strings, free-form)
@@ -64,6 +65,8 @@ public final class AdapterFile {
     static final String LEARNED_LABELS = "learned_labels";
     /** Added within format version 1: absent means 1 (uncalibrated), which is what older files computed. */
     static final String TEMPERATURE = "temperature";
+    /** Added within format version 1: absent means 0 (adapters in every layer), which is what older files hold. */
+    static final String LORA_FIRST_LAYER = "lora_first_layer";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -129,6 +132,7 @@ public final class AdapterFile {
         meta.put("lora_dropout", Float.toString(c.lora().dropout()));
         meta.put("lora_targets", String.join(",",
                 c.lora().targets().stream().sorted().map(t -> t.name().toLowerCase(Locale.ROOT)).toList()));
+        meta.put(LORA_FIRST_LAYER, Integer.toString(c.lora().firstLayer()));
         meta.put("trainable_top_layers", Integer.toString(c.trainableTopLayers()));
         meta.put("hidden_dropout", Float.toString(c.hiddenDropout()));
         meta.put("attention_dropout", Float.toString(c.attentionDropout()));
@@ -204,7 +208,8 @@ public final class AdapterFile {
             }
         }
         LoraConfig lora = new LoraConfig(Integer.parseInt(need(m, "lora_rank")), Float.parseFloat(need(m, "lora_alpha")),
-                Float.parseFloat(need(m, "lora_dropout")), targets);
+                Float.parseFloat(need(m, "lora_dropout")), targets,
+                Integer.parseInt(m.getOrDefault(LORA_FIRST_LAYER, "0")));
         ClassifierConfig classifier = new ClassifierConfig(labels, lora,
                 Integer.parseInt(need(m, "trainable_top_layers")), Float.parseFloat(need(m, "hidden_dropout")),
                 Float.parseFloat(need(m, "attention_dropout")), Float.parseFloat(need(m, "classifier_dropout")),

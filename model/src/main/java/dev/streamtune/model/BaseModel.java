@@ -50,6 +50,8 @@ public final class BaseModel implements AutoCloseable {
     private final BertEncoder encoder;
     private final Lifecycle lifecycle;
     private final Set<TextClassifier> classifiers = ConcurrentHashMap.newKeySet();
+    /** Null until {@link #cacheFrozenLayers} turns it on: a serving process sees each text about once. */
+    private volatile FrozenLayerCache frozenLayerCache;
 
     private BaseModel(String id, PretrainedWeights pretrained, byte[] tokenizerJson) throws IOException {
         this.id = id;
@@ -74,7 +76,7 @@ public final class BaseModel implements AutoCloseable {
             throw e;
         }
         this.weights = Collections.unmodifiableMap(arrays);
-        this.encoder = EncoderAssembly.build(config, weights::get, LoraConfig.none(), 0f, 0f);
+        this.encoder = EncoderAssembly.build(config, weights::get, LoraConfig.none(), 0, 0f, 0f);
     }
 
     /**
@@ -148,7 +150,28 @@ public final class BaseModel implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Remembers, for every text a classifier on this model runs, the output of its frozen bottom layers
+     * ({@link ClassifierConfig#frozenBottomLayers}), up to {@code maxBytes}; 0 turns the cache off. Worth it where
+     * the same texts come back (training epochs, replay, validation, distillation); classifiers whose LoRA adapts
+     * every layer have no frozen layers and are unaffected. Replaces any earlier cache.
+     */
+    public void cacheFrozenLayers(long maxBytes) {
+        frozenLayerCache = maxBytes == 0 ? null : new FrozenLayerCache(maxBytes);
+    }
+
+    /** What the frozen-layer cache did, if {@linkplain #cacheFrozenLayers on}. */
+    public java.util.Optional<FrozenLayerCache.Stats> frozenLayerCacheStats() {
+        FrozenLayerCache cache = frozenLayerCache;
+        return cache == null ? java.util.Optional.empty() : java.util.Optional.of(cache.stats());
+    }
+
     // ---- for TextClassifier, same package ----
+
+    /** The frozen-layer cache, or null when off. */
+    FrozenLayerCache frozenLayerCache() {
+        return frozenLayerCache;
+    }
 
     HuggingFaceTokenizer tokenizer() {
         return tokenizer;

@@ -74,6 +74,18 @@ public record ClassifierConfig(List<String> labels, LoraConfig lora, int trainab
                 classifierDropout, maxSequenceLength, newSeed);
     }
 
+    /**
+     * How many bottom encoder layers of a {@code numLayers}-layer base have nothing to train: those below the first
+     * LoRA layer and below the unfrozen top layers (all of them when only the head trains). They, and the
+     * embeddings under them, run without dropout even while training, so their output is a function of the text
+     * that can be computed once and reused ({@link BaseModel#cacheFrozenLayers}). 0 when LoRA adapts every layer:
+     * then the embeddings' dropout applies while training, as in BERT.
+     */
+    public int frozenBottomLayers(int numLayers) {
+        int belowAdapters = lora.enabled() ? Math.min(lora.firstLayer(), numLayers) : numLayers;
+        return Math.max(0, Math.min(belowAdapters, numLayers - trainableTopLayers));
+    }
+
     /** Index of {@code label} in {@link #labels()}. */
     public int labelIndex(String label) {
         int i = labels.indexOf(label);

@@ -18,8 +18,8 @@ final class EncoderAssembly {
 
     private EncoderAssembly() {}
 
-    static BertEncoder build(BertConfig c, Function<String, NDArray> arrays, LoraConfig lora, float attentionDropout,
-            float hiddenDropout) {
+    static BertEncoder build(BertConfig c, Function<String, NDArray> arrays, LoraConfig lora, int frozenBottomLayers,
+            float attentionDropout, float hiddenDropout) {
         Map<String, NDArray> embeddingArrays = new HashMap<>();
         for (String name : PretrainedWeights.expectedShapes(c).keySet()) {
             if (name.startsWith("embeddings.")) {
@@ -33,7 +33,7 @@ final class EncoderAssembly {
             Map<LoraTarget, LoraLinear> projections = new EnumMap<>(LoraTarget.class);
             for (LoraTarget t : LoraTarget.values()) {
                 String module = prefix + "." + t.modulePath();
-                boolean adapted = lora.targets().contains(t);
+                boolean adapted = lora.adapts(i) && lora.targets().contains(t);
                 projections.put(t, new LoraLinear(module, require(arrays, module + ".weight"),
                         require(arrays, module + ".bias"),
                         adapted ? require(arrays, loraA(module)) : null,
@@ -48,7 +48,7 @@ final class EncoderAssembly {
             layers.add(new BertLayer(prefix, projections, norms, c.numHeads(), c.layerNormEps(), attentionDropout,
                     hiddenDropout));
         }
-        return new BertEncoder(embeddings, layers);
+        return new BertEncoder(embeddings, layers, frozenBottomLayers);
     }
 
     static String loraA(String module) {

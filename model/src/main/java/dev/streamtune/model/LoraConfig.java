@@ -10,9 +10,13 @@ import java.util.Set;
  * @param rank r, the inner dimension of each adapter (0 with no targets: no LoRA at all)
  * @param alpha scaling numerator; the update is multiplied by {@code alpha / rank}
  * @param dropout dropout on the adapter input while training (PEFT's {@code lora_dropout})
- * @param targets which projections of every layer get an adapter
+ * @param targets which projections of every adapted layer get an adapter
+ * @param firstLayer the lowest encoder layer with adapters (PEFT's {@code layers_to_transform} is {@code
+ *     firstLayer .. top}); 0 adapts every layer. The layers below have nothing to train, so they run without
+ *     dropout and their output depends on the text alone ({@link ClassifierConfig#frozenBottomLayers}): a trainer
+ *     can compute it once per text and a training step runs only the adapted layers, forward and backward
  */
-public record LoraConfig(int rank, float alpha, float dropout, Set<LoraTarget> targets) {
+public record LoraConfig(int rank, float alpha, float dropout, Set<LoraTarget> targets, int firstLayer) {
 
     public LoraConfig {
         targets = targets.isEmpty() ? Set.of() : java.util.Collections.unmodifiableSet(EnumSet.copyOf(targets));
@@ -26,6 +30,14 @@ public record LoraConfig(int rank, float alpha, float dropout, Set<LoraTarget> t
         if (rank > 0 && !(alpha > 0)) {
             throw new IllegalArgumentException("LoRA alpha must be positive: " + alpha);
         }
+        if (firstLayer < 0) {
+            throw new IllegalArgumentException("LoRA first layer must be >= 0: " + firstLayer);
+        }
+    }
+
+    /** Adapters in every layer. */
+    public LoraConfig(int rank, float alpha, float dropout, Set<LoraTarget> targets) {
+        this(rank, alpha, dropout, targets, 0);
     }
 
     /** r = 8, alpha = 16, no dropout, on the query and value projections (the LoRA paper's setting). */
@@ -39,15 +51,25 @@ public record LoraConfig(int rank, float alpha, float dropout, Set<LoraTarget> t
     }
 
     public LoraConfig withRank(int newRank, float newAlpha) {
-        return new LoraConfig(newRank, newAlpha, dropout, targets);
+        return new LoraConfig(newRank, newAlpha, dropout, targets, firstLayer);
     }
 
     public LoraConfig withDropout(float newDropout) {
-        return new LoraConfig(rank, alpha, newDropout, targets);
+        return new LoraConfig(rank, alpha, newDropout, targets, firstLayer);
     }
 
     public LoraConfig withTargets(Set<LoraTarget> newTargets) {
-        return new LoraConfig(rank, alpha, dropout, newTargets);
+        return new LoraConfig(rank, alpha, dropout, newTargets, firstLayer);
+    }
+
+    /** The same adapters on encoder layers {@code layer} and above only. */
+    public LoraConfig withFirstLayer(int layer) {
+        return new LoraConfig(rank, alpha, dropout, targets, layer);
+    }
+
+    /** Whether encoder layer {@code layer} (0 = bottom) gets adapters. */
+    public boolean adapts(int layer) {
+        return enabled() && layer >= firstLayer;
     }
 
     public boolean enabled() {

@@ -71,7 +71,8 @@ public final class TextClassifier implements AutoCloseable {
         this.manager = manager;
         this.own = Collections.unmodifiableMap(own);
         BertEncoder encoder = EncoderAssembly.build(base.config(), name -> own.getOrDefault(name, base.weight(name)),
-                config.lora(), config.attentionDropout(), config.hiddenDropout());
+                config.lora(), config.frozenBottomLayers(base.config().numLayers()), config.attentionDropout(),
+                config.hiddenDropout());
         ClassifierHead head = new ClassifierHead(own.get(ClassifierHead.WEIGHT), own.get(ClassifierHead.BIAS),
                 config.classifierDropout());
         this.block = new BertClassifier(encoder, head);
@@ -104,7 +105,7 @@ public final class TextClassifier implements AutoCloseable {
                 BertConfig c = base.config();
                 SplittableRandom rnd = new SplittableRandom(config.seed());
                 Map<String, NDArray> own = new LinkedHashMap<>();
-                for (int layer = 0; layer < c.numLayers(); layer++) {
+                for (int layer = config.lora().firstLayer(); layer < c.numLayers(); layer++) {
                     for (LoraTarget t : config.lora().targets().stream().sorted().toList()) {
                         String module = "encoder.layer." + layer + "." + t.modulePath();
                         long[] w = PretrainedWeights.layerShapes(c, layer).get(module + ".weight");
@@ -264,6 +265,10 @@ public final class TextClassifier implements AutoCloseable {
 
     private static void validate(BaseModel base, ClassifierConfig config) {
         BertConfig c = base.config();
+        if (config.lora().enabled() && config.lora().firstLayer() >= c.numLayers()) {
+            throw new IllegalArgumentException("LoRA first layer " + config.lora().firstLayer() + " is above the "
+                    + c.numLayers() + " layers of " + base.id() + " (0 .. " + (c.numLayers() - 1) + ")");
+        }
         if (config.trainableTopLayers() > c.numLayers()) {
             throw new IllegalArgumentException("cannot unfreeze " + config.trainableTopLayers() + " of "
                     + c.numLayers() + " layers");
@@ -278,7 +283,7 @@ public final class TextClassifier implements AutoCloseable {
     static Map<String, long[]> expectedShapes(BertConfig c, ClassifierConfig config) {
         Map<String, long[]> m = new LinkedHashMap<>();
         int r = config.lora().rank();
-        for (int layer = 0; layer < c.numLayers(); layer++) {
+        for (int layer = config.lora().firstLayer(); layer < c.numLayers(); layer++) {
             Map<String, long[]> shapes = PretrainedWeights.layerShapes(c, layer);
             for (LoraTarget t : config.lora().targets().stream().sorted().toList()) {
                 String module = "encoder.layer." + layer + "." + t.modulePath();
@@ -354,8 +359,7 @@ public final class TextClassifier implements AutoCloseable {
 
     private float[] forward(TokenBatch batch, boolean probabilities, float t) {
         try (NDManager request = manager.newSubManager()) {
-            NDList inputs = batch.toInputs(request);
-            NDArray logits = block.forward(new ParameterStore(request, false), inputs, false).head();
+            NDArray logits = logits(request, batch, false);
             if (!probabilities) {
                 return logits.toFloatArray();
             }
@@ -519,6 +523,59 @@ public final class TextClassifier implements AutoCloseable {
 
     void endTraining() {
         training.set(false);
+    }
+
+    /**
+     * The head's logits {@code [B, labels]} for a token batch, created in {@code m}: the whole block, or, with the
+     * base model's {@linkplain BaseModel#cacheFrozenLayers frozen-layer cache} on, the frozen bottom layers' output
+     * from the cache (computed and remembered for texts it lacks) and only the layers above run here.
+     */
+    NDArray logits(NDManager m, TokenBatch batch, boolean training) {
+        ParameterStore ps = new ParameterStore(m, false);
+        int frozen = block.encoder().frozenBottomLayers();
+        FrozenLayerCache cache = base.frozenLayerCache();
+        if (frozen == 0 || cache == null) {
+            return block.forward(ps, batch.toInputs(m), training).head();
+        }
+        NDArray rows = frozenRows(m, batch, frozen, cache);
+        return block.logitsAboveFrozen(ps, rows, batch.size, batch.length, batch.validMask(m), training);
+    }
+
+    /** {@code [B*T, H]} output of the frozen layers for a batch, padded rows zero, from the cache where it can. */
+    private NDArray frozenRows(NDManager m, TokenBatch batch, int frozen, FrozenLayerCache cache) {
+        int hidden = base.config().hiddenSize();
+        int stride = batch.length * hidden;
+        float[] out = new float[batch.size * stride];
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < batch.size; i++) {
+            float[] rows = cache.get(frozen, batch.sequences[i]);
+            if (rows == null) {
+                missing.add(i);
+            } else {
+                System.arraycopy(rows, 0, out, i * stride, rows.length);
+            }
+        }
+        if (!missing.isEmpty()) {
+            long[][] seqs = new long[missing.size()][];
+            for (int j = 0; j < seqs.length; j++) {
+                seqs[j] = batch.sequences[missing.get(j)];
+            }
+            TokenBatch sub = TokenBatch.of(seqs, config.maxSequenceLength());
+            float[] computed;
+            // No gradient flows into frozen layers, so record nothing for autograd even inside a training step.
+            try (Torch.Scope torch = Torch.enter(false); NDManager work = m.newSubManager()) {
+                NDList inputs = sub.toInputs(work);
+                computed = block.encoder().frozenBottom(new ParameterStore(work, false), inputs.get(0), inputs.get(1),
+                        inputs.size() > 2 ? inputs.get(2) : null).toFloatArray();
+            }
+            int subStride = sub.length * hidden;
+            for (int j = 0; j < seqs.length; j++) {
+                float[] rows = Arrays.copyOfRange(computed, j * subStride, j * subStride + seqs[j].length * hidden);
+                cache.put(frozen, seqs[j], rows);
+                System.arraycopy(rows, 0, out, missing.get(j) * stride, rows.length);
+            }
+        }
+        return m.create(out, new Shape((long) batch.size * batch.length, hidden));
     }
 
     TokenBatch tokenize(List<String> texts) {

@@ -2,6 +2,7 @@ package dev.streamtune.model;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -21,9 +22,11 @@ final class TokenBatch {
     final long[] typeIds;
     final float[] valid; // null when nothing is padded
     final int tokenCount;
+    final long[][] sequences; // each text's ids, unpadded
 
-    private TokenBatch(int size, int length, long[] ids, long[] typeIds, float[] valid, int tokenCount) {
-        this.size = size;
+    private TokenBatch(long[][] sequences, int length, long[] ids, long[] typeIds, float[] valid, int tokenCount) {
+        this.sequences = sequences;
+        this.size = sequences.length;
         this.length = length;
         this.ids = ids;
         this.typeIds = typeIds;
@@ -76,7 +79,12 @@ final class TokenBatch {
                 java.util.Arrays.fill(valid, i * length, i * length + seqs[i].length, 1f);
             }
         }
-        return new TokenBatch(n, length, ids, types, valid, tokens);
+        return new TokenBatch(seqs, length, ids, types, valid, tokens);
+    }
+
+    /** The {@code validMask} input {@code [size, length]} in {@code manager}, or null when nothing is padded. */
+    NDArray validMask(NDManager manager) {
+        return valid == null ? null : manager.create(valid, new Shape(size, length));
     }
 
     /** {@code [inputIds, tokenTypeIds]} plus {@code validMask} when padded, created in {@code manager}. */

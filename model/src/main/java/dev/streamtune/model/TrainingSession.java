@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -313,8 +312,7 @@ public final class TrainingSession implements AutoCloseable {
                 NDManager step = classifier.manager().newSubManager();
                 NDScope scope = new NDScope();
                 GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDList inputs = tokens.toInputs(step);
-            NDArray logits = classifier.classifierBlock().forward(new ParameterStore(step, false), inputs, training).head();
+            NDArray logits = classifier.logits(step, tokens, training);
             NDArray weights = step.create(target, new Shape(batch.size(), labels));
             NDArray loss = logits.logSoftmax(1).mul(weights).sum();
             float value = loss.getFloat();

@@ -189,6 +189,7 @@ public final class TrainerService implements AutoCloseable {
             long started = System.nanoTime();
             base = BaseModelSource.load(baseModelDirectory);
             LOG.info("Base model {} loaded in {} ms", base.id(), (System.nanoTime() - started) / 1_000_000);
+            base.cacheFrozenLayers(settings.frozenLayerCacheMb() * 1024L * 1024L);
             rounds = new RoundRunner(base, settings, checkpoint, store);
         }
         // A failed round may have updated a learner's replay and Fisher in memory: start again from the saved ones.

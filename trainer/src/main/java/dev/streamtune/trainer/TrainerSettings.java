@@ -11,6 +11,8 @@ import io.micronaut.context.annotation.ConfigurationProperties;
  * @param home            where checkpoints and adapter files are written (a volume the evaluator and serving read)
  * @param windowsPerCandidate train one candidate every N closed windows (a retrain request trains at once)
  * @param checkpointEverySteps mid-round checkpoint interval: a crash costs at most this many optimizer steps
+ * @param frozenLayerCacheMb heap for the output of frozen encoder layers by text (MiB; 0 = off), see
+ *                        {@link dev.streamtune.model.BaseModel#cacheFrozenLayers}
  * @param strategies      continual-learning strategies, in the order their hooks run (names of
  *                        {@link dev.streamtune.trainer.strategy.StrategyRegistry}); empty = naive fine-tuning. Each
  *                        one's settings are under its own key ({@code replay}, {@code ewc}, {@code lwf},
@@ -22,6 +24,7 @@ public record TrainerSettings(
         String home,
         int windowsPerCandidate,
         int checkpointEverySteps,
+        int frozenLayerCacheMb,
         java.util.List<String> strategies,
         Hyperparameters hyperparameters,
         Replay replay,
@@ -33,7 +36,8 @@ public record TrainerSettings(
 
     /** The same settings with other strategies (their settings unchanged). */
     public TrainerSettings withStrategies(java.util.List<String> names) {
-        return new TrainerSettings(groupId, home, windowsPerCandidate, checkpointEverySteps, names, hyperparameters,
+        return new TrainerSettings(groupId, home, windowsPerCandidate, checkpointEverySteps, frozenLayerCacheMb, names,
+                hyperparameters,
                 replay, ewc, lwf, weightAligning, joint, search);
     }
 
@@ -45,14 +49,14 @@ public record TrainerSettings(
     public record Hyperparameters(double learningRate, int warmupSteps, LearningRateSchedule.Decay decay,
                                   double floorFraction, int batchSize, int gradientAccumulation, int epochs,
                                   int maxSteps, double weightDecay, float dropout, int loraRank, float loraAlpha,
-                                  int trainableTopLayers, int maxSequenceLength, long seed, int patience,
-                                  int evaluateEverySteps) {
+                                  int loraFirstLayer, int trainableTopLayers, int maxSequenceLength, long seed,
+                                  int patience, int evaluateEverySteps) {
 
         /** The same settings with what a hyperparameter search varies replaced. */
         public Hyperparameters searched(double newLearningRate, double newWeightDecay, int newMaxSteps) {
             return new Hyperparameters(newLearningRate, warmupSteps, decay, floorFraction, batchSize,
                     gradientAccumulation, epochs, newMaxSteps, newWeightDecay, dropout, loraRank, loraAlpha,
-                    trainableTopLayers, maxSequenceLength, seed, patience, evaluateEverySteps);
+                    loraFirstLayer, trainableTopLayers, maxSequenceLength, seed, patience, evaluateEverySteps);
         }
     }
 

@@ -39,6 +39,19 @@ public final class BertClassifier extends AbstractBlock {
         return new NDList(head.apply(ps, hidden, validMask, training));
     }
 
+    /**
+     * The logits from the output of the encoder's frozen bottom layers ({@link BertEncoder#frozenBottom}): the rest
+     * of the encoder, then the head.
+     *
+     * @param rows {@code [B*T, H]}; closed here
+     * @param validMask {@code [B, T]}, or null when nothing is padded
+     */
+    public NDArray logitsAboveFrozen(ParameterStore ps, NDArray rows, long batch, long tokens, NDArray validMask,
+            boolean training) {
+        NDArray hidden = encoder.top(ps, rows, batch, tokens, validMask, training);
+        return head.apply(ps, hidden, validMask, training);
+    }
+
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         return head.getOutputShapes(encoder.getOutputShapes(inputShapes));

@@ -149,6 +149,7 @@ public final class RoundRunner {
             checkpoint.savePending(task, candidate);
             stages.add("state", System.nanoTime() - stateStarted);
             LOG.info("{}: round took {}", candidateId, stages.summary());
+            base.frozenLayerCacheStats().ifPresent(cache -> LOG.info("{}: frozen-layer cache {}", candidateId, cache));
             return candidate;
         }
     }

@@ -114,7 +114,7 @@ public final class ContinualLearner {
 
     ClassifierConfig configFor(List<String> labels, TrainerSettings.Hyperparameters hp) {
         return ClassifierConfig.of(labels)
-                .withLora(LoraConfig.defaults().withRank(hp.loraRank(), hp.loraAlpha()))
+                .withLora(LoraConfig.defaults().withRank(hp.loraRank(), hp.loraAlpha()).withFirstLayer(hp.loraFirstLayer()))
                 .withTrainableTopLayers(hp.trainableTopLayers())
                 .withDropout(hp.dropout(), hp.dropout(), hp.dropout())
                 .withMaxSequenceLength(hp.maxSequenceLength())

@@ -103,7 +103,7 @@ class RoundRunnerTest {
 
     private static TrainerSettings settings() {
         TrainerSettings s = SyntheticTasks.settings(true, true);
-        return new TrainerSettings(s.groupId(), s.home(), 1, 100, s.strategies(), s.hyperparameters(), s.replay(),
+        return new TrainerSettings(s.groupId(), s.home(), 1, 100, s.frozenLayerCacheMb(), s.strategies(), s.hyperparameters(), s.replay(),
                 s.ewc(), s.lwf(), s.weightAligning(), s.joint(), s.search());
     }
 
