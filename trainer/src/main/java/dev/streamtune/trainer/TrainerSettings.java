@@ -49,14 +49,19 @@ public record TrainerSettings(
     public record Hyperparameters(double learningRate, int warmupSteps, LearningRateSchedule.Decay decay,
                                   double floorFraction, int batchSize, int gradientAccumulation, int epochs,
                                   int maxSteps, double weightDecay, float dropout, int loraRank, float loraAlpha,
-                                  int loraFirstLayer, int trainableTopLayers, int maxSequenceLength, long seed,
-                                  int patience, int evaluateEverySteps) {
+                                  java.util.List<String> loraTargets, int loraFirstLayer, int trainableTopLayers,
+                                  int maxSequenceLength, long seed, int patience, int evaluateEverySteps) {
+
+        public Hyperparameters {
+            loraTargets = java.util.List.copyOf(loraTargets);
+            loraTargets.forEach(dev.streamtune.model.nn.LoraTarget::named); // a misspelt target fails at start-up
+        }
 
         /** The same settings with what a hyperparameter search varies replaced. */
         public Hyperparameters searched(double newLearningRate, double newWeightDecay, int newMaxSteps) {
             return new Hyperparameters(newLearningRate, warmupSteps, decay, floorFraction, batchSize,
                     gradientAccumulation, epochs, newMaxSteps, newWeightDecay, dropout, loraRank, loraAlpha,
-                    loraFirstLayer, trainableTopLayers, maxSequenceLength, seed, patience, evaluateEverySteps);
+                    loraTargets, loraFirstLayer, trainableTopLayers, maxSequenceLength, seed, patience, evaluateEverySteps);
         }
     }
 

@@ -15,6 +15,23 @@ public enum LoraTarget {
         this.modulePath = modulePath;
     }
 
+    /**
+     * The target a configuration names: {@code query}, {@code key}, {@code value}, {@code attention-output},
+     * {@code intermediate}, {@code output} (any case, {@code _} or {@code -}).
+     *
+     * @throws IllegalArgumentException naming the targets there are
+     */
+    public static LoraTarget named(String name) {
+        String key = name.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+        for (LoraTarget t : values()) {
+            if (t.name().equals(key)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("no LoRA target '" + name + "'; there are query, key, value, "
+                + "attention-output, intermediate, output");
+    }
+
     /** Path inside {@code encoder.layer.N}, e.g. {@code attention.self.query}. */
     public String modulePath() {
         return modulePath;

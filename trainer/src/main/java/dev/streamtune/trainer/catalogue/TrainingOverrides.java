@@ -74,7 +74,7 @@ public final class TrainingOverrides {
             default -> throw new IllegalArgumentException("no such hyperparameter");
         }
         return new Hyperparameters(lr, warmup, decay, floor, batch, accumulation, epochs, maxSteps, weightDecay,
-                dropout, h.loraRank(), h.loraAlpha(), h.loraFirstLayer(), h.trainableTopLayers(), h.maxSequenceLength(), h.seed(),
+                dropout, h.loraRank(), h.loraAlpha(), h.loraTargets(), h.loraFirstLayer(), h.trainableTopLayers(), h.maxSequenceLength(), h.seed(),
                 patience, evaluateEvery);
     }
 

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 import dev.streamtune.model.BaseModel;
 import dev.streamtune.model.ClassifierConfig;
@@ -16,6 +17,7 @@ import dev.streamtune.model.LabeledText;
 import dev.streamtune.model.LoraConfig;
 import dev.streamtune.model.LossTerm;
 import dev.streamtune.model.TextClassifier;
+import dev.streamtune.model.nn.LoraTarget;
 import dev.streamtune.schema.CleanExample;
 import dev.streamtune.trainer.TrainerSettings;
 import dev.streamtune.trainer.catalogue.HeadCarryOver;
@@ -114,7 +116,9 @@ public final class ContinualLearner {
 
     ClassifierConfig configFor(List<String> labels, TrainerSettings.Hyperparameters hp) {
         return ClassifierConfig.of(labels)
-                .withLora(LoraConfig.defaults().withRank(hp.loraRank(), hp.loraAlpha()).withFirstLayer(hp.loraFirstLayer()))
+                .withLora(LoraConfig.defaults().withRank(hp.loraRank(), hp.loraAlpha())
+                        .withTargets(hp.loraTargets().stream().map(LoraTarget::named).collect(Collectors.toSet()))
+                        .withFirstLayer(hp.loraFirstLayer()))
                 .withTrainableTopLayers(hp.trainableTopLayers())
                 .withDropout(hp.dropout(), hp.dropout(), hp.dropout())
                 .withMaxSequenceLength(hp.maxSequenceLength())

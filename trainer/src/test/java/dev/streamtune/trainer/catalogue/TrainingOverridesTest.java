@@ -33,7 +33,7 @@ class TrainingOverridesTest {
         TrainingOverrides.Outcome outcome = TrainingOverrides.apply(CONFIGURED, all);
         Hyperparameters hp = outcome.hyperparameters();
         assertEquals(new Hyperparameters(3e-4, 7, LearningRateSchedule.Decay.LINEAR, 0.2, 8, 2, 5, 11, 0.0, 0.2f,
-                CONFIGURED.loraRank(), CONFIGURED.loraAlpha(), CONFIGURED.loraFirstLayer(), CONFIGURED.trainableTopLayers(),
+                CONFIGURED.loraRank(), CONFIGURED.loraAlpha(), CONFIGURED.loraTargets(), CONFIGURED.loraFirstLayer(), CONFIGURED.trainableTopLayers(),
                 CONFIGURED.maxSequenceLength(), CONFIGURED.seed(), 4, 9), hp);
         assertEquals(12, outcome.applied().size());
         assertTrue(outcome.ignored().isEmpty(), outcome.ignored().toString());

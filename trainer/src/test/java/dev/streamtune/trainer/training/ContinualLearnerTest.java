@@ -16,6 +16,7 @@ import dev.streamtune.model.BuiltInModels;
 import dev.streamtune.model.HeadGrowth;
 import dev.streamtune.model.Prediction;
 import dev.streamtune.model.TextClassifier;
+import dev.streamtune.model.nn.LoraTarget;
 import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.Split;
 import dev.streamtune.trainer.TrainerSettings;
@@ -124,6 +125,37 @@ class ContinualLearnerTest {
 
     private static FisherDiagonal ewc(ContinualLearner learner) {
         return learner.strategy(EwcStrategy.class).orElseThrow().fisher();
+    }
+
+    @Test
+    void aFreshAdapterTakesItsLoraLayoutFromTheHyperparametersAndAnApprovedOneKeepsItsOwn() throws Exception {
+        TrainerSettings.Hyperparameters configured = SyntheticTasks.settings(false, false).hyperparameters();
+        TrainerSettings.Hyperparameters topThree = new TrainerSettings.Hyperparameters(configured.learningRate(),
+                configured.warmupSteps(), configured.decay(), configured.floorFraction(), configured.batchSize(),
+                configured.gradientAccumulation(), configured.epochs(), configured.maxSteps(),
+                configured.weightDecay(), configured.dropout(), configured.loraRank(), configured.loraAlpha(),
+                List.of("query", "value", "attention-output", "intermediate", "output"), 3,
+                configured.trainableTopLayers(), configured.maxSequenceLength(), configured.seed(),
+                configured.patience(), configured.evaluateEverySteps());
+        ContinualLearner learner = SyntheticTasks.learner(base, SyntheticTasks.settings(false, false), 1);
+        Path approved = dir.resolve("top-three.adapter");
+        try (TextClassifier fresh = learner.startingPoint(null, FIRST, topThree).classifier()) {
+            assertEquals(3, fresh.config().lora().firstLayer());
+            assertEquals(java.util.EnumSet.of(LoraTarget.QUERY, LoraTarget.VALUE, LoraTarget.ATTENTION_OUTPUT,
+                    LoraTarget.INTERMEDIATE, LoraTarget.OUTPUT), fresh.config().lora().targets());
+            assertEquals(3, fresh.config().frozenBottomLayers(6));
+            fresh.save(approved, Map.of());
+        }
+        try (TextClassifier next = learner.startingPoint(approved, GROWN, configured).classifier()) {
+            assertEquals(3, next.config().lora().firstLayer(), "a task keeps the layout its adapter was trained with");
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new TrainerSettings.Hyperparameters(configured.learningRate(), configured.warmupSteps(),
+                        configured.decay(), configured.floorFraction(), configured.batchSize(),
+                        configured.gradientAccumulation(), configured.epochs(), configured.maxSteps(),
+                        configured.weightDecay(), configured.dropout(), configured.loraRank(),
+                        configured.loraAlpha(), List.of("query", "values"), 0, 0, 32, 42, 3, 25));
+        assertTrue(e.getMessage().contains("no LoRA target 'values'"), e.getMessage());
     }
 
     private static List<CleanExample> window(List<String> labels, int n, long seed, Split split) {
