@@ -35,12 +35,14 @@ public final class ModelAdapterScorers implements AdapterScorerFactory, AutoClos
     private final Path store;
 
     public ModelAdapterScorers(@Value("${streamtune.model.base-dir:}") String baseModelDirectory,
-                               @Value("${streamtune.home}") String home) {
+                               @Value("${streamtune.home}") String home,
+                               @Value("${evaluator.frozen-layer-cache-mb}") long frozenLayerCacheMb) {
         this.store = AdapterArtifact.storeUnder(Path.of(home));
         try {
             long started = System.nanoTime();
             this.base = BaseModelSource.load(baseModelDirectory);
             LOG.info("Base model {} loaded in {} ms", base.id(), (System.nanoTime() - started) / 1_000_000);
+            base.cacheFrozenLayers(frozenLayerCacheMb * 1024L * 1024L);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot load the base model", e);
         }

@@ -58,7 +58,7 @@ class ModelAdapterScorersTest {
 
     @BeforeAll
     static void loadBase() {
-        scorers = new ModelAdapterScorers("", dir.toString());
+        scorers = new ModelAdapterScorers("", dir.toString(), 64);
     }
 
     @AfterAll

@@ -34,6 +34,12 @@ import java.util.function.DoubleSupplier;
  * gradient, so its q/k/v input gradients are not counted). Weight gradients of the small LoRA matrices,
  * element-wise work and the optimizer are not counted: they are overhead the ratio is meant to expose.
  *
+ * <p>Then the same step with adapters in the top {@link #TOP_LAYERS} layers only ({@code lora-first-layer}), at
+ * sequence 64, with the base model's frozen-layer cache on: on new texts (the frozen bottom layers run and their
+ * output is cached, as in a round's first epoch) and on texts seen before (they come from the cache, as in later
+ * epochs, replay and validation). Useful FLOPs count only the layers that run: forward of every layer that runs,
+ * activation gradients of the adapted layers (the first adapted layer's input needs none).
+ *
  * <p>Every timed sample records how much CPU other processes used meanwhile ({@link CpuMeter}); samples above 10%
  * are dropped and re-taken (up to a limit), and figures are medians of the clean samples.
  */
@@ -41,6 +47,8 @@ public final class ModelBench {
 
     private static final int BATCH = 32;
     private static final int LORA_RANK = 8;
+    /** The layers with adapters in the top-layers rows (the trainer's default lora-first-layer is 6 - 3). */
+    private static final int TOP_LAYERS = 3;
 
     private static int discarded;
 
@@ -73,6 +81,24 @@ public final class ModelBench {
             table.append(String.format(Locale.ROOT, "%-6d %10.1f %14.1f %15.1f %7.1f%% %12.1f%n", seqs[i], ms, gflop,
                     gflop / (ms / 1e3), 100 * gflop / (ms / 1e3) / ceiling, BATCH / (ms / 1e3)));
         }
+
+        int layers = base.config().numLayers();
+        base.cacheFrozenLayers(512L << 20);
+        double[] top = topLayersStep(base, 64, samples);
+        table.append(String.format(Locale.ROOT, "%nLoRA in the top %d of %d layers (lora-first-layer %d), frozen-layer "
+                + "cache on, seq 64, batch 32%n", TOP_LAYERS, layers, layers - TOP_LAYERS));
+        table.append(String.format(Locale.ROOT, "%-22s %10s %14s %15s %8s %12s %10s%n", "texts", "step ms",
+                "useful GFLOP", "useful GFLOP/s", "ratio", "examples/s", "vs all"));
+        String[] kinds = {"new (bottom cached)", "seen (bottom from cache)"};
+        int[] forwardLayers = {layers, TOP_LAYERS};
+        for (int k = 0; k < 2; k++) {
+            double gflop = usefulFlops(base.config(), BATCH, 64, forwardLayers[k], TOP_LAYERS) / 1e9;
+            double ms = top[k];
+            table.append(String.format(Locale.ROOT, "%-22s %10.1f %14.1f %15.1f %7.1f%% %12.1f %9.2fx%n", kinds[k], ms,
+                    gflop, gflop / (ms / 1e3), 100 * gflop / (ms / 1e3) / ceiling, BATCH / (ms / 1e3),
+                    training[0][0] / ms));
+        }
+        base.cacheFrozenLayers(0);
 
         table.append("\nInference (TextClassifier.predict, 2 labels, texts truncated to seq tokens)\n");
         table.append(String.format(Locale.ROOT, "%-6s %8s %12s %12s%n", "seq", "batch", "ms/call", "examples/s"));
@@ -136,6 +162,44 @@ public final class ModelBench {
         }
     }
 
+    /**
+     * Median step ms with adapters in the top {@link #TOP_LAYERS} layers: {@code [new texts, texts seen before]}.
+     * Needs the base model's frozen-layer cache on.
+     */
+    private static double[] topLayersStep(BaseModel base, int seq, int samples) {
+        ClassifierConfig config = ClassifierConfig.of(List.of("a", "b"))
+                .withLora(LoraConfig.defaults().withRank(LORA_RANK, 2f * LORA_RANK)
+                        .withFirstLayer(base.config().numLayers() - TOP_LAYERS))
+                .withMaxSequenceLength(seq);
+        Random rnd = new Random(13);
+        List<List<LabeledText>> seen = new ArrayList<>();
+        try (TextClassifier classifier = TextClassifier.create(base, config);
+                TrainingSession session = TrainingSession.start(classifier, TrainingOptions.defaults())) {
+            DoubleSupplier fresh = () -> {
+                List<LabeledText> batch = new ArrayList<>();
+                for (int j = 0; j < BATCH; j++) {
+                    batch.add(new LabeledText(text(rnd, seq * 2), rnd.nextBoolean() ? "a" : "b"));
+                }
+                seen.add(batch);
+                long s = System.nanoTime();
+                session.trainStep(batch, 1e-4f);
+                return (System.nanoTime() - s) / 1e6;
+            };
+            for (int i = 0; i < 3; i++) {
+                fresh.getAsDouble();
+            }
+            double onNew = median(samples, fresh);
+            int[] next = {0};
+            DoubleSupplier again = () -> {
+                List<LabeledText> batch = seen.get(next[0]++ % seen.size());
+                long s = System.nanoTime();
+                session.trainStep(batch, 1e-4f);
+                return (System.nanoTime() - s) / 1e6;
+            };
+            return new double[] {onNew, median(samples, again)};
+        }
+    }
+
     private static double inference(BaseModel base, int seq, int batch, boolean quick) {
         ClassifierConfig config = ClassifierConfig.of(List.of("a", "b")).withMaxSequenceLength(seq);
         Random rnd = new Random(11);
@@ -192,6 +256,15 @@ public final class ModelBench {
 
     /** Forward + activation-gradient matmul FLOPs of one LoRA (query, value) training step. */
     public static double usefulFlops(BertConfig c, int batch, int seq) {
+        return usefulFlops(c, batch, seq, c.numLayers(), c.numLayers());
+    }
+
+    /**
+     * As {@link #usefulFlops(BertConfig, int, int)} for a step that runs the top {@code forwardLayers} layers forward
+     * (the ones below come from a cache) with LoRA (query, value) in the top {@code adaptedLayers}, where the
+     * activation gradients stop.
+     */
+    public static double usefulFlops(BertConfig c, int batch, int seq, int forwardLayers, int adaptedLayers) {
         double tokens = (double) batch * seq;
         double h = c.hiddenSize();
         double f = c.intermediateSize();
@@ -199,9 +272,9 @@ public final class ModelBench {
         double projections = 2 * (4 * h * h + 2 * h * f); // q, k, v, attention output, FFN in and out
         double lora = 2 * 2 * (h * r + r * h); // two adapted projections, A then B
         double attention = 2 * 2 * seq * h; // QK^T and PV, per token
-        double forward = c.numLayers() * tokens * (projections + lora + attention);
-        double backward = c.numLayers() * tokens * (projections + lora + 2 * attention)
-                - tokens * (2 * 3 * h * h + 2 * 2 * h * r); // layer 0: no gradient for its input
+        double forward = forwardLayers * tokens * (projections + attention) + adaptedLayers * tokens * lora;
+        double backward = adaptedLayers * tokens * (projections + lora + 2 * attention)
+                - tokens * (2 * 3 * h * h + 2 * 2 * h * r); // the first adapted layer: no gradient for its input
         return forward + backward;
     }
 
