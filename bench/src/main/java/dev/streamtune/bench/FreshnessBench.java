@@ -53,14 +53,16 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  *
  * <p>Options: {@code --windows N} (default 3), {@code --window-size N} (examples per window, all splits; default
  * 1430, about 1,000 training examples after ingest's 70/15/15 split), {@code --seed N} (which messages, in which
- * order; default 1), {@code --quick} (2 windows of 300), {@code --set key=value} (repeatable: any
+ * order; default 1), {@code --quick} (2 windows of 300), {@code --window-timeout-minutes N} (default 15: the
+ * longest a window may take from sending to serving; the error names the stage it was waiting for),
+ * {@code --set key=value} (repeatable: any
  * {@code ./streamtune tasks} setting of the task, e.g. {@code training.epochs=1}). The table goes to
  * {@code bench/target/freshness-results.md}, rewritten after each window (a failure keeps what was measured).
  */
 public final class FreshnessBench {
 
     static final String TASK = SpamStream.NAME;
-    /** The longest one window may take from its first example sent to serving answering with its adapter. */
+    /** By default, the longest one window may take from its first example sent to serving answering with it. */
     static final Duration WINDOW_TIMEOUT = Duration.ofMinutes(15);
     static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(6);
     static final Duration SERVING_POLL = Duration.ofMillis(100);
@@ -70,7 +72,8 @@ public final class FreshnessBench {
     private FreshnessBench() {
     }
 
-    record Options(int windows, int windowSize, long seed, boolean quick, List<String> taskSettings) {
+    record Options(int windows, int windowSize, long seed, boolean quick, Duration windowTimeout,
+                   List<String> taskSettings) {
 
         static final int DEFAULT_WINDOWS = 3;
         /** About 1,000 training examples once ingest keeps 70% for training. */
@@ -81,6 +84,7 @@ public final class FreshnessBench {
             Integer windowSize = null;
             long seed = 1;
             boolean quick = false;
+            Duration windowTimeout = WINDOW_TIMEOUT;
             List<String> taskSettings = new ArrayList<>();
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -88,6 +92,7 @@ public final class FreshnessBench {
                     case "--window-size" -> windowSize = Integer.parseInt(args[++i]);
                     case "--seed" -> seed = Long.parseLong(args[++i]);
                     case "--quick" -> quick = true;
+                    case "--window-timeout-minutes" -> windowTimeout = Duration.ofMinutes(Long.parseLong(args[++i]));
                     case "--set" -> {
                         if (!args[++i].contains("=")) {
                             throw new IllegalArgumentException("--set takes key=value (a ./streamtune tasks setting): "
@@ -99,7 +104,7 @@ public final class FreshnessBench {
                 }
             }
             return new Options(windows != null ? windows : quick ? 2 : DEFAULT_WINDOWS,
-                    windowSize != null ? windowSize : quick ? 300 : DEFAULT_WINDOW_SIZE, seed, quick,
+                    windowSize != null ? windowSize : quick ? 300 : DEFAULT_WINDOW_SIZE, seed, quick, windowTimeout,
                     List.copyOf(taskSettings));
         }
     }
@@ -145,8 +150,8 @@ public final class FreshnessBench {
                      PipelineTap tap = new PipelineTap(bootstrap, keys.trusted())) {
                     tap.awaitLeaders(List.of(Topics.LABELLED_EXAMPLES), Duration.ofSeconds(60));
                     for (StreamWindow window : windows) {
-                        measured.add(measure(window, windows.size(), producer, tap, serving, run::alive, notes,
-                                hyperparameters));
+                        measured.add(measure(window, windows.size(), options.windowTimeout(), producer, tap,
+                                serving, run::alive, notes, hyperparameters));
                         Files.writeString(results, report(description, measured, hyperparameters, notes, null,
                                 loadBefore, started), StandardCharsets.UTF_8);
                     }
@@ -168,27 +173,27 @@ public final class FreshnessBench {
 
     /**
      * One window through the pipeline: sends it, then waits for each stage in turn, every wait bounded by what is
-     * left of {@link #WINDOW_TIMEOUT} and named in the error when it runs out.
+     * left of {@code timeout} and named in the error when it runs out.
      *
      * @param hyperparameters filled with the first candidate's, for the report
      */
-    static FreshnessTimeline.Window measure(StreamWindow window, int of, KafkaProducer<byte[], byte[]> producer,
-                                            PipelineTap tap, ServingClient serving, BooleanSupplier alive,
-                                            List<String> notes, Map<String, String> hyperparameters)
-            throws Exception {
+    static FreshnessTimeline.Window measure(StreamWindow window, int of, Duration timeout,
+                                            KafkaProducer<byte[], byte[]> producer, PipelineTap tap,
+                                            ServingClient serving, BooleanSupplier alive, List<String> notes,
+                                            Map<String, String> hyperparameters) throws Exception {
         try {
-            return stages(window, of, producer, tap, serving, alive, notes, hyperparameters);
+            return stages(window, of, System.nanoTime() + timeout.toNanos(), producer, tap, serving, alive, notes,
+                    hyperparameters);
         } catch (IllegalStateException e) {
-            throw new IllegalStateException("window " + (window.index() + 1) + " of " + of + ": " + e.getMessage(),
-                    e);
+            throw new IllegalStateException("window " + (window.index() + 1) + " of " + of + " (at most "
+                    + timeout.toMinutes() + " min per window): " + e.getMessage(), e);
         }
     }
 
-    private static FreshnessTimeline.Window stages(StreamWindow window, int of,
+    private static FreshnessTimeline.Window stages(StreamWindow window, int of, long deadline,
                                                    KafkaProducer<byte[], byte[]> producer, PipelineTap tap,
                                                    ServingClient serving, BooleanSupplier alive, List<String> notes,
                                                    Map<String, String> hyperparameters) throws Exception {
-        long deadline = System.nanoTime() + WINDOW_TIMEOUT.toNanos();
         int k = window.index();
         Instant lastProduced = send(window, producer);
         log("window %d of %d: %d examples sent; waiting for ingest to close it", k + 1, of, window.examples().size());
@@ -262,8 +267,7 @@ public final class FreshnessBench {
                         + adapterId);
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out (" + WINDOW_TIMEOUT.toMinutes() + " min per window) "
-                        + "waiting for serving to answer with " + adapterId);
+                throw new IllegalStateException("timed out waiting for serving to answer with " + adapterId);
             }
             Thread.sleep(SERVING_POLL.toMillis());
         }

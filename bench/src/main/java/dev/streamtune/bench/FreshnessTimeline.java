@@ -110,11 +110,19 @@ record FreshnessTimeline(List<Window> windows) {
         return out.toString();
     }
 
-    /** The trainer's own stage times per window ({@code time.<stage>.seconds} of each candidate). */
+    /**
+     * The trainer's own stage times per window ({@code time.<stage>.seconds} of each candidate), the costliest
+     * first: a candidate's metrics arrive as an Avro map, which does not keep the order the stages ran in.
+     */
     String stageTable() {
         Map<String, List<Map<String, Double>>> byWindow = new LinkedHashMap<>();
-        windows.forEach(w -> byWindow.put(String.valueOf(w.index() + 1),
-                List.of(StageTimes.secondsByStage(w.candidateMetrics()))));
+        windows.forEach(w -> {
+            Map<String, Double> costliestFirst = new LinkedHashMap<>();
+            StageTimes.secondsByStage(w.candidateMetrics()).entrySet().stream()
+                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                    .forEach(e -> costliestFirst.put(e.getKey(), e.getValue()));
+            byWindow.put(String.valueOf(w.index() + 1), List.of(costliestFirst));
+        });
         return StageBreakdown.table("window", byWindow);
     }
 
