@@ -19,7 +19,8 @@
 #                                       replay+ewc-growing for wordnet); seeds 1,2,3 by default, --quick: small
 #                                       windows, one epoch, seed 1; mean ± std over seeds and every seed's rows in
 #                                       bench/target/<name>-results.md
-#   bench/run.sh freshness [--quick] [--windows N] [--window-size N] [--seed N] [--set <tasks key>=<value> ...]
+#   bench/run.sh freshness [--quick] [--windows N] [--window-size N] [--seed N] [--window-timeout-minutes N]
+#                          [--set <tasks key>=<value> ...]
 #                                       window closed -> serving answers with its adapter, by stage, through the run
 #                                       command (broker, ingest, trainer, evaluator, serving); SpamAssassin bodies,
 #                                       3 windows of 1430 (about 1,000 training examples) by default, --quick: 2 of
