@@ -19,12 +19,18 @@
 #                                       replay+ewc-growing for wordnet); seeds 1,2,3 by default, --quick: small
 #                                       windows, one epoch, seed 1; mean ± std over seeds and every seed's rows in
 #                                       bench/target/<name>-results.md
+#   bench/run.sh freshness [--quick] [--windows N] [--window-size N] [--seed N] [--window-timeout-minutes N]
+#                          [--set <tasks key>=<value> ...]
+#                                       window closed -> serving answers with its adapter, by stage, through the run
+#                                       command (broker, ingest, trainer, evaluator, serving); SpamAssassin bodies,
+#                                       3 windows of 1430 (about 1,000 training examples) by default, --quick: 2 of
+#                                       300; bench/target/freshness-results.md
 #
 # BENCH_JAVA_OPTS adds JVM options (e.g. -Dstreams.producer.linger.ms=50 for ingest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-name=${1:?usage: bench/run.sh model|model-demo|ingest|trainer|serving|wordnet|spam [args...]}
+name=${1:?usage: bench/run.sh model|model-demo|ingest|trainer|serving|wordnet|spam|freshness [args...]}
 shift
 logback=()
 stream=()
@@ -39,6 +45,10 @@ case "$name" in
   # ingest runs as its own JVM from its build output, so it is built alongside rather than put on the classpath.
   # One driver for both streams (StreamBench); the stream is its first argument.
   wordnet|spam) module=bench; main=dev.streamtune.bench.StreamBench; also=ingest; stream=("$name")
+              logback=(-Dlogback.configurationFile=bench/src/main/resources/logback-bench.xml) ;;
+  # The run command's launcher starts every service as its own JVM from its module's target/ (runtime-classpath.txt
+  # of each, and of the launcher): built alongside, never installed.
+  freshness)  module=bench; main=dev.streamtune.bench.FreshnessBench; also=ingest,trainer,evaluator,serving,launcher
               logback=(-Dlogback.configurationFile=bench/src/main/resources/logback-bench.xml) ;;
   *) echo "unknown benchmark '$name'" >&2; exit 2 ;;
 esac

@@ -19,6 +19,7 @@ import dev.streamtune.kafka.KafkaConnection;
 import dev.streamtune.kafka.TopicFollower;
 import dev.streamtune.schema.AdapterCandidate;
 import dev.streamtune.schema.CleanExample;
+import dev.streamtune.schema.PromotionDecision;
 import dev.streamtune.schema.RejectedRecord;
 import dev.streamtune.schema.Split;
 import dev.streamtune.schema.TrainingWindow;
@@ -28,13 +29,14 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  * What the pipeline wrote, read back from the broker as any downstream consumer would (kafka-io's
  * {@link TopicFollower}: read_committed, from the beginning, on its own thread, decode-or-skip, candidates only when
  * signed by a trusted trainer key): ingest's clean examples, closed windows and dead letters, and the trainer's
- * candidates. The bench's only view of the windows' contents, so the test sets and the joint run's data are
- * exactly what ingest produced. The caller's thread waits on the tap's monitor, woken by each record.
+ * candidates, and the evaluator's decisions on them (signed by a trusted evaluator key). The benches' only view
+ * of the windows' contents, so the test sets and the joint run's data are exactly what ingest produced. The
+ * caller's thread waits on the tap's monitor, woken by each record.
  */
 final class PipelineTap implements AutoCloseable {
 
     private static final List<TopicSpec> TOPICS = List.of(Topics.CLEAN_EXAMPLES, Topics.CLOSED_WINDOWS,
-            Topics.ADAPTER_CANDIDATES, Topics.REJECTED_RECORDS);
+            Topics.ADAPTER_CANDIDATES, Topics.PROMOTION_DECISIONS, Topics.REJECTED_RECORDS);
     /** The longest a waiting caller sleeps between checks of its deadline and of the services' liveness. */
     private static final long CHECK_MILLIS = 200;
 
@@ -44,6 +46,7 @@ final class PipelineTap implements AutoCloseable {
     private final Map<String, List<CleanExample>> examples = new HashMap<>();
     private final Map<Long, TrainingWindow> windows = new HashMap<>();
     private final Map<String, AdapterCandidate> candidatesByWindow = new HashMap<>();
+    private final Map<String, PromotionDecision> decisionsByCandidate = new HashMap<>();
     private final List<RejectedRecord> rejected = new ArrayList<>();
 
     /** @param trusted the run's trusted keys: a candidate is seen only when its trainer signature verifies */
@@ -80,6 +83,11 @@ final class PipelineTap implements AutoCloseable {
     /** Waits for the trainer's candidate for this window. */
     AdapterCandidate awaitCandidate(String windowId, Duration timeout, BooleanSupplier alive) {
         return await(() -> candidatesByWindow.get(windowId), timeout, alive, "a candidate for " + windowId);
+    }
+
+    /** Waits for the evaluator's first decision on this candidate (approved or rejected). */
+    PromotionDecision awaitDecision(String candidateId, Duration timeout, BooleanSupplier alive) {
+        return await(() -> decisionsByCandidate.get(candidateId), timeout, alive, "a decision on " + candidateId);
     }
 
     synchronized List<CleanExample> examples(String windowId) {
@@ -135,6 +143,9 @@ final class PipelineTap implements AutoCloseable {
             windows.put(window.getSequence(), window);
         } else if (value instanceof AdapterCandidate candidate) {
             candidate.getWindowIds().forEach(w -> candidatesByWindow.put(w, candidate));
+        } else if (value instanceof PromotionDecision decision) {
+            // The gate's verdict comes first; a later operator rollback of the same candidate is not this bench's.
+            decisionsByCandidate.putIfAbsent(decision.getCandidateId(), decision);
         } else if (value instanceof RejectedRecord rejection) {
             rejected.add(rejection);
         }

@@ -127,6 +127,36 @@ public final class SpamAssassinCorpus {
         return windows;
     }
 
+    /**
+     * Every usable message, shuffled once by {@code seed} and cut into {@code count} consecutive windows of
+     * {@code size}: no domain schedule, ham and spam in the corpus's own proportion (about one in four is spam), each
+     * message in at most one window. For benches that measure the pipeline rather than forgetting.
+     *
+     * @throws IllegalArgumentException when the corpus has fewer than count x size messages, or a window would hold
+     *                                  only one label (the gate and the trainer need both)
+     */
+    public List<StreamWindow> shuffledWindows(int count, int size, long seed) {
+        List<Message> all = new ArrayList<>();
+        byGroup.values().forEach(all::addAll);
+        if (count < 1 || size < 1 || (long) count * size > all.size()) {
+            throw new IllegalArgumentException("the corpus has " + all.size() + " usable messages; " + count
+                    + " windows of " + size + " requested");
+        }
+        Collections.shuffle(all, new Random(seed));
+        List<StreamWindow> windows = new ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            List<StreamWindow.Example> examples = all.subList(k * size, (k + 1) * size).stream()
+                    .map(m -> new StreamWindow.Example("spamassassin-" + m.group() + "-" + m.checksum(), m.text(),
+                            m.label())).toList();
+            if (examples.stream().map(StreamWindow.Example::label).distinct().count() < 2) {
+                throw new IllegalArgumentException("window " + (k + 1) + " of seed " + seed + " holds one label "
+                        + "only; use larger windows or another seed");
+            }
+            windows.add(new StreamWindow(k, "shuffled " + (k + 1), List.of(HAM, SPAM), examples));
+        }
+        return windows;
+    }
+
     /** What ingest's TextNormaliser does, so that ingest leaves the text as sent and de-duplicates nothing more. */
     static String normalise(String raw) {
         String text = Normalizer.normalize(raw, Normalizer.Form.NFKC);

@@ -15,6 +15,8 @@ record SpamStream(SpamAssassinCorpus corpus, Path data, List<SpamAssassinCorpus.
         implements BenchStream {
 
     static final String NAME = "spam";
+    /** The {@code source} of every example sent. */
+    static final String SOURCE = "spamassassin-public-corpus";
     static final List<SpamAssassinCorpus.Domain> SCHEDULE = List.of(
             new SpamAssassinCorpus.Domain("easy-ham-1", "spam-1"),
             new SpamAssassinCorpus.Domain("hard-ham-1", "spam-1"),
@@ -50,7 +52,7 @@ record SpamStream(SpamAssassinCorpus corpus, Path data, List<SpamAssassinCorpus.
 
     @Override
     public String source() {
-        return "spamassassin-public-corpus";
+        return SOURCE;
     }
 
     @Override

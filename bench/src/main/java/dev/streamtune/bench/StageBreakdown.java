@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Where a window's training time goes, per method: the trainer's stage times (read from each candidate's metrics
+ * Where a window's training time goes, per method (or per window, {@link FreshnessBench}): the trainer's stage times (read from each candidate's metrics
  * with {@link dev.streamtune.trainer.training.StageTimes#secondsByStage}) averaged over the windows and seeds a method
  * ran, as one markdown table.
  */
@@ -24,12 +24,21 @@ final class StageBreakdown {
      * @param windowsByMethod each method's windows, each window's seconds by stage
      */
     static String table(Map<String, List<Map<String, Double>>> windowsByMethod) {
+        return table("method", windowsByMethod);
+    }
+
+    /**
+     * The same table with other rows (one per window, for the freshness bench).
+     *
+     * @param rowHeading what a row is, the first column's heading
+     */
+    static String table(String rowHeading, Map<String, List<Map<String, Double>>> windowsByMethod) {
         Set<String> columns = new LinkedHashSet<>();
         windowsByMethod.values().forEach(windows -> windows.forEach(w -> columns.addAll(w.keySet())));
         if (columns.isEmpty()) {
             return "";
         }
-        StringBuilder out = new StringBuilder("| method |");
+        StringBuilder out = new StringBuilder("| " + rowHeading + " |");
         columns.forEach(stage -> out.append(' ').append(stage).append(" |"));
         out.append(" sum |\n|---|").append("---|".repeat(columns.size() + 1)).append('\n');
         windowsByMethod.forEach((method, windows) -> {

@@ -84,4 +84,23 @@ class SpamAssassinCorpusTest {
                 new SpamAssassinCorpus.Domain("easy-ham-1", "spam-1"),
                 new SpamAssassinCorpus.Domain("hard-ham-1", "spam-1")), 6, 7));
     }
+
+    @Test
+    void shuffledWindowsAreDisjointCutsOfTheWholeCorpusWithBothLabels() {
+        List<StreamWindow> windows = corpus().shuffledWindows(3, 12, 5);
+        assertEquals(3, windows.size());
+        Set<String> ids = new HashSet<>();
+        for (StreamWindow window : windows) {
+            assertEquals(12, window.examples().size());
+            assertEquals(Set.of("ham", "spam"), Set.copyOf(window.examples().stream()
+                    .map(StreamWindow.Example::label).toList()));
+            window.examples().forEach(e -> assertTrue(ids.add(e.id()), "repeated " + e.id()));
+        }
+        assertEquals(windows, corpus().shuffledWindows(3, 12, 5), "the same seed gives the same windows");
+    }
+
+    @Test
+    void moreShuffledWindowsThanTheCorpusHoldsAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> corpus().shuffledWindows(2, 26, 5));
+    }
 }
