@@ -87,14 +87,14 @@ public final class ModelBench {
         double[] top = topLayersStep(base, 64, samples);
         table.append(String.format(Locale.ROOT, "%nLoRA in the top %d of %d layers (lora-first-layer %d), frozen-layer "
                 + "cache on, seq 64, batch 32%n", TOP_LAYERS, layers, layers - TOP_LAYERS));
-        table.append(String.format(Locale.ROOT, "%-22s %10s %14s %15s %8s %12s %10s%n", "texts", "step ms",
+        table.append(String.format(Locale.ROOT, "%-24s %10s %14s %15s %8s %12s %10s%n", "texts", "step ms",
                 "useful GFLOP", "useful GFLOP/s", "ratio", "examples/s", "vs all"));
         String[] kinds = {"new (bottom cached)", "seen (bottom from cache)"};
         int[] forwardLayers = {layers, TOP_LAYERS};
         for (int k = 0; k < 2; k++) {
             double gflop = usefulFlops(base.config(), BATCH, 64, forwardLayers[k], TOP_LAYERS) / 1e9;
             double ms = top[k];
-            table.append(String.format(Locale.ROOT, "%-22s %10.1f %14.1f %15.1f %7.1f%% %12.1f %9.2fx%n", kinds[k], ms,
+            table.append(String.format(Locale.ROOT, "%-24s %10.1f %14.1f %15.1f %7.1f%% %12.1f %9.2fx%n", kinds[k], ms,
                     gflop, gflop / (ms / 1e3), 100 * gflop / (ms / 1e3) / ceiling, BATCH / (ms / 1e3),
                     training[0][0] / ms));
         }
