@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Where a window's training time goes, per method (or per window, {@link FreshnessBench}): the trainer's stage times (read from each candidate's metrics
- * with {@link dev.streamtune.trainer.training.StageTimes#secondsByStage}) averaged over the windows and seeds a method
- * ran, as one markdown table.
+ * Where a window's training time goes, per method (or per window, {@link FreshnessBench}): the trainer's stage
+ * times (read from each candidate's metrics with {@link dev.streamtune.trainer.training.StageTimes#secondsByStage})
+ * averaged over the windows and seeds a method ran, as one markdown table.
  */
 final class StageBreakdown {
 
