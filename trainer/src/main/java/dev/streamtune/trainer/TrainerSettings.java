@@ -37,8 +37,7 @@ public record TrainerSettings(
     /** The same settings with other strategies (their settings unchanged). */
     public TrainerSettings withStrategies(java.util.List<String> names) {
         return new TrainerSettings(groupId, home, windowsPerCandidate, checkpointEverySteps, frozenLayerCacheMb, names,
-                hyperparameters,
-                replay, ewc, lwf, weightAligning, joint, search);
+                hyperparameters, replay, ewc, lwf, weightAligning, joint, search);
     }
 
     /**
@@ -61,7 +60,8 @@ public record TrainerSettings(
         public Hyperparameters searched(double newLearningRate, double newWeightDecay, int newMaxSteps) {
             return new Hyperparameters(newLearningRate, warmupSteps, decay, floorFraction, batchSize,
                     gradientAccumulation, epochs, newMaxSteps, newWeightDecay, dropout, loraRank, loraAlpha,
-                    loraTargets, loraFirstLayer, trainableTopLayers, maxSequenceLength, seed, patience, evaluateEverySteps);
+                    loraTargets, loraFirstLayer, trainableTopLayers, maxSequenceLength, seed, patience,
+                    evaluateEverySteps);
         }
     }
 

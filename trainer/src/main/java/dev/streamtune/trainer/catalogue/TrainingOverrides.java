@@ -74,8 +74,8 @@ public final class TrainingOverrides {
             default -> throw new IllegalArgumentException("no such hyperparameter");
         }
         return new Hyperparameters(lr, warmup, decay, floor, batch, accumulation, epochs, maxSteps, weightDecay,
-                dropout, h.loraRank(), h.loraAlpha(), h.loraTargets(), h.loraFirstLayer(), h.trainableTopLayers(), h.maxSequenceLength(), h.seed(),
-                patience, evaluateEvery);
+                dropout, h.loraRank(), h.loraAlpha(), h.loraTargets(), h.loraFirstLayer(), h.trainableTopLayers(),
+                h.maxSequenceLength(), h.seed(), patience, evaluateEvery);
     }
 
     private static double number(String value) {
