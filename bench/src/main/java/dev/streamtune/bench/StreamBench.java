@@ -588,11 +588,11 @@ public final class StreamBench {
 
     static String describe(TrainerSettings.Hyperparameters hp) {
         return String.format(Locale.ROOT, "lr %.1e (%s, warmup %d), batch %d, epochs %d, max steps %d, LoRA r=%d "
-                        + "alpha %.0f on %s from layer %d, max sequence %d, early stopping patience %d every %d steps, "
-                        + "seed %d",
+                        + "alpha %.0f on %s from layer %d, max sequence %d, early stopping patience %d every %d steps on "
+                        + "a validation sample of %d, seed %d",
                 hp.learningRate(), hp.decay(), hp.warmupSteps(), hp.batchSize(), hp.epochs(), hp.maxSteps(),
-                hp.loraRank(), hp.loraAlpha(), hp.loraTargets(), hp.loraFirstLayer(), hp.maxSequenceLength(), hp.patience(),
-                hp.evaluateEverySteps(), hp.seed());
+                hp.loraRank(), hp.loraAlpha(), hp.loraTargets(), hp.loraFirstLayer(), hp.maxSequenceLength(),
+                hp.patience(), hp.evaluateEverySteps(), hp.validationSample(), hp.seed());
     }
 
     private static String row(AccuracyMatrix accuracy, int k) {

@@ -20,7 +20,8 @@ public final class TaskOverrides {
     /** Training hyperparameters, by their {@code trainer.hyperparameters} key. */
     public static final Set<String> TRAINING = Set.of(
             "learning-rate", "warmup-steps", "decay", "floor-fraction", "batch-size", "gradient-accumulation",
-            "epochs", "max-steps", "weight-decay", "dropout", "patience", "evaluate-every-steps");
+            "epochs", "max-steps", "weight-decay", "dropout", "patience", "evaluate-every-steps",
+            "validation-sample");
 
     private TaskOverrides() {
     }

@@ -49,7 +49,8 @@ public record TrainerSettings(
                                   double floorFraction, int batchSize, int gradientAccumulation, int epochs,
                                   int maxSteps, double weightDecay, float dropout, int loraRank, float loraAlpha,
                                   java.util.List<String> loraTargets, int loraFirstLayer, int trainableTopLayers,
-                                  int maxSequenceLength, long seed, int patience, int evaluateEverySteps) {
+                                  int maxSequenceLength, long seed, int patience, int evaluateEverySteps,
+                                  int validationSample) {
 
         public Hyperparameters {
             loraTargets = java.util.List.copyOf(loraTargets);
@@ -61,7 +62,7 @@ public record TrainerSettings(
             return new Hyperparameters(newLearningRate, warmupSteps, decay, floorFraction, batchSize,
                     gradientAccumulation, epochs, newMaxSteps, newWeightDecay, dropout, loraRank, loraAlpha,
                     loraTargets, loraFirstLayer, trainableTopLayers, maxSequenceLength, seed, patience,
-                    evaluateEverySteps);
+                    evaluateEverySteps, validationSample);
         }
     }
 

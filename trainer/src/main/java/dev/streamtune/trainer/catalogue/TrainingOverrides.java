@@ -58,6 +58,7 @@ public final class TrainingOverrides {
         float dropout = h.dropout();
         int patience = h.patience();
         int evaluateEvery = h.evaluateEverySteps();
+        int validationSample = h.validationSample();
         switch (key) {
             case "learning-rate" -> lr = positive(value);
             case "warmup-steps" -> warmup = atLeast(value, 0);
@@ -71,11 +72,12 @@ public final class TrainingOverrides {
             case "dropout" -> dropout = (float) fraction(value, false);
             case "patience" -> patience = atLeast(value, 1);
             case "evaluate-every-steps" -> evaluateEvery = atLeast(value, 1);
+            case "validation-sample" -> validationSample = atLeast(value, 0);
             default -> throw new IllegalArgumentException("no such hyperparameter");
         }
         return new Hyperparameters(lr, warmup, decay, floor, batch, accumulation, epochs, maxSteps, weightDecay,
                 dropout, h.loraRank(), h.loraAlpha(), h.loraTargets(), h.loraFirstLayer(), h.trainableTopLayers(),
-                h.maxSequenceLength(), h.seed(), patience, evaluateEvery);
+                h.maxSequenceLength(), h.seed(), patience, evaluateEvery, validationSample);
     }
 
     private static double number(String value) {

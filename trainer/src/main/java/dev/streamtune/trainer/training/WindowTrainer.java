@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Trains a classifier through a {@link TrainingPlan}: gradient accumulation, AdamW with the scheduled learning rate,
- * an optional extra loss term (EWC), validation every few steps with early stopping, and the best weights restored
- * at the end. Logs progress (steps/s, loss, ETA) as it goes.
+ * an optional extra loss term (EWC), validation every few steps with early stopping (on a fixed
+ * {@linkplain ValidationSample sample} of the split), and the best weights restored at the end. Logs progress
+ * (steps/s, loss, ETA) as it goes.
  */
 public final class WindowTrainer {
 
@@ -34,16 +35,20 @@ public final class WindowTrainer {
     }
 
     /**
+     * @param validationLoss     on the validation sample early stopping looked at, with the weights kept
+     * @param validationExamples that sample's size
      * @param stages wall time split into {@code steps} (forward, backward, optimizer), {@code validation} (passes
-     *               over the validation split, best weights kept and restored) and {@code checkpoints} (the
+     *               over the validation sample, best weights kept and restored) and {@code checkpoints} (the
      *               listener)
      */
-    public record Result(double validationLoss, double validationAccuracy, double trainLoss, int steps, int bestStep,
-                         boolean stoppedEarly, double examplesPerSecond, StageTimes stages) {
+    public record Result(double validationLoss, double validationAccuracy, int validationExamples, double trainLoss,
+                         int steps, int bestStep, boolean stoppedEarly, double examplesPerSecond, StageTimes stages) {
 
+        /** The whole split's figures come from the calibration ({@link CandidateCalibration#metrics}). */
         public Map<String, Double> metrics() {
-            return Map.of("validation.loss", validationLoss, "validation.accuracy", validationAccuracy,
-                    "train.loss", trainLoss, "steps", (double) steps, "examples.per.second", examplesPerSecond);
+            return Map.of("validation.sample.loss", validationLoss, "validation.sample.accuracy", validationAccuracy,
+                    "validation.sample.examples", (double) validationExamples, "train.loss", trainLoss,
+                    "steps", (double) steps, "examples.per.second", examplesPerSecond);
         }
     }
 
@@ -54,8 +59,12 @@ public final class WindowTrainer {
     public static Result train(TrainingRun run) {
         TextClassifier classifier = run.classifier();
         TrainingPlan plan = run.plan();
-        List<LabeledText> validation = run.validation();
         TrainerSettings.Hyperparameters hp = run.hyperparameters();
+        List<LabeledText> validation = ValidationSample.of(run.validation(), hp.validationSample(), hp.seed());
+        if (validation.size() < run.validation().size()) {
+            LOG.info("{}: early stopping checks a sample of {} of the {} validation examples", run.label(),
+                    validation.size(), run.validation().size());
+        }
         int skipBatches = run.resume().batchesDone();
         OptimizerState resumeState = run.resume().optimizer();
         StepListener listener = run.listener();
@@ -153,8 +162,9 @@ public final class WindowTrainer {
         stages.add("validation", validationNanos);
         stages.add("checkpoints", listenerNanos);
         double seconds = Math.max(1e-9, elapsedNanos / 1e9);
-        return new Result(lastValidationLoss, lastValidationAccuracy, lossCount == 0 ? Double.NaN : lossSum / lossCount,
-                step, best == null ? step : bestStep, stoppedEarly, examples / seconds, stages);
+        return new Result(lastValidationLoss, lastValidationAccuracy, validation.size(),
+                lossCount == 0 ? Double.NaN : lossSum / lossCount, step, best == null ? step : bestStep, stoppedEarly,
+                examples / seconds, stages);
     }
 
     private static String fmt(double value) {

@@ -28,14 +28,14 @@ class TrainingOverridesTest {
                 Map.entry("decay", "linear"), Map.entry("floor-fraction", "0.2"), Map.entry("batch-size", "8"),
                 Map.entry("gradient-accumulation", "2"), Map.entry("epochs", "5"), Map.entry("max-steps", "11"),
                 Map.entry("weight-decay", "0"), Map.entry("dropout", "0.2"), Map.entry("patience", "4"),
-                Map.entry("evaluate-every-steps", "9"));
+                Map.entry("evaluate-every-steps", "9"), Map.entry("validation-sample", "50"));
         assertEquals(TaskOverrides.TRAINING, all.keySet(), "the test covers every key the catalogue allows");
         TrainingOverrides.Outcome outcome = TrainingOverrides.apply(CONFIGURED, all);
         Hyperparameters hp = outcome.hyperparameters();
         assertEquals(new Hyperparameters(3e-4, 7, LearningRateSchedule.Decay.LINEAR, 0.2, 8, 2, 5, 11, 0.0, 0.2f,
                 CONFIGURED.loraRank(), CONFIGURED.loraAlpha(), CONFIGURED.loraTargets(), CONFIGURED.loraFirstLayer(), CONFIGURED.trainableTopLayers(),
-                CONFIGURED.maxSequenceLength(), CONFIGURED.seed(), 4, 9), hp);
-        assertEquals(12, outcome.applied().size());
+                CONFIGURED.maxSequenceLength(), CONFIGURED.seed(), 4, 9, 50), hp);
+        assertEquals(13, outcome.applied().size());
         assertTrue(outcome.ignored().isEmpty(), outcome.ignored().toString());
     }
 

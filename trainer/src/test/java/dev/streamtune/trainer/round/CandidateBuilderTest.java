@@ -33,10 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
 class CandidateBuilderTest {
 
     private static final TrainerSettings.Hyperparameters HP = SyntheticTasks.settings(false, false).hyperparameters();
-    private static final WindowTrainer.Result RESULT = new WindowTrainer.Result(0.5, 0.9, 0.4, 12, 10, false, 100,
-            new StageTimes());
-    private static final CandidateCalibration CALIBRATION = new CandidateCalibration(1.5, true, 40, 0.2, 0.05, 0.6,
-            0.4);
+    private static final WindowTrainer.Result RESULT = new WindowTrainer.Result(0.5, 0.8, 30, 0.4, 12, 10, false,
+            100, new StageTimes());
+    private static final CandidateCalibration CALIBRATION = new CandidateCalibration(1.5, true, 40, 0.9, 0.2, 0.05,
+            0.6, 0.4);
 
     private static BaseModel base;
 
@@ -72,7 +72,9 @@ class CandidateBuilderTest {
             assertEquals(7.5, candidate.getValidationMetrics().get("train.seconds"));
             assertEquals(6.0, candidate.getValidationMetrics().get("time.steps.seconds"), 1e-9);
             assertEquals(1.5, candidate.getValidationMetrics().get("time.validation.seconds"), 1e-9);
-            assertEquals(0.9, candidate.getValidationMetrics().get("validation.accuracy"));
+            assertEquals(0.9, candidate.getValidationMetrics().get("validation.accuracy"), "the whole split's");
+            assertEquals(0.8, candidate.getValidationMetrics().get("validation.sample.accuracy"));
+            assertEquals(30.0, candidate.getValidationMetrics().get("validation.sample.examples"));
             assertEquals(1.5, candidate.getValidationMetrics().get("calibration.temperature"));
             assertEquals(0.05, candidate.getValidationMetrics().get("validation.ece"));
             assertTrue(candidate.getLineage().contains(CALIBRATION.summary()), candidate.getLineage().toString());

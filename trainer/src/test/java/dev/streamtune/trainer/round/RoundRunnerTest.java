@@ -35,10 +35,11 @@ import org.junit.jupiter.api.io.TempDir;
 class RoundRunnerTest {
 
     private static final List<String> LABELS = SyntheticIntents.LABELS.subList(0, 3);
-    /** Short rounds: six optimizer steps, validated every three. */
+    /** Short rounds: six optimizer steps, validated every three on six of the validation examples. */
     private static final TaskDefinition INTENTS = TaskCatalogue.nextVersion(
             TaskCatalogue.newTask("intents", LABELS, "test", Instant.EPOCH), "test", Instant.EPOCH, "short rounds")
-            .setTrainingOverrides(Map.of("max-steps", "6", "evaluate-every-steps", "3")).build();
+            .setTrainingOverrides(Map.of("max-steps", "6", "evaluate-every-steps", "3", "validation-sample", "6"))
+            .build();
 
     private static BaseModel base;
 
@@ -66,6 +67,11 @@ class RoundRunnerTest {
         assertEquals(List.of("w1"), candidate.getWindowIds());
         assertEquals("6", candidate.getHyperparameters().get("maxSteps"), "the task's override applied");
         assertEquals(6.0, candidate.getValidationMetrics().get("steps"));
+        assertEquals(6.0, candidate.getValidationMetrics().get("validation.sample.examples"), "early stopping's");
+        assertEquals(round("w1").windows().get(0).validation().size(),
+                candidate.getValidationMetrics().get("calibration.examples"),
+                "the whole split is scored once, for the temperature and the accuracy");
+        assertTrue(candidate.getValidationMetrics().containsKey("validation.accuracy"));
         Path file = store.resolve("intents").resolve("cand-w1.adapter");
         assertTrue(Files.exists(file));
         assertEquals(AdapterArtifact.sha256(file), candidate.getArtifactSha256());

@@ -39,6 +39,9 @@ class CandidateCalibrationTest {
             classifier.calibrate(3); // whatever it had before is replaced
             CandidateCalibration calibration = CandidateCalibration.fit(classifier, validation(40));
             assertTrue(calibration.fitted(), calibration.summary());
+            assertEquals(ValidationScore.of(classifier, validation(40)).accuracy(), calibration.accuracy(), 1e-12,
+                    "the whole split's accuracy, as early stopping's score computes it");
+            assertEquals(calibration.accuracy(), calibration.metrics().get("validation.accuracy"));
             assertEquals(40, calibration.examples());
             assertEquals((float) calibration.temperature(), classifier.temperature(), "set on the classifier");
             assertTrue(calibration.nllAfter() < calibration.nllBefore(), calibration.summary());
