@@ -11,18 +11,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import dev.streamtune.launcher.Streamtune;
 
 /**
- * The run command ({@code ./streamtune}) as a child process: the launcher's JVM exactly as the script starts it, its
- * local broker and one JVM per service, with all state under its own {@code STREAMTUNE_HOME}. The script itself is
- * not run: when it finds sources newer than its classpath file it builds with {@code mvn install}, which a bench
- * must never do (the local repository is shared); bench/run.sh has built everything with a reactor package instead.
- * Closing it (or the bench's JVM ending, even by Ctrl-C) sends SIGTERM, which stops the services and the broker.
+ * The run command ({@code ./streamtune}) as a child process: its local broker and one JVM per service, with all state
+ * under its own {@code STREAMTUNE_HOME}. It runs with {@code STREAMTUNE_SKIP_BUILD=true}: bench/run.sh has built
+ * everything with a reactor package, and the script's own build ({@code mvn install}, when sources look newer than
+ * its classpath file) would change the shared local repository. The script {@code exec}s the launcher's JVM, so
+ * closing this (or the bench's JVM ending, even by Ctrl-C) sends that JVM SIGTERM, which stops the services and the
+ * broker.
  */
 final class RunCommandProcess implements AutoCloseable {
 
@@ -56,32 +56,17 @@ final class RunCommandProcess implements AutoCloseable {
                         + "running? Stop it first; the run command's services listen on fixed ports.");
             }
         }
-        Path classpathFile = repo.resolve("launcher/target/runtime-classpath.txt");
-        if (!Files.isRegularFile(classpathFile)) {
-            throw new IllegalStateException(classpathFile + " is missing: bench/run.sh freshness builds it");
-        }
-        String classpath = repo.resolve("launcher/target/classes") + ":" + Files.readString(classpathFile).strip();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString()));
-        // The script's JVM options (STREAMTUNE_JAVA_OPTS, else -Xmx2g) and flags.
-        String javaOptions = System.getenv().getOrDefault("STREAMTUNE_JAVA_OPTS", "-Xmx2g").strip();
-        if (!javaOptions.isEmpty()) {
-            command.addAll(List.of(javaOptions.split("\\s+")));
-        }
-        command.addAll(List.of("-Dai.djl.offline=true", "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.streamtune.schema",
-                "-cp", classpath, Streamtune.class.getName()));
         Path log = home.resolve("streamtune.log");
         Files.createDirectories(home);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        ProcessBuilder builder = new ProcessBuilder(repo.resolve("streamtune").toString()).directory(repo.toFile())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> environment = builder.environment();
+        environment.put("STREAMTUNE_SKIP_BUILD", "true");
         // A self-contained run: a local broker, every service, open predict, the evaluator it starts itself.
         List.of("KAFKA_BOOTSTRAP_SERVERS", "STREAMTUNE_SERVICES", "SERVING_API_TOKENS", "EVALUATOR_URL",
                 "EVALUATOR_ADMIN_TOKEN", "STREAMTUNE_KAFKA_AUTH", "STREAMTUNE_BIND_HOST").forEach(environment::remove);
         environment.put("STREAMTUNE_HOME", home.toString());
         environment.put("STREAMTUNE_KAFKA_PORT", String.valueOf(kafkaPort));
-        environment.put("OPT_OUT_TRACKING", "true");
-        environment.put("DJL_OFFLINE", "true");
         return new RunCommandProcess(builder.start(), log);
     }
 
