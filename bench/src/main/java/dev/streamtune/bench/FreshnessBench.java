@@ -221,6 +221,7 @@ public final class FreshnessBench {
                 manifest.getTrainCount(), manifest.getValidationCount(), manifest.getTestCount(), lastProduced,
                 manifest.getClosedAt(), candidate.getCandidateId(), candidate.getCreatedAt(),
                 candidate.getValidationMetrics(), decision.getDecidedAt(), decision.getVerdict().name(), failed,
+                decision.getReport() == null ? null : decision.getReport().getCandidate().getTest().getAccuracy(),
                 served, accuracy);
         log("window %d done: closed -> candidate %.1f s, -> decision %.1f s, -> serving %s", k + 1,
                 measured.closedToCandidate(), measured.closedToCandidate() + measured.candidateToDecision(),
@@ -339,11 +340,13 @@ public final class FreshnessBench {
                 train s and examples/s: the candidate's own train.seconds and examples.per.second; candidate -> \
                 decision: to the decision's decidedAt (the evaluator: scoring candidate and champion, the gate); \
                 decision -> serving: to the first answer of GET /v1/tasks/{task}/model naming the candidate \
-                (polled every 100 ms); served accuracy: the served adapter on the window's test split, through \
+                (polled every 100 ms); candidate accuracy: the evaluator's, on the window's test split (in its \
+                report, served or not); served accuracy: the served adapter on the window's test split, through \
                 POST /v1/tasks/{task}/predict.
 
                 """);
-        out.append(timeline.table()).append('\n').append(timeline.summary()).append('\n');
+        out.append(timeline.table()).append('\n').append(timeline.summary()).append(' ')
+                .append(timeline.accuracySummary()).append('\n');
         timeline.rejections().forEach(r -> out.append("\nNot served: ").append(r).append('\n'));
         String stages = timeline.stageTable();
         if (!stages.isEmpty()) {

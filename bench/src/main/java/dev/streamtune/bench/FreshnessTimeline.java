@@ -44,6 +44,8 @@ record FreshnessTimeline(List<Window> windows) {
      * @param decided          the decision's decidedAt: the evaluator's clock
      * @param verdict          the decision's verdict (APPROVED, REJECTED)
      * @param reasons          the gate's reasons that did not pass (empty for an approval)
+     * @param candidateAccuracy the candidate's accuracy on the window's test split as the evaluator measured it
+     *                         (its report), served or not; null when the decision carries no report
      * @param served           when the bench first saw serving answer with the candidate's adapter; null when it
      *                         never will (a rejected candidate)
      * @param servedAccuracy   the served adapter's accuracy on the window's test split; null when not measured
@@ -51,7 +53,7 @@ record FreshnessTimeline(List<Window> windows) {
     record Window(int index, String windowId, long trainExamples, long validationExamples, long testExamples,
                   Instant lastProduced, Instant closed, String candidateId, Instant candidate,
                   Map<String, Double> candidateMetrics, Instant decided, String verdict, List<String> reasons,
-                  Instant served, Double servedAccuracy) {
+                  Double candidateAccuracy, Instant served, Double servedAccuracy) {
 
         Window {
             Objects.requireNonNull(lastProduced);
@@ -97,17 +99,37 @@ record FreshnessTimeline(List<Window> windows) {
     String table() {
         StringBuilder out = new StringBuilder("| window | examples train / validation / test | produced -> closed s "
                 + "(ingest) | closed -> candidate s (trainer) | train s | examples/s | candidate -> decision s "
-                + "(evaluator) | decision | decision -> serving s | closed -> serving s | served accuracy (test) |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "(evaluator) | candidate accuracy (test) | decision | decision -> serving s | closed -> serving s "
+                + "| served accuracy (test) |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Window w : windows) {
             out.append(String.format(Locale.ROOT, "| %d | %d / %d / %d | %.1f | %.1f | %.1f | %.0f | %.1f | %s | %s "
-                            + "| %s | %s |%n", w.index() + 1, w.trainExamples(), w.validationExamples(),
+                            + "| %s | %s | %s |%n", w.index() + 1, w.trainExamples(), w.validationExamples(),
                     w.testExamples(), w.producedToClosed(), w.closedToCandidate(), w.metric("train.seconds"),
-                    w.metric("examples.per.second"), w.candidateToDecision(), w.verdict().toLowerCase(Locale.ROOT),
-                    orDash(w.decisionToServing(), "%.1f"), orDash(w.closedToServing(), "%.1f"),
-                    w.servedAccuracy() == null ? "-" : String.format(Locale.ROOT, "%.3f", w.servedAccuracy())));
+                    w.metric("examples.per.second"), w.candidateToDecision(), accuracy(w.candidateAccuracy()),
+                    w.verdict().toLowerCase(Locale.ROOT), orDash(w.decisionToServing(), "%.1f"),
+                    orDash(w.closedToServing(), "%.1f"), accuracy(w.servedAccuracy())));
         }
         return out.toString();
+    }
+
+    /**
+     * The candidates' accuracy on their windows' test splits (the evaluator's figure, rejected candidates
+     * included): what a change of training settings gains or costs, beside what it saves in time.
+     */
+    String accuracySummary() {
+        List<Double> accuracies = windows.stream().map(Window::candidateAccuracy).filter(Objects::nonNull).toList();
+        if (accuracies.isEmpty()) {
+            return "Candidates' test accuracy: not reported.";
+        }
+        return String.format(Locale.ROOT, "Candidates' test accuracy (the evaluator's): mean %.3f over %d window%s "
+                        + "(%s).", accuracies.stream().mapToDouble(Double::doubleValue).average().orElseThrow(),
+                accuracies.size(), accuracies.size() == 1 ? "" : "s",
+                String.join(", ", accuracies.stream().map(FreshnessTimeline::accuracy).toList()));
+    }
+
+    private static String accuracy(Double value) {
+        return value == null ? "-" : String.format(Locale.ROOT, "%.3f", value);
     }
 
     /**

@@ -21,7 +21,7 @@ class FreshnessTimelineTest {
         Instant candidate = closed.plusSeconds(60);
         Instant decided = candidate.plusSeconds(5);
         return new FreshnessTimeline.Window(index, "spam-" + index, 1000, 215, 215, produced, closed, "cand-" + index,
-                candidate, metrics(), decided, "APPROVED", List.of(),
+                candidate, metrics(), decided, "APPROVED", List.of(), 0.91,
                 decided.plusMillis((long) (servedAfterDecision * 1000)), 0.9);
     }
 
@@ -39,7 +39,7 @@ class FreshnessTimelineTest {
         FreshnessTimeline.Window w = approved(index, offset, 0);
         return new FreshnessTimeline.Window(index, w.windowId(), 1000, 215, 215, w.lastProduced(), w.closed(),
                 w.candidateId(), w.candidate(), w.candidateMetrics(), w.decided(), "REJECTED",
-                List.of("FAIL quality drop 0.030 > 0.010"), null, null);
+                List.of("FAIL quality drop 0.030 > 0.010"), 0.8, null, null);
     }
 
     @Test
@@ -57,12 +57,18 @@ class FreshnessTimelineTest {
         String table = new FreshnessTimeline(List.of(approved(0, 0, 1.5), rejected(1, 100))).table();
         assertEquals("""
                 | window | examples train / validation / test | produced -> closed s (ingest) | closed -> candidate s \
-                (trainer) | train s | examples/s | candidate -> decision s (evaluator) | decision | decision -> \
-                serving s | closed -> serving s | served accuracy (test) |
-                |---|---|---|---|---|---|---|---|---|---|---|
-                | 1 | 1000 / 215 / 215 | 2.0 | 60.0 | 55.0 | 40 | 5.0 | approved | 1.5 | 66.5 | 0.900 |
-                | 2 | 1000 / 215 / 215 | 2.0 | 60.0 | 55.0 | 40 | 5.0 | rejected | - | - | - |
+                (trainer) | train s | examples/s | candidate -> decision s (evaluator) | candidate accuracy (test) \
+                | decision | decision -> serving s | closed -> serving s | served accuracy (test) |
+                |---|---|---|---|---|---|---|---|---|---|---|---|
+                | 1 | 1000 / 215 / 215 | 2.0 | 60.0 | 55.0 | 40 | 5.0 | 0.910 | approved | 1.5 | 66.5 | 0.900 |
+                | 2 | 1000 / 215 / 215 | 2.0 | 60.0 | 55.0 | 40 | 5.0 | 0.800 | rejected | - | - | - |
                 """, table);
+    }
+
+    @Test
+    void theAccuracySummaryCountsEveryCandidateServedOrNot() {
+        assertEquals("Candidates' test accuracy (the evaluator's): mean 0.855 over 2 windows (0.910, 0.800).",
+                new FreshnessTimeline(List.of(approved(0, 0, 1.5), rejected(1, 100))).accuracySummary());
     }
 
     @Test
