@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +38,8 @@ import java.util.TreeSet;
  */
 public final class TextClassifier implements AutoCloseable {
 
-    private static final int PREDICT_BATCH = 64;
+    /** Texts per forward pass of {@link #predict} (and of the ONNX engine's). */
+    static final int PREDICT_BATCH = 64;
     private static final float HEAD_INIT_STD = 0.02f; // BERT's initializer_range
 
     private final BaseModel base;
@@ -328,24 +328,12 @@ public final class TextClassifier implements AutoCloseable {
             for (int i = 0; i < seqs.length; i++) {
                 seqs[i] = TokenBatch.encode(base.tokenizer(), texts.get(i), config.maxSequenceLength());
             }
-            // Batch texts of similar length together to waste less compute on padding.
-            Integer[] order = new Integer[seqs.length];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
-            }
-            Arrays.sort(order, Comparator.comparingInt(i -> seqs[i].length));
             float[][] out = new float[texts.size()][];
             int labels = config.labels().size();
-            for (int from = 0; from < order.length; from += PREDICT_BATCH) {
-                int to = Math.min(order.length, from + PREDICT_BATCH);
-                long[][] chunk = new long[to - from][];
-                for (int i = from; i < to; i++) {
-                    chunk[i - from] = seqs[order[i]];
-                }
-                float[] values = forward(TokenBatch.of(chunk, config.maxSequenceLength()), probabilities, t);
-                for (int i = from; i < to; i++) {
-                    int k = i - from;
-                    out[order[i]] = Arrays.copyOfRange(values, k * labels, (k + 1) * labels);
+            for (int[] chunk : TokenBatch.chunksByLength(seqs, PREDICT_BATCH)) {
+                float[] values = forward(TokenBatch.of(seqs, chunk, config.maxSequenceLength()), probabilities, t);
+                for (int k = 0; k < chunk.length; k++) {
+                    out[chunk[k]] = Arrays.copyOfRange(values, k * labels, (k + 1) * labels);
                 }
             }
             return List.of(out);

@@ -47,6 +47,37 @@ final class TokenBatch {
         return cut;
     }
 
+    /**
+     * Positions of {@code seqs} in chunks of at most {@code chunk}, shortest sequences first, so texts of similar
+     * length share a padded batch and little compute is spent on padding.
+     */
+    static List<int[]> chunksByLength(long[][] seqs, int chunk) {
+        Integer[] order = new Integer[seqs.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> seqs[i].length));
+        List<int[]> chunks = new java.util.ArrayList<>();
+        for (int from = 0; from < order.length; from += chunk) {
+            int to = Math.min(order.length, from + chunk);
+            int[] positions = new int[to - from];
+            for (int i = from; i < to; i++) {
+                positions[i - from] = order[i];
+            }
+            chunks.add(positions);
+        }
+        return chunks;
+    }
+
+    /** The sequences at {@code positions}, as one batch. */
+    static TokenBatch of(long[][] seqs, int[] positions, int maxLength) {
+        long[][] chunk = new long[positions.length][];
+        for (int i = 0; i < positions.length; i++) {
+            chunk[i] = seqs[positions[i]];
+        }
+        return of(chunk, maxLength);
+    }
+
     static TokenBatch of(HuggingFaceTokenizer tokenizer, List<String> texts, int maxLength) {
         long[][] seqs = new long[texts.size()][];
         for (int i = 0; i < seqs.length; i++) {
