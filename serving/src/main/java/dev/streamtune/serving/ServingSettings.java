@@ -54,10 +54,10 @@ public record ServingSettings(
      * @param maxWait   how long the first request of a batch waits for company
      * @param maxQueued texts waiting per task before new requests are refused with 503
      * @param workers      threads running forward passes per task
-     * @param torchThreads PyTorch intra-op threads per forward pass; 0 = PyTorch's default (one per core)
+     * @param intraOpThreads the inference engine's threads within one forward pass; 0 = its default (one per core)
      */
     @ConfigurationProperties("batch")
-    public record Batch(int maxSize, Duration maxWait, int maxQueued, int workers, int torchThreads) {
+    public record Batch(int maxSize, Duration maxWait, int maxQueued, int workers, int intraOpThreads) {
     }
 
     /**

@@ -27,7 +27,8 @@ import dev.streamtune.testsupport.KafkaBroker;
 import dev.streamtune.testsupport.WithKafka;
 import io.micronaut.context.ApplicationContext;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 @WithKafka
 class HotSwapIT {
 
-    private static final String TASK = "hotswap-it";
+    /** One task per engine: the two runs share the broker and its compacted deployments topic. */
+    private String task;
     private static final int CLIENTS = 8;
     private static final Duration STEADY = Duration.ofSeconds(3);
     private static final Duration BETWEEN_DEPLOYMENTS = Duration.ofMillis(1200);
@@ -51,8 +53,11 @@ class HotSwapIT {
     private record Call(long startNanos, long nanos, int status, String adapterId, String error) {
     }
 
-    @Test
-    void swapsAdaptersUnderLoadWithoutFailingARequest(KafkaBroker broker) throws Exception {
+    /** On the default engine and on the fast path (ONNX Runtime int8: compiled per adapter at load). */
+    @ParameterizedTest
+    @ValueSource(strings = {"pytorch", "onnx-int8"})
+    void swapsAdaptersUnderLoadWithoutFailingARequest(String engine, KafkaBroker broker) throws Exception {
+        task = "hotswap-it-" + engine;
         new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
         Path store = TestAdapters.store(dir);
         List<String> valid = List.of("v1", "v2", "v3", "v4");
@@ -66,21 +71,21 @@ class HotSwapIT {
         Path alien = TestAdapters.wrongBase(files.get("v2"), store.resolve("alien.adapter"));
         Path garbled = TestAdapters.corrupt(files.get("v3"), store.resolve("garbled.adapter"));
         List<Deployment> during = List.of(
-                TestAdapters.deployment(TASK, "v2", files.get("v2"), "v1"),
-                TestAdapters.deployment(TASK, "tampered", tampered, tamperedSha, "decision-tampered", "v2"),
-                TestAdapters.deployment(TASK, "v3", files.get("v3"), "v2"),
-                TestAdapters.deployment(TASK, "alien", alien, "v3"),
-                TestAdapters.deployment(TASK, "garbled", garbled, "v3"),
-                TestAdapters.deployment(TASK, "v4", files.get("v4"), "v3"));
+                TestAdapters.deployment(task, "v2", files.get("v2"), "v1"),
+                TestAdapters.deployment(task, "tampered", tampered, tamperedSha, "decision-tampered", "v2"),
+                TestAdapters.deployment(task, "v3", files.get("v3"), "v2"),
+                TestAdapters.deployment(task, "alien", alien, "v3"),
+                TestAdapters.deployment(task, "garbled", garbled, "v3"),
+                TestAdapters.deployment(task, "v4", files.get("v4"), "v3"));
 
-        TestAdapters.defineTasks(broker, TestAdapters.SENTIMENT, TASK);
+        TestAdapters.defineTasks(broker, TestAdapters.SENTIMENT, task);
         try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {
-            TestAdapters.send(producer, Topics.DEPLOYMENTS, TASK, TestAdapters.deployment(TASK, "v1", files.get("v1"), null));
+            TestAdapters.send(producer, Topics.DEPLOYMENTS, task, TestAdapters.deployment(task, "v1", files.get("v1"), null));
         }
-        try (ApplicationContext context = TestAdapters.start(broker, dir, Map.of())) {
+        try (ApplicationContext context = TestAdapters.start(broker, dir, Map.of("serving.engine", engine))) {
             Http http = new Http(TestAdapters.url(context));
             assertEquals(200, http.awaitOk("/health/readiness", Duration.ofSeconds(60)).status());
-            assertEquals("v1", http.get("/v1/tasks/" + TASK + "/model").json().get("adapterId").asText());
+            assertEquals("v1", http.get("/v1/tasks/" + task + "/model").json().get("adapterId").asText());
             ModelAdapterLoader loader = context.getBean(ModelAdapterLoader.class);
             int arraysWithOneAdapter = loader.baseModel().liveArrayCount();
 
@@ -99,12 +104,12 @@ class HotSwapIT {
             long swapsFrom = System.nanoTime();
             try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {
                 for (Deployment deployment : during) {
-                    TestAdapters.send(producer, Topics.DEPLOYMENTS, TASK, deployment);
+                    TestAdapters.send(producer, Topics.DEPLOYMENTS, task, deployment);
                     Thread.sleep(BETWEEN_DEPLOYMENTS.toMillis());
                 }
             }
             await(() -> {
-                JsonNode model = http.get("/v1/tasks/" + TASK + "/model").json();
+                JsonNode model = http.get("/v1/tasks/" + task + "/model").json();
                 return "v4".equals(model.path("adapterId").asText()) && (model.path("loadingAdapterId").isNull()
                         || model.path("loadingAdapterId").isMissingNode());
             });
@@ -134,14 +139,14 @@ class HotSwapIT {
                 }
             }
 
-            JsonNode model = http.get("/v1/tasks/" + TASK + "/model").json();
+            JsonNode model = http.get("/v1/tasks/" + task + "/model").json();
             assertEquals("garbled", model.at("/lastSwapError/adapterId").asText(), model.toString());
             assertEquals("CORRUPT", model.at("/lastSwapError/kind").asText(), model.toString());
             String metrics = http.get("/prometheus").body();
             assertEquals(3, swaps(metrics, "rejected"), metrics);
             assertEquals(4, swaps(metrics, "swapped"));
             List<String> rejected = new ArrayList<>();
-            http.get("/v1/tasks/" + TASK + "/dashboard").json().get("swaps").forEach(s -> {
+            http.get("/v1/tasks/" + task + "/dashboard").json().get("swaps").forEach(s -> {
                 if (s.get("outcome").asText().equals("REJECTED")) {
                     rejected.add(s.get("adapterId").asText() + " " + s.get("detail").asText().split(":")[0]);
                 }
@@ -154,10 +159,10 @@ class HotSwapIT {
             long[] steady = latencies(all, swapsUntil, steadyUntil);
             long[] swapping = latencies(all, swapsFrom, swapsUntil);
             double seconds = (steadyUntil - swapsFrom) / 1e9;
-            System.out.printf(Locale.ROOT, "%nHot swap under load: %d clients, %d calls in %.1f s (%.0f calls/s), "
+            System.out.printf(Locale.ROOT, "%nHot swap under load (%s): %d clients, %d calls in %.1f s (%.0f calls/s), "
                             + "0 failed, answered by %s%n  steady: p50 %.1f ms, p99 %.1f ms (%d calls)%n"
                             + "  during 6 deployments (3 rejected): p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d calls)%n%n",
-                    CLIENTS, all.size(), seconds, all.size() / seconds, answeredBy, percentile(steady, 50),
+                    engine, CLIENTS, all.size(), seconds, all.size() / seconds, answeredBy, percentile(steady, 50),
                     percentile(steady, 99), steady.length, percentile(swapping, 50), percentile(swapping, 99),
                     percentile(swapping, 100), swapping.length);
             assertTrue(steady.length > 50 && swapping.length > 50, "too few calls measured");
@@ -166,13 +171,13 @@ class HotSwapIT {
         }
     }
 
-    private static void drive(Http http, int client, AtomicBoolean stop, List<Call> calls) {
+    private void drive(Http http, int client, AtomicBoolean stop, List<Call> calls) {
         String single = Http.json(Map.of("text", "client " + client + " says the delivery was quick and friendly"));
         String batch = Http.json(Map.of("texts", List.of("terrible", "fine", "the parcel was damaged", "great")));
         for (int i = 0; !stop.get(); i++) {
             long started = System.nanoTime();
             try {
-                Http.Answer answer = http.post("/v1/tasks/" + TASK + "/predict", i % 5 == 4 ? batch : single);
+                Http.Answer answer = http.post("/v1/tasks/" + task + "/predict", i % 5 == 4 ? batch : single);
                 String adapter = answer.status() == 200 ? answer.json().get("adapterId").asText() : null;
                 calls.add(new Call(started, System.nanoTime() - started, answer.status(), adapter,
                         answer.status() == 200 ? null : answer.body()));
@@ -195,9 +200,9 @@ class HotSwapIT {
         return sortedNanos[Math.max(0, Math.min(sortedNanos.length - 1, index))] / 1e6;
     }
 
-    private static int swaps(String metrics, String outcome) {
+    private int swaps(String metrics, String outcome) {
         return Arrays.stream(metrics.split("\n"))
-                .filter(l -> l.startsWith("serving_adapter_swaps_total{") && l.contains("task=\"" + TASK + "\"")
+                .filter(l -> l.startsWith("serving_adapter_swaps_total{") && l.contains("task=\"" + task + "\"")
                         && l.contains("outcome=\"" + outcome + "\""))
                 .mapToInt(l -> (int) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }

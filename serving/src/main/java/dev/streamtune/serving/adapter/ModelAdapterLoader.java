@@ -11,6 +11,8 @@ import dev.streamtune.model.AdapterLoadException;
 import dev.streamtune.model.BaseModel;
 import dev.streamtune.model.BaseModelSource;
 import dev.streamtune.model.CorruptAdapterException;
+import dev.streamtune.model.InferenceEngine;
+import dev.streamtune.model.OnnxClassifier;
 import dev.streamtune.model.Prediction;
 import dev.streamtune.model.TextClassifier;
 import dev.streamtune.schema.Deployment;
@@ -22,7 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Loads adapters onto the base model, which is loaded once for the life of the process and shared by every
- * adapter. Owns the base model's native memory; each {@link LoadedModel} owns its adapter's.
+ * adapter, and prepares them for the configured {@link InferenceEngine}: the PyTorch classifier itself, or an
+ * ONNX Runtime session compiled from it (LoRA merged; fp32 or int8). Owns the base model's native memory; each
+ * {@link LoadedModel} owns its adapter's.
  */
 @Singleton
 public final class ModelAdapterLoader implements AdapterLoader, AutoCloseable {
@@ -39,24 +43,32 @@ public final class ModelAdapterLoader implements AdapterLoader, AutoCloseable {
     private final BaseModel base;
     /** Adapters are read from here only ({@code $STREAMTUNE_HOME/adapters}). */
     private final Path store;
+    private final InferenceEngine engine;
+    private final int intraOpThreads;
 
     /**
-     * @param torchThreads PyTorch intra-op threads per forward pass; 0 keeps PyTorch's default (one per core)
+     * @param engine         {@code pytorch}, {@code onnx-fp32} or {@code onnx-int8}
+     * @param intraOpThreads threads within one forward pass, either engine; 0 keeps the engine's default (one per
+     *                       core)
      */
     public ModelAdapterLoader(@Value("${streamtune.model.base-dir:}") String baseModelDirectory,
-                              @Value("${serving.batch.torch-threads:0}") int torchThreads,
+                              @Value("${serving.engine}") String engine,
+                              @Value("${serving.batch.intra-op-threads:0}") int intraOpThreads,
                               @Value("${streamtune.home}") String home) {
         this.store = AdapterArtifact.storeUnder(Path.of(home));
-        if (torchThreads > 0) {
+        this.engine = InferenceEngine.named(engine);
+        this.intraOpThreads = intraOpThreads;
+        if (intraOpThreads > 0) {
             // Read by DJL when the engine starts; set again below in case it had started already (tests, bench).
-            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(torchThreads));
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(intraOpThreads));
         }
         try {
             long started = System.nanoTime();
             this.base = BaseModelSource.load(baseModelDirectory);
-            LOG.info("Base model {} loaded in {} ms", base.id(), (System.nanoTime() - started) / 1_000_000);
-            if (torchThreads > 0) {
-                ai.djl.pytorch.jni.JniUtils.setNumThreads(torchThreads);
+            LOG.info("Base model {} loaded in {} ms; adapters run on the {} engine", base.id(),
+                    (System.nanoTime() - started) / 1_000_000, this.engine.configName());
+            if (intraOpThreads > 0) {
+                ai.djl.pytorch.jni.JniUtils.setNumThreads(intraOpThreads);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot load the base model", e);
@@ -86,19 +98,37 @@ public final class ModelAdapterLoader implements AdapterLoader, AutoCloseable {
             throw new CorruptAdapterException("Adapter " + deployment.getAdapterId() + " is corrupt: it cannot be "
                     + "loaded (" + e.getClass().getSimpleName() + ")", e);
         }
+        LoadedModel model;
+        if (engine == InferenceEngine.PYTORCH) {
+            model = new ClassifierModel(classifier);
+        } else {
+            try {
+                model = new OnnxModel(OnnxClassifier.compile(classifier, engine.precision(), intraOpThreads));
+            } catch (RuntimeException e) {
+                throw new AdapterLoadException("Adapter " + deployment.getAdapterId() + " cannot be compiled for "
+                        + engine.configName() + ": " + e.getMessage(), e);
+            } finally {
+                classifier.close(); // the session holds its own (merged) copy of every weight
+            }
+        }
         try {
-            List<Prediction> warmUp = new java.util.ArrayList<>(classifier.predict(WARM_UP));
-            warmUp.add(classifier.predict(WARM_UP.get(0)));
+            List<Prediction> warmUp = new java.util.ArrayList<>(model.predict(WARM_UP));
+            warmUp.addAll(model.predict(WARM_UP.subList(0, 1)));
             if (!warmUp.stream().allMatch(Prediction::isFinite)) {
-                classifier.close();
+                model.close();
                 throw new CorruptAdapterException("Adapter " + deployment.getAdapterId()
                         + " is corrupt: it gives non-finite scores on its warm-up texts");
             }
         } catch (RuntimeException e) {
-            classifier.close();
+            model.close();
             throw new AdapterLoadException("Adapter " + deployment.getAdapterId() + " fails on its warm-up texts: " + e, e);
         }
-        return new ClassifierModel(classifier);
+        return model;
+    }
+
+    /** The engine adapters are prepared for. */
+    public InferenceEngine engine() {
+        return engine;
     }
 
     @Override
@@ -120,6 +150,29 @@ public final class ModelAdapterLoader implements AdapterLoader, AutoCloseable {
     @Override
     public void close() {
         base.close(); // also closes any classifier still open on it
+    }
+
+    private record OnnxModel(OnnxClassifier classifier) implements LoadedModel {
+
+        @Override
+        public List<Prediction> predict(List<String> texts) {
+            return classifier.predict(texts);
+        }
+
+        @Override
+        public List<String> labels() {
+            return classifier.labels();
+        }
+
+        @Override
+        public Map<String, String> lineage() {
+            return classifier.lineage();
+        }
+
+        @Override
+        public void close() {
+            classifier.close();
+        }
     }
 
     private record ClassifierModel(TextClassifier classifier) implements LoadedModel {

@@ -46,6 +46,7 @@ final class ModelController {
     private final ServedTasks tasks;
     private final String baseModelId;
     private final String baseModelChecksum;
+    private final String engine;
 
     ModelController(AdapterRegistry registry, DecisionBook decisions, DashboardHistory history,
                     PredictionService predictions, ServedTasks tasks,
@@ -57,6 +58,7 @@ final class ModelController {
         this.predictions = predictions;
         this.baseModelId = loader.baseModelId();
         this.baseModelChecksum = loader.baseModelChecksum();
+        this.engine = loader.engine().configName();
     }
 
     @Get
@@ -105,7 +107,7 @@ final class ModelController {
                 .filter(d -> d.getVerdict() == dev.streamtune.schema.Verdict.APPROVED)
                 .or(() -> decisions.approvalOf(adapter.adapterId()));
         return new ModelView(task, adapter.adapterId(), new BaseModelView(baseModelId, baseModelChecksum),
-                adapter.model().labels(), CatalogueView.of(definition),
+                engine, adapter.model().labels(), CatalogueView.of(definition),
                 ServedTasks.notYetLearned(definition.getLabels(), adapter.model().labels()), adapter.servingSince(), deployment.getDeployedAt(), deployment.getPinned(),
                 deployment.getPreviousAdapterId(), deployment.getArtifactSha256(), adapter.model().lineage(),
                 approval.map(DecisionView::of).orElse(null),
@@ -152,6 +154,7 @@ final class ModelController {
     }
 
     /**
+     * @param engine    what runs its forward passes: {@code pytorch}, {@code onnx-fp32} or {@code onnx-int8}
      * @param labels    the serving adapter's labels (its head rows, in logit order)
      * @param catalogue the task's definition in the catalogue now: its labels may run ahead of the adapter's
      * @param labelsNotYetLearned catalogue labels the adapter has no head row for yet (appended since it was trained)
@@ -161,7 +164,7 @@ final class ModelController {
      */
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    record ModelView(String task, String adapterId, BaseModelView baseModel, List<String> labels,
+    record ModelView(String task, String adapterId, BaseModelView baseModel, String engine, List<String> labels,
                      CatalogueView catalogue, List<String> labelsNotYetLearned, Instant servingSince, Instant deployedAt, boolean pinned, @Nullable String previousAdapterId,
                      String artifactSha256, Map<String, String> lineage, @Nullable DecisionView approval,
                      @Nullable DecisionView deployedBy, int inFlight, int queuedTexts,

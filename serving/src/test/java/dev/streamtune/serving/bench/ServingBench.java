@@ -19,6 +19,9 @@ import dev.streamtune.kafka.KafkaConnection;
 import dev.streamtune.kafka.TopicProvisioner;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.streamtune.localkafka.LocalKafkaBroker;
+import dev.streamtune.model.InferenceEngine;
+import dev.streamtune.model.OnnxClassifier;
+import dev.streamtune.model.Prediction;
 import dev.streamtune.model.TextClassifier;
 import dev.streamtune.serving.Http;
 import dev.streamtune.serving.TestAdapters;
@@ -36,18 +39,20 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Load benchmark of the serving tier (not a test; run with {@code bench/run.sh serving}).
  *
  * <ol>
- *   <li>Raw forward throughput: {@code TextClassifier.predict} on batches of 1, 8, 16, 32, 64 texts with one
- *       PyTorch thread and with one per core (best of three windows each); the best is the ceiling the service is
- *       compared with.</li>
- *   <li>The service (embedded HTTP server, real broker in its own process, prediction log on) driven by C
- *       concurrent clients sending one text per call for a fixed time: calls/s, p50/p99, mean micro-batch size,
- *       and the ratio of its texts/s to the raw ceiling. Repeated for each batcher setting asked for.</li>
- *   <li>The same load while a new adapter is deployed every few seconds: p99 during swaps against steady state.</li>
+ *   <li>Raw forward throughput of each engine (PyTorch, ONNX Runtime fp32 and int8, the same adapter): {@code
+ *       predict} on batches of 1, 8, 16, 32, 64 texts with one thread and with one per core (best of three windows
+ *       each); each engine's best is its ceiling. Then how often the ONNX engines give PyTorch's label.</li>
+ *   <li>The service (embedded HTTP server, real broker in its own process, prediction log on) on each engine,
+ *       driven by C concurrent clients sending one text per call for a fixed time: calls/s, p50/p99, mean
+ *       micro-batch size, and the ratio of its texts/s to the engine's raw ceiling. Repeated for each batcher
+ *       setting asked for.</li>
+ *   <li>The same load while a new adapter is deployed every few seconds, per engine: p99 during swaps against
+ *       steady state, failed calls, and the mean time to load, compile and warm an adapter.</li>
  * </ol>
- * Options (defaults = the service's): {@code --clients 16 --seconds 15 --swap-every 3 --max-size 32 --workers 2
- * --torch-threads 1 --max-wait-ms 2 --rounds 1}. Comma-separated values of max-size, workers, torch-threads and max-wait-ms are all
- * run (steady phase), {@code rounds} times over to even out a shared machine's noise; the swap phase runs with the
- * first combination.
+ * Options (defaults = the service's): {@code --engines pytorch,onnx-fp32,onnx-int8 --clients 16 --seconds 15
+ * --swap-every 3 --max-size 32 --workers 2 --intra-op-threads 1 --max-wait-ms 2 --rounds 1}. Comma-separated values
+ * of max-size, workers, intra-op-threads and max-wait-ms are all run (steady phase), {@code rounds} times over to
+ * even out a shared machine's noise; the swap phase runs with the first combination of each engine.
  */
 public final class ServingBench {
 
@@ -62,9 +67,11 @@ public final class ServingBench {
         List<Integer> workers = ints(options.getOrDefault("workers", "2"));
         List<Integer> maxWaits = ints(options.getOrDefault("max-wait-ms", "2"));
         int cores = Runtime.getRuntime().availableProcessors();
-        List<Integer> torchThreads = ints(options.getOrDefault("torch-threads", "1"));
+        List<Integer> intraOpThreads = ints(options.getOrDefault("intra-op-threads", "1"));
+        List<InferenceEngine> engines = Arrays.stream(options.getOrDefault("engines", "pytorch,onnx-fp32,onnx-int8")
+                .split(",")).map(InferenceEngine::named).toList();
         // The raw ceiling is the best of one thread and all cores per forward pass, whatever the service uses.
-        java.util.SortedSet<Integer> rawThreads = new java.util.TreeSet<>(torchThreads);
+        java.util.SortedSet<Integer> rawThreads = new java.util.TreeSet<>(intraOpThreads);
         rawThreads.add(1);
         rawThreads.add(cores);
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "1"));
@@ -82,27 +89,39 @@ public final class ServingBench {
                 texts.stream().mapToInt(ServingBench::words).min().orElse(0),
                 texts.stream().mapToInt(ServingBench::words).max().orElse(0),
                 texts.stream().mapToInt(ServingBench::words).average().orElse(0), cores));
-        report.append(String.format(Locale.ROOT, "%8s %8s %12s %12s %8s%n", "threads", "batch", "ms/call", "texts/s",
-                "others"));
-        double best = 0;
-        String bestAt = "";
+        report.append(String.format(Locale.ROOT, "%-10s %8s %8s %12s %12s %8s%n", "engine", "threads", "batch",
+                "ms/call", "texts/s", "others"));
+        Map<InferenceEngine, Double> ceilings = new java.util.EnumMap<>(InferenceEngine.class);
+        Map<InferenceEngine, String> ceilingAt = new java.util.EnumMap<>(InferenceEngine.class);
+        String agreement = "";
         try (TextClassifier classifier = TextClassifier.load(TestAdapters.base(), adapters.get(0))) {
-            for (int threads : rawThreads) {
-                JniUtils.setNumThreads(threads);
-                for (int batch : new int[] {1, 8, 16, 32, 64}) {
-                    CpuShare cpu = CpuShare.start();
-                    double ms = forward(classifier, texts, batch);
-                    double perSecond = batch / (ms / 1e3);
-                    report.append(String.format(Locale.ROOT, "%8d %8d %12.2f %12.1f %7.0f%%%n", threads, batch, ms,
-                            perSecond, 100 * cpu.others()));
-                    if (perSecond > best) {
-                        best = perSecond;
-                        bestAt = "batch " + batch + ", " + threads + " PyTorch threads";
+            for (InferenceEngine engine : engines) {
+                for (int threads : rawThreads) {
+                    JniUtils.setNumThreads(threads);
+                    try (RawEngine raw = RawEngine.of(classifier, engine, threads)) {
+                        for (int batch : new int[] {1, 8, 16, 32, 64}) {
+                            CpuShare cpu = CpuShare.start();
+                            double ms = forward(raw::predict, texts, batch);
+                            double perSecond = batch / (ms / 1e3);
+                            report.append(String.format(Locale.ROOT, "%-10s %8d %8d %12.2f %12.1f %7.0f%%%n",
+                                    engine.configName(), threads, batch, ms, perSecond, 100 * cpu.others()));
+                            if (perSecond > ceilings.getOrDefault(engine, 0.0)) {
+                                ceilings.put(engine, perSecond);
+                                ceilingAt.put(engine, "batch " + batch + ", " + threads + " threads");
+                            }
+                        }
                     }
                 }
             }
+            agreement = agreement(classifier, texts.subList(0, 512));
         }
-        report.append(String.format(Locale.ROOT, "best: %s, %.1f texts/s%n%n", bestAt, best));
+        for (InferenceEngine engine : engines) {
+            report.append(String.format(Locale.ROOT, "best %-10s %s, %.1f texts/s (%.2fx pytorch's)%n",
+                    engine.configName(), ceilingAt.get(engine), ceilings.get(engine),
+                    ceilings.get(engine) / ceilings.getOrDefault(InferenceEngine.PYTORCH, Double.NaN)));
+        }
+        report.append(agreement).append('\n');
+        double best = ceilings.get(engines.get(0));
         System.out.print(report);
 
         if (Boolean.parseBoolean(options.getOrDefault("raw-only", "false"))) {
@@ -122,33 +141,46 @@ public final class ServingBench {
             report.append(String.format(Locale.ROOT, "%-58s %8s %8s %7s %7s %7s %6s %7s %6s %8s %8s %7s%n", "phase",
                     "calls/s", "texts/s", "p50 ms", "p99 ms", "max ms", "batch", "fwd ms", "failed", "vs raw",
                     "clients", "others"));
-            Phase steadyOfFirst = null;
-            Phase swaps = null;
+            Map<InferenceEngine, Phase> steadyOfFirst = new java.util.EnumMap<>(InferenceEngine.class);
+            Map<InferenceEngine, Phase> swapsOf = new java.util.EnumMap<>(InferenceEngine.class);
+            Map<InferenceEngine, Double> swapMillis = new java.util.EnumMap<>(InferenceEngine.class);
             for (int round = 0; round < rounds; round++) {
-                for (int maxSize : maxSizes) {
-                    for (int workerCount : workers) {
-                        for (int threads : torchThreads) {
-                            for (int maxWait : maxWaits) {
-                                String setting = "size " + maxSize + ", workers " + workerCount + ", threads "
-                                        + threads + ", wait " + maxWait + "ms";
-                                try (ApplicationContext context = start(broker.bootstrapServers(), maxSize,
-                                        workerCount, threads, maxWait)) {
-                                    Http http = new Http(context.getBean(EmbeddedServer.class).getURL().toString());
-                                    if (http.awaitOk("/health/readiness", Duration.ofSeconds(90)).status() != 200) {
-                                        throw new IllegalStateException("service not ready");
-                                    }
-                                    MeterRegistry meters = context.getBean(MeterRegistry.class);
-                                    run(http, texts, clients, 3, null, meters); // warm-up
-                                    Phase steady = run(http, texts, clients, seconds, null, meters);
-                                    report.append(steady.row("steady, " + setting, best));
-                                    System.out.print(steady.row("steady, " + setting, best));
-                                    if (steadyOfFirst == null) {
-                                        steadyOfFirst = steady;
-                                        Runnable swapper = swapper(broker.bootstrapServers(), adapters, swapEvery);
-                                        swaps = run(http, texts, clients, seconds, swapper, meters);
-                                        String label = "swaps every " + swapEvery + " s, " + setting;
-                                        report.append(swaps.row(label, best));
-                                        System.out.print(swaps.row(label, best));
+                for (InferenceEngine engine : engines) {
+                    double ceiling = ceilings.get(engine);
+                    for (int maxSize : maxSizes) {
+                        for (int workerCount : workers) {
+                            for (int threads : intraOpThreads) {
+                                for (int maxWait : maxWaits) {
+                                    String setting = engine.configName() + ", size " + maxSize + ", workers "
+                                            + workerCount + ", threads " + threads + ", wait " + maxWait + "ms";
+                                    try (ApplicationContext context = start(broker.bootstrapServers(), engine,
+                                            maxSize, workerCount, threads, maxWait)) {
+                                        Http http = new Http(context.getBean(EmbeddedServer.class).getURL().toString());
+                                        if (http.awaitOk("/health/readiness", Duration.ofSeconds(90)).status() != 200) {
+                                            throw new IllegalStateException("service not ready");
+                                        }
+                                        MeterRegistry meters = context.getBean(MeterRegistry.class);
+                                        run(http, texts, clients, 3, null, meters); // warm-up
+                                        Phase steady = run(http, texts, clients, seconds, null, meters);
+                                        report.append(steady.row("steady, " + setting, ceiling));
+                                        System.out.print(steady.row("steady, " + setting, ceiling));
+                                        if (!steadyOfFirst.containsKey(engine)) {
+                                            steadyOfFirst.put(engine, steady);
+                                            Runnable swapper = swapper(broker.bootstrapServers(), adapters, swapEvery);
+                                            Timer loads = meters.find("serving.adapter.load").timer();
+                                            double loadMillis0 = loads == null ? 0 : loads.totalTime(TimeUnit.MILLISECONDS);
+                                            long loadCount0 = loads == null ? 0 : loads.count();
+                                            Phase swaps = run(http, texts, clients, seconds, swapper, meters);
+                                            swapsOf.put(engine, swaps);
+                                            loads = meters.find("serving.adapter.load").timer();
+                                            if (loads != null && loads.count() > loadCount0) {
+                                                swapMillis.put(engine, (loads.totalTime(TimeUnit.MILLISECONDS)
+                                                        - loadMillis0) / (loads.count() - loadCount0));
+                                            }
+                                            String label = "swaps every " + swapEvery + " s, " + setting;
+                                            report.append(swaps.row(label, ceiling));
+                                            System.out.print(swaps.row(label, ceiling));
+                                        }
                                     }
                                 }
                             }
@@ -156,11 +188,22 @@ public final class ServingBench {
                     }
                 }
             }
-            report.append(String.format(Locale.ROOT, "%nservice texts/s / raw best texts/s (first setting): %.2f%n",
-                    steadyOfFirst.textsPerSecond() / best));
-            report.append(String.format(Locale.ROOT, "p99 during swaps / steady p99: %.1f / %.1f ms = %.2f "
-                            + "(%d swaps, %d failed calls)%n", swaps.p99(), steadyOfFirst.p99(),
-                    swaps.p99() / steadyOfFirst.p99(), swaps.swaps(), swaps.failed()));
+            report.append(String.format(Locale.ROOT, "%n%-10s %14s %12s %12s %14s %14s %8s %10s%n", "engine",
+                    "service tx/s", "vs own raw", "vs pytorch", "p99 steady ms", "p99 swaps ms", "failed",
+                    "swap ms"));
+            Phase torchSteady = steadyOfFirst.get(InferenceEngine.PYTORCH);
+            for (InferenceEngine engine : engines) {
+                Phase steady = steadyOfFirst.get(engine);
+                Phase swaps = swapsOf.get(engine);
+                report.append(String.format(Locale.ROOT, "%-10s %14.1f %11.0f%% %11.2fx %14.1f %14.1f %8d %10.0f%n",
+                        engine.configName(), steady.textsPerSecond(), 100 * steady.textsPerSecond()
+                                / ceilings.get(engine),
+                        torchSteady == null ? Double.NaN : steady.textsPerSecond() / torchSteady.textsPerSecond(),
+                        steady.p99(), swaps.p99(), steady.failed() + swaps.failed(),
+                        swapMillis.getOrDefault(engine, Double.NaN)));
+            }
+            report.append("(first setting of each engine; swap ms: mean time to load, compile and warm a deployed "
+                    + "adapter, from serving.adapter.load)\n");
         }
         System.out.println();
         System.out.println("==== Serving benchmark ====");
@@ -302,14 +345,14 @@ public final class ServingBench {
     }
 
     /** Milliseconds per call: the best of three 1.5 s windows, so a neighbour's burst does not set the ceiling. */
-    private static double forward(TextClassifier classifier, List<String> texts, int batch) {
+    private static double forward(java.util.function.Consumer<List<String>> predict, List<String> texts, int batch) {
         Random random = new Random(batch);
         List<String> chunk = new ArrayList<>();
         for (int i = 0; i < batch; i++) {
             chunk.add(texts.get(random.nextInt(texts.size())));
         }
         for (int i = 0; i < 3; i++) {
-            classifier.predict(chunk);
+            predict.accept(chunk);
         }
         double best = Double.MAX_VALUE;
         for (int window = 0; window < 3; window++) {
@@ -317,7 +360,7 @@ public final class ServingBench {
             long started = System.nanoTime();
             while (System.nanoTime() - started < Duration.ofMillis(1500).toNanos() || calls < 3) {
                 chunk.set(calls % batch, texts.get(random.nextInt(texts.size())));
-                classifier.predict(chunk);
+                predict.accept(chunk);
                 calls++;
             }
             best = Math.min(best, (System.nanoTime() - started) / 1e6 / calls);
@@ -325,11 +368,69 @@ public final class ServingBench {
         return best;
     }
 
+    /** One adapter on one engine, for the raw forward rows. */
+    private interface RawEngine extends AutoCloseable {
+        void predict(List<String> texts);
+
+        @Override
+        void close();
+
+        static RawEngine of(TextClassifier classifier, InferenceEngine engine, int threads) {
+            if (engine == InferenceEngine.PYTORCH) {
+                return new RawEngine() {
+                    public void predict(List<String> texts) {
+                        classifier.predict(texts);
+                    }
+
+                    public void close() {
+                    }
+                };
+            }
+            OnnxClassifier onnx = OnnxClassifier.compile(classifier, engine.precision(), threads);
+            return new RawEngine() {
+                public void predict(List<String> texts) {
+                    onnx.predict(texts);
+                }
+
+                public void close() {
+                    onnx.close();
+                }
+            };
+        }
+    }
+
+    /** How often the ONNX engines pick PyTorch's label, and their largest probability difference, on {@code texts}. */
+    private static String agreement(TextClassifier classifier, List<String> texts) {
+        List<Prediction> reference = classifier.predict(texts);
+        StringBuilder out = new StringBuilder();
+        for (InferenceEngine engine : List.of(InferenceEngine.ONNX_FP32, InferenceEngine.ONNX_INT8)) {
+            long started = System.nanoTime();
+            try (OnnxClassifier onnx = OnnxClassifier.compile(classifier, engine.precision(), 1)) {
+                double compileMillis = (System.nanoTime() - started) / 1e6;
+                List<Prediction> p = onnx.predict(texts);
+                int same = 0;
+                double worst = 0;
+                for (int i = 0; i < texts.size(); i++) {
+                    same += p.get(i).label().equals(reference.get(i).label()) ? 1 : 0;
+                    float[] a = p.get(i).probabilities();
+                    float[] b = reference.get(i).probabilities();
+                    for (int j = 0; j < a.length; j++) {
+                        worst = Math.max(worst, Math.abs(a[j] - b[j]));
+                    }
+                }
+                out.append(String.format(Locale.ROOT, "%s vs pytorch on %d texts: same label %.1f%%, max probability "
+                                + "difference %.2g; merge + compile %.0f ms, graph %.1f MB%n", engine.configName(),
+                        texts.size(), 100.0 * same / texts.size(), worst, compileMillis, onnx.modelBytes() / 1e6));
+            }
+        }
+        return out.toString();
+    }
+
     /** The bench's STREAMTUNE_HOME: its adapters are in the store under it. */
     private static Path home;
 
-    private static ApplicationContext start(String bootstrap, int maxSize, int workers, int torchThreads,
-                                            int maxWaitMillis) {
+    private static ApplicationContext start(String bootstrap, InferenceEngine engine, int maxSize, int workers,
+                                            int intraOpThreads, int maxWaitMillis) {
         Map<String, Object> props = new HashMap<>();
         props.put("micronaut.server.port", -1);
         props.put("kafka.bootstrap-servers", bootstrap);
@@ -338,7 +439,8 @@ public final class ServingBench {
         props.put("serving.batch.max-size", maxSize);
         props.put("serving.batch.workers", workers);
         props.put("serving.batch.max-wait", maxWaitMillis + "ms");
-        props.put("serving.batch.torch-threads", torchThreads);
+        props.put("serving.batch.intra-op-threads", intraOpThreads);
+        props.put("serving.engine", engine.configName());
         return ApplicationContext.run(EmbeddedServer.class, props).getApplicationContext();
     }
 
