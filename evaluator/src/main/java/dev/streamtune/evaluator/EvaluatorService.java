@@ -286,11 +286,13 @@ public final class EvaluatorService implements AutoCloseable {
                     settings.minSliceSize());
             PromotionGate gate = new PromotionGate(settings.gate().policy()
                     .withOverrides(definition.map(TaskDefinition::getGateOverrides).orElse(Map.of())));
-            report = new CandidateEvaluator(state.sets(), slices, answers).evaluate(candidate, challenger,
+            CandidateEvaluator evaluator = new CandidateEvaluator(state.sets(), slices, answers);
+            report = evaluator.evaluate(candidate, challenger,
                     learnedLabels(challenger, candidate), current.map(Deployment::getAdapterId).orElse(null), champion,
                     champion == null ? null : learnedLabels(champion, state.candidate(current.get().getAdapterId())
                             .orElse(null)), now);
-            List<GateCheck> checks = gate.checks(report);
+            List<GateCheck> checks = gate.checks(report,
+                    evaluator.quantisationCost(candidate, challenger, scorers.engine().configName()));
             checks.forEach(check -> reasons.add(check.toString()));
             approved = PromotionGate.approves(checks);
         } catch (RuntimeException unusable) {

@@ -30,11 +30,11 @@ public record EvaluatorSettings(
     @ConfigurationProperties("gate")
     public record Gate(int minTestExamples, double maxQualityDrop, double minQualityGain, double maxRetentionDrop,
                        double maxBiasWidening, double maxAccuracyGap, double maxCalibrationWorsening,
-                       double maxCanaryDisagreement) {
+                       double maxCanaryDisagreement, double maxQuantisationLoss) {
 
         public GatePolicy policy() {
             return new GatePolicy(minTestExamples, maxQualityDrop, minQualityGain, maxRetentionDrop, maxBiasWidening,
-                    maxAccuracyGap, maxCalibrationWorsening, maxCanaryDisagreement);
+                    maxAccuracyGap, maxCalibrationWorsening, maxCanaryDisagreement, maxQuantisationLoss);
         }
     }
 

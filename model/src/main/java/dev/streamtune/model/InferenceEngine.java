@@ -14,6 +14,21 @@ public enum InferenceEngine {
     /** ONNX Runtime, LoRA merged, the encoder's projections int8 (dynamic quantisation): faster, not exact. */
     ONNX_INT8;
 
+    /**
+     * The configuration key naming the engine ({@code STREAMTUNE_ENGINE}), read by serving, which runs it, and by the
+     * evaluator, which scores candidates on it so that the gate judges what users will get.
+     */
+    public static final String CONFIG_KEY = "streamtune.engine";
+    /** The default: ONNX Runtime fp32, measured faster than PyTorch in bench/run.sh serving and exact to 1e-4. */
+    public static final String DEFAULT_NAME = "onnx-fp32";
+    /** {@code ${streamtune.engine:onnx-fp32}}, for {@code @Value}. */
+    public static final String PLACEHOLDER = "${" + CONFIG_KEY + ":" + DEFAULT_NAME + "}";
+
+    /** Whether it gives the PyTorch path's answers (to 1e-4): what training and calibration measured. */
+    public boolean exact() {
+        return this != ONNX_INT8;
+    }
+
     /** The name configuration uses: {@code pytorch}, {@code onnx-fp32}, {@code onnx-int8}. */
     public String configName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');

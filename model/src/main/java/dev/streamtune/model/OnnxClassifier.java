@@ -29,10 +29,12 @@ public final class OnnxClassifier implements AutoCloseable {
     private final ClassifierGraph.Precision precision;
     private final long modelBytes;
     private final OrtSession session;
+    private final OnnxSharedTensors shared; // null when the session holds every weight itself
     private final Lifecycle lifecycle;
 
     private OnnxClassifier(TextClassifier source, ClassifierGraph.Precision precision, byte[] model,
-            OrtSession session) {
+            OrtSession session, OnnxSharedTensors shared) {
+        this.shared = shared;
         this.base = source.base();
         this.labels = source.labels();
         this.lineage = source.lineage();
@@ -45,24 +47,60 @@ public final class OnnxClassifier implements AutoCloseable {
     }
 
     /**
-     * Compiles {@code classifier} as it is now (later training or calibration of it is not seen).
+     * Compiles {@code classifier} as it is now (later training or calibration of it is not seen), into a session
+     * that holds every weight itself.
      *
      * @param intraOpThreads ONNX Runtime threads per call; 0 for one per core
      */
     public static OnnxClassifier compile(TextClassifier classifier, ClassifierGraph.Precision precision,
             int intraOpThreads) {
-        byte[] model = ClassifierGraph.write(classifier.base().config(), MergedWeights.of(classifier)::get,
-                classifier.labels().size(), precision);
+        return compile(classifier, precision, intraOpThreads, null);
+    }
+
+    /**
+     * As {@link #compile(TextClassifier, ClassifierGraph.Precision, int)}, the word embedding table taken from
+     * {@code shared} (which must be of the classifier's base model) instead of copied: what many classifiers on
+     * one base model in one process should do.
+     */
+    public static OnnxClassifier compile(TextClassifier classifier, ClassifierGraph.Precision precision,
+            int intraOpThreads, OnnxSharedTensors shared) {
+        BaseModel base = classifier.base();
+        if (shared != null && shared.base() != base) {
+            throw new IllegalArgumentException("shared tensors of " + shared.base().id() + " for a classifier on "
+                    + base.id());
+        }
+        Map<String, float[]> weights = MergedWeights.of(classifier);
+        int labels = classifier.labels().size();
+        byte[] model = shared == null ? ClassifierGraph.write(base.config(), weights::get, labels, precision)
+                : ClassifierGraph.writeWithoutWordEmbeddings(base.config(), weights::get, labels, precision);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
+        boolean acquired = false;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             options.setInterOpNumThreads(1);
+            // Texts vary in length, so every call has a new input shape: the memory-pattern cache would keep a plan
+            // per shape, and a per-session arena keeps its peak for ever. Without both, an extra int8 task cost
+            // 14 MiB instead of 39 in bench/run.sh serving --many-tasks, at the same calls/s.
+            options.setMemoryPatternOptimization(false);
+            options.setCPUArenaAllocator(false);
             if (intraOpThreads > 0) {
                 options.setIntraOpNumThreads(intraOpThreads);
             }
-            return new OnnxClassifier(classifier, precision, model, env.createSession(model, options));
-        } catch (OrtException e) {
+            if (shared != null) {
+                // addInitializer, not addExternalInitializers: ONNX Runtime reads the former in place and copies
+                // the latter (measured: 24 vs 72 MB per int8 session).
+                options.addInitializer(ClassifierGraph.WORD_EMBEDDINGS, shared.acquireWordEmbeddings());
+                acquired = true;
+            }
+            return new OnnxClassifier(classifier, precision, model, env.createSession(model, options), shared);
+        } catch (OrtException | RuntimeException e) {
+            if (acquired) {
+                shared.release();
+            }
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
             throw new IllegalStateException("ONNX Runtime refused the " + precision + " classifier graph: "
                     + e.getMessage(), e);
         }
@@ -149,6 +187,10 @@ public final class OnnxClassifier implements AutoCloseable {
                 session.close();
             } catch (OrtException e) {
                 throw new IllegalStateException("cannot close the ONNX session", e);
+            } finally {
+                if (shared != null) {
+                    shared.release();
+                }
             }
         });
     }

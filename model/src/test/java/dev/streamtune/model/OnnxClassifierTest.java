@@ -106,6 +106,29 @@ class OnnxClassifierTest {
     }
 
     @Test
+    void classifiersSharingTheWordEmbeddingsPredictAsAStandaloneOne() {
+        OnnxSharedTensors shared = OnnxSharedTensors.of(TestModels.miniLm());
+        try (TextClassifier torch = perturbed();
+                OnnxClassifier alone = OnnxClassifier.compile(torch, Precision.INT8, 1);
+                OnnxClassifier first = OnnxClassifier.compile(torch, Precision.INT8, 1, shared);
+                OnnxClassifier second = OnnxClassifier.compile(torch, Precision.FP32, 1, shared)) {
+            assertEquals(2, shared.users());
+            assertTrue(first.modelBytes() < alone.modelBytes() - 40_000_000L, "the table is not in the graph");
+            float[][] expected = alone.logits(TEXTS);
+            float[][] actual = first.logits(TEXTS);
+            for (int i = 0; i < TEXTS.size(); i++) {
+                for (int j = 0; j < LABELS.size(); j++) {
+                    assertEquals(expected[i][j], actual[i][j], 1e-6);
+                }
+            }
+            shared.close(); // before its users: they keep working, the tensor goes with the last of them
+            assertEquals(torch.predict(TEXTS).get(5).label(), second.predict(TEXTS).get(5).label());
+            assertThrows(IllegalStateException.class, () -> OnnxClassifier.compile(torch, Precision.FP32, 1, shared));
+        }
+        assertEquals(0, shared.users());
+    }
+
+    @Test
     void aClosedClassifierRefusesToPredict() {
         OnnxClassifier onnx;
         try (TextClassifier torch = perturbed()) {

@@ -15,7 +15,8 @@ public final class TaskOverrides {
     /** Promotion gate thresholds, by their {@code evaluator.gate} key. */
     public static final Set<String> GATE = Set.of(
             "min-test-examples", "max-quality-drop", "min-quality-gain", "max-retention-drop", "max-bias-widening",
-            "max-accuracy-gap", "max-calibration-worsening", "max-canary-disagreement");
+            "max-accuracy-gap", "max-calibration-worsening", "max-canary-disagreement",
+            "max-quantisation-loss");
 
     /** Training hyperparameters, by their {@code trainer.hyperparameters} key. */
     public static final Set<String> TRAINING = Set.of(

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.kafka.KafkaConnection;
 import dev.streamtune.kafka.TopicProvisioner;
+import dev.streamtune.model.InferenceEngine;
 import dev.streamtune.schema.Deployment;
 import dev.streamtune.serving.adapter.ModelAdapterLoader;
 import dev.streamtune.testsupport.KafkaBroker;
@@ -82,7 +83,7 @@ class HotSwapIT {
         try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {
             TestAdapters.send(producer, Topics.DEPLOYMENTS, task, TestAdapters.deployment(task, "v1", files.get("v1"), null));
         }
-        try (ApplicationContext context = TestAdapters.start(broker, dir, Map.of("serving.engine", engine))) {
+        try (ApplicationContext context = TestAdapters.start(broker, dir, Map.of(InferenceEngine.CONFIG_KEY, engine))) {
             Http http = new Http(TestAdapters.url(context));
             assertEquals(200, http.awaitOk("/health/readiness", Duration.ofSeconds(60)).status());
             assertEquals("v1", http.get("/v1/tasks/" + task + "/model").json().get("adapterId").asText());

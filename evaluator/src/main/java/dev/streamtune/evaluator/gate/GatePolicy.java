@@ -15,13 +15,15 @@ import dev.streamtune.contract.TaskOverrides;
  * @param maxAccuracyGap          absolute cap on a slice accuracy gap, unless the champion was already worse
  * @param maxCalibrationWorsening candidate ECE may exceed the champion's by at most this
  * @param maxCanaryDisagreement   share of the canary set where candidate and champion may disagree
+ * @param maxQuantisationLoss     on an approximate serving engine (int8): test accuracy it may lose against the same
+ *                                adapter scored exactly
  */
 public record GatePolicy(int minTestExamples, double maxQualityDrop, double minQualityGain, double maxRetentionDrop,
                          double maxBiasWidening, double maxAccuracyGap, double maxCalibrationWorsening,
-                         double maxCanaryDisagreement) {
+                         double maxCanaryDisagreement, double maxQuantisationLoss) {
 
     public static GatePolicy defaults() {
-        return new GatePolicy(20, 0.01, 0.0, 0.02, 0.05, 0.15, 0.05, 0.25);
+        return new GatePolicy(20, 0.01, 0.0, 0.02, 0.05, 0.15, 0.05, 0.25, 0.005);
     }
 
     /**
@@ -36,23 +38,31 @@ public record GatePolicy(int minTestExamples, double maxQualityDrop, double minQ
             policy = switch (override.getKey()) {
                 case "min-test-examples" -> new GatePolicy((int) Math.round(v), p.maxQualityDrop, p.minQualityGain,
                         p.maxRetentionDrop, p.maxBiasWidening, p.maxAccuracyGap, p.maxCalibrationWorsening,
-                        p.maxCanaryDisagreement);
+                        p.maxCanaryDisagreement, p.maxQuantisationLoss);
                 case "max-quality-drop" -> new GatePolicy(p.minTestExamples, v, p.minQualityGain, p.maxRetentionDrop,
-                        p.maxBiasWidening, p.maxAccuracyGap, p.maxCalibrationWorsening, p.maxCanaryDisagreement);
+                        p.maxBiasWidening, p.maxAccuracyGap, p.maxCalibrationWorsening, p.maxCanaryDisagreement,
+                        p.maxQuantisationLoss);
                 case "min-quality-gain" -> new GatePolicy(p.minTestExamples, p.maxQualityDrop, v, p.maxRetentionDrop,
-                        p.maxBiasWidening, p.maxAccuracyGap, p.maxCalibrationWorsening, p.maxCanaryDisagreement);
+                        p.maxBiasWidening, p.maxAccuracyGap, p.maxCalibrationWorsening, p.maxCanaryDisagreement,
+                        p.maxQuantisationLoss);
                 case "max-retention-drop" -> new GatePolicy(p.minTestExamples, p.maxQualityDrop, p.minQualityGain, v,
-                        p.maxBiasWidening, p.maxAccuracyGap, p.maxCalibrationWorsening, p.maxCanaryDisagreement);
+                        p.maxBiasWidening, p.maxAccuracyGap, p.maxCalibrationWorsening, p.maxCanaryDisagreement,
+                        p.maxQuantisationLoss);
                 case "max-bias-widening" -> new GatePolicy(p.minTestExamples, p.maxQualityDrop, p.minQualityGain,
-                        p.maxRetentionDrop, v, p.maxAccuracyGap, p.maxCalibrationWorsening, p.maxCanaryDisagreement);
+                        p.maxRetentionDrop, v, p.maxAccuracyGap, p.maxCalibrationWorsening, p.maxCanaryDisagreement,
+                        p.maxQuantisationLoss);
                 case "max-accuracy-gap" -> new GatePolicy(p.minTestExamples, p.maxQualityDrop, p.minQualityGain,
-                        p.maxRetentionDrop, p.maxBiasWidening, v, p.maxCalibrationWorsening, p.maxCanaryDisagreement);
+                        p.maxRetentionDrop, p.maxBiasWidening, v, p.maxCalibrationWorsening, p.maxCanaryDisagreement,
+                        p.maxQuantisationLoss);
                 case "max-calibration-worsening" -> new GatePolicy(p.minTestExamples, p.maxQualityDrop,
                         p.minQualityGain, p.maxRetentionDrop, p.maxBiasWidening, p.maxAccuracyGap, v,
-                        p.maxCanaryDisagreement);
+                        p.maxCanaryDisagreement, p.maxQuantisationLoss);
                 case "max-canary-disagreement" -> new GatePolicy(p.minTestExamples, p.maxQualityDrop,
                         p.minQualityGain, p.maxRetentionDrop, p.maxBiasWidening, p.maxAccuracyGap,
-                        p.maxCalibrationWorsening, v);
+                        p.maxCalibrationWorsening, v, p.maxQuantisationLoss);
+                case "max-quantisation-loss" -> new GatePolicy(p.minTestExamples, p.maxQualityDrop,
+                        p.minQualityGain, p.maxRetentionDrop, p.maxBiasWidening, p.maxAccuracyGap,
+                        p.maxCalibrationWorsening, p.maxCanaryDisagreement, v);
                 default -> throw new IllegalArgumentException("not a gate override: " + override.getKey()
                         + "; known: " + TaskOverrides.GATE);
             };

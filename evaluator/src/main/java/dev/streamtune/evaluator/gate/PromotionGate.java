@@ -1,7 +1,9 @@
 package dev.streamtune.evaluator.gate;
 
+import dev.streamtune.evaluator.scoring.QuantisationCost;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Map;
 
@@ -29,6 +31,20 @@ public final class PromotionGate {
 
     public PromotionGate(GatePolicy policy) {
         this.policy = policy;
+    }
+
+    /**
+     * The checks of {@code report}, plus the quantisation check when candidates are served on an approximate engine:
+     * users get its answers, so it may not lose more than {@code max-quantisation-loss} against the exact adapter.
+     */
+    public List<GateCheck> checks(EvaluationReport report, Optional<QuantisationCost> quantisation) {
+        List<GateCheck> checks = new ArrayList<>(checks(report));
+        quantisation.ifPresent(cost -> checks.add(new GateCheck("quantisation",
+                cost.loss() <= policy.maxQuantisationLoss() + 1e-12, format(
+                "served on %s: test accuracy %.3f vs %.3f for the same adapter in fp32 (%+.1f points on %d examples; "
+                        + "at most %.1f may be lost)", cost.engine(), cost.servedAccuracy(), cost.exactAccuracy(),
+                -100 * cost.loss(), cost.examples(), 100 * policy.maxQuantisationLoss()))));
+        return checks;
     }
 
     public List<GateCheck> checks(EvaluationReport report) {

@@ -21,6 +21,14 @@ public interface AdapterScorer extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * For a scorer whose answers are not exactly the trained adapter's (an int8 engine): the same adapter scored
+     * exactly, to measure what the approximation costs. Empty for an exact scorer. Closed with this one.
+     */
+    default Optional<AdapterScorer> exact() {
+        return Optional.empty();
+    }
+
     @Override
     void close();
 }

@@ -5,4 +5,7 @@ public interface AdapterScorerFactory {
 
     /** @throws IllegalArgumentException when the artifact is missing, corrupt, or made for another base model */
     AdapterScorer open(String artifactUri, String sha256);
+
+    /** The engine adapters are scored on: the one serving runs. */
+    dev.streamtune.model.InferenceEngine engine();
 }

@@ -3,6 +3,7 @@ package dev.streamtune.evaluator.scoring;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -114,6 +115,23 @@ public final class CandidateEvaluator {
                 .setSharedChampion(modelScores(only(championTest, shared), only(championRetention, shared)))
                 .build());
         return report.build();
+    }
+
+    /**
+     * What serving's approximate engine costs the candidate on its test split, when {@code challenger} is such an
+     * engine ({@link AdapterScorer#exact()} present); empty for an exact engine or an empty test split. The exact
+     * answers are remembered under {@code <candidate id>/exact}.
+     */
+    public Optional<QuantisationCost> quantisationCost(AdapterCandidate candidate, AdapterScorer challenger,
+                                                       String engine) {
+        Optional<AdapterScorer> exact = challenger.exact();
+        List<CleanExample> test = sets.test(candidate.getTask(), candidate.getWindowIds());
+        if (exact.isEmpty() || test.isEmpty()) {
+            return Optional.empty();
+        }
+        double served = accuracy(score(candidate.getCandidateId(), challenger, test));
+        double trained = accuracy(score(candidate.getCandidateId() + "/exact", exact.get(), test));
+        return Optional.of(new QuantisationCost(engine, served, trained, test.size()));
     }
 
     private ModelScores modelScores(List<ScoredExample> test, List<ScoredExample> retention) {

@@ -13,6 +13,9 @@ import dev.streamtune.model.AdapterArtifact;
 import dev.streamtune.model.BaseModel;
 import dev.streamtune.model.BaseModelSource;
 import dev.streamtune.model.Prediction;
+import dev.streamtune.model.InferenceEngine;
+import dev.streamtune.model.OnnxClassifier;
+import dev.streamtune.model.OnnxSharedTensors;
 import dev.streamtune.model.TextClassifier;
 import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
@@ -22,7 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Opens adapters on the base model, which is loaded once for the evaluator's lifetime; only files in the adapter
- * store ({@code $STREAMTUNE_HOME/adapters}) are opened.
+ * store ({@code $STREAMTUNE_HOME/adapters}) are opened. Adapters are scored on the engine serving runs
+ * ({@code streamtune.engine}): on the exact ones (pytorch, onnx-fp32) with the PyTorch classifier itself, whose
+ * answers they reproduce to 1e-4 (and which uses the frozen-layer cache); on onnx-int8 with the int8 session serving
+ * will run, the PyTorch classifier kept as its {@linkplain AdapterScorer#exact() exact counterpart}.
  */
 @Singleton
 public final class ModelAdapterScorers implements AdapterScorerFactory, AutoCloseable {
@@ -33,16 +39,23 @@ public final class ModelAdapterScorers implements AdapterScorerFactory, AutoClos
 
     private final BaseModel base;
     private final Path store;
+    private final InferenceEngine engine;
+    /** The word embeddings every int8 session shares; null on an exact engine. */
+    private final OnnxSharedTensors shared;
 
     public ModelAdapterScorers(@Value("${streamtune.model.base-dir:}") String baseModelDirectory,
                                @Value("${streamtune.home}") String home,
-                               @Value("${evaluator.frozen-layer-cache-mb}") long frozenLayerCacheMb) {
+                               @Value("${evaluator.frozen-layer-cache-mb}") long frozenLayerCacheMb,
+                               @Value(InferenceEngine.PLACEHOLDER) String engine) {
         this.store = AdapterArtifact.storeUnder(Path.of(home));
+        this.engine = InferenceEngine.named(engine);
         try {
             long started = System.nanoTime();
             this.base = BaseModelSource.load(baseModelDirectory);
             LOG.info("Base model {} loaded in {} ms", base.id(), (System.nanoTime() - started) / 1_000_000);
             base.cacheFrozenLayers(frozenLayerCacheMb * 1024L * 1024L);
+            this.shared = this.engine.exact() ? null : OnnxSharedTensors.of(base);
+            LOG.info("Candidates are scored on the {} engine (what serving runs)", this.engine.configName());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot load the base model", e);
         }
@@ -53,7 +66,17 @@ public final class ModelAdapterScorers implements AdapterScorerFactory, AutoClos
         try {
             TextClassifier classifier = TextClassifier.load(base,
                     AdapterArtifact.of(artifactUri, sha256).verifiedPath(store));
-            return new ClassifierScorer(classifier);
+            ClassifierScorer exact = new ClassifierScorer(classifier);
+            if (engine.exact()) {
+                return exact;
+            }
+            try {
+                return new ApproximateScorer(OnnxClassifier.compile(classifier, engine.precision(), 0, shared), exact);
+            } catch (RuntimeException e) {
+                classifier.close();
+                throw new IllegalArgumentException("adapter cannot be compiled for " + engine.configName() + ": "
+                        + e.getMessage(), e);
+            }
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -64,10 +87,64 @@ public final class ModelAdapterScorers implements AdapterScorerFactory, AutoClos
         return base;
     }
 
+    @Override
+    public InferenceEngine engine() {
+        return engine;
+    }
+
     @PreDestroy
     @Override
     public void close() {
+        if (shared != null) {
+            shared.close(); // freed with the last session still open
+        }
         base.close();
+    }
+
+    /** Probabilities by label from predictions, in input order. */
+    private static List<Map<String, Double>> byLabel(List<Prediction> predictions) {
+        List<Map<String, Double>> result = new ArrayList<>(predictions.size());
+        for (Prediction prediction : predictions) {
+            Map<String, Double> probabilities = new LinkedHashMap<>();
+            for (String label : prediction.labels()) {
+                probabilities.put(label, (double) prediction.probability(label));
+            }
+            result.add(probabilities);
+        }
+        return result;
+    }
+
+    /** The adapter as an approximate engine runs it, with the exact classifier for comparison. */
+    private record ApproximateScorer(OnnxClassifier served, ClassifierScorer exactScorer) implements AdapterScorer {
+
+        @Override
+        public List<Map<String, Double>> predict(List<String> texts) {
+            return byLabel(served.predict(texts)); // batches of its own
+        }
+
+        @Override
+        public List<String> labels() {
+            return served.labels();
+        }
+
+        @Override
+        public Optional<List<String>> learnedLabels() {
+            return exactScorer.learnedLabels();
+        }
+
+        @Override
+        public Optional<AdapterScorer> exact() {
+            return Optional.of(exactScorer);
+        }
+
+        @Override
+        public void close() {
+            try {
+                served.close();
+            } finally {
+                exactScorer.close();
+            }
+        }
     }
 
     private record ClassifierScorer(TextClassifier classifier) implements AdapterScorer {
@@ -76,14 +153,7 @@ public final class ModelAdapterScorers implements AdapterScorerFactory, AutoClos
         public List<Map<String, Double>> predict(List<String> texts) {
             List<Map<String, Double>> result = new ArrayList<>(texts.size());
             for (int from = 0; from < texts.size(); from += BATCH) {
-                for (Prediction prediction : classifier.predict(texts.subList(from, Math.min(texts.size(),
-                        from + BATCH)))) {
-                    Map<String, Double> probabilities = new LinkedHashMap<>();
-                    for (String label : prediction.labels()) {
-                        probabilities.put(label, (double) prediction.probability(label));
-                    }
-                    result.add(probabilities);
-                }
+                result.addAll(byLabel(classifier.predict(texts.subList(from, Math.min(texts.size(), from + BATCH)))));
             }
             return result;
         }

@@ -21,7 +21,7 @@ class GatePolicyTest {
         GatePolicy defaults = GatePolicy.defaults();
         assertEquals(new GatePolicy(50, defaults.maxQualityDrop(), defaults.minQualityGain(),
                 defaults.maxRetentionDrop(), defaults.maxBiasWidening(), defaults.maxAccuracyGap(), 0.2,
-                defaults.maxCanaryDisagreement()), policy);
+                defaults.maxCanaryDisagreement(), defaults.maxQuantisationLoss()), policy);
     }
 
     @Test
@@ -34,7 +34,7 @@ class GatePolicyTest {
         Map<String, Double> all = new HashMap<>();
         TaskOverrides.GATE.forEach(key -> all.put(key, 0.5));
         GatePolicy policy = GatePolicy.defaults().withOverrides(all);
-        assertEquals(new GatePolicy(1, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5), policy);
+        assertEquals(new GatePolicy(1, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5), policy);
     }
 
     @Test

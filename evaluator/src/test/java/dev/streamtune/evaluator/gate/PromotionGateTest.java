@@ -21,6 +21,17 @@ class PromotionGateTest {
     private final PromotionGate gate = new PromotionGate(GatePolicy.defaults());
 
     @Test
+    void anInt8CandidateMayLoseAtMostHalfAPointAgainstItselfInFp32() {
+        EvaluationReport report = report(scores(0.90, 0.05), scores(0.85, 0.05), -0.005, 0.10);
+        assertTrue(PromotionGate.approves(gate.checks(report, java.util.Optional.of(
+                new dev.streamtune.evaluator.scoring.QuantisationCost("onnx-int8", 0.896, 0.90, 250)))));
+        assertEquals(List.of("quantisation"), failed(gate.checks(report, java.util.Optional.of(
+                new dev.streamtune.evaluator.scoring.QuantisationCost("onnx-int8", 0.888, 0.90, 250)))));
+        assertEquals(gate.checks(report).toString(), gate.checks(report, java.util.Optional.empty()).toString(),
+                "an exact engine adds no check");
+    }
+
+    @Test
     void aBetterCandidateThatKeepsOldSkillsIsApproved() {
         List<GateCheck> checks = gate.checks(report(scores(0.90, 0.05), scores(0.85, 0.05), -0.005, 0.10));
         assertTrue(PromotionGate.approves(checks), checks.toString());

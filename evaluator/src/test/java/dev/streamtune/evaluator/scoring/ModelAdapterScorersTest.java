@@ -58,7 +58,7 @@ class ModelAdapterScorersTest {
 
     @BeforeAll
     static void loadBase() {
-        scorers = new ModelAdapterScorers("", dir.toString(), 64);
+        scorers = new ModelAdapterScorers("", dir.toString(), 64, "onnx-fp32");
     }
 
     @AfterAll
@@ -101,7 +101,35 @@ class ModelAdapterScorersTest {
             assertEquals("adapter", report.getLabelScope().getChampionLabelsSource());
             assertTrue(report.getLabelScope().getNewLabelMetrics().getAccuracy() >= 0.9, report.toString());
             assertTrue(PromotionGate.approves(checks), checks.toString());
+            assertTrue(candidate.exact().isEmpty(), "onnx-fp32 is scored exactly, by the PyTorch classifier");
         }
+
+        // Served on int8: scored as int8, and the gate weighs what int8 costs against the same adapter in fp32.
+        try (ModelAdapterScorers int8 = new ModelAdapterScorers("", dir.toString(), 64, "onnx-int8")) {
+            AdapterArtifact artifact = AdapterArtifact.of(candidateFile);
+            try (AdapterScorer candidate = int8.open(artifact.uri().toString(), artifact.sha256())) {
+                assertTrue(candidate.exact().isPresent());
+                CandidateEvaluator evaluator = new CandidateEvaluator(sets, new SliceScorer("weather", 20));
+                Optional<QuantisationCost> cost = evaluator.quantisationCost(record("t-000001"), candidate,
+                        int8.engine().configName());
+                assertTrue(cost.isPresent());
+                assertEquals(sets.test("t", List.of("t-000001")).size(), cost.get().examples());
+                assertTrue(Math.abs(cost.get().loss()) < 0.1, cost.toString());
+                assertTrue(cost.get().exactAccuracy() >= 0.9, cost.toString());
+                EvaluationReport report = evaluator.evaluate(record("t-000001"), candidate,
+                        LearnedLabels.of(candidate, Set.of()), null, null, null, Instant.EPOCH);
+                GateCheck lenient = quantisationCheck(new PromotionGate(GatePolicy.defaults()
+                        .withOverrides(Map.of("max-quantisation-loss", 0.2))).checks(report, cost));
+                GateCheck impossible = quantisationCheck(new PromotionGate(GatePolicy.defaults()
+                        .withOverrides(Map.of("max-quantisation-loss", -0.2))).checks(report, cost));
+                assertTrue(lenient.passed(), lenient.toString());
+                assertTrue(!impossible.passed() && impossible.detail().contains("onnx-int8"), impossible.toString());
+            }
+        }
+    }
+
+    private static GateCheck quantisationCheck(List<GateCheck> checks) {
+        return checks.stream().filter(c -> c.rule().equals("quantisation")).findFirst().orElseThrow();
     }
 
     private static AdapterScorer open(Path file) throws Exception {

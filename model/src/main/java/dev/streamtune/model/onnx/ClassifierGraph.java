@@ -25,6 +25,8 @@ public final class ClassifierGraph {
     public static final String INPUT_IDS = "input_ids";
     public static final String VALID_MASK = "valid_mask";
     public static final String LOGITS = "logits";
+    /** The initializer name of the word embedding table [vocab, hidden]. */
+    public static final String WORD_EMBEDDINGS = "word_embeddings";
 
     /** Numeric precision of the encoder's projections. */
     public enum Precision { FP32, INT8 }
@@ -32,9 +34,12 @@ public final class ClassifierGraph {
     private final BertConfig config;
     private final Function<String, float[]> weights;
     private final Precision precision;
+    private final boolean sharedWordEmbeddings;
     private final OnnxGraphWriter g = new OnnxGraphWriter();
 
-    private ClassifierGraph(BertConfig config, Function<String, float[]> weights, Precision precision) {
+    private ClassifierGraph(BertConfig config, Function<String, float[]> weights, Precision precision,
+            boolean sharedWordEmbeddings) {
+        this.sharedWordEmbeddings = sharedWordEmbeddings;
         this.config = config;
         this.weights = weights;
         this.precision = precision;
@@ -46,7 +51,17 @@ public final class ClassifierGraph {
      * @return the serialized ONNX model
      */
     public static byte[] write(BertConfig config, Function<String, float[]> weights, int labels, Precision precision) {
-        return new ClassifierGraph(config, weights, precision).build(labels);
+        return new ClassifierGraph(config, weights, precision, false).build(labels);
+    }
+
+    /**
+     * As {@link #write}, but the word embedding table (the largest tensor, never changed by an adapter) is left out:
+     * the session must be given it as the initializer {@value #WORD_EMBEDDINGS}, one tensor shared by every
+     * classifier on the same base model.
+     */
+    public static byte[] writeWithoutWordEmbeddings(BertConfig config, Function<String, float[]> weights, int labels,
+            Precision precision) {
+        return new ClassifierGraph(config, weights, precision, true).build(labels);
     }
 
     private byte[] build(int labels) {
@@ -79,8 +94,9 @@ public final class ClassifierGraph {
 
     private String embeddings() {
         int h = config.hiddenSize();
-        String words = g.floats("word_embeddings", new long[] {config.vocabSize(), h},
-                weight("embeddings.word_embeddings.weight"));
+        long[] wordsShape = {config.vocabSize(), h};
+        String words = sharedWordEmbeddings ? g.externalFloats(WORD_EMBEDDINGS, wordsShape)
+                : g.floats(WORD_EMBEDDINGS, wordsShape, weight("embeddings.word_embeddings.weight"));
         float[] positions = weight("embeddings.position_embeddings.weight").clone();
         float[] type0 = weight("embeddings.token_type_embeddings.weight");
         for (int i = 0; i < positions.length; i++) {

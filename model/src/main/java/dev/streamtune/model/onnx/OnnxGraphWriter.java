@@ -94,6 +94,26 @@ public final class OnnxGraphWriter {
         return initializer(name, FLOAT, dims, raw.array());
     }
 
+    /**
+     * An fp32 initializer whose data is not in the model: the session must be given it by name
+     * ({@code SessionOptions.addExternalInitializers}), so one tensor in memory can serve many sessions.
+     */
+    public String externalFloats(String name, long[] dims) {
+        initializers.add(message(out -> {
+            for (long d : dims) {
+                out.writeInt64(1, d);
+            }
+            out.writeInt32(2, FLOAT);
+            out.writeString(8, name);
+            out.writeByteArray(13, message(entry -> { // external_data: where it would be on disk
+                entry.writeString(1, "location");
+                entry.writeString(2, name + ".bin");
+            }));
+            out.writeEnum(14, 1); // data_location EXTERNAL
+        }));
+        return name;
+    }
+
     /** An int8 initializer; returns its name. */
     public String int8s(String name, long[] dims, byte[] values) {
         checkSize(dims, values.length);

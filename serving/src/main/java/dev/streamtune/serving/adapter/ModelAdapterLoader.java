@@ -13,6 +13,7 @@ import dev.streamtune.model.BaseModelSource;
 import dev.streamtune.model.CorruptAdapterException;
 import dev.streamtune.model.InferenceEngine;
 import dev.streamtune.model.OnnxClassifier;
+import dev.streamtune.model.OnnxSharedTensors;
 import dev.streamtune.model.Prediction;
 import dev.streamtune.model.TextClassifier;
 import dev.streamtune.schema.Deployment;
@@ -45,6 +46,8 @@ public final class ModelAdapterLoader implements AdapterLoader, AutoCloseable {
     private final Path store;
     private final InferenceEngine engine;
     private final int intraOpThreads;
+    /** The base model's word embeddings, one copy for every ONNX session; null on the PyTorch engine. */
+    private final OnnxSharedTensors shared;
 
     /**
      * @param engine         {@code pytorch}, {@code onnx-fp32} or {@code onnx-int8}
@@ -52,7 +55,7 @@ public final class ModelAdapterLoader implements AdapterLoader, AutoCloseable {
      *                       core)
      */
     public ModelAdapterLoader(@Value("${streamtune.model.base-dir:}") String baseModelDirectory,
-                              @Value("${serving.engine}") String engine,
+                              @Value(InferenceEngine.PLACEHOLDER) String engine,
                               @Value("${serving.batch.intra-op-threads:0}") int intraOpThreads,
                               @Value("${streamtune.home}") String home) {
         this.store = AdapterArtifact.storeUnder(Path.of(home));
@@ -70,6 +73,7 @@ public final class ModelAdapterLoader implements AdapterLoader, AutoCloseable {
             if (intraOpThreads > 0) {
                 ai.djl.pytorch.jni.JniUtils.setNumThreads(intraOpThreads);
             }
+            this.shared = this.engine == InferenceEngine.PYTORCH ? null : OnnxSharedTensors.of(base);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot load the base model", e);
         }
@@ -103,7 +107,7 @@ public final class ModelAdapterLoader implements AdapterLoader, AutoCloseable {
             model = new ClassifierModel(classifier);
         } else {
             try {
-                model = new OnnxModel(OnnxClassifier.compile(classifier, engine.precision(), intraOpThreads));
+                model = new OnnxModel(OnnxClassifier.compile(classifier, engine.precision(), intraOpThreads, shared));
             } catch (RuntimeException e) {
                 throw new AdapterLoadException("Adapter " + deployment.getAdapterId() + " cannot be compiled for "
                         + engine.configName() + ": " + e.getMessage(), e);
@@ -149,6 +153,9 @@ public final class ModelAdapterLoader implements AdapterLoader, AutoCloseable {
     @PreDestroy
     @Override
     public void close() {
+        if (shared != null) {
+            shared.close(); // freed with the last session still open
+        }
         base.close(); // also closes any classifier still open on it
     }
 

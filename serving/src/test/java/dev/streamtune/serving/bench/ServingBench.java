@@ -49,8 +49,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *   <li>The same load while a new adapter is deployed every few seconds, per engine: p99 during swaps against
  *       steady state, failed calls, and the mean time to load, compile and warm an adapter.</li>
  * </ol>
+ * With {@code --many-tasks true --engines X} it measures only many tasks in one process on engine X, in a JVM that
+ * ran nothing else (memory figures are not clean otherwise): the service grown to {@code --tasks 1,10,50} tasks
+ * (each its own deployment), the clients' calls spread over all of them: resident memory per extra task, calls/s,
+ * p50/p99.
  * Options (defaults = the service's): {@code --engines pytorch,onnx-fp32,onnx-int8 --clients 16 --seconds 15
- * --swap-every 3 --max-size 32 --workers 2 --intra-op-threads 1 --max-wait-ms 2 --rounds 1}. Comma-separated values
+ * --swap-every 3 --tasks 1,10,50 --max-size 32 --workers 2 --intra-op-threads 1 --max-wait-ms 2 --rounds 1}. Comma-separated values
  * of max-size, workers, intra-op-threads and max-wait-ms are all run (steady phase), {@code rounds} times over to
  * even out a shared machine's noise; the swap phase runs with the first combination of each engine.
  */
@@ -68,6 +72,7 @@ public final class ServingBench {
         List<Integer> maxWaits = ints(options.getOrDefault("max-wait-ms", "2"));
         int cores = Runtime.getRuntime().availableProcessors();
         List<Integer> intraOpThreads = ints(options.getOrDefault("intra-op-threads", "1"));
+        List<Integer> taskCounts = ints(options.getOrDefault("tasks", "1,10,50"));
         List<InferenceEngine> engines = Arrays.stream(options.getOrDefault("engines", "pytorch,onnx-fp32,onnx-int8")
                 .split(",")).map(InferenceEngine::named).toList();
         // The raw ceiling is the best of one thread and all cores per forward pass, whatever the service uses.
@@ -83,6 +88,18 @@ public final class ServingBench {
         List<Path> adapters = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             adapters.add(TestAdapters.create(TestAdapters.store(dir), "a" + i, TestAdapters.SENTIMENT, 11 + i));
+        }
+        if (Boolean.parseBoolean(options.getOrDefault("many-tasks", "false"))) {
+            if (engines.size() != 1) {
+                throw new IllegalArgumentException("--many-tasks measures one engine per run (--engines X): memory "
+                        + "figures are only clean in a JVM that ran nothing else");
+            }
+            String table = manyTasks(dir, engines.get(0), maxSizes.get(0), workers.get(0), intraOpThreads.get(0),
+                    maxWaits.get(0), adapters.get(0), texts, clients, seconds, taskCounts);
+            System.out.println();
+            System.out.println("==== Serving benchmark ====");
+            System.out.print(table);
+            System.exit(0);
         }
         report.append(String.format(Locale.ROOT, "Raw forward: TextClassifier.predict, %s, 2 labels, texts of "
                 + "%d-%d words (mean %.1f), %d cores%n", TestAdapters.base().id(),
@@ -167,12 +184,12 @@ public final class ServingBench {
                                         if (!steadyOfFirst.containsKey(engine)) {
                                             steadyOfFirst.put(engine, steady);
                                             Runnable swapper = swapper(broker.bootstrapServers(), adapters, swapEvery);
-                                            Timer loads = meters.find("serving.adapter.load").timer();
+                                            Timer loads = meters.find("serving.adapter.load").tag("task", TASK).timer();
                                             double loadMillis0 = loads == null ? 0 : loads.totalTime(TimeUnit.MILLISECONDS);
                                             long loadCount0 = loads == null ? 0 : loads.count();
                                             Phase swaps = run(http, texts, clients, seconds, swapper, meters);
                                             swapsOf.put(engine, swaps);
-                                            loads = meters.find("serving.adapter.load").timer();
+                                            loads = meters.find("serving.adapter.load").tag("task", TASK).timer();
                                             if (loads != null && loads.count() > loadCount0) {
                                                 swapMillis.put(engine, (loads.totalTime(TimeUnit.MILLISECONDS)
                                                         - loadMillis0) / (loads.count() - loadCount0));
@@ -204,6 +221,7 @@ public final class ServingBench {
             }
             report.append("(first setting of each engine; swap ms: mean time to load, compile and warm a deployed "
                     + "adapter, from serving.adapter.load)\n");
+
         }
         System.out.println();
         System.out.println("==== Serving benchmark ====");
@@ -242,11 +260,15 @@ public final class ServingBench {
 
     private static Phase run(Http http, List<String> texts, int clients, int seconds, Runnable sideJob,
                              MeterRegistry meters) throws InterruptedException {
-        DistributionSummary batches = meters.find("serving.batch.size").tag("task", TASK).summary();
-        long batchCount0 = batches == null ? 0 : batches.count();
-        double batchTotal0 = batches == null ? 0 : batches.totalAmount();
-        Timer forward = meters.find("serving.forward.latency").tag("task", TASK).timer();
-        double forwardTotal0 = forward == null ? 0 : forward.totalTime(TimeUnit.MILLISECONDS);
+        return run(http, List.of(TASK), texts, clients, seconds, sideJob, meters);
+    }
+
+    /** Clients spread their calls over {@code tasks}: each call goes to the next task. */
+    private static Phase run(Http http, List<String> tasks, List<String> texts, int clients, int seconds,
+                             Runnable sideJob, MeterRegistry meters) throws InterruptedException {
+        long batchCount0 = batchCount(meters);
+        double batchTotal0 = batchTotal(meters);
+        double forwardTotal0 = forwardMillis(meters);
         CpuShare cpu = CpuShare.start();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger failed = new AtomicInteger();
@@ -267,7 +289,7 @@ public final class ServingBench {
                     long t0 = System.nanoTime();
                     Http.Answer answer;
                     try {
-                        answer = http.post("/v1/tasks/" + TASK + "/predict", body);
+                        answer = http.post("/v1/tasks/" + tasks.get((client + n) % tasks.size()) + "/predict", body);
                     } catch (RuntimeException e) {
                         failed.incrementAndGet();
                         continue;
@@ -316,15 +338,124 @@ public final class ServingBench {
             k += (int) l[0];
         }
         Arrays.sort(all);
-        batches = meters.find("serving.batch.size").tag("task", TASK).summary();
-        double meanBatch = batches == null || batches.count() == batchCount0 ? Double.NaN
-                : (batches.totalAmount() - batchTotal0) / (batches.count() - batchCount0);
-        forward = meters.find("serving.forward.latency").tag("task", TASK).timer();
-        double meanForward = forward == null || batches == null || batches.count() == batchCount0 ? Double.NaN
-                : (forward.totalTime(TimeUnit.MILLISECONDS) - forwardTotal0) / (batches.count() - batchCount0);
+        long batchCount = batchCount(meters) - batchCount0;
+        double meanBatch = batchCount == 0 ? Double.NaN : (batchTotal(meters) - batchTotal0) / batchCount;
+        double meanForward = batchCount == 0 ? Double.NaN : (forwardMillis(meters) - forwardTotal0) / batchCount;
         double clientsShare = clientCpuNanos.get() / 1e9 / elapsed / Runtime.getRuntime().availableProcessors();
         return new Phase(calls, calls, elapsed, all, failed.get(), meanBatch, meanForward, swaps.get(), others,
                 clientsShare);
+    }
+
+    /**
+     * The service on one engine in a fresh broker, grown to each of {@code counts} tasks (each its own deployment);
+     * memory and latency with the clients' calls spread over all of them.
+     */
+    private static String manyTasks(Path dir, InferenceEngine engine, int maxSize, int workers, int threads,
+            int maxWait, Path adapter, List<String> texts, int clients, int seconds, List<Integer> counts)
+            throws Exception {
+        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "Many tasks in one process (%s): each "
+                + "call goes to the next task, %d clients, %d s per row; RSS of the whole bench JVM after a GC%n"
+                + "%-10s %6s %9s %14s %9s %8s %8s %6s%n", engine.configName(), clients, seconds, "engine", "tasks",
+                "RSS MiB", "MiB/extra task", "calls/s", "p50 ms", "p99 ms", "failed"));
+        try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"), freePort(), "512m")) {
+            new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
+            TestAdapters.defineTasks(broker.bootstrapServers(), dev.streamtune.contract.TaskCatalogue.newTask(TASK,
+                    TestAdapters.SENTIMENT, "bench", java.time.Instant.now()));
+            try (KafkaProducer<byte[], byte[]> producer = producer(broker.bootstrapServers())) {
+                TestAdapters.send(producer, Topics.DEPLOYMENTS, TASK, TestAdapters.deployment(TASK, "a0", adapter, null));
+            }
+            try (ApplicationContext context = start(broker.bootstrapServers(), engine, maxSize, workers, threads,
+                    maxWait)) {
+                Http http = new Http(context.getBean(EmbeddedServer.class).getURL().toString());
+                if (http.awaitOk("/health/readiness", Duration.ofSeconds(90)).status() != 200) {
+                    throw new IllegalStateException("service not ready");
+                }
+                MeterRegistry meters = context.getBean(MeterRegistry.class);
+                run(http, texts, clients, 3, null, meters); // warm-up
+                List<String> served = List.of(TASK);
+                double rss = rssMiB();
+                int before = 1;
+                for (int count : counts) {
+                    served = growTasks(broker.bootstrapServers(), http, adapter,
+                            served, count);
+                    double grown = rssMiB();
+                    Phase spread = run(http, served, texts, clients, seconds, null, meters);
+                    String row = String.format(Locale.ROOT,
+                            "%-10s %6d %9.0f %14s %9.1f %8.1f %8.1f %6d%n",
+                            engine.configName(), count, grown, count == before ? "-"
+                                    : String.format(Locale.ROOT, "%.1f",
+                                    (grown - rss) / (count - before)),
+                            spread.textsPerSecond(), spread.percentile(50), spread.p99(),
+                            spread.failed());
+                    table.append(row);
+                    System.out.print(row);
+                    rss = grown;
+                    before = count;
+                }
+            }
+        }
+        return table.toString();
+    }
+
+    /** Micro-batches run so far, over every task. */
+    private static long batchCount(MeterRegistry meters) {
+        return meters.find("serving.batch.size").summaries().stream().mapToLong(DistributionSummary::count).sum();
+    }
+
+    private static double batchTotal(MeterRegistry meters) {
+        return meters.find("serving.batch.size").summaries().stream().mapToDouble(DistributionSummary::totalAmount)
+                .sum();
+    }
+
+    private static double forwardMillis(MeterRegistry meters) {
+        return meters.find("serving.forward.latency").timers().stream()
+                .mapToDouble(t -> t.totalTime(TimeUnit.MILLISECONDS)).sum();
+    }
+
+    /** Resident memory of this process (service and load generator), after a GC, in MiB. */
+    private static double rssMiB() throws java.io.IOException {
+        System.gc();
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+            }
+        }
+        return Double.NaN;
+    }
+
+    /**
+     * Grows the service to {@code count} tasks ({@code many-0} ... ), each with its own deployment of the same
+     * adapter file (each is loaded and compiled on its own, as distinct adapters would be), and waits until all
+     * answer.
+     */
+    private static List<String> growTasks(String bootstrap, Http http, Path adapter, List<String> tasks, int count)
+            throws InterruptedException {
+        List<String> grown = new ArrayList<>(tasks);
+        List<dev.streamtune.schema.TaskDefinition> definitions = new ArrayList<>();
+        for (int i = tasks.size(); i < count; i++) {
+            grown.add("many-" + i);
+            definitions.add(dev.streamtune.contract.TaskCatalogue.newTask("many-" + i, TestAdapters.SENTIMENT, "bench",
+                    java.time.Instant.now()));
+        }
+        if (!definitions.isEmpty()) {
+            TestAdapters.defineTasks(bootstrap, definitions.toArray(dev.streamtune.schema.TaskDefinition[]::new));
+            try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+                for (String task : grown.subList(tasks.size(), grown.size())) {
+                    TestAdapters.send(producer, Topics.DEPLOYMENTS, task,
+                            TestAdapters.deployment(task, task + "-a", adapter, null));
+                }
+            }
+        }
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        for (String task : grown) {
+            while (http.get("/v1/tasks/" + task + "/model").status() != 200) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("task " + task + " never answered");
+                }
+                Thread.sleep(100);
+            }
+        }
+        return grown;
     }
 
     /** Deploys the next adapter, then waits {@code every} seconds; run in a loop by the swap phase. */
@@ -440,7 +571,7 @@ public final class ServingBench {
         props.put("serving.batch.workers", workers);
         props.put("serving.batch.max-wait", maxWaitMillis + "ms");
         props.put("serving.batch.intra-op-threads", intraOpThreads);
-        props.put("serving.engine", engine.configName());
+        props.put(InferenceEngine.CONFIG_KEY, engine.configName());
         return ApplicationContext.run(EmbeddedServer.class, props).getApplicationContext();
     }
 
