@@ -19,7 +19,7 @@ import java.util.Map;
  *
  * <p>Thread-safe: concurrent {@link #predict} calls share the session. {@link #close()} waits for them.
  */
-public final class OnnxClassifier implements AutoCloseable {
+public final class OnnxClassifier implements TextPredictor {
 
     private final BaseModel base;
     private final List<String> labels;
@@ -107,6 +107,7 @@ public final class OnnxClassifier implements AutoCloseable {
     }
 
     /** Label probabilities for each text: {@code softmax(logits / temperature())}, as {@link TextClassifier#predict}. */
+    @Override
     public List<Prediction> predict(List<String> texts) {
         return Arrays.stream(logits(texts)).map(z -> {
             double[] p = TemperatureScaling.softmax(z, temperature);
@@ -158,10 +159,12 @@ public final class OnnxClassifier implements AutoCloseable {
         }
     }
 
+    @Override
     public List<String> labels() {
         return labels;
     }
 
+    @Override
     public Map<String, String> lineage() {
         return lineage;
     }

@@ -36,7 +36,7 @@ import java.util.TreeSet;
  *
  * <p>The arrays are inference-only (no gradients) unless a {@link TrainingSession} is open on the classifier.
  */
-public final class TextClassifier implements AutoCloseable {
+public final class TextClassifier implements TextPredictor {
 
     /** Texts per forward pass of {@link #predict} (and of the ONNX engine's). */
     static final int PREDICT_BATCH = 64;
@@ -305,6 +305,7 @@ public final class TextClassifier implements AutoCloseable {
      * depends only on the text, the weights, the temperature and the other texts of the same call (which share
      * padded batches).
      */
+    @Override
     public List<Prediction> predict(List<String> texts) {
         float t = temperature;
         return rows(texts, true, t).stream().map(p -> new Prediction(config.labels(), p)).toList();
@@ -398,6 +399,7 @@ public final class TextClassifier implements AutoCloseable {
         return config;
     }
 
+    @Override
     public List<String> labels() {
         return config.labels();
     }
@@ -430,6 +432,7 @@ public final class TextClassifier implements AutoCloseable {
     }
 
     /** Lineage read from the adapter file this classifier was loaded from; empty for a new one. */
+    @Override
     public Map<String, String> lineage() {
         return lineage;
     }

@@ -17,6 +17,7 @@ import dev.streamtune.model.InferenceEngine;
 import dev.streamtune.model.OnnxClassifier;
 import dev.streamtune.model.OnnxSharedTensors;
 import dev.streamtune.model.TextClassifier;
+import dev.streamtune.model.TextPredictor;
 import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -66,12 +67,11 @@ public final class ModelAdapterScorers implements AdapterScorerFactory, AutoClos
         try {
             TextClassifier classifier = TextClassifier.load(base,
                     AdapterArtifact.of(artifactUri, sha256).verifiedPath(store));
-            ClassifierScorer exact = new ClassifierScorer(classifier);
             if (engine.exact()) {
-                return exact;
+                return new EngineScorer(classifier, classifier);
             }
             try {
-                return new ApproximateScorer(OnnxClassifier.compile(classifier, engine.precision(), 0, shared), exact);
+                return new EngineScorer(OnnxClassifier.compile(classifier, engine.precision(), 0, shared), classifier);
             } catch (RuntimeException e) {
                 classifier.close();
                 throw new IllegalArgumentException("adapter cannot be compiled for " + engine.configName() + ": "
@@ -114,12 +114,27 @@ public final class ModelAdapterScorers implements AdapterScorerFactory, AutoClos
         return result;
     }
 
-    /** The adapter as an approximate engine runs it, with the exact classifier for comparison. */
-    private record ApproximateScorer(OnnxClassifier served, ClassifierScorer exactScorer) implements AdapterScorer {
+    /**
+     * An adapter as the engine runs it ({@code served}), with the classifier as trained: the same object on an exact
+     * engine, else the {@linkplain #exact() exact counterpart}.
+     */
+    private static final class EngineScorer implements AdapterScorer {
+
+        private final TextPredictor served;
+        private final TextClassifier trained;
+
+        EngineScorer(TextPredictor served, TextClassifier trained) {
+            this.served = served;
+            this.trained = trained;
+        }
 
         @Override
         public List<Map<String, Double>> predict(List<String> texts) {
-            return byLabel(served.predict(texts)); // batches of its own
+            List<Map<String, Double>> result = new ArrayList<>(texts.size());
+            for (int from = 0; from < texts.size(); from += BATCH) {
+                result.addAll(byLabel(served.predict(texts.subList(from, Math.min(texts.size(), from + BATCH)))));
+            }
+            return result;
         }
 
         @Override
@@ -129,12 +144,13 @@ public final class ModelAdapterScorers implements AdapterScorerFactory, AutoClos
 
         @Override
         public Optional<List<String>> learnedLabels() {
-            return exactScorer.learnedLabels();
+            return trained.learnedLabels();
         }
 
         @Override
         public Optional<AdapterScorer> exact() {
-            return Optional.of(exactScorer);
+            // Not closed by the caller (see AdapterScorer#exact): closing this scorer closes both.
+            return served == trained ? Optional.empty() : Optional.of(new EngineScorer(trained, trained));
         }
 
         @Override
@@ -142,35 +158,8 @@ public final class ModelAdapterScorers implements AdapterScorerFactory, AutoClos
             try {
                 served.close();
             } finally {
-                exactScorer.close();
+                trained.close(); // idempotent when it is the same object
             }
-        }
-    }
-
-    private record ClassifierScorer(TextClassifier classifier) implements AdapterScorer {
-
-        @Override
-        public List<Map<String, Double>> predict(List<String> texts) {
-            List<Map<String, Double>> result = new ArrayList<>(texts.size());
-            for (int from = 0; from < texts.size(); from += BATCH) {
-                result.addAll(byLabel(classifier.predict(texts.subList(from, Math.min(texts.size(), from + BATCH)))));
-            }
-            return result;
-        }
-
-        @Override
-        public List<String> labels() {
-            return classifier.labels();
-        }
-
-        @Override
-        public Optional<List<String>> learnedLabels() {
-            return classifier.learnedLabels();
-        }
-
-        @Override
-        public void close() {
-            classifier.close();
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.streamtune.serving.adapter;
 
+import dev.streamtune.model.TextPredictor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -19,7 +20,7 @@ public final class AdapterLease implements AutoCloseable {
         return adapter;
     }
 
-    public LoadedModel model() {
+    public TextPredictor model() {
         return adapter.model();
     }
 

@@ -1,5 +1,6 @@
 package dev.streamtune.serving.adapter;
 
+import dev.streamtune.model.TextPredictor;
 import dev.streamtune.model.AdapterLoadException;
 import dev.streamtune.schema.Deployment;
 
@@ -13,7 +14,7 @@ public interface AdapterLoader {
      * @throws AdapterLoadException when the artifact is missing, corrupt, fails its checksum or was trained on
      *                              another base model
      */
-    LoadedModel load(Deployment deployment) throws AdapterLoadException;
+    TextPredictor load(Deployment deployment) throws AdapterLoadException;
 
     /** The base model every adapter is loaded onto. */
     String baseModelId();

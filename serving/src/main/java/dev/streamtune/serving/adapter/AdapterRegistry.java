@@ -1,5 +1,6 @@
 package dev.streamtune.serving.adapter;
 
+import dev.streamtune.model.TextPredictor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -128,7 +129,7 @@ public final class AdapterRegistry implements AutoCloseable {
         }
         String task = deployment.getTask();
         long started = System.nanoTime();
-        LoadedModel model;
+        TextPredictor model;
         try {
             model = loader.load(deployment);
         } catch (AdapterLoadException | RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.streamtune.serving.adapter;
 
+import dev.streamtune.model.TextPredictor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * Loads adapters onto the base model, which is loaded once for the life of the process and shared by every
  * adapter, and prepares them for the configured {@link InferenceEngine}: the PyTorch classifier itself, or an
  * ONNX Runtime session compiled from it (LoRA merged; fp32 or int8). Owns the base model's native memory; each
- * {@link LoadedModel} owns its adapter's.
+ * {@link TextPredictor} owns its adapter's.
  */
 @Singleton
 public final class ModelAdapterLoader implements AdapterLoader, AutoCloseable {
@@ -80,7 +81,7 @@ public final class ModelAdapterLoader implements AdapterLoader, AutoCloseable {
     }
 
     @Override
-    public LoadedModel load(Deployment deployment) throws AdapterLoadException {
+    public TextPredictor load(Deployment deployment) throws AdapterLoadException {
         if (!base.id().equals(deployment.getBaseModelId())) {
             LOG.warn("Deployment of {} names base model {}, this process runs {}; the adapter file's checksum decides",
                     deployment.getAdapterId(), deployment.getBaseModelId(), base.id());
@@ -102,12 +103,12 @@ public final class ModelAdapterLoader implements AdapterLoader, AutoCloseable {
             throw new CorruptAdapterException("Adapter " + deployment.getAdapterId() + " is corrupt: it cannot be "
                     + "loaded (" + e.getClass().getSimpleName() + ")", e);
         }
-        LoadedModel model;
+        TextPredictor model;
         if (engine == InferenceEngine.PYTORCH) {
-            model = new ClassifierModel(classifier);
+            model = classifier;
         } else {
             try {
-                model = new OnnxModel(OnnxClassifier.compile(classifier, engine.precision(), intraOpThreads, shared));
+                model = OnnxClassifier.compile(classifier, engine.precision(), intraOpThreads, shared);
             } catch (RuntimeException e) {
                 throw new AdapterLoadException("Adapter " + deployment.getAdapterId() + " cannot be compiled for "
                         + engine.configName() + ": " + e.getMessage(), e);
@@ -157,51 +158,5 @@ public final class ModelAdapterLoader implements AdapterLoader, AutoCloseable {
             shared.close(); // freed with the last session still open
         }
         base.close(); // also closes any classifier still open on it
-    }
-
-    private record OnnxModel(OnnxClassifier classifier) implements LoadedModel {
-
-        @Override
-        public List<Prediction> predict(List<String> texts) {
-            return classifier.predict(texts);
-        }
-
-        @Override
-        public List<String> labels() {
-            return classifier.labels();
-        }
-
-        @Override
-        public Map<String, String> lineage() {
-            return classifier.lineage();
-        }
-
-        @Override
-        public void close() {
-            classifier.close();
-        }
-    }
-
-    private record ClassifierModel(TextClassifier classifier) implements LoadedModel {
-
-        @Override
-        public List<Prediction> predict(List<String> texts) {
-            return classifier.predict(texts);
-        }
-
-        @Override
-        public List<String> labels() {
-            return classifier.labels();
-        }
-
-        @Override
-        public Map<String, String> lineage() {
-            return classifier.lineage();
-        }
-
-        @Override
-        public void close() {
-            classifier.close();
-        }
     }
 }

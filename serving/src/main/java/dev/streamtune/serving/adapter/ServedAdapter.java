@@ -1,5 +1,6 @@
 package dev.streamtune.serving.adapter;
 
+import dev.streamtune.model.TextPredictor;
 import java.time.Instant;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -16,14 +17,14 @@ import dev.streamtune.schema.Deployment;
  */
 public final class ServedAdapter {
 
-    private final LoadedModel model;
+    private final TextPredictor model;
     private final Instant servingSince;
     private final Executor closer;
     private final AtomicInteger references = new AtomicInteger(1);
     private final AtomicBoolean retired = new AtomicBoolean();
     private volatile Deployment deployment;
 
-    ServedAdapter(Deployment deployment, LoadedModel model, Instant servingSince, Executor closer) {
+    ServedAdapter(Deployment deployment, TextPredictor model, Instant servingSince, Executor closer) {
         this.deployment = deployment;
         this.model = model;
         this.servingSince = servingSince;
@@ -43,7 +44,7 @@ public final class ServedAdapter {
         return deployment;
     }
 
-    public LoadedModel model() {
+    public TextPredictor model() {
         return model;
     }
 

@@ -1,5 +1,6 @@
 package dev.streamtune.serving.adapter;
 
+import dev.streamtune.model.TextPredictor;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,7 @@ import dev.streamtune.schema.Deployment;
 /** A loader of fake models whose behaviour is chosen by the artifact URI, and that notice use after close. */
 final class FakeModels implements AdapterLoader {
 
-    static final class FakeModel implements LoadedModel {
+    static final class FakeModel implements TextPredictor {
         final String adapterId;
         final AtomicBoolean closed = new AtomicBoolean();
         final AtomicInteger usedAfterClose = new AtomicInteger();
@@ -63,7 +64,7 @@ final class FakeModels implements AdapterLoader {
     volatile CountDownLatch gate;
 
     @Override
-    public LoadedModel load(Deployment deployment) throws AdapterLoadException {
+    public TextPredictor load(Deployment deployment) throws AdapterLoadException {
         loads.incrementAndGet();
         CountDownLatch g = gate;
         if (g != null) {

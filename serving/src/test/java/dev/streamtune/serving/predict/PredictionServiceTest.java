@@ -1,5 +1,6 @@
 package dev.streamtune.serving.predict;
 
+import dev.streamtune.model.TextPredictor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,7 +21,6 @@ import dev.streamtune.serving.RequestRejectedException;
 import dev.streamtune.serving.ServingSettings;
 import dev.streamtune.serving.adapter.AdapterLoader;
 import dev.streamtune.serving.adapter.AdapterRegistry;
-import dev.streamtune.serving.adapter.LoadedModel;
 import dev.streamtune.serving.tasks.ServedTasks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +30,7 @@ class PredictionServiceTest {
     private static final List<String> LABELS = List.of("negative", "positive");
 
     /** Answers 0.25/0.75, except NaN for texts saying "overflow" (what huge but finite weights can produce). */
-    private static final LoadedModel MODEL = new LoadedModel() {
+    private static final TextPredictor MODEL = new TextPredictor() {
         @Override
         public List<Prediction> predict(List<String> texts) {
             return texts.stream().map(t -> new Prediction(LABELS, t.contains("overflow")
@@ -54,7 +54,7 @@ class PredictionServiceTest {
 
     private final AdapterRegistry registry = new AdapterRegistry(new AdapterLoader() {
         @Override
-        public LoadedModel load(Deployment deployment) {
+        public TextPredictor load(Deployment deployment) {
             return MODEL;
         }
 
