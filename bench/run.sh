@@ -6,8 +6,10 @@
 #   bench/run.sh ingest [records] [stream-threads] [commit-ms]
 #                                       full topology vs a plain consumer on the same topic and broker (the ceiling)
 #   bench/run.sh trainer [--tasks N]    five-task continual-learning sequence: naive, replay, EWC, replay+EWC, joint
-#   bench/run.sh serving [--clients C] [--seconds S]
-#                                       HTTP load vs raw forward throughput; p99 during hot swaps vs steady state
+#   bench/run.sh serving [--engines pytorch,onnx-fp32,onnx-int8] [--clients C] [--seconds S]
+#                        [--many-tasks true --engines X [--tasks 1,10,50]]
+#                                       each inference engine: raw forward throughput, HTTP load vs it, p99 during
+#                                       hot swaps vs steady state; or memory and latency with many tasks per process
 #   bench/run.sh wordnet [--quick] [--seeds 1,2,3] [--windows N] [--per-label N] [--epochs N] [--methods M,...]
 #                       [--set trainer.<key>=<value> ...]
 #                                       class-incremental WordNet categories through broker, ingest and trainer;
