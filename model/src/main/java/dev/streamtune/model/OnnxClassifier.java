@@ -17,7 +17,8 @@ import java.util.Map;
  * predicts (same tokenizer, truncation, length-sorted batches and temperature), at a fraction of the dispatch cost
  * of the eager PyTorch path, and independently of it: the source classifier may be closed once this is compiled.
  *
- * <p>Thread-safe: concurrent {@link #predict} calls share the session. {@link #close()} waits for them.
+ * <p>Thread-safe: concurrent {@link #predict} calls share the session. {@link #close()} waits for them. It
+ * tokenizes with the base model's tokenizer, so close it before the base model.
  */
 public final class OnnxClassifier implements TextPredictor {
 

@@ -1,7 +1,8 @@
 package dev.streamtune.serving.adapter;
 
-import dev.streamtune.model.TextPredictor;
 import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.streamtune.model.TextPredictor;
 
 /**
  * The right to run forward passes on one adapter until closed. Held for the length of one batch: a swap that

@@ -1,7 +1,7 @@
 package dev.streamtune.serving.adapter;
 
-import dev.streamtune.model.TextPredictor;
 import dev.streamtune.model.AdapterLoadException;
+import dev.streamtune.model.TextPredictor;
 import dev.streamtune.schema.Deployment;
 
 /** Turns a deployment into a warmed-up model on the process's base model. */

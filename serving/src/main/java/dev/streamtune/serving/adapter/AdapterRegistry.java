@@ -1,6 +1,5 @@
 package dev.streamtune.serving.adapter;
 
-import dev.streamtune.model.TextPredictor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -15,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.streamtune.model.AdapterLoadException;
+import dev.streamtune.model.TextPredictor;
 import dev.streamtune.schema.Deployment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,11 +1,9 @@
 package dev.streamtune.serving.adapter;
 
-import dev.streamtune.model.TextPredictor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 import dev.streamtune.model.AdapterArtifact;
 import dev.streamtune.model.AdapterLoadException;
@@ -17,6 +15,7 @@ import dev.streamtune.model.OnnxClassifier;
 import dev.streamtune.model.OnnxSharedTensors;
 import dev.streamtune.model.Prediction;
 import dev.streamtune.model.TextClassifier;
+import dev.streamtune.model.TextPredictor;
 import dev.streamtune.schema.Deployment;
 import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;

@@ -1,12 +1,12 @@
 package dev.streamtune.serving.adapter;
 
-import dev.streamtune.model.TextPredictor;
 import java.time.Instant;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.streamtune.model.TextPredictor;
 import dev.streamtune.schema.Deployment;
 
 /**

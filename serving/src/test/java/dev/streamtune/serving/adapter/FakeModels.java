@@ -1,6 +1,5 @@
 package dev.streamtune.serving.adapter;
 
-import dev.streamtune.model.TextPredictor;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +14,7 @@ import dev.streamtune.model.AdapterLoadException;
 import dev.streamtune.model.BaseModelMismatchException;
 import dev.streamtune.model.CorruptAdapterException;
 import dev.streamtune.model.Prediction;
+import dev.streamtune.model.TextPredictor;
 import dev.streamtune.schema.Deployment;
 
 /** A loader of fake models whose behaviour is chosen by the artifact URI, and that notice use after close. */

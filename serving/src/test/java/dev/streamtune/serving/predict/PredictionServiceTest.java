@@ -1,6 +1,5 @@
 package dev.streamtune.serving.predict;
 
-import dev.streamtune.model.TextPredictor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import dev.streamtune.model.Prediction;
+import dev.streamtune.model.TextPredictor;
 import dev.streamtune.schema.Deployment;
 import dev.streamtune.serving.RequestRejectedException;
 import dev.streamtune.serving.ServingSettings;
