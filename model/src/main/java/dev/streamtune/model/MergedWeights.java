@@ -34,9 +34,9 @@ public final class MergedWeights {
             for (LoraTarget t : lora.targets()) {
                 String module = "encoder.layer." + layer + "." + t.modulePath();
                 long[] shape = PretrainedWeights.layerShapes(c, layer).get(module + ".weight");
-                merged.put(module + ".weight", merge(merged.get(module + ".weight"), own.get(EncoderAssembly.loraA(module)),
-                        own.get(EncoderAssembly.loraB(module)), (int) shape[0], (int) shape[1], lora.rank(),
-                        lora.scaling()));
+                merged.put(module + ".weight", merge(merged.get(module + ".weight"),
+                        own.get(EncoderAssembly.loraA(module)), own.get(EncoderAssembly.loraB(module)),
+                        (int) shape[0], (int) shape[1], lora.rank(), lora.scaling()));
             }
         }
         merged.put(ClassifierHead.WEIGHT, own.get(ClassifierHead.WEIGHT));

@@ -107,7 +107,7 @@ public final class OnnxClassifier implements TextPredictor {
         }
     }
 
-    /** Label probabilities for each text: {@code softmax(logits / temperature())}, as {@link TextClassifier#predict}. */
+    /** Label probabilities for each text, {@code softmax(logits / temperature())}, as TextClassifier's. */
     @Override
     public List<Prediction> predict(List<String> texts) {
         return Arrays.stream(logits(texts)).map(z -> {

@@ -47,7 +47,8 @@ public final class ClassifierGraph {
 
     /**
      * @param weights the classifier's weights by HuggingFace name ({@code embeddings.*}, {@code encoder.layer.N.*},
-     *     linear weights [out, in] as in PyTorch) plus the head ({@link ClassifierHead#WEIGHT}, {@link ClassifierHead#BIAS}); LoRA merged
+     *     linear weights [out, in] as in PyTorch) plus the head ({@link ClassifierHead#WEIGHT},
+     *     {@link ClassifierHead#BIAS}); LoRA merged
      * @return the serialized ONNX model
      */
     public static byte[] write(BertConfig config, Function<String, float[]> weights, int labels, Precision precision) {
@@ -55,9 +56,9 @@ public final class ClassifierGraph {
     }
 
     /**
-     * As {@link #write}, but the word embedding table (the largest tensor, never changed by an adapter) is left out:
-     * the session must be given it as the initializer {@value #WORD_EMBEDDINGS}, one tensor shared by every
-     * classifier on the same base model.
+     * As {@link #write}, but the word embedding table (the largest tensor, never changed by an adapter) is declared
+     * without its data: the session must be given it as the initializer {@value #WORD_EMBEDDINGS}
+     * ({@code addInitializer}), one tensor shared by every classifier on the same base model.
      */
     public static byte[] writeWithoutWordEmbeddings(BertConfig config, Function<String, float[]> weights, int labels,
             Precision precision) {
@@ -86,7 +87,8 @@ public final class ClassifierGraph {
                 scalar("tiny", 1e-9f));
         String pooled = g.node("Div", summed, counts);
         String logits = g.node("Add", g.node("MatMul", pooled,
-                        g.floats("head_weight", new long[] {h, labels}, transpose(weight(ClassifierHead.WEIGHT), labels, h))),
+                        g.floats("head_weight", new long[] {h, labels},
+                                transpose(weight(ClassifierHead.WEIGHT), labels, h))),
                 g.floats("head_bias", new long[] {labels}, weight(ClassifierHead.BIAS)));
         g.node("Identity", "", Map.of(), java.util.List.of(logits), java.util.List.of(LOGITS));
         return g.toBytes("streamtune-classifier");
