@@ -71,7 +71,15 @@ class SecuredLocalKafkaIT {
             evaluator.send(record(Topics.DEPLOYMENTS.name(), "from the evaluator"));
             evaluator.commitTransaction();
         }
-        assertEquals(List.of("from the evaluator"), values(logins.provisioner(), Topics.DEPLOYMENTS.name()));
+        // commitTransaction returns before the commit marker is written to the partition, so a read_committed reader
+        // may see an end offset (the last stable offset) of 0 for a moment: read again until the record shows.
+        List<String> seen = values(logins.provisioner(), Topics.DEPLOYMENTS.name());
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (seen.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            seen = values(logins.provisioner(), Topics.DEPLOYMENTS.name());
+        }
+        assertEquals(List.of("from the evaluator"), seen);
     }
 
     @Test
