@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import dev.streamtune.model.nn.MeanPooling;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -41,24 +40,11 @@ final class InferencePass {
         int maxLength = classifier.config().maxSequenceLength();
         int width = output == Output.LOGITS ? classifier.labels().size() : classifier.base().config().hiddenSize();
         try (Lifecycle.Lease lease = classifier.acquire(); Torch.Scope torch = Torch.enter(false)) {
-            long[][] seqs = new long[texts.size()][];
-            for (int i = 0; i < seqs.length; i++) {
-                seqs[i] = TokenBatch.encode(classifier.base().tokenizer(), texts.get(i), maxLength);
-            }
-            Integer[] order = new Integer[seqs.length];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
-            }
-            Arrays.sort(order, Comparator.comparingInt(i -> seqs[i].length));
-            for (int from = 0; from < order.length; from += BATCH) {
-                int to = Math.min(order.length, from + BATCH);
-                long[][] chunk = new long[to - from][];
-                for (int i = from; i < to; i++) {
-                    chunk[i - from] = seqs[order[i]];
-                }
+            long[][] seqs = TokenBatch.encodeAll(classifier.base().tokenizer(), texts, maxLength);
+            for (int[] chunk : TokenBatch.chunksByLength(seqs, BATCH)) {
                 float[] values;
                 try (NDManager request = classifier.manager().newSubManager()) {
-                    NDList inputs = TokenBatch.of(chunk, maxLength).toInputs(request);
+                    NDList inputs = TokenBatch.of(seqs, chunk, maxLength).toInputs(request);
                     ParameterStore ps = new ParameterStore(request, false);
                     NDArray result;
                     if (output == Output.LOGITS) {
@@ -69,9 +55,8 @@ final class InferencePass {
                     }
                     values = result.toFloatArray();
                 }
-                for (int i = from; i < to; i++) {
-                    int k = i - from;
-                    out[order[i]] = Arrays.copyOfRange(values, k * width, (k + 1) * width);
+                for (int k = 0; k < chunk.length; k++) {
+                    out[chunk[k]] = Arrays.copyOfRange(values, k * width, (k + 1) * width);
                 }
             }
         }

@@ -95,15 +95,17 @@ public final class OnnxClassifier implements TextPredictor {
                 acquired = true;
             }
             return new OnnxClassifier(classifier, precision, model, env.createSession(model, options), shared);
-        } catch (OrtException | RuntimeException e) {
+        } catch (OrtException e) {
             if (acquired) {
                 shared.release();
             }
-            if (e instanceof RuntimeException r) {
-                throw r;
-            }
             throw new IllegalStateException("ONNX Runtime refused the " + precision + " classifier graph: "
                     + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            if (acquired) {
+                shared.release();
+            }
+            throw e;
         }
     }
 
@@ -127,10 +129,7 @@ public final class OnnxClassifier implements TextPredictor {
             return out;
         }
         try (Lifecycle.Lease lease = lifecycle.acquire()) {
-            long[][] seqs = new long[texts.size()][];
-            for (int i = 0; i < seqs.length; i++) {
-                seqs[i] = TokenBatch.encode(base.tokenizer(), texts.get(i), maxSequenceLength);
-            }
+            long[][] seqs = TokenBatch.encodeAll(base.tokenizer(), texts, maxSequenceLength);
             for (int[] chunk : TokenBatch.chunksByLength(seqs, TextClassifier.PREDICT_BATCH)) {
                 float[][] rows = run(TokenBatch.of(seqs, chunk, maxSequenceLength));
                 for (int k = 0; k < chunk.length; k++) {

@@ -325,10 +325,7 @@ public final class TextClassifier implements TextPredictor {
             return List.of();
         }
         try (Lifecycle.Lease lease = lifecycle.acquire(); Torch.Scope torch = Torch.enter(false)) {
-            long[][] seqs = new long[texts.size()][];
-            for (int i = 0; i < seqs.length; i++) {
-                seqs[i] = TokenBatch.encode(base.tokenizer(), texts.get(i), config.maxSequenceLength());
-            }
+            long[][] seqs = TokenBatch.encodeAll(base.tokenizer(), texts, config.maxSequenceLength());
             float[][] out = new float[texts.size()][];
             int labels = config.labels().size();
             for (int[] chunk : TokenBatch.chunksByLength(seqs, PREDICT_BATCH)) {

@@ -47,6 +47,15 @@ final class TokenBatch {
         return cut;
     }
 
+    /** Ids of each text, as {@link #encode}. */
+    static long[][] encodeAll(HuggingFaceTokenizer tokenizer, List<String> texts, int maxLength) {
+        long[][] seqs = new long[texts.size()][];
+        for (int i = 0; i < seqs.length; i++) {
+            seqs[i] = encode(tokenizer, texts.get(i), maxLength);
+        }
+        return seqs;
+    }
+
     /**
      * Positions of {@code seqs} in chunks of at most {@code chunk}, shortest sequences first, so texts of similar
      * length share a padded batch and little compute is spent on padding.
@@ -79,11 +88,7 @@ final class TokenBatch {
     }
 
     static TokenBatch of(HuggingFaceTokenizer tokenizer, List<String> texts, int maxLength) {
-        long[][] seqs = new long[texts.size()][];
-        for (int i = 0; i < seqs.length; i++) {
-            seqs[i] = encode(tokenizer, texts.get(i), maxLength);
-        }
-        return of(seqs, maxLength);
+        return of(encodeAll(tokenizer, texts, maxLength), maxLength);
     }
 
     static TokenBatch of(long[][] seqs, int maxLength) {

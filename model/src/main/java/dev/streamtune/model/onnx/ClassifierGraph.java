@@ -180,17 +180,16 @@ public final class ClassifierGraph {
                 g.floats(module + ".bias", new long[] {h}, weight(module + ".bias")));
     }
 
-    private final Map<String, String> scalars = new LinkedHashMap<>();
-
+    /** Constants written so far, by name: each is written once however often it is used. */
     private final Map<String, String> constants = new LinkedHashMap<>();
 
-    /** An int64 constant, written once however often it is used. */
+    /** An int64 constant. */
     private String longs(String name, long... values) {
         return constants.computeIfAbsent(name, n -> g.longs(n, values));
     }
 
     private String scalar(String name, float value) {
-        return scalars.computeIfAbsent(name, n -> g.floats(n, new long[0], new float[] {value}));
+        return constants.computeIfAbsent(name, n -> g.floats(n, new long[0], new float[] {value}));
     }
 
     private float[] weight(String name) {
