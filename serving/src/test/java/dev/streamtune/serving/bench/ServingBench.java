@@ -144,15 +144,7 @@ public final class ServingBench {
         if (Boolean.parseBoolean(options.getOrDefault("raw-only", "false"))) {
             System.exit(0);
         }
-        int port = freePort();
-        try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"), port, "512m")) {
-            new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
-            TestAdapters.defineTasks(broker.bootstrapServers(), dev.streamtune.contract.TaskCatalogue.newTask(TASK,
-                    TestAdapters.SENTIMENT, "bench", java.time.Instant.now()));
-            try (KafkaProducer<byte[], byte[]> producer = producer(broker.bootstrapServers())) {
-                TestAdapters.send(producer, Topics.DEPLOYMENTS, TASK,
-                        TestAdapters.deployment(TASK, "a0", adapters.get(0), null));
-            }
+        try (LocalKafkaBroker broker = benchBroker(dir, adapters.get(0))) {
             report.append(String.format(Locale.ROOT, "Service: %d clients, one text per call, %d s per phase "
                     + "(after 3 s warm-up), broker in its own process, prediction log on%n", clients, seconds));
             report.append(String.format(Locale.ROOT, "%-58s %8s %8s %7s %7s %7s %6s %7s %6s %8s %8s %7s%n", "phase",
@@ -357,13 +349,7 @@ public final class ServingBench {
                 + "call goes to the next task, %d clients, %d s per row; RSS of the whole bench JVM after a GC%n"
                 + "%-10s %6s %9s %14s %9s %8s %8s %6s%n", engine.configName(), clients, seconds, "engine", "tasks",
                 "RSS MiB", "MiB/extra task", "calls/s", "p50 ms", "p99 ms", "failed"));
-        try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"), freePort(), "512m")) {
-            new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
-            TestAdapters.defineTasks(broker.bootstrapServers(), dev.streamtune.contract.TaskCatalogue.newTask(TASK,
-                    TestAdapters.SENTIMENT, "bench", java.time.Instant.now()));
-            try (KafkaProducer<byte[], byte[]> producer = producer(broker.bootstrapServers())) {
-                TestAdapters.send(producer, Topics.DEPLOYMENTS, TASK, TestAdapters.deployment(TASK, "a0", adapter, null));
-            }
+        try (LocalKafkaBroker broker = benchBroker(dir, adapter)) {
             try (ApplicationContext context = start(broker.bootstrapServers(), engine, maxSize, workers, threads,
                     maxWait)) {
                 Http http = new Http(context.getBean(EmbeddedServer.class).getURL().toString());
@@ -395,6 +381,24 @@ public final class ServingBench {
             }
         }
         return table.toString();
+    }
+
+    /** A broker in its own process with the topics, the bench task and its first deployment ({@code a0}). */
+    private static LocalKafkaBroker benchBroker(Path dir, Path adapter) throws Exception {
+        LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"), freePort(), "512m");
+        try {
+            new TopicProvisioner(KafkaConnection.plaintext(broker.bootstrapServers())).ensureAll();
+            TestAdapters.defineTasks(broker.bootstrapServers(), dev.streamtune.contract.TaskCatalogue.newTask(TASK,
+                    TestAdapters.SENTIMENT, "bench", java.time.Instant.now()));
+            try (KafkaProducer<byte[], byte[]> producer = producer(broker.bootstrapServers())) {
+                TestAdapters.send(producer, Topics.DEPLOYMENTS, TASK, TestAdapters.deployment(TASK, "a0", adapter,
+                        null));
+            }
+            return broker;
+        } catch (Exception | Error e) {
+            broker.close();
+            throw e;
+        }
     }
 
     /** Micro-batches run so far, over every task. */
