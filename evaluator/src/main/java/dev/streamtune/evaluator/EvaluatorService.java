@@ -25,7 +25,9 @@ import dev.streamtune.contract.TaskCatalogue;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.evaluator.drift.DriftDetector;
+import dev.streamtune.evaluator.drift.CachedEmbedder;
 import dev.streamtune.evaluator.drift.DriftMonitor;
+import dev.streamtune.evaluator.drift.RetrainPolicy;
 import dev.streamtune.evaluator.gate.GateCheck;
 import dev.streamtune.evaluator.gate.PromotionGate;
 import dev.streamtune.evaluator.metrics.SliceScorer;
@@ -45,6 +47,7 @@ import dev.streamtune.kafka.UnreadableRecords;
 import dev.streamtune.schema.AdapterCandidate;
 import dev.streamtune.schema.Deployment;
 import dev.streamtune.schema.DriftReport;
+import dev.streamtune.schema.DriftSignal;
 import dev.streamtune.schema.EvaluationReport;
 import dev.streamtune.schema.PromotionDecision;
 import dev.streamtune.schema.RetrainRequest;
@@ -81,9 +84,13 @@ public final class EvaluatorService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EvaluatorService.class);
     /** Adapters whose answers are remembered: the champion and latest candidate of a few tasks. */
     private static final int MEMO_ADAPTERS = 8;
+    /** Tokens of a text that its drift embedding sees: the classifier's own default cut. */
+    private static final int EMBEDDING_TOKENS = 128;
+    /** Sentence embeddings remembered for drift: a few windows' and served samples' worth (1.5 KiB each). */
+    private static final int EMBEDDINGS_REMEMBERED = 4096;
     private static final List<TopicSpec> INPUTS = List.of(Topics.CLEAN_EXAMPLES, Topics.CLOSED_WINDOWS,
-            Topics.PREDICTION_LOG, Topics.ADAPTER_CANDIDATES, Topics.PROMOTION_DECISIONS, Topics.DRIFT_REPORTS,
-            Topics.DEPLOYMENTS, Topics.TASKS);
+            Topics.PREDICTION_LOG, Topics.FEEDBACK_EVENTS, Topics.ADAPTER_CANDIDATES, Topics.PROMOTION_DECISIONS,
+            Topics.DRIFT_REPORTS, Topics.DEPLOYMENTS, Topics.TASKS);
 
     private final EvaluatorSettings settings;
     private final KafkaConnection kafka;
@@ -91,6 +98,7 @@ public final class EvaluatorService implements AutoCloseable {
     private final MeterRegistry meters;
     private final Clock clock;
     private final EvaluatorState state;
+    private final RetrainPolicy retrainPolicy;
     private final RecordSigner signer;
     private final RecordVerifier verifier;
     private final ConcurrentLinkedQueue<Consumer<Operator>> commands = new ConcurrentLinkedQueue<>();
@@ -127,8 +135,10 @@ public final class EvaluatorService implements AutoCloseable {
         this.clock = Clock.systemUTC();
         this.state = new EvaluatorState(
                 new EvaluationSets(settings.retentionSize(), settings.canarySize(), settings.maxWindows()),
-                new DriftMonitor(new DriftDetector(settings.drift().thresholds()), settings.driftReference(),
-                        settings.drift().minWindowExamples()));
+                new DriftMonitor(new DriftDetector(settings.drift().policy(),
+                        new CachedEmbedder(texts -> scorers.embed(texts, EMBEDDING_TOKENS), EMBEDDINGS_REMEMBERED)),
+                        settings.driftReference()));
+        this.retrainPolicy = settings.drift().retrainPolicy();
         this.answers = new AnswerMemo(MEMO_ADAPTERS, 4 * (settings.retentionSize() + settings.canarySize()));
         this.loop = ConsumerLoop.recovering("evaluator-loop", false, this::run);
         this.writer = new TransactionalWriter(this::newProducer, loop);
@@ -236,22 +246,39 @@ public final class EvaluatorService implements AutoCloseable {
     }
 
     private void publishDriftReports() {
-        for (DriftReport report : state.unpublishedDriftReports()) {
+        Duration patience = Duration.ofSeconds(settings.candidateWaitSeconds());
+        for (String windowId : state.drift().ready(clock.instant(), patience)) {
+            long started = System.nanoTime();
+            DriftReport report = state.drift().report(windowId, clock.instant());
+            List<DriftSignal> signals = retrainPolicy.signals(report);
+            report.setRetrainTriggered(!signals.isEmpty());
             writer.inTransaction(producer -> {
                 send(producer, Topics.DRIFT_REPORTS, report.getTask(), report);
                 if (report.getRetrainTriggered()) {
                     send(producer, Topics.RETRAIN_REQUESTS, report.getTask(), RetrainRequest.newBuilder()
                             .setRequestId(UUID.randomUUID().toString()).setTask(report.getTask())
-                            .setReason("drift above threshold: " + String.join(", ", report.getExceeded()))
-                            .setDriftReportId(report.getReportId()).setRequestedAt(clock.instant()).build());
+                            .setReason("drift: " + String.join("; ", signals.stream().map(
+                                    EvaluatorService::describe).toList()))
+                            .setDriftReportId(report.getReportId()).setRequestedAt(clock.instant())
+                            .setSignals(signals).build());
                 }
             });
             state.apply(report, clock.instant());
+            long millis = (System.nanoTime() - started) / 1_000_000;
             meters.counter("evaluator_drift_reports_total", "task", report.getTask(),
                     "retrain", Boolean.toString(report.getRetrainTriggered())).increment();
-            LOG.info("Drift report for {}: {}{}", report.getWindowId(), report.getScores(),
-                    report.getRetrainTriggered() ? " -> retraining requested (" + report.getExceeded() + ")" : "");
+            meters.timer("evaluator_drift_seconds", "task", report.getTask()).record(Duration.ofMillis(millis));
+            LOG.info("Drift report for {} vs {} in {} ms (false-alarm rate {}): fired {}{}", report.getWindowId(),
+                    report.getReferenceWindowId(), millis, report.getFalseAlarmRate(), report.getExceeded(),
+                    report.getRetrainTriggered() ? " -> retraining requested" : "");
         }
+    }
+
+    /** e.g. {@code input.embedding.auc 0.712 > 0.561 (p 0.001): dim 17 +1.21 sd, ...} */
+    private static String describe(DriftSignal signal) {
+        return String.format(java.util.Locale.ROOT, "%s %.3f > %.3f (p %.3f)%s", signal.getTest(), signal.getScore(),
+                signal.getThreshold(), signal.getPValue() == null ? Double.NaN : signal.getPValue(),
+                signal.getEvidence() == null ? "" : ": " + signal.getEvidence());
     }
 
     private void judgeReadyCandidates() {

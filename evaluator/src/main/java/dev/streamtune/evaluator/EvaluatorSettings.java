@@ -1,7 +1,10 @@
 package dev.streamtune.evaluator;
 
+import java.util.List;
+
 import dev.streamtune.evaluator.drift.DriftMonitor;
-import dev.streamtune.evaluator.drift.DriftThresholds;
+import dev.streamtune.evaluator.drift.DriftPolicy;
+import dev.streamtune.evaluator.drift.RetrainPolicy;
 import dev.streamtune.evaluator.gate.GatePolicy;
 import io.micronaut.context.annotation.ConfigurationProperties;
 
@@ -39,11 +42,17 @@ public record EvaluatorSettings(
     }
 
     @ConfigurationProperties("drift")
-    public record Drift(double inputTokenJs, double inputLengthPsi, double labelJs, double predictionJs,
-                        long minWindowExamples) {
+    public record Drift(double falseAlarmRate, int permutations, int sampleSize, long minWindowExamples,
+                        int minSliceExamples, int maxSlices, int minServedPredictions, double minDomainAuc,
+                        double minConfidenceDrop, List<String> retrainOn) {
 
-        public DriftThresholds thresholds() {
-            return new DriftThresholds(inputTokenJs, inputLengthPsi, labelJs, predictionJs);
+        public DriftPolicy policy() {
+            return new DriftPolicy(falseAlarmRate, permutations, sampleSize, minWindowExamples, minSliceExamples,
+                    maxSlices, minServedPredictions, minDomainAuc, minConfidenceDrop);
+        }
+
+        public RetrainPolicy retrainPolicy() {
+            return new RetrainPolicy(retrainOn == null ? List.of() : retrainOn);
         }
     }
 }

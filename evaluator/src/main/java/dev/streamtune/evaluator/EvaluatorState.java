@@ -18,6 +18,7 @@ import dev.streamtune.schema.AdapterCandidate;
 import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.Deployment;
 import dev.streamtune.schema.DriftReport;
+import dev.streamtune.schema.FeedbackEvent;
 import dev.streamtune.schema.PredictionLog;
 import dev.streamtune.schema.PromotionDecision;
 import dev.streamtune.schema.TrainingWindow;
@@ -41,8 +42,6 @@ public final class EvaluatorState {
     private final Set<String> decidedCandidates = new HashSet<>();
     /** candidate id -> SHA-256 of the artifact the evaluator judged under that id (from its own decisions). */
     private final Map<String, String> judgedArtifacts = new HashMap<>();
-    private final Set<String> reportedWindows = new HashSet<>();
-    private final Map<String, DriftReport> pendingDrift = new LinkedHashMap<>();
     private final Map<String, Instant> pendingCandidates = new LinkedHashMap<>();
 
     public EvaluatorState(EvaluationSets sets, DriftMonitor drift) {
@@ -59,15 +58,14 @@ public final class EvaluatorState {
     public boolean apply(Object record, Instant now) {
         if (record instanceof CleanExample example) {
             sets.add(example);
+            drift.onExample(example);
         } else if (record instanceof TrainingWindow window) {
             windows.put(window.getWindowId(), window);
-            drift.onWindow(window, now).ifPresent(report -> {
-                if (!reportedWindows.contains(window.getWindowId())) {
-                    pendingDrift.put(window.getWindowId(), report);
-                }
-            });
+            drift.onWindow(window, now);
         } else if (record instanceof PredictionLog prediction) {
             drift.onPrediction(prediction);
+        } else if (record instanceof FeedbackEvent feedback) {
+            drift.onFeedback(feedback);
         } else if (record instanceof AdapterCandidate candidate) {
             if (reusesId(candidate)) {
                 return false;
@@ -83,8 +81,7 @@ public final class EvaluatorState {
                 judgedArtifacts.putIfAbsent(decision.getCandidateId(), decision.getArtifactSha256());
             }
         } else if (record instanceof DriftReport report) {
-            reportedWindows.add(report.getWindowId());
-            pendingDrift.remove(report.getWindowId());
+            drift.onReport(report);
         } else if (record instanceof Deployment deployment) {
             deployments.put(deployment.getTask(), deployment);
             lastDeploymentOf.put(deployment.getAdapterId(), deployment);
@@ -104,9 +101,12 @@ public final class EvaluatorState {
         return judged != null && !judged.equalsIgnoreCase(candidate.getArtifactSha256());
     }
 
-    /** Drift reports computed but not yet published; the caller publishes them (and folds them back in). */
-    public List<DriftReport> unpublishedDriftReports() {
-        return new ArrayList<>(pendingDrift.values());
+    /**
+     * Drift: which windows await a report and their samples. The caller computes each ready report, publishes it and
+     * folds it back in.
+     */
+    public DriftMonitor drift() {
+        return drift;
     }
 
     /**

@@ -81,6 +81,10 @@ class EvaluatorIT {
                     Map.of("food", 20L, "staff", 18L), 0));
             send(producer, Topics.CLOSED_WINDOWS, window("sentiment-000001", Map.of("positive", 90L, "negative", 10L),
                     Map.of("refund", 25L, "delivery", 22L), 30));
+            // The reference window's examples are about food and staff; the next window's about refunds and delivery.
+            for (int i = 0; i < 40; i++) {
+                send(producer, Topics.CLEAN_EXAMPLES, referenceExample(i));
+            }
             // Imbalanced test split: answering "positive" always scores 0.8, which is not enough to be promoted.
             for (int i = 0; i < 30; i++) {
                 send(producer, Topics.CLEAN_EXAMPLES, testExample(i, i < 24 ? "positive" : "negative"));
@@ -109,8 +113,15 @@ class EvaluatorIT {
             DriftReport drift = read(broker, Topics.DRIFT_REPORTS, DriftReport.class, 1, ARRIVAL).get(0);
             assertEquals("sentiment-000001", drift.getWindowId());
             assertTrue(drift.getExceeded().contains("input.token.js"), drift.toString());
+            assertTrue(drift.getExceeded().contains("input.embedding.auc"), "MiniLM tells the topics apart: "
+                    + drift.getScores() + " " + drift.getPValues());
+            assertEquals(Map.of("reference", 40L, "current", 30L, "served", 0L, "reference.served", 0L),
+                    drift.getSampleSizes());
             RetrainRequest retrain = read(broker, Topics.RETRAIN_REQUESTS, RetrainRequest.class, 1, ARRIVAL).get(0);
             assertEquals(drift.getReportId(), retrain.getDriftReportId());
+            assertEquals(drift.getExceeded(), retrain.getSignals().stream().map(s -> s.getTest()).toList(),
+                    "retrain-on * acts on every test that fired");
+            assertTrue(retrain.getReason().startsWith("drift: "), retrain.getReason());
 
             HttpClient http = context.getBean(HttpClient.class);
             String base = context.getBean(EmbeddedServer.class).getURL() + "/admin/tasks/" + TASK;
@@ -212,6 +223,15 @@ class EvaluatorIT {
                 .setValidationCount(15).setTestCount(testCount).setLabelHistogram(labels).setSliceHistogram(Map.of())
                 .setImbalanceRatio(1).setLengthHistogram(List.of(10L, 80L, 10L)).setLengthBucketBounds(List.of(8, 32))
                 .setMeanLength(12).setTopTokens(tokens).build();
+    }
+
+    static CleanExample referenceExample(int i) {
+        String text = i % 2 == 0 ? "the food was cold and the soup too salty " + i
+                : "lovely staff, our waiter was so friendly " + i;
+        return CleanExample.newBuilder().setId("r" + i).setTask(TASK).setText(text)
+                .setLabel(i % 2 == 0 ? "negative" : "positive").setSource("it").setOrigin(ExampleOrigin.LABELLED)
+                .setEventTime(T0).setAttributes(Map.of()).setWeight(1.0).setSplit(Split.TRAIN)
+                .setContentHash("r" + i).setWindowId("sentiment-000000").build();
     }
 
     static CleanExample testExample(int i, String label) {

@@ -13,7 +13,7 @@ import java.util.Map;
 
 import dev.streamtune.evaluator.drift.DriftDetector;
 import dev.streamtune.evaluator.drift.DriftMonitor;
-import dev.streamtune.evaluator.drift.DriftThresholds;
+import dev.streamtune.evaluator.drift.DriftPolicy;
 import dev.streamtune.evaluator.sets.EvaluationSets;
 import dev.streamtune.schema.AdapterCandidate;
 import dev.streamtune.schema.CleanExample;
@@ -32,7 +32,8 @@ class EvaluatorStateTest {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
     private final EvaluatorState state = new EvaluatorState(new EvaluationSets(100, 10, 10),
-            new DriftMonitor(new DriftDetector(DriftThresholds.defaults()), DriftMonitor.Reference.FIRST, 0));
+            new DriftMonitor(new DriftDetector(new DriftPolicy(0.01, 999, 300, 0, 30, 8, 50, 0.55, 0.02), null),
+                    DriftMonitor.Reference.FIRST));
 
     @Test
     void aCandidateWaitsForItsWindowsTestExamplesThenBecomesReady() {
@@ -69,12 +70,14 @@ class EvaluatorStateTest {
         state.apply(window("t-000000", 0), T0);
         state.apply(window("t-000001", 0), T0);
         state.apply(window("t-000002", 0), T0);
-        List<DriftReport> pending = state.unpublishedDriftReports();
-        assertEquals(List.of("t-000001", "t-000002"), pending.stream().map(DriftReport::getWindowId).toList());
+        Instant later = T0.plus(PATIENCE);
+        assertEquals(List.of("t-000001", "t-000002"), state.drift().ready(later, PATIENCE),
+                "the first window is the reference; the others waited out their examples");
 
-        state.apply(pending.get(0), T0); // it came back from the drift.reports topic
-        assertEquals(List.of("t-000002"), state.unpublishedDriftReports().stream().map(DriftReport::getWindowId)
-                .toList());
+        DriftReport first = state.drift().report("t-000001", later);
+        assertEquals("t-000000", first.getReferenceWindowId());
+        state.apply(first, T0); // it came back from the drift.reports topic
+        assertEquals(List.of("t-000002"), state.drift().ready(later, PATIENCE));
     }
 
     @Test

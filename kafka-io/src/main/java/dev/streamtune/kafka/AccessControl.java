@@ -90,8 +90,9 @@ public final class AccessControl {
     public static final Principal EVALUATOR = new Principal("evaluator",
             List.of(Topics.TASKS, Topics.PROMOTION_DECISIONS, Topics.DEPLOYMENTS, Topics.DRIFT_REPORTS,
                     Topics.RETRAIN_REQUESTS, Topics.LABELLED_EXAMPLES, Topics.FEEDBACK_EVENTS),
-            List.of(Topics.TASKS, Topics.CLEAN_EXAMPLES, Topics.CLOSED_WINDOWS, Topics.PREDICTION_LOG, Topics.ADAPTER_CANDIDATES,
-                    Topics.PROMOTION_DECISIONS, Topics.DRIFT_REPORTS, Topics.DEPLOYMENTS, Topics.REJECTED_RECORDS),
+            List.of(Topics.TASKS, Topics.CLEAN_EXAMPLES, Topics.CLOSED_WINDOWS, Topics.PREDICTION_LOG,
+                    Topics.FEEDBACK_EVENTS, Topics.ADAPTER_CANDIDATES, Topics.PROMOTION_DECISIONS,
+                    Topics.DRIFT_REPORTS, Topics.DEPLOYMENTS, Topics.REJECTED_RECORDS),
             List.of(), List.of(EVALUATOR_TRANSACTIONAL_ID, EVALUATOR_REPLAY_TRANSACTIONAL_ID), null, true,
             List.of(EVALUATOR_REPLAY_GROUP_PREFIX));
     public static final Principal SERVING = new Principal("serving",

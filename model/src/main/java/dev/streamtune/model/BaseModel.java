@@ -130,11 +130,16 @@ public final class BaseModel implements AutoCloseable {
      * @return one vector of {@code hiddenSize} floats per text
      */
     public float[][] embed(List<String> texts) {
+        return embed(texts, config.maxPositions());
+    }
+
+    /** As {@link #embed(List)}, each text cut to its first {@code maxTokens} tokens ([CLS] and [SEP] included). */
+    public float[][] embed(List<String> texts, int maxTokens) {
         float[][] out = new float[texts.size()][];
         try (Lifecycle.Lease lease = lifecycle.acquire(); Torch.Scope torch = Torch.enter(false)) {
             for (int from = 0; from < texts.size(); from += EMBED_BATCH) {
                 List<String> chunk = texts.subList(from, Math.min(texts.size(), from + EMBED_BATCH));
-                TokenBatch batch = TokenBatch.of(tokenizer, chunk, config.maxPositions());
+                TokenBatch batch = TokenBatch.of(tokenizer, chunk, Math.min(maxTokens, config.maxPositions()));
                 try (NDManager request = manager.newSubManager()) {
                     NDList inputs = batch.toInputs(request);
                     NDArray hidden = encoder.forward(new ParameterStore(request, false), inputs, false).head();

@@ -1,74 +1,237 @@
 package dev.streamtune.evaluator.drift;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
+import dev.streamtune.contract.ServedAnswers;
+import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.DriftReport;
+import dev.streamtune.schema.FeedbackEvent;
+import dev.streamtune.schema.PerformanceEstimate;
 import dev.streamtune.schema.PredictionLog;
 import dev.streamtune.schema.TrainingWindow;
 
 /**
- * Watches closed windows and served predictions per task and reports drift of each new window against a reference:
- * the task's first window, or the window before it. Holds only small histograms; rebuilt by replaying its topics.
+ * Watches examples, closed windows, served predictions and feedback per task, and says when a window is ready to be
+ * tested against its reference (the task's first window, or the one before it) and with what: a bounded sample of
+ * each window's examples (drawn by content hash, so a replay draws the same one), a sample of the texts served
+ * during each window, and per-minute counts of served confidence and of feedback verdicts for the label-free
+ * performance estimate. Rebuilt by replaying its topics; memory is bounded by the policy's sample size, the number
+ * of windows kept and the served history.
+ *
+ * <p>Not thread-safe: owned by the evaluator's consumer thread.
  */
 public final class DriftMonitor {
 
     /** Which earlier window a new one is compared with. */
     public enum Reference { FIRST, PREVIOUS }
 
+    /** Window samples kept at most (references and windows awaiting their report are never dropped). */
+    static final int MAX_WINDOW_SAMPLES = 64;
+    /** Served minutes kept per task: a window's served traffic must fall within it to be tested. */
+    static final Duration SERVED_HISTORY = Duration.ofHours(2);
+
     private final DriftDetector detector;
     private final Reference reference;
-    private final long minWindowExamples;
+    private final DriftPolicy policy;
+    private final LinkedHashMap<String, BottomKSample> windowSamples = new LinkedHashMap<>();
     private final Map<String, TrainingWindow> referenceByTask = new HashMap<>();
-    /** task -> served-at minute -> predicted label -> count; minute buckets keep it small and windowable. */
-    private final Map<String, TreeMap<Long, Map<String, Long>>> predictions = new HashMap<>();
+    /** window id -> what was served during it, frozen when it became a reference (its minutes may be pruned). */
+    private final Map<String, List<DriftItem>> servedDuringReference = new HashMap<>();
+    private final LinkedHashMap<String, Pending> pending = new LinkedHashMap<>();
+    private final Set<String> reported = new HashSet<>();
+    private final Map<String, TreeMap<Long, ServedMinute>> served = new HashMap<>();
 
-    /**
-     * @param minWindowExamples windows with fewer examples are neither judged nor used as a reference: a handful of
-     *                          texts (a window closed by age around some feedback) always looks drifted
-     */
-    public DriftMonitor(DriftDetector detector, Reference reference, long minWindowExamples) {
+    private record Pending(TrainingWindow window, TrainingWindow reference, Instant arrivedAt) {
+    }
+
+    /** One task's served traffic in one minute. */
+    private static final class ServedMinute {
+        final BottomKSample sample;
+        long predictions;
+        double confidence;
+        long right;
+        long wrong;
+
+        ServedMinute(int sampleSize) {
+            sample = new BottomKSample(sampleSize);
+        }
+    }
+
+    public DriftMonitor(DriftDetector detector, Reference reference) {
         this.detector = detector;
         this.reference = reference;
-        this.minWindowExamples = minWindowExamples;
+        this.policy = detector.policy();
+    }
+
+    public void onExample(CleanExample example) {
+        if (reported.contains(example.getWindowId())) {
+            return;
+        }
+        windowSamples.computeIfAbsent(example.getWindowId(), w -> new BottomKSample(policy.sampleSize()))
+                .add(DriftItem.example(example.getContentHash(), example.getText(), example.getLabel(),
+                        example.getAttributes()));
+        evictSamples();
     }
 
     public void onPrediction(PredictionLog prediction) {
-        long minute = prediction.getServedAt().toEpochMilli() / 60_000;
-        predictions.computeIfAbsent(prediction.getTask(), t -> new TreeMap<>())
-                .computeIfAbsent(minute, m -> new HashMap<>())
-                .merge(prediction.getPredictedLabel(), 1L, Long::sum);
+        double confidence = ServedAnswers.confidence(prediction);
+        ServedMinute minute = minute(prediction.getTask(), prediction.getServedAt());
+        minute.predictions++;
+        minute.confidence += confidence;
+        minute.sample.add(DriftItem.served(prediction.getRequestId(), prediction.getText(),
+                prediction.getPredictedLabel(), confidence));
     }
 
     /**
-     * Returns the drift report for this window, or empty for a task's first window (nothing to compare with) and
-     * for windows too small to judge.
+     * Counts feedback for a task that has served predictions in the history: feedback.events is written by anyone,
+     * and a made-up task must not grow memory.
      */
-    public Optional<DriftReport> onWindow(TrainingWindow window, Instant now) {
-        if (window.getTrainCount() + window.getValidationCount() + window.getTestCount() < minWindowExamples) {
-            return Optional.empty();
+    public void onFeedback(FeedbackEvent feedback) {
+        Boolean right = ServedAnswers.judgedRight(feedback);
+        if (right == null || !served.containsKey(feedback.getTask())) {
+            return;
         }
-        TrainingWindow previousReference = referenceByTask.get(window.getTask());
-        if (previousReference == null || reference == Reference.PREVIOUS) {
-            referenceByTask.put(window.getTask(), window);
-        }
-        if (previousReference == null) {
-            return Optional.empty();
-        }
-        return Optional.of(detector.compare(previousReference, window, predictedDuring(previousReference),
-                predictedDuring(window), now));
+        ServedMinute minute = minute(feedback.getTask(), feedback.getEventTime());
+        minute.right += right ? 1 : 0;
+        minute.wrong += right ? 0 : 1;
     }
 
-    private Map<String, Long> predictedDuring(TrainingWindow window) {
-        Map<String, Long> counts = new TreeMap<>();
-        TreeMap<Long, Map<String, Long>> byMinute = predictions.get(window.getTask());
-        if (byMinute != null) {
-            byMinute.subMap(window.getStart().toEpochMilli() / 60_000, true, window.getEnd().toEpochMilli() / 60_000, true)
-                    .values().forEach(bucket -> bucket.forEach((label, n) -> counts.merge(label, n, Long::sum)));
+    /**
+     * A closed window: the task's first window (large enough) becomes its reference; a later one waits for its
+     * examples and is then reported ({@link #ready}).
+     */
+    public void onWindow(TrainingWindow window, Instant now) {
+        if (total(window) < policy.minWindowExamples()) {
+            windowSamples.remove(window.getWindowId()); // never judged, never a reference
+            return;
         }
-        return counts;
+        if (reported.contains(window.getWindowId()) || pending.containsKey(window.getWindowId())) {
+            return;
+        }
+        TrainingWindow previous = referenceByTask.get(window.getTask());
+        if (previous == null || reference == Reference.PREVIOUS) {
+            referenceByTask.put(window.getTask(), window);
+            servedDuringReference.put(window.getWindowId(), servedDuring(window));
+        }
+        if (previous != null) {
+            pending.put(window.getWindowId(), new Pending(window, previous, now));
+        }
+    }
+
+    /** A report already published (read back at replay, or just written): that window is done. */
+    public void onReport(DriftReport report) {
+        reported.add(report.getWindowId());
+        pending.remove(report.getWindowId());
+        if (!isReference(report.getWindowId())) {
+            windowSamples.remove(report.getWindowId());
+            servedDuringReference.remove(report.getWindowId());
+        }
+    }
+
+    /**
+     * Windows whose examples have all arrived (examples.clean partitions can lag the manifest), or that waited
+     * {@code patience} for them, oldest first.
+     */
+    public List<String> ready(Instant now, Duration patience) {
+        List<String> ready = new ArrayList<>();
+        pending.forEach((id, p) -> {
+            BottomKSample sample = windowSamples.get(id);
+            long seen = sample == null ? 0 : sample.seen();
+            if (seen >= total(p.window()) || !Duration.between(p.arrivedAt(), now).minus(patience).isNegative()) {
+                ready.add(id);
+            }
+        });
+        return ready;
+    }
+
+    /** Tests a ready window against its reference; the caller publishes the report and hands it to onReport. */
+    public DriftReport report(String windowId, Instant now) {
+        Pending p = pending.get(windowId);
+        if (p == null) {
+            throw new IllegalArgumentException("Window " + windowId + " is not awaiting a drift report");
+        }
+        return detector.compare(new DriftDetector.Comparison(p.window().getTask(), p.reference().getWindowId(),
+                windowId, sampleOf(p.reference().getWindowId()), sampleOf(windowId),
+                servedDuringReference.getOrDefault(p.reference().getWindowId(), List.of()), servedDuring(p.window()),
+                performance(p.window())), now);
+    }
+
+    private List<DriftItem> sampleOf(String windowId) {
+        BottomKSample sample = windowSamples.get(windowId);
+        return sample == null ? List.of() : sample.items();
+    }
+
+    private List<DriftItem> servedDuring(TrainingWindow window) {
+        BottomKSample union = new BottomKSample(policy.sampleSize());
+        minutesOf(window).values().forEach(minute -> union.addAll(minute.sample));
+        return union.items();
+    }
+
+    /** The champion's served traffic during the window: expected accuracy from confidence, measured from feedback. */
+    private PerformanceEstimate performance(TrainingWindow window) {
+        long predictions = 0;
+        double confidence = 0;
+        long right = 0;
+        long wrong = 0;
+        for (ServedMinute minute : minutesOf(window).values()) {
+            predictions += minute.predictions;
+            confidence += minute.confidence;
+            right += minute.right;
+            wrong += minute.wrong;
+        }
+        return PerformanceEstimate.newBuilder().setServedPredictions(predictions)
+                .setEstimatedAccuracy(predictions == 0 ? null : confidence / predictions)
+                .setJudgedByFeedback(right + wrong)
+                .setFeedbackAccuracy(right + wrong == 0 ? null : (double) right / (right + wrong)).build();
+    }
+
+    private Map<Long, ServedMinute> minutesOf(TrainingWindow window) {
+        TreeMap<Long, ServedMinute> minutes = served.get(window.getTask());
+        if (minutes == null) {
+            return Map.of();
+        }
+        return minutes.subMap(window.getStart().toEpochMilli() / 60_000, true,
+                window.getEnd().toEpochMilli() / 60_000, true);
+    }
+
+    /** The task's minute holding {@code at}; the history is pruned to {@link #SERVED_HISTORY} behind the newest. */
+    private ServedMinute minute(String task, Instant at) {
+        long key = at.toEpochMilli() / 60_000;
+        TreeMap<Long, ServedMinute> minutes = served.computeIfAbsent(task, t -> new TreeMap<>());
+        ServedMinute minute = minutes.computeIfAbsent(key, k -> new ServedMinute(policy.sampleSize()));
+        long oldest = minutes.lastKey() - SERVED_HISTORY.toMinutes();
+        while (minutes.firstKey() < oldest) {
+            minutes.pollFirstEntry();
+        }
+        return minute;
+    }
+
+    private boolean isReference(String windowId) {
+        return referenceByTask.values().stream().anyMatch(w -> w.getWindowId().equals(windowId));
+    }
+
+    /** Drops the oldest samples of windows that are neither a reference nor awaiting a report. */
+    private void evictSamples() {
+        Iterator<String> oldest = windowSamples.keySet().iterator();
+        while (windowSamples.size() > MAX_WINDOW_SAMPLES && oldest.hasNext()) {
+            String id = oldest.next();
+            if (!pending.containsKey(id) && !isReference(id)) {
+                oldest.remove();
+            }
+        }
+    }
+
+    private static long total(TrainingWindow window) {
+        return window.getTrainCount() + window.getValidationCount() + window.getTestCount();
     }
 }

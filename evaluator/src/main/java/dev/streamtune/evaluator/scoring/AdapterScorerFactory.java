@@ -8,4 +8,10 @@ public interface AdapterScorerFactory {
 
     /** The engine adapters are scored on: the one serving runs. */
     dev.streamtune.model.InferenceEngine engine();
+
+    /**
+     * The base model's sentence embeddings (mean-pooled last layer) of {@code texts}, each cut to {@code maxTokens}
+     * tokens: what embedding drift compares.
+     */
+    float[][] embed(java.util.List<String> texts, int maxTokens);
 }

@@ -88,6 +88,11 @@ public final class ModelAdapterScorers implements AdapterScorerFactory, AutoClos
     }
 
     @Override
+    public float[][] embed(java.util.List<String> texts, int maxTokens) {
+        return base.embed(texts, maxTokens);
+    }
+
+    @Override
     public InferenceEngine engine() {
         return engine;
     }

@@ -1,79 +1,160 @@
 package dev.streamtune.evaluator.drift;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
+import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.DriftReport;
+import dev.streamtune.schema.ExampleOrigin;
+import dev.streamtune.schema.FeedbackEvent;
+import dev.streamtune.schema.PerformanceEstimate;
 import dev.streamtune.schema.PredictionLog;
+import dev.streamtune.schema.Split;
 import dev.streamtune.schema.TrainingWindow;
+import dev.streamtune.schema.WindowCloseReason;
 import org.junit.jupiter.api.Test;
 
 class DriftMonitorTest {
 
-    private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
+    private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final DriftPolicy POLICY = new DriftPolicy(0.01, 999, 300, 5, 30, 8, 2, 0.55, 0.02);
 
-    @Test
-    void firstWindowOfATaskHasNothingToCompareWith() {
-        DriftMonitor monitor = new DriftMonitor(new DriftDetector(DriftThresholds.defaults()),
-                DriftMonitor.Reference.FIRST, 0);
-        assertTrue(monitor.onWindow(window("w0", 0, Map.of("pos", 5L)), T0).isEmpty());
+    private static DriftMonitor monitor(DriftMonitor.Reference reference) {
+        return new DriftMonitor(new DriftDetector(POLICY, DriftSamples.bagOfWords()), reference);
+    }
+
+    /** Window {@code sequence} spans minutes [10 * sequence, 10 * sequence + 9] after T0. */
+    private static TrainingWindow window(int sequence, long examples) {
+        Instant start = T0.plus(Duration.ofMinutes(10L * sequence));
+        return TrainingWindow.newBuilder().setWindowId("w" + sequence).setTask("t").setSequence(sequence)
+                .setStart(start).setEnd(start.plus(Duration.ofMinutes(9))).setClosedAt(start.plus(Duration.ofMinutes(9)))
+                .setCloseReason(WindowCloseReason.COUNT).setTrainCount(examples).setValidationCount(0)
+                .setTestCount(0).setLabelHistogram(Map.of()).setSliceHistogram(Map.of()).setImbalanceRatio(1)
+                .setLengthHistogram(List.of()).setLengthBucketBounds(List.of()).setMeanLength(0)
+                .setTopTokens(Map.of()).build();
+    }
+
+    private static void examples(DriftMonitor monitor, int sequence, int n, String topicWord) {
+        for (int i = 0; i < n; i++) {
+            monitor.onExample(CleanExample.newBuilder().setId("e" + sequence + "-" + i).setTask("t")
+                    .setText("the " + topicWord + " was good number " + i).setLabel(i % 2 == 0 ? "pos" : "neg")
+                    .setSource("s").setOrigin(ExampleOrigin.LABELLED).setEventTime(T0).setAttributes(Map.of())
+                    .setWeight(1.0).setSplit(Split.TRAIN).setContentHash("h" + sequence + "-" + i)
+                    .setWindowId("w" + sequence).build());
+        }
+    }
+
+    private static PredictionLog prediction(String id, int minute, double confidence) {
+        return PredictionLog.newBuilder().setRequestId(id).setTask("t").setAdapterId("a1").setText("served " + id)
+                .setPredictedLabel("pos").setProbabilities(Map.of("pos", confidence, "neg", 1 - confidence))
+                .setServedAt(T0.plus(Duration.ofMinutes(minute))).setLatencyMicros(100).build();
+    }
+
+    private static FeedbackEvent feedback(String task, int minute, String corrected) {
+        return FeedbackEvent.newBuilder().setRequestId("f").setTask(task).setModelVersion("a1").setText("x")
+                .setPredictedLabel("pos").setCorrectedLabel(corrected).setEventTime(T0.plus(Duration.ofMinutes(minute)))
+                .build();
     }
 
     @Test
-    void firstReferenceStaysWhilePreviousReferenceFollows() {
-        DriftMonitor first = new DriftMonitor(new DriftDetector(DriftThresholds.defaults()), DriftMonitor.Reference.FIRST, 0);
-        DriftMonitor previous = new DriftMonitor(new DriftDetector(DriftThresholds.defaults()),
-                DriftMonitor.Reference.PREVIOUS, 0);
-        for (DriftMonitor monitor : new DriftMonitor[] {first, previous}) {
-            monitor.onWindow(window("w0", 0, Map.of("pos", 5L)), T0);
-            monitor.onWindow(window("w1", 1, Map.of("pos", 5L)), T0);
+    void aWindowWaitsForItsExamplesOrThePatienceThenIsComparedWithTheFirstWindow() {
+        DriftMonitor monitor = monitor(DriftMonitor.Reference.FIRST);
+        examples(monitor, 0, 40, "phone");
+        monitor.onWindow(window(0, 40), T0);
+        assertEquals(List.of(), monitor.ready(T0, PATIENCE), "the first window is the reference");
+
+        examples(monitor, 1, 20, "pizza");
+        monitor.onWindow(window(1, 40), T0);
+        assertEquals(List.of(), monitor.ready(T0, PATIENCE), "20 of its 40 examples arrived");
+        assertEquals(List.of("w1"), monitor.ready(T0.plus(PATIENCE), PATIENCE), "waited long enough");
+        examples(monitor, 1, 40, "pizza");
+        assertEquals(List.of("w1"), monitor.ready(T0, PATIENCE), "all arrived");
+
+        DriftReport report = monitor.report("w1", T0);
+        assertEquals("w0", report.getReferenceWindowId());
+        assertTrue(report.getExceeded().contains(TokenJs.NAME), report.toString());
+        monitor.onReport(report);
+        assertEquals(List.of(), monitor.ready(T0.plus(PATIENCE), PATIENCE));
+        assertThrows(IllegalArgumentException.class, () -> monitor.report("w1", T0));
+
+        examples(monitor, 2, 40, "phone");
+        monitor.onWindow(window(2, 40), T0);
+        assertEquals("w0", monitor.report("w2", T0).getReferenceWindowId());
+    }
+
+    @Test
+    void withThePreviousReferenceEachWindowIsComparedWithTheOneBefore() {
+        DriftMonitor monitor = monitor(DriftMonitor.Reference.PREVIOUS);
+        for (int w = 0; w < 3; w++) {
+            examples(monitor, w, 10, "phone");
+            monitor.onWindow(window(w, 10), T0);
         }
-        assertEquals("w0", first.onWindow(window("w2", 2, Map.of("pos", 5L)), T0).orElseThrow().getReferenceWindowId());
-        assertEquals("w1", previous.onWindow(window("w2", 2, Map.of("pos", 5L)), T0).orElseThrow()
-                .getReferenceWindowId());
+        assertEquals("w0", monitor.report("w1", T0).getReferenceWindowId());
+        assertEquals("w1", monitor.report("w2", T0).getReferenceWindowId());
     }
 
     @Test
     void windowsTooSmallToJudgeAreNeitherJudgedNorAReference() {
-        DriftMonitor monitor = new DriftMonitor(new DriftDetector(DriftThresholds.defaults()),
-                DriftMonitor.Reference.FIRST, 50);
-        TrainingWindow tiny = TrainingWindow.newBuilder(window("tiny", 0, Map.of("pos", 5L))).setTrainCount(0)
-                .setValidationCount(0).setTestCount(1).build();
-        TrainingWindow big = TrainingWindow.newBuilder(window("big", 5, Map.of("pos", 5L))).setTrainCount(40)
-                .setValidationCount(5).setTestCount(5).build();
-        assertTrue(monitor.onWindow(tiny, T0).isEmpty(), "too small to be the reference");
-        assertTrue(monitor.onWindow(big, T0).isEmpty(), "the first window big enough becomes the reference");
-        assertTrue(monitor.onWindow(TrainingWindow.newBuilder(tiny).setWindowId("tiny-2").build(), T0).isEmpty(),
-                "too small to judge");
-        assertEquals("big", monitor.onWindow(TrainingWindow.newBuilder(big).setWindowId("big-2").build(), T0)
-                .orElseThrow().getReferenceWindowId());
+        DriftMonitor monitor = monitor(DriftMonitor.Reference.FIRST);
+        monitor.onWindow(window(0, 3), T0);
+        monitor.onWindow(window(1, 10), T0);
+        monitor.onWindow(window(2, 10), T0);
+        assertEquals(List.of("w2"), monitor.ready(T0.plus(PATIENCE), PATIENCE), "w1 is the first reference");
     }
 
     @Test
-    void predictionsServedDuringEachWindowAreCompared() {
-        DriftMonitor monitor = new DriftMonitor(new DriftDetector(DriftThresholds.defaults()),
-                DriftMonitor.Reference.FIRST, 0);
-        for (int i = 0; i < 20; i++) {
-            monitor.onPrediction(prediction("pos", T0.plusSeconds(30)));       // during w0 (minute 0-4)
-            monitor.onPrediction(prediction("neg", T0.plusSeconds(10 * 60)));  // during w1 (minute 10-14)
-        }
-        monitor.onWindow(window("w0", 0, Map.of("pos", 5L)), T0);
-        DriftReport report = monitor.onWindow(window("w1", 10, Map.of("pos", 5L)), T0).orElseThrow();
-        assertEquals(1.0, report.getScores().get(DriftThresholds.PREDICTION_JS), 1e-9);
-        assertTrue(report.getExceeded().contains(DriftThresholds.PREDICTION_JS));
+    void aReportAlreadyPublishedBeforeItsWindowIsReadIsNotMadeAgain() {
+        DriftMonitor monitor = monitor(DriftMonitor.Reference.FIRST);
+        monitor.onWindow(window(0, 10), T0);
+        monitor.onReport(DriftReport.newBuilder().setReportId("r").setTask("t").setWindowId("w1")
+                .setCreatedAt(T0).setScores(Map.of()).setThresholds(Map.of()).setExceeded(List.of())
+                .setRetrainTriggered(false).build());
+        monitor.onWindow(window(1, 10), T0);
+        assertEquals(List.of(), monitor.ready(T0.plus(PATIENCE), PATIENCE));
     }
 
-    private static TrainingWindow window(String id, int startMinute, Map<String, Long> labels) {
-        return TrainingWindow.newBuilder(DriftDetectorTest.window(id, labels, Map.of("a", 3L)))
-                .setStart(T0.plusSeconds(60L * startMinute)).setEnd(T0.plusSeconds(60L * (startMinute + 4))).build();
+    @Test
+    void thePerformanceEstimateAndServedSampleCoverTheWindowsMinutesOnly() {
+        DriftMonitor monitor = monitor(DriftMonitor.Reference.FIRST);
+        examples(monitor, 0, 10, "phone");
+        monitor.onPrediction(prediction("before", 5, 0.99));     // during w0, logged before it closed
+        monitor.onWindow(window(0, 10), T0);
+        examples(monitor, 1, 10, "phone");
+        monitor.onPrediction(prediction("p1", 11, 0.9));
+        monitor.onPrediction(prediction("p2", 12, 0.7));
+        monitor.onPrediction(prediction("p2", 12, 0.7));         // the same request logged twice: one sample item
+        monitor.onFeedback(feedback("t", 12, "neg"));            // wrong
+        monitor.onFeedback(feedback("t", 13, "pos"));            // right: the correction repeats the answer
+        monitor.onFeedback(feedback("t", 13, null));             // says nothing
+        monitor.onFeedback(feedback("made-up", 13, "neg"));      // a task nothing was served for: ignored
+        monitor.onWindow(window(1, 10), T0);
+
+        DriftReport report = monitor.report("w1", T0);
+        PerformanceEstimate performance = report.getPerformance();
+        assertEquals(3, performance.getServedPredictions(), "every logged prediction counts in the estimate");
+        assertEquals((0.9 + 0.7 + 0.7) / 3, performance.getEstimatedAccuracy(), 1e-9);
+        assertEquals(2, performance.getJudgedByFeedback());
+        assertEquals(0.5, performance.getFeedbackAccuracy(), 1e-9);
+        assertEquals(2L, report.getSampleSizes().get("served"), "p1 and p2 once each");
+        assertEquals(1L, report.getSampleSizes().get("reference.served"));
     }
 
-    private static PredictionLog prediction(String label, Instant at) {
-        return PredictionLog.newBuilder().setRequestId("r").setTask("sentiment").setAdapterId("a").setText("x")
-                .setPredictedLabel(label).setProbabilities(Map.of(label, 1.0)).setServedAt(at).setLatencyMicros(1)
-                .build();
+    @Test
+    void aWindowWithoutTrafficHasNoEstimate() {
+        DriftMonitor monitor = monitor(DriftMonitor.Reference.FIRST);
+        monitor.onWindow(window(0, 10), T0);
+        monitor.onWindow(window(1, 10), T0);
+        PerformanceEstimate performance = monitor.report("w1", T0).getPerformance();
+        assertEquals(0, performance.getServedPredictions());
+        assertNull(performance.getEstimatedAccuracy());
+        assertNull(performance.getFeedbackAccuracy());
     }
 }

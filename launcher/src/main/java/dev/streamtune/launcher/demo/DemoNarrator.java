@@ -102,13 +102,13 @@ public final class DemoNarrator implements AutoCloseable {
                         .findFirst().orElse(decision.getReasons().get(0)));
             }
         } else if (value instanceof DriftReport drift) {
-            String scores = drift.getScores().entrySet().stream()
-                    .map(e -> e.getKey() + " " + format(e.getValue(), "%.2f")
-                            + (e.getValue() > drift.getThresholds().getOrDefault(e.getKey(), Double.MAX_VALUE)
-                            ? " (over " + drift.getThresholds().get(e.getKey()) + ")" : ""))
+            // Only what fired: a report holds a score per test and slice, most of them unremarkable.
+            String fired = drift.getExceeded().isEmpty() ? "no test fired" : drift.getExceeded().stream()
+                    .map(test -> test + " " + format(drift.getScores().get(test), "%.2f") + " (over "
+                            + format(drift.getThresholds().get(test), "%.2f") + ")")
                     .collect(Collectors.joining(", "));
             LOG.info("evaluator: drift of {} vs {}: {}{}", drift.getWindowId(),
-                    Objects.requireNonNullElse(drift.getReferenceWindowId(), "itself"), scores,
+                    Objects.requireNonNullElse(drift.getReferenceWindowId(), "itself"), fired,
                     drift.getRetrainTriggered() ? " -> retraining requested" : "");
         }
     }

@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
 
+import dev.streamtune.contract.ServedAnswers;
 import dev.streamtune.schema.Deployment;
 import dev.streamtune.schema.DriftReport;
 import dev.streamtune.schema.FeedbackEvent;
@@ -109,8 +110,7 @@ public final class DashboardHistory {
 
     public void onPrediction(PredictionLog prediction) {
         TaskSeries s = series(prediction.getTask());
-        double confidence = prediction.getProbabilities().values().stream().mapToDouble(Double::doubleValue).max()
-                .orElse(0);
+        double confidence = ServedAnswers.confidence(prediction);
         synchronized (s) {
             Counts c = s.bucket(s.predictions, prediction.getServedAt());
             c.total++;
@@ -130,7 +130,7 @@ public final class DashboardHistory {
         if (s == null) {
             return;
         }
-        Boolean right = judgement(feedback);
+        Boolean right = ServedAnswers.judgedRight(feedback);
         synchronized (s) {
             Counts c = s.bucket(s.feedback, feedback.getEventTime());
             c.total++;
@@ -140,19 +140,6 @@ public final class DashboardHistory {
                 c.wrong++;
             }
         }
-    }
-
-    /** Whether feedback says the prediction was right; null when it does not say (a rating of 3). */
-    static Boolean judgement(FeedbackEvent feedback) {
-        String corrected = feedback.getCorrectedLabel();
-        if (corrected != null && !corrected.isBlank()) {
-            return corrected.equals(feedback.getPredictedLabel());
-        }
-        Integer rating = feedback.getRating();
-        if (rating == null || rating == 3) {
-            return null;
-        }
-        return rating >= 4;
     }
 
     public void onDeployment(Deployment deployment) {

@@ -1,0 +1,73 @@
+package dev.streamtune.evaluator.drift;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Jensen-Shannon distance between the two groups' distributions of one category of each item: its label
+ * ({@code label.js}), its predicted label ({@code prediction.js}), or a slice attribute's value
+ * ({@code slice.<attribute>.js}: a shift in who the texts come from).
+ */
+public final class CategoryJs implements DriftStatistic {
+
+    private static final String MISSING = "(none)";
+
+    private final String name;
+    private final Function<DriftItem, String> category;
+
+    public CategoryJs(String name, Function<DriftItem, String> category) {
+        this.name = name;
+        this.category = category;
+    }
+
+    public static CategoryJs labels(String name) {
+        return new CategoryJs(name, DriftItem::label);
+    }
+
+    public static CategoryJs attribute(String attribute) {
+        return new CategoryJs("slice." + attribute + ".js", item -> item.attributes().getOrDefault(attribute, MISSING));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Optional<Prepared> prepare(PooledSample pooled) {
+        Map<String, Integer> index = new LinkedHashMap<>();
+        int[] codes = new int[pooled.size()];
+        for (int i = 0; i < codes.length; i++) {
+            codes[i] = index.computeIfAbsent(category.apply(pooled.items().get(i)), c -> index.size());
+        }
+        if (index.size() < 2) {
+            return Optional.empty(); // one value on both sides: nothing can differ
+        }
+        List<String> names = new ArrayList<>(index.keySet());
+        return Optional.of(new Prepared() {
+            @Override
+            public double value(boolean[] current) {
+                double[][] counts = counts(current);
+                return Divergence.jensenShannonDistance(counts[0], counts[1]);
+            }
+
+            @Override
+            public String evidence(boolean[] current) {
+                double[][] counts = counts(current);
+                return Divergence.largestShifts(names, counts[0], counts[1], 3);
+            }
+
+            private double[][] counts(boolean[] current) {
+                double[][] counts = new double[2][names.size()];
+                for (int i = 0; i < codes.length; i++) {
+                    counts[current[i] ? 1 : 0][codes[i]]++;
+                }
+                return counts;
+            }
+        });
+    }
+}
