@@ -27,12 +27,17 @@
 #                                       command (broker, ingest, trainer, evaluator, serving); SpamAssassin bodies,
 #                                       3 windows of 1430 (about 1,000 training examples) by default, --quick: 2 of
 #                                       300; bench/target/freshness-results.md
+#   bench/run.sh drift [--windows N] [--sample N] [--seed N] [--quick]
+#                                       the evaluator's drift tests on real text with MiniLM embeddings: false alarms
+#                                       on windows of one mailbox, detection by share of another corpus mixed in, ms
+#                                       per report; label-free accuracy estimate vs real accuracy of a spam filter
+#                                       under shift; SpamAssassin (npm) and WordNet (Debian); drift-results.md
 #
 # BENCH_JAVA_OPTS adds JVM options (e.g. -Dstreams.producer.linger.ms=50 for ingest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-name=${1:?usage: bench/run.sh model|model-demo|ingest|trainer|serving|wordnet|spam|freshness [args...]}
+name=${1:?usage: bench/run.sh model|model-demo|ingest|trainer|serving|wordnet|spam|freshness|drift [args...]}
 shift
 logback=()
 stream=()
@@ -51,6 +56,8 @@ case "$name" in
   # The run command's launcher starts every service as its own JVM from its module's target/ (runtime-classpath.txt
   # of each, and of the launcher): built alongside, never installed.
   freshness)  module=bench; main=dev.streamtune.bench.FreshnessBench; also=ingest,trainer,evaluator,serving,launcher
+              logback=(-Dlogback.configurationFile=bench/src/main/resources/logback-bench.xml) ;;
+  drift)      module=bench;   main=dev.streamtune.bench.DriftBench
               logback=(-Dlogback.configurationFile=bench/src/main/resources/logback-bench.xml) ;;
   *) echo "unknown benchmark '$name'" >&2; exit 2 ;;
 esac

@@ -87,6 +87,11 @@ public final class SpamAssassinCorpus {
         return new SpamAssassinCorpus(byGroup);
     }
 
+    /** One collection's usable messages, in corpus order (empty for an unknown collection). */
+    public List<Message> messages(String group) {
+        return List.copyOf(byGroup.getOrDefault(group, List.of()));
+    }
+
     /** How many usable messages each collection has. */
     public Map<String, Integer> sizes() {
         Map<String, Integer> sizes = new LinkedHashMap<>();

@@ -117,6 +117,13 @@ public final class WordnetDataset {
         return definition;
     }
 
+    /** Every usable synset, category by category. */
+    public List<Synset> synsets() {
+        List<Synset> all = new ArrayList<>();
+        byCategory.values().forEach(all::addAll);
+        return all;
+    }
+
     /** How many usable synsets each category has. */
     public Map<String, Integer> sizes() {
         Map<String, Integer> sizes = new LinkedHashMap<>();
