@@ -29,6 +29,7 @@ import dev.streamtune.kafka.TopicProvisioner;
 import dev.streamtune.schema.Deployment;
 import dev.streamtune.schema.DriftReport;
 import dev.streamtune.schema.FeedbackEvent;
+import dev.streamtune.schema.PerformanceEstimate;
 import dev.streamtune.schema.PredictionLog;
 import dev.streamtune.schema.PromotionDecision;
 import dev.streamtune.schema.TrainingWindow;
@@ -114,11 +115,18 @@ class DashboardIT {
 
             String dom = chrome(chromium, "--dump-dom", url);
             assertTrue(dom.contains("data-rendered=\"" + TASK + "\""), "the page script did not finish:\n" + dom);
-            assertTrue(count(svg(dom, "chart-drift"), "class=\"series line\"") >= 4, svg(dom, "chart-drift"));
             assertTrue(count(svg(dom, "chart-drift"), "class=\"point exceeded\"") >= 1);
             assertEquals(12, count(svg(dom, "chart-windows"), "class=\"bar\""), svg(dom, "chart-windows"));
             assertTrue(count(svg(dom, "chart-predictions"), "class=\"bar\"") >= 40, svg(dom, "chart-predictions"));
-            assertEquals(1, count(svg(dom, "chart-feedback"), "class=\"series line\""));
+            assertEquals(2, count(svg(dom, "chart-feedback"), "class=\"series line\""), "estimated and measured");
+            assertTrue(svg(dom, "chart-feedback").contains("data-series=\"estimated from confidence\""));
+            assertEquals(2, count(svg(dom, "chart-embedding"), "class=\"series line\""), svg(dom, "chart-embedding"));
+            assertEquals(2, count(svg(dom, "chart-embedding"), "class=\"threshold\""), "a threshold per report");
+            assertTrue(count(svg(dom, "chart-embedding"), "class=\"point exceeded\"") >= 1);
+            assertTrue(svg(dom, "chart-embedding").contains("dim 17 +1.21 sd"), "the evidence is in the tooltip");
+            assertEquals(2, count(svg(dom, "chart-slices"), "class=\"series line\""), svg(dom, "chart-slices"));
+            assertEquals(4, count(svg(dom, "chart-drift"), "class=\"series line\""),
+                    "words, lengths, labels and predictions; embeddings and slices have their own charts");
             assertEquals(4, count(svg(dom, "chart-deployments"), "class=\"deployment\""));
             assertEquals(1, count(svg(dom, "chart-deployments"), "class=\"swap rejected\""));
             assertTrue(dom.contains("dash-a3 (CORRUPT)"), "the summary reports the rejected deployment");
@@ -172,10 +180,20 @@ class DashboardIT {
                         .setReportId("dr" + w).setTask(TASK).setWindowId(TASK + "-00000" + w)
                         .setReferenceWindowId(TASK + "-000000").setCreatedAt(closed.plusSeconds(5))
                         .setScores(Map.of("input.token.js", d, "input.length.psi", d * 0.6, "label.js", d * 0.8,
-                                "prediction.js", d * 1.1))
+                                "prediction.js", d * 1.1, "input.embedding.auc", 0.5 + d, "input.embedding.mmd", d / 2,
+                                "slice.locale=fr.input.token.js", d * 1.3, "slice.locale.js", d / 3))
                         .setThresholds(Map.of("input.token.js", 0.3, "input.length.psi", 0.25, "label.js", 0.3,
-                                "prediction.js", 0.3))
-                        .setExceeded(d > 0.3 ? List.of("input.token.js") : List.of()).setRetrainTriggered(d > 0.3)
+                                "prediction.js", 0.3, "input.embedding.auc", 0.58 + 0.01 * w,
+                                "input.embedding.mmd", 0.12, "slice.locale=fr.input.token.js", 0.35,
+                                "slice.locale.js", 0.2))
+                        .setPValues(Map.of("input.embedding.auc", d > 0.08 ? 0.001 : 0.4))
+                        .setEvidence(Map.of("input.embedding.auc", "dim 17 +1.21 sd, dim 203 -0.87 sd"))
+                        .setFalseAlarmRate(0.01)
+                        .setPerformance(PerformanceEstimate.newBuilder().setServedPredictions(100)
+                                .setEstimatedAccuracy(0.9 - d / 2).setJudgedByFeedback(10).setFeedbackAccuracy(0.8)
+                                .build())
+                        .setExceeded(d > 0.3 ? List.of("input.token.js", "input.embedding.auc") : List.of())
+                        .setRetrainTriggered(d > 0.3)
                         .build());
             }
             for (int minute = 0; minute < 120; minute++) {

@@ -21,12 +21,14 @@ import dev.streamtune.contract.ServedAnswers;
 import dev.streamtune.schema.Deployment;
 import dev.streamtune.schema.DriftReport;
 import dev.streamtune.schema.FeedbackEvent;
+import dev.streamtune.schema.PerformanceEstimate;
 import dev.streamtune.schema.PredictionLog;
 import dev.streamtune.schema.PromotionDecision;
 import dev.streamtune.schema.TrainingWindow;
 import dev.streamtune.serving.dashboard.TaskDashboard.DeploymentPoint;
 import dev.streamtune.serving.dashboard.TaskDashboard.DriftPoint;
 import dev.streamtune.serving.dashboard.TaskDashboard.FeedbackBucket;
+import dev.streamtune.serving.dashboard.TaskDashboard.PerformancePoint;
 import dev.streamtune.serving.dashboard.TaskDashboard.PredictionBucket;
 import dev.streamtune.serving.dashboard.TaskDashboard.SwapPoint;
 import dev.streamtune.serving.dashboard.TaskDashboard.WindowPoint;
@@ -93,9 +95,13 @@ public final class DashboardHistory {
     public void onDriftReport(DriftReport report) {
         TaskSeries s = series(report.getTask());
         synchronized (s) {
+            PerformanceEstimate p = report.getPerformance();
             s.add(s.drift, new DriftPoint(report.getCreatedAt(), report.getWindowId(), report.getReferenceWindowId(),
-                    Map.copyOf(report.getScores()), Map.copyOf(report.getThresholds()), List.copyOf(report.getExceeded()),
-                    report.getRetrainTriggered()));
+                    Map.copyOf(report.getScores()), Map.copyOf(report.getThresholds()),
+                    Map.copyOf(report.getPValues()), Map.copyOf(report.getEvidence()),
+                    List.copyOf(report.getExceeded()), report.getRetrainTriggered(), report.getFalseAlarmRate(),
+                    p == null ? null : new PerformancePoint(p.getServedPredictions(), p.getEstimatedAccuracy(),
+                            p.getJudgedByFeedback(), p.getFeedbackAccuracy())));
         }
     }
 

@@ -20,12 +20,23 @@ public record TaskDashboard(String task, Instant generatedAt, long bucketMillis,
                             List<FeedbackBucket> feedback, List<DeploymentPoint> deployments,
                             List<SwapPoint> swaps) {
 
-    /** One drift report: the evaluator's scores of a closed window against its reference. */
+    /**
+     * One drift report: the evaluator's scores of a closed window against its reference, each test's threshold for
+     * that window and adjusted p-value, what explains each score, and the label-free performance estimate.
+     */
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record DriftPoint(Instant at, String windowId, @Nullable String referenceWindowId,
-                             Map<String, Double> scores, Map<String, Double> thresholds, List<String> exceeded,
-                             boolean retrainTriggered) {
+                             Map<String, Double> scores, Map<String, Double> thresholds, Map<String, Double> pValues,
+                             Map<String, String> evidence, List<String> exceeded, boolean retrainTriggered,
+                             @Nullable Double falseAlarmRate, @Nullable PerformancePoint performance) {
+    }
+
+    /** The champion on the traffic served during a window: accuracy expected from confidence, and from feedback. */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record PerformancePoint(long servedPredictions, @Nullable Double estimatedAccuracy, long judgedByFeedback,
+                                   @Nullable Double feedbackAccuracy) {
     }
 
     /** The label distribution of one closed training window. */
