@@ -74,9 +74,6 @@ public final class DriftMonitor {
     }
 
     public void onExample(CleanExample example) {
-        if (reported.contains(example.getWindowId())) {
-            return;
-        }
         windowSamples.computeIfAbsent(example.getWindowId(), w -> new BottomKSample(policy.sampleSize()))
                 .add(DriftItem.example(example.getContentHash(), example.getText(), example.getLabel(),
                         example.getAttributes()));
@@ -115,26 +112,28 @@ public final class DriftMonitor {
             windowSamples.remove(window.getWindowId()); // never judged, never a reference
             return;
         }
-        if (reported.contains(window.getWindowId()) || pending.containsKey(window.getWindowId())) {
-            return;
+        if (pending.containsKey(window.getWindowId()) || isReference(window.getWindowId())) {
+            return; // the same manifest read twice
         }
         TrainingWindow previous = referenceByTask.get(window.getTask());
         if (previous == null || reference == Reference.PREVIOUS) {
+            // A window already reported still moves the reference on, so a replay ends with the same reference.
             referenceByTask.put(window.getTask(), window);
             servedDuringReference.put(window.getWindowId(), servedDuring(window));
         }
-        if (previous != null) {
+        if (previous != null && !reported.contains(window.getWindowId())) {
             pending.put(window.getWindowId(), new Pending(window, previous, now));
         }
+        forgetUnneeded(previous == null ? null : previous.getWindowId());
     }
 
     /** A report already published (read back at replay, or just written): that window is done. */
     public void onReport(DriftReport report) {
         reported.add(report.getWindowId());
-        pending.remove(report.getWindowId());
-        if (!isReference(report.getWindowId())) {
-            windowSamples.remove(report.getWindowId());
-            servedDuringReference.remove(report.getWindowId());
+        Pending done = pending.remove(report.getWindowId());
+        if (done != null) { // else its manifest is still to come (a replay): it may become the next reference
+            forgetUnneeded(report.getWindowId());
+            forgetUnneeded(done.reference().getWindowId());
         }
     }
 
@@ -220,12 +219,26 @@ public final class DriftMonitor {
         return referenceByTask.values().stream().anyMatch(w -> w.getWindowId().equals(windowId));
     }
 
+    /** A window's sample is needed while it is a reference, awaits its report, or is the reference of one that does. */
+    private boolean isNeeded(String windowId) {
+        return isReference(windowId) || pending.containsKey(windowId)
+                || pending.values().stream().anyMatch(p -> p.reference().getWindowId().equals(windowId));
+    }
+
+    /** Drops the sample of a closed window that is no longer a reference, pending, or a pending one's reference. */
+    private void forgetUnneeded(String windowId) {
+        if (windowId != null && !isNeeded(windowId)) {
+            windowSamples.remove(windowId);
+            servedDuringReference.remove(windowId);
+        }
+    }
+
     /** Drops the oldest samples of windows that are neither a reference nor awaiting a report. */
     private void evictSamples() {
         Iterator<String> oldest = windowSamples.keySet().iterator();
         while (windowSamples.size() > MAX_WINDOW_SAMPLES && oldest.hasNext()) {
             String id = oldest.next();
-            if (!pending.containsKey(id) && !isReference(id)) {
+            if (!isNeeded(id)) {
                 oldest.remove();
             }
         }

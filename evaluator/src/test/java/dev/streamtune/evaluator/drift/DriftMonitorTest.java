@@ -102,6 +102,25 @@ class DriftMonitorTest {
     }
 
     @Test
+    void aReplayWithThePreviousReferenceEndsWithTheSameReferenceAndItsSample() {
+        DriftMonitor monitor = monitor(DriftMonitor.Reference.PREVIOUS);
+        for (int w = 0; w < 3; w++) {
+            examples(monitor, w, 10, w < 2 ? "phone" : "pizza");
+            monitor.onWindow(window(w, 10), T0);
+        }
+        // w1 and w2 were reported before the restart; their reports are read back after their manifests
+        monitor.onReport(monitor.report("w1", T0));
+        monitor.onReport(monitor.report("w2", T0));
+        examples(monitor, 3, 10, "pizza");
+        monitor.onWindow(window(3, 10), T0);
+
+        DriftReport report = monitor.report("w3", T0);
+        assertEquals("w2", report.getReferenceWindowId());
+        assertEquals(10L, report.getSampleSizes().get("reference"), "the reference's sample was kept");
+        assertTrue(report.getExceeded().isEmpty(), "w2 and w3 are both about pizza: " + report.getExceeded());
+    }
+
+    @Test
     void windowsTooSmallToJudgeAreNeitherJudgedNorAReference() {
         DriftMonitor monitor = monitor(DriftMonitor.Reference.FIRST);
         monitor.onWindow(window(0, 3), T0);
