@@ -16,6 +16,7 @@ import dev.streamtune.schema.Deployment;
 import dev.streamtune.schema.LabelledExample;
 import dev.streamtune.schema.PromotionDecision;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
@@ -59,6 +60,20 @@ public class AvroCodecTest {
         assertEquals(1, older.size());
         assertTrue(older.get(0).getField("weight") == null);
         assertTrue(current.getField("weight") != null);
+    }
+
+    @Test
+    void everyVersionInTheHistoryIsReadableByTheCurrentSchema() {
+        java.util.Set<Class<? extends SpecificRecord>> types = new java.util.HashSet<>(SampleRecords.all().keySet());
+        types.add(dev.streamtune.schema.EvaluationReport.class); // embedded in decisions, with a history of its own
+        for (Class<? extends SpecificRecord> type : types) {
+            Schema current = AvroCodec.of(type).schema();
+            for (Schema older : AvroCodec.olderVersionsOf(current)) {
+                var compatibility = SchemaCompatibility.checkReaderWriterCompatibility(current, older);
+                assertEquals(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE, compatibility.getType(),
+                        type.getSimpleName() + ": " + compatibility.getDescription());
+            }
+        }
     }
 
     @Test

@@ -141,6 +141,33 @@ class RecordVerifierTest {
         assertEquals(Optional.of(Rejection.BAD_SIGNATURE), verifier.check(truncated));
     }
 
+    @Test
+    void aDecisionSignedBeforeItsSchemaGainedFieldsStillVerifies() throws Exception {
+        Map<String, String> fixture = fixture("signed/promotion-decision-signed-before-signed-when-set.txt");
+        RecordVerifier replaying = new RecordVerifier(TrustedKeys.of(List.of(TrustedKey.parse(fixture.get("trusted")))),
+                RecordVerifier.Rejections.NONE);
+
+        PromotionDecision old = AvroCodec.of(PromotionDecision.class)
+                .decode(java.util.Base64.getDecoder().decode(fixture.get("record")));
+
+        assertEquals(SampleRecords.promotionDecision().getReport(), old.getReport());
+        assertEquals(Optional.empty(), replaying.check(old), "the evaluator replays it at start");
+        assertEquals(Optional.of(Rejection.BAD_SIGNATURE), replaying.check(
+                PromotionDecision.newBuilder(old).setVerdict(dev.streamtune.schema.Verdict.REJECTED).build()));
+    }
+
+    /** A fixture file's {@code <name> <value>} lines ({@code #} comments), by name. */
+    private static Map<String, String> fixture(String resource) throws java.io.IOException {
+        try (var in = RecordVerifierTest.class.getClassLoader().getResourceAsStream(resource)) {
+            Map<String, String> values = new HashMap<>();
+            new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .filter(line -> !line.isBlank() && !line.startsWith("#"))
+                    .forEach(line -> values.put(line.substring(0, line.indexOf(' ')),
+                            line.substring(line.indexOf(' ') + 1)));
+            return values;
+        }
+    }
+
     private static byte[] sign(SigningKey key, byte[] content) {
         try {
             java.security.Signature signature = java.security.Signature.getInstance(SigningKey.ALGORITHM);
