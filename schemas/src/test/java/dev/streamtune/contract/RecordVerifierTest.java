@@ -15,6 +15,7 @@ import java.util.Optional;
 import dev.streamtune.contract.RecordVerifier.Rejection;
 import dev.streamtune.schema.AdapterCandidate;
 import dev.streamtune.schema.Deployment;
+import dev.streamtune.schema.LabelBias;
 import dev.streamtune.schema.PromotionDecision;
 import org.junit.jupiter.api.Test;
 
@@ -154,6 +155,40 @@ class RecordVerifierTest {
         assertEquals(Optional.empty(), replaying.check(old), "the evaluator replays it at start");
         assertEquals(Optional.of(Rejection.BAD_SIGNATURE), replaying.check(
                 PromotionDecision.newBuilder(old).setVerdict(dev.streamtune.schema.Verdict.REJECTED).build()));
+    }
+
+    @Test
+    void aDecisionWithAPerLabelBreakdownVerifiesAndEveryValueOfItIsCovered() {
+        PromotionDecision signed = new RecordSigner(evaluator.signingKey()).sign(withPerLabelBias());
+        AvroCodec<PromotionDecision> codec = AvroCodec.of(PromotionDecision.class);
+        PromotionDecision received = codec.decode(codec.encode(signed));
+        assertEquals(signed, received);
+        assertEquals(Optional.empty(), verifier.check(received));
+
+        PromotionDecision widened = PromotionDecision.newBuilder(received).build();
+        widened.getReport().getCandidate().getBias().get(0).getPerLabel().get(1).setEqualizedOddsDifference(0.40);
+        assertEquals(Optional.of(Rejection.BAD_SIGNATURE), verifier.check(widened));
+
+        PromotionDecision cleared = PromotionDecision.newBuilder(received).build();
+        cleared.getReport().getChampion().getBias().get(0).setPerLabel(List.of());
+        assertEquals(Optional.of(Rejection.BAD_SIGNATURE), verifier.check(cleared), "as if never measured");
+
+        PromotionDecision swapped = PromotionDecision.newBuilder(received).build();
+        List<LabelBias> candidate = swapped.getReport().getCandidate().getBias().get(0).getPerLabel();
+        swapped.getReport().getCandidate().getBias().get(0).setPerLabel(
+                swapped.getReport().getChampion().getBias().get(0).getPerLabel());
+        swapped.getReport().getChampion().getBias().get(0).setPerLabel(candidate);
+        assertEquals(Optional.of(Rejection.BAD_SIGNATURE), verifier.check(swapped), "candidate's and champion's");
+    }
+
+    /** The sample decision with a per-label breakdown of candidate's and champion's gaps. */
+    private static PromotionDecision withPerLabelBias() {
+        PromotionDecision decision = SampleRecords.promotionDecision();
+        decision.getReport().getCandidate().getBias().get(0).setPerLabel(List.of(
+                new LabelBias("negative", 0.02, 0.03), new LabelBias("positive", 0.03, 0.04)));
+        decision.getReport().getChampion().getBias().get(0).setPerLabel(List.of(
+                new LabelBias("negative", 0.01, 0.02), new LabelBias("positive", 0.03, 0.04)));
+        return decision;
     }
 
     /** A fixture file's {@code <name> <value>} lines ({@code #} comments), by name. */

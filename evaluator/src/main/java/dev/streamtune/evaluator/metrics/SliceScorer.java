@@ -63,7 +63,7 @@ public final class SliceScorer {
                         spread(rates.stream().filter(r -> r.positives > 0).mapToDouble(Rates::truePositiveRate).toArray()),
                         spread(rates.stream().filter(r -> r.negatives > 0).mapToDouble(Rates::falsePositiveRate).toArray())));
             }
-            result.add(new BiasMetrics(attribute, accuracyGap, parity, odds));
+            result.add(new BiasMetrics(attribute, accuracyGap, parity, odds, List.of()));
         });
         return result;
     }

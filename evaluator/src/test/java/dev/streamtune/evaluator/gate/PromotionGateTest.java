@@ -131,7 +131,7 @@ class PromotionGateTest {
                         "neg", new ClassMetrics(quality, quality, quality, 30L)))
                 .build();
         return ModelScores.newBuilder().setTest(test)
-                .setBias(List.of(new BiasMetrics("locale", accuracyGap, 0.02, accuracyGap))).build();
+                .setBias(List.of(new BiasMetrics("locale", accuracyGap, 0.02, accuracyGap, List.of()))).build();
     }
 
     static ModelScores calibrated(ModelScores scores, double ece) {
@@ -150,7 +150,7 @@ class PromotionGateTest {
         return LabelScope.newBuilder().setChampionLabels(List.of("neg", "pos")).setChampionLabelsSource("adapter")
                 .setCandidateLabels(List.of("neg", "new-a", "new-b", "pos")).setCandidateLabelsSource("adapter")
                 .setNewLabels(List.of("new-a", "new-b")).setNewLabelMetrics(newLabels)
-                .setNewLabelBias(List.of(new BiasMetrics("locale", 0.05, 0.02, 0.05)))
+                .setNewLabelBias(List.of(new BiasMetrics("locale", 0.05, 0.02, 0.05, List.of())))
                 .setMajorityBaseline(majorityBaseline)
                 .setSharedCandidate(shared.isEmpty() ? none : shared.get(0))
                 .setSharedChampion(shared.isEmpty() ? none : shared.get(1)).build();
