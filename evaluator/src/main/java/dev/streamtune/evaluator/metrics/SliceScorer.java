@@ -1,6 +1,7 @@
 package dev.streamtune.evaluator.metrics;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,17 +9,32 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 import dev.streamtune.schema.BiasMetrics;
+import dev.streamtune.schema.LabelBias;
 import dev.streamtune.schema.SliceMetrics;
 
 /**
  * Per-slice metrics and fairness gaps across the values of each slice attribute (e.g. locale = en-GB / fr-FR).
  *
- * <p>Rates are one-vs-rest for the task's positive label. The fairness gaps take the worst class: demographic parity
- * difference is the largest spread, across slices, of the rate at which any one label is predicted; equalized odds
- * difference is the largest spread of that label's true- or false-positive rate. Slices smaller than
- * {@code minSliceSize} are reported but never decide a gap.
+ * <p>Slice rates are one-vs-rest for the task's positive label. The fairness gaps are one-vs-rest for every label,
+ * binary tasks included (Fairlearn's parity metrics refuse multiclass tasks; one-vs-rest is how they generalise): a
+ * label's demographic parity difference is the spread, across slices, of the rate at which it is predicted; its
+ * equalized odds difference the wider of the spreads of its true- and false-positive rates. Each label's gaps are
+ * reported ({@code perLabel}), and the worst label's are the attribute's. Slices smaller than {@code minSliceSize}
+ * are reported but never decide a gap; within the others, a rate decides only where it is measured on at least
+ * {@link #MIN_RATE_EXAMPLES} examples.
  */
 public final class SliceScorer {
+
+    /**
+     * Examples a rate must be measured on, in one slice, to decide a gap: actual examples of the label for its
+     * true-positive rate, examples of the other labels for its false-positive rate. A rare label with one example in
+     * a slice would otherwise make a spread of 0 or 1 out of one answer, and the gate compares each label's gap; with
+     * ten, one answer moves a rate by at most 0.1. Ten also keeps both rates of a binary task in a balanced slice of
+     * the default minimum size (20), so binary gaps stay as they were wherever each class has ten examples a slice.
+     * Applied to both rates, since for a binary task one label's false-positive rate is the other's true-positive
+     * rate turned over.
+     */
+    public static final int MIN_RATE_EXAMPLES = 10;
 
     private final String positiveLabel;
     private final int minSliceSize;
@@ -54,16 +70,19 @@ public final class SliceScorer {
             }
             double accuracyGap = spread(deciding.stream().mapToDouble(members -> ClassificationScorer.ratio(
                     members.stream().filter(ScoredExample::correct).count(), members.size())).toArray());
-            double parity = 0;
-            double odds = 0;
+            List<SliceRates> sliceRates = deciding.stream().map(SliceRates::of).toList();
+            List<LabelBias> perLabel = new ArrayList<>(labels.size());
             for (String label : labels) {
-                List<Rates> rates = deciding.stream().map(members -> Rates.of(members, label)).toList();
-                parity = Math.max(parity, spread(rates.stream().mapToDouble(Rates::positiveRate).toArray()));
-                odds = Math.max(odds, Math.max(
-                        spread(rates.stream().filter(r -> r.positives > 0).mapToDouble(Rates::truePositiveRate).toArray()),
-                        spread(rates.stream().filter(r -> r.negatives > 0).mapToDouble(Rates::falsePositiveRate).toArray())));
+                List<Rates> rates = sliceRates.stream().map(slice -> slice.of(label)).toList();
+                perLabel.add(new LabelBias(label, spread(rates.stream().mapToDouble(Rates::positiveRate).toArray()),
+                        Math.max(spread(rates.stream().filter(r -> r.positives >= MIN_RATE_EXAMPLES)
+                                        .mapToDouble(Rates::truePositiveRate).toArray()),
+                                spread(rates.stream().filter(r -> r.negatives >= MIN_RATE_EXAMPLES)
+                                        .mapToDouble(Rates::falsePositiveRate).toArray()))));
             }
-            result.add(new BiasMetrics(attribute, accuracyGap, parity, odds, List.of()));
+            result.add(new BiasMetrics(attribute, accuracyGap,
+                    perLabel.stream().mapToDouble(LabelBias::getDemographicParityDifference).max().orElse(0),
+                    perLabel.stream().mapToDouble(LabelBias::getEqualizedOddsDifference).max().orElse(0), perLabel));
         });
         return result;
     }
@@ -89,6 +108,31 @@ public final class SliceScorer {
             max = Math.max(max, v);
         }
         return max - min;
+    }
+
+    /** Every label's rates in one slice, counted in one pass (tasks have up to 1000 labels). */
+    private record SliceRates(long size, Map<String, Rates> byLabel) {
+
+        static SliceRates of(List<ScoredExample> members) {
+            long size = members.size();
+            Map<String, long[]> counts = new HashMap<>(); // predicted, actual, true positives
+            for (ScoredExample e : members) {
+                counts.computeIfAbsent(e.predicted(), label -> new long[3])[0]++;
+                counts.computeIfAbsent(e.actual(), label -> new long[3])[1]++;
+                if (e.correct()) {
+                    counts.get(e.actual())[2]++;
+                }
+            }
+            Map<String, Rates> byLabel = new HashMap<>();
+            counts.forEach((label, c) -> byLabel.put(label,
+                    new Rates(size, c[0], c[1], c[2], size - c[1], c[0] - c[2])));
+            return new SliceRates(size, byLabel);
+        }
+
+        /** A label the slice neither has nor is given: no positives, never predicted. */
+        Rates of(String label) {
+            return byLabel.getOrDefault(label, new Rates(size, 0, 0, 0, size, 0));
+        }
     }
 
     private record Rates(long size, long predictedPositive, long positives, long truePositives, long negatives,
