@@ -11,7 +11,8 @@ import dev.streamtune.contract.TaskOverrides;
  * @param maxQualityDrop          when no gain is required: candidate macro-F1 may trail the champion's by at most this
  * @param minQualityGain          when above 0: candidate macro-F1 must beat the champion's by at least this
  * @param maxRetentionDrop        accuracy on earlier windows may fall by at most this (forgetting)
- * @param maxBiasWidening         a slice attribute's accuracy gap or equalized-odds gap may widen by at most this
+ * @param maxBiasWidening         a slice attribute's accuracy gap, or the equalized-odds gap of any one label, may widen
+ *                                by at most this
  * @param maxAccuracyGap          absolute cap on a slice accuracy gap, unless the champion was already worse
  * @param maxCalibrationWorsening candidate ECE may exceed the champion's by at most this
  * @param maxCanaryDisagreement   share of the canary set where candidate and champion may disagree

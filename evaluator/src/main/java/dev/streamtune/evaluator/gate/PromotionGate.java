@@ -2,6 +2,7 @@ package dev.streamtune.evaluator.gate;
 
 import dev.streamtune.evaluator.scoring.QuantisationCost;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Locale;
@@ -12,6 +13,7 @@ import dev.streamtune.schema.BiasMetrics;
 import dev.streamtune.schema.ClassMetrics;
 import dev.streamtune.schema.ClassificationMetrics;
 import dev.streamtune.schema.EvaluationReport;
+import dev.streamtune.schema.LabelBias;
 import dev.streamtune.schema.LabelScope;
 import dev.streamtune.schema.ModelScores;
 
@@ -149,6 +151,11 @@ public final class PromotionGate {
                 .toList();
     }
 
+    /**
+     * One check per attribute, however many labels: the accuracy gap, and each label's equalized-odds gap against the
+     * champion's gap for the same label, so unfairness moved from one label to another fails even where the largest
+     * gap stays the same.
+     */
     private List<GateCheck> biasAgainstChampion(ModelScores candidate, ModelScores champion) {
         Map<String, BiasMetrics> before = SliceScorer.byAttribute(champion.getBias());
         List<GateCheck> checks = new ArrayList<>();
@@ -159,17 +166,64 @@ public final class PromotionGate {
                 continue;
             }
             double accuracyWidening = after.getAccuracyGap() - old.getAccuracyGap();
-            double oddsWidening = after.getEqualizedOddsDifference() - old.getEqualizedOddsDifference();
+            OddsWidening odds = OddsWidening.of(after, old, policy.maxBiasWidening());
             boolean withinCap = after.getAccuracyGap() <= Math.max(policy.maxAccuracyGap(), old.getAccuracyGap());
-            boolean passed = accuracyWidening <= policy.maxBiasWidening() && oddsWidening <= policy.maxBiasWidening()
-                    && withinCap;
+            boolean passed = accuracyWidening <= policy.maxBiasWidening()
+                    && odds.widening() <= policy.maxBiasWidening() && withinCap;
             checks.add(new GateCheck("bias:" + after.getAttribute(), passed, format(
-                    "accuracy gap %.3f (champion %.3f), equalized-odds gap %.3f (champion %.3f); may widen by %.3f,"
+                    "accuracy gap %.3f (champion %.3f), equalized-odds gap %.3f (champion %.3f%s); may widen by %.3f,"
                             + " cap %.3f", after.getAccuracyGap(), old.getAccuracyGap(),
-                    after.getEqualizedOddsDifference(), old.getEqualizedOddsDifference(), policy.maxBiasWidening(),
-                    policy.maxAccuracyGap())));
+                    after.getEqualizedOddsDifference(), old.getEqualizedOddsDifference(), odds.describe(),
+                    policy.maxBiasWidening(), policy.maxAccuracyGap())));
         }
         return checks;
+    }
+
+    /**
+     * Where a candidate's equalized-odds gap widened most against the champion's: the label, when both reports have
+     * each label's gap, else the largest gaps (reports written before {@code perLabel}, which the gate judged so).
+     *
+     * @param over   labels whose gap widened by more than the policy allows
+     * @param labels labels compared
+     */
+    private record OddsWidening(String label, double candidate, double champion, int over, int labels) {
+
+        static OddsWidening of(BiasMetrics candidate, BiasMetrics champion, double allowed) {
+            if (candidate.getPerLabel().isEmpty() || champion.getPerLabel().isEmpty()) {
+                return new OddsWidening(null, candidate.getEqualizedOddsDifference(),
+                        champion.getEqualizedOddsDifference(), 0, 0);
+            }
+            Map<String, Double> before = new HashMap<>();
+            champion.getPerLabel().forEach(l -> before.put(l.getLabel(), l.getEqualizedOddsDifference()));
+            LabelBias widest = null;
+            double widestBefore = 0;
+            int over = 0;
+            for (LabelBias after : candidate.getPerLabel()) {
+                // Missing from the champion's (both are measured on the same examples): a label no example has and
+                // the champion never answered, so its rates had no spread.
+                double then = before.getOrDefault(after.getLabel(), 0.0);
+                double widening = after.getEqualizedOddsDifference() - then;
+                over += widening > allowed ? 1 : 0;
+                if (widest == null || widening > widest.getEqualizedOddsDifference() - widestBefore) {
+                    widest = after;
+                    widestBefore = then;
+                }
+            }
+            return new OddsWidening(widest.getLabel(), widest.getEqualizedOddsDifference(), widestBefore, over,
+                    candidate.getPerLabel().size());
+        }
+
+        double widening() {
+            return candidate - champion;
+        }
+
+        String describe() {
+            if (label == null) {
+                return "";
+            }
+            return format("; widest change on label '%s': %.3f vs %.3f", label, candidate, champion)
+                    + (over == 0 ? "" : format(", %d of %d labels widened beyond the limit", over, labels));
+        }
     }
 
     private GateCheck calibration(ClassificationMetrics candidate, ClassificationMetrics champion) {

@@ -12,6 +12,7 @@ import dev.streamtune.schema.BiasMetrics;
 import dev.streamtune.schema.ClassMetrics;
 import dev.streamtune.schema.ClassificationMetrics;
 import dev.streamtune.schema.EvaluationReport;
+import dev.streamtune.schema.LabelBias;
 import dev.streamtune.schema.LabelScope;
 import dev.streamtune.schema.ModelScores;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,50 @@ class PromotionGateTest {
         assertEquals(List.of("bias:locale"), failed(checks));
         assertTrue(checks.stream().filter(c -> !c.passed()).findFirst().orElseThrow().detail()
                 .contains("accuracy gap 0.250 (champion 0.050)"));
+    }
+
+    @Test
+    void aMulticlassCandidateThatMovesUnfairnessToAnotherLabelIsRejectedNamingIt() {
+        // The largest gap stays 0.30, but "b" goes from 0.10 to 0.30.
+        ModelScores champion = withOddsPerLabel(scores(0.88, 0.05), Map.of("a", 0.30, "b", 0.10, "c", 0.05));
+        ModelScores candidate = withOddsPerLabel(scores(0.90, 0.05), Map.of("a", 0.10, "b", 0.30, "c", 0.05));
+        List<GateCheck> checks = gate.checks(report(candidate, champion, 0.0, 0.10));
+
+        assertEquals(List.of("bias:locale"), failed(checks));
+        String detail = checks.stream().filter(c -> !c.passed()).findFirst().orElseThrow().detail();
+        assertTrue(detail.contains("equalized-odds gap 0.300 (champion 0.300; widest change on label 'b': 0.300 vs"
+                + " 0.100, 1 of 3 labels widened beyond the limit)"), detail);
+    }
+
+    @Test
+    void aMulticlassCandidateWhoseLabelsKeepTheirGapsIsApprovedWithOneCheckPerAttribute() {
+        ModelScores champion = withOddsPerLabel(scores(0.88, 0.05), Map.of("a", 0.30, "b", 0.10, "c", 0.05));
+        ModelScores candidate = withOddsPerLabel(scores(0.90, 0.05), Map.of("a", 0.20, "b", 0.14, "c", 0.09,
+                "d", 0.05));
+        List<GateCheck> checks = gate.checks(report(candidate, champion, 0.0, 0.10));
+
+        assertTrue(PromotionGate.approves(checks), checks.toString());
+        assertEquals(List.of("evidence", "quality", "forgetting", "bias:locale", "calibration", "canary"),
+                checks.stream().map(GateCheck::rule).toList());
+        assertTrue(checks.get(3).detail().contains("widest change on label 'd': 0.050 vs 0.000"),
+                "a label the champion's report lacks had no gap: " + checks.get(3).detail());
+    }
+
+    @Test
+    void aBinaryTaskIsJudgedOnItsLargestGapAsBefore() {
+        // Both labels of a binary task have the same equalized-odds gap (SliceScorerTest).
+        for (double gap : new double[] {0.09, 0.11}) {
+            ModelScores champion = withOddsPerLabel(scores(0.88, 0.05), Map.of("pos", 0.05, "neg", 0.05));
+            ModelScores candidate = withOddsPerLabel(scores(0.90, 0.05), Map.of("pos", gap, "neg", gap));
+            ModelScores championWithout = scores(0.88, 0.05);
+            ModelScores candidateWithout = scores(0.90, 0.05);
+            candidateWithout.getBias().get(0).setEqualizedOddsDifference(gap);
+            assertEquals(failed(gate.checks(report(candidateWithout, championWithout, 0.0, 0.10))),
+                    failed(gate.checks(report(candidate, champion, 0.0, 0.10))), "gap " + gap);
+        }
+        ModelScores wider = scores(0.90, 0.05);
+        wider.getBias().get(0).setEqualizedOddsDifference(0.11);
+        assertEquals(List.of("bias:locale"), failed(gate.checks(report(wider, scores(0.88, 0.05), 0.0, 0.10))));
     }
 
     @Test
@@ -132,6 +177,15 @@ class PromotionGateTest {
                 .build();
         return ModelScores.newBuilder().setTest(test)
                 .setBias(List.of(new BiasMetrics("locale", accuracyGap, 0.02, accuracyGap, List.of()))).build();
+    }
+
+    /** {@code scores} with each label's equalized-odds gap, and the largest as the attribute's. */
+    static ModelScores withOddsPerLabel(ModelScores scores, Map<String, Double> odds) {
+        BiasMetrics bias = scores.getBias().get(0);
+        bias.setPerLabel(new java.util.TreeMap<>(odds).entrySet().stream()
+                .map(e -> new LabelBias(e.getKey(), 0.02, e.getValue())).toList());
+        bias.setEqualizedOddsDifference(odds.values().stream().mapToDouble(Double::doubleValue).max().orElse(0));
+        return scores;
     }
 
     static ModelScores calibrated(ModelScores scores, double ece) {
