@@ -48,26 +48,11 @@ public final class CategoryJs implements DriftStatistic {
             return Optional.empty(); // one value on both sides: nothing can differ
         }
         List<String> names = new ArrayList<>(index.keySet());
-        return Optional.of(new Prepared() {
-            @Override
-            public double value(boolean[] current) {
-                double[][] counts = counts(current);
-                return Divergence.jensenShannonDistance(counts[0], counts[1]);
-            }
-
-            @Override
-            public String evidence(boolean[] current) {
-                double[][] counts = counts(current);
-                return Divergence.largestShifts(names, counts[0], counts[1], 3);
-            }
-
-            private double[][] counts(boolean[] current) {
-                double[][] counts = new double[2][names.size()];
-                for (int i = 0; i < codes.length; i++) {
-                    counts[current[i] ? 1 : 0][codes[i]]++;
-                }
-                return counts;
-            }
-        });
+        int[][] bucketsOf = new int[codes.length][];
+        for (int i = 0; i < codes.length; i++) {
+            bucketsOf[i] = new int[] {codes[i]};
+        }
+        return Optional.of(new BucketCounts(bucketsOf, names.size(), Divergence::jensenShannonDistance,
+                (reference, current) -> Divergence.largestShifts(names, reference, current, 3)));
     }
 }

@@ -1,5 +1,6 @@
 package dev.streamtune.evaluator.drift;
 
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -20,33 +21,14 @@ public final class LengthPsi implements DriftStatistic {
 
     @Override
     public Optional<Prepared> prepare(PooledSample pooled) {
-        int[] bucket = new int[pooled.size()];
-        for (int i = 0; i < bucket.length; i++) {
+        int[][] bucketOf = new int[pooled.size()][];
+        for (int i = 0; i < bucketOf.length; i++) {
             String text = pooled.items().get(i).text().strip();
-            bucket[i] = bucketOf(text.isEmpty() ? 0 : BLANKS.split(text).length);
+            bucketOf[i] = new int[] {bucketOf(text.isEmpty() ? 0 : BLANKS.split(text).length)};
         }
-        return Optional.of(new Prepared() {
-            @Override
-            public double value(boolean[] current) {
-                double[][] counts = counts(current);
-                return Divergence.populationStabilityIndex(counts[0], counts[1]);
-            }
-
-            @Override
-            public String evidence(boolean[] current) {
-                double[][] counts = counts(current);
-                return String.format(java.util.Locale.ROOT, "mean words %.1f -> %.1f", mean(counts[0]),
-                        mean(counts[1]));
-            }
-
-            private double[][] counts(boolean[] current) {
-                double[][] counts = new double[2][UPPER_BOUNDS.length + 1];
-                for (int i = 0; i < bucket.length; i++) {
-                    counts[current[i] ? 1 : 0][bucket[i]]++;
-                }
-                return counts;
-            }
-        });
+        return Optional.of(new BucketCounts(bucketOf, UPPER_BOUNDS.length + 1, Divergence::populationStabilityIndex,
+                (reference, current) -> String.format(Locale.ROOT, "mean words %.1f -> %.1f",
+                        mean(reference), mean(current))));
     }
 
     /** Approximate mean length from bucket midpoints: enough to say which way lengths moved. */

@@ -47,29 +47,7 @@ public final class TokenJs implements DriftStatistic {
         }
         List<String> names = new ArrayList<>(vocabulary.size());
         vocabulary.entrySet().stream().sorted(Map.Entry.comparingByValue()).forEach(e -> names.add(e.getKey()));
-        return Optional.of(new Prepared() {
-            @Override
-            public double value(boolean[] current) {
-                double[][] counts = counts(current);
-                return Divergence.jensenShannonDistance(counts[0], counts[1]);
-            }
-
-            @Override
-            public String evidence(boolean[] current) {
-                double[][] counts = counts(current);
-                return Divergence.largestShifts(names, counts[0], counts[1], 5);
-            }
-
-            private double[][] counts(boolean[] current) {
-                double[][] counts = new double[2][names.size()];
-                for (int i = 0; i < words.length; i++) {
-                    double[] side = counts[current[i] ? 1 : 0];
-                    for (int w : words[i]) {
-                        side[w]++;
-                    }
-                }
-                return counts;
-            }
-        });
+        return Optional.of(new BucketCounts(words, names.size(), Divergence::jensenShannonDistance,
+                (reference, current) -> Divergence.largestShifts(names, reference, current, 5)));
     }
 }
