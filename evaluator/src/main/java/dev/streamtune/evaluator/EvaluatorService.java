@@ -24,8 +24,8 @@ import dev.streamtune.contract.SigningConfig;
 import dev.streamtune.contract.TaskCatalogue;
 import dev.streamtune.contract.TopicSpec;
 import dev.streamtune.contract.Topics;
-import dev.streamtune.evaluator.drift.DriftDetector;
 import dev.streamtune.evaluator.drift.CachedEmbedder;
+import dev.streamtune.evaluator.drift.DriftDetector;
 import dev.streamtune.evaluator.drift.DriftMonitor;
 import dev.streamtune.evaluator.drift.RetrainPolicy;
 import dev.streamtune.evaluator.gate.GateCheck;
@@ -249,7 +249,17 @@ public final class EvaluatorService implements AutoCloseable {
         Duration patience = Duration.ofSeconds(settings.candidateWaitSeconds());
         for (String windowId : state.drift().ready(clock.instant(), patience)) {
             long started = System.nanoTime();
-            DriftReport report = state.drift().report(windowId, clock.instant());
+            DriftReport report;
+            try {
+                report = state.drift().report(windowId, clock.instant());
+            } catch (RuntimeException failed) {
+                // A report that cannot be computed (the model failed on a text, say) must not stop the loop, which
+                // would retry it forever; the window goes unreported and the next one is compared as usual.
+                LOG.error("Drift report for {} could not be computed; skipping it", windowId, failed);
+                state.drift().abandon(windowId);
+                meters.counter("evaluator_drift_failures_total").increment();
+                continue;
+            }
             List<DriftSignal> signals = retrainPolicy.signals(report);
             report.setRetrainTriggered(!signals.isEmpty());
             writer.inTransaction(producer -> {

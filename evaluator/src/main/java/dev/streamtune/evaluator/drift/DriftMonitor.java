@@ -137,6 +137,16 @@ public final class DriftMonitor {
         }
     }
 
+    /** Gives up on a window's report (it could not be computed); a restart's replay will try it once more. */
+    public void abandon(String windowId) {
+        reported.add(windowId);
+        Pending gone = pending.remove(windowId);
+        if (gone != null) {
+            forgetUnneeded(windowId);
+            forgetUnneeded(gone.reference().getWindowId());
+        }
+    }
+
     /**
      * Windows whose examples have all arrived (examples.clean partitions can lag the manifest), or that waited
      * {@code patience} for them, oldest first.

@@ -121,6 +121,16 @@ class DriftMonitorTest {
     }
 
     @Test
+    void anAbandonedWindowIsNotReadyAgainAndLaterWindowsGoOn() {
+        DriftMonitor monitor = monitor(DriftMonitor.Reference.FIRST);
+        monitor.onWindow(window(0, 10), T0);
+        monitor.onWindow(window(1, 10), T0);
+        monitor.abandon("w1");
+        monitor.onWindow(window(2, 10), T0);
+        assertEquals(List.of("w2"), monitor.ready(T0.plus(PATIENCE), PATIENCE));
+    }
+
+    @Test
     void windowsTooSmallToJudgeAreNeitherJudgedNorAReference() {
         DriftMonitor monitor = monitor(DriftMonitor.Reference.FIRST);
         monitor.onWindow(window(0, 3), T0);
