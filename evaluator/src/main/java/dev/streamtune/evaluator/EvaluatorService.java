@@ -267,8 +267,7 @@ public final class EvaluatorService implements AutoCloseable {
                 if (report.getRetrainTriggered()) {
                     send(producer, Topics.RETRAIN_REQUESTS, report.getTask(), RetrainRequest.newBuilder()
                             .setRequestId(UUID.randomUUID().toString()).setTask(report.getTask())
-                            .setReason("drift: " + String.join("; ", signals.stream().map(
-                                    EvaluatorService::describe).toList()))
+                            .setReason(RetrainPolicy.reason(signals))
                             .setDriftReportId(report.getReportId()).setRequestedAt(clock.instant())
                             .setSignals(signals).build());
                 }
@@ -282,13 +281,6 @@ public final class EvaluatorService implements AutoCloseable {
                     report.getReferenceWindowId(), millis, report.getFalseAlarmRate(), report.getExceeded(),
                     report.getRetrainTriggered() ? " -> retraining requested" : "");
         }
-    }
-
-    /** e.g. {@code input.embedding.auc 0.712 > 0.561 (p 0.001): dim 17 +1.21 sd, ...} */
-    private static String describe(DriftSignal signal) {
-        return String.format(java.util.Locale.ROOT, "%s %.3f > %.3f (p %.3f)%s", signal.getTest(), signal.getScore(),
-                signal.getThreshold(), signal.getPValue() == null ? Double.NaN : signal.getPValue(),
-                signal.getEvidence() == null ? "" : ": " + signal.getEvidence());
     }
 
     private void judgeReadyCandidates() {

@@ -2,6 +2,7 @@ package dev.streamtune.evaluator.drift;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import dev.streamtune.schema.DriftReport;
 import dev.streamtune.schema.DriftSignal;
@@ -12,6 +13,9 @@ import dev.streamtune.schema.DriftSignal;
  * is still reported, so it shows on the dashboard without retraining.
  */
 public final class RetrainPolicy {
+
+    /** Signals named in a retrain request's reason; the request's signals list has them all. */
+    static final int REASON_SIGNALS = 4;
 
     private final List<String> patterns;
 
@@ -41,5 +45,17 @@ public final class RetrainPolicy {
             }
         }
         return signals;
+    }
+
+    /**
+     * A retrain request's reason, one line for logs: e.g. {@code drift: input.embedding.auc 0.912 > 0.561 (p 0.001),
+     * input.token.js 0.606 > 0.188 (p 0.001) and 14 more}. The signals carry every test with its evidence.
+     */
+    public static String reason(List<DriftSignal> signals) {
+        int shown = Math.min(REASON_SIGNALS, signals.size());
+        String listed = String.join(", ", signals.subList(0, shown).stream().map(signal -> String.format(
+                Locale.ROOT, "%s %.3f > %.3f (p %.3f)", signal.getTest(), signal.getScore(), signal.getThreshold(),
+                signal.getPValue() == null ? Double.NaN : signal.getPValue())).toList());
+        return "drift: " + listed + (signals.size() > shown ? " and " + (signals.size() - shown) + " more" : "");
     }
 }

@@ -39,4 +39,19 @@ class RetrainPolicyTest {
         assertEquals(List.of(DriftSignal.newBuilder().setTest("input.token.js").setScore(0.5).setThreshold(0.3)
                 .setPValue(0.002).setEvidence("'pizza' 0.0% -> 4.0%").build()), signals);
     }
+
+    @Test
+    void theReasonNamesTheFirstSignalsAndCountsTheRest() {
+        List<DriftSignal> signals = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            signals.add(DriftSignal.newBuilder().setTest("slice.locale=l" + i + ".input.token.js").setScore(0.5)
+                    .setThreshold(0.25).setPValue(0.001).setEvidence("long evidence").build());
+        }
+        assertEquals("drift: slice.locale=l0.input.token.js 0.500 > 0.250 (p 0.001), "
+                + "slice.locale=l1.input.token.js 0.500 > 0.250 (p 0.001), "
+                + "slice.locale=l2.input.token.js 0.500 > 0.250 (p 0.001), "
+                + "slice.locale=l3.input.token.js 0.500 > 0.250 (p 0.001) and 2 more", RetrainPolicy.reason(signals));
+        assertEquals("drift: label.js 0.500 > 0.250 (p 0.001)", RetrainPolicy.reason(signals.subList(0, 1).stream()
+                .map(s -> DriftSignal.newBuilder(s).setTest("label.js").build()).toList()));
+    }
 }

@@ -102,11 +102,14 @@ public final class DemoNarrator implements AutoCloseable {
                         .findFirst().orElse(decision.getReasons().get(0)));
             }
         } else if (value instanceof DriftReport drift) {
-            // Only what fired: a report holds a score per test and slice, most of them unremarkable.
-            String fired = drift.getExceeded().isEmpty() ? "no test fired" : drift.getExceeded().stream()
+            // Only what fired, and slices counted rather than listed: a report holds a score per test and slice.
+            List<String> whole = drift.getExceeded().stream().filter(test -> !test.startsWith("slice.")).toList();
+            long slices = drift.getExceeded().size() - whole.size();
+            String fired = drift.getExceeded().isEmpty() ? "no test fired" : whole.stream()
                     .map(test -> test + " " + format(drift.getScores().get(test), "%.2f") + " (over "
                             + format(drift.getThresholds().get(test), "%.2f") + ")")
-                    .collect(Collectors.joining(", "));
+                    .collect(Collectors.joining(", ")) + (slices == 0 ? "" : (whole.isEmpty() ? "" : ", ")
+                    + slices + " slice tests");
             LOG.info("evaluator: drift of {} vs {}: {}{}", drift.getWindowId(),
                     Objects.requireNonNullElse(drift.getReferenceWindowId(), "itself"), fired,
                     drift.getRetrainTriggered() ? " -> retraining requested" : "");
