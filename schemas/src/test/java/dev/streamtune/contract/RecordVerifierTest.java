@@ -185,9 +185,9 @@ class RecordVerifierTest {
     private static PromotionDecision withPerLabelBias() {
         PromotionDecision decision = SampleRecords.promotionDecision();
         decision.getReport().getCandidate().getBias().get(0).setPerLabel(List.of(
-                new LabelBias("negative", 0.02, 0.03), new LabelBias("positive", 0.03, 0.04)));
+                new LabelBias("negative", 0.02, 0.03, 0.01), new LabelBias("positive", 0.03, 0.04, 0.01)));
         decision.getReport().getChampion().getBias().get(0).setPerLabel(List.of(
-                new LabelBias("negative", 0.01, 0.02), new LabelBias("positive", 0.03, 0.04)));
+                new LabelBias("negative", 0.01, 0.02, 0.01), new LabelBias("positive", 0.03, 0.04, 0.01)));
         return decision;
     }
 

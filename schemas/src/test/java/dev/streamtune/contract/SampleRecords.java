@@ -109,7 +109,7 @@ public final class SampleRecords {
                 .setPerClass(Map.of("positive", new ClassMetrics(0.9, 0.8, 0.85, 120L))).build();
         return ModelScores.newBuilder().setTest(metrics).setRetention(metrics)
                 .setSlices(List.of(new SliceMetrics("locale", "en-GB", 150L, 0.9, 0.6, 0.85, 0.1)))
-                .setBias(List.of(new BiasMetrics("locale", 0.05, 0.03, 0.04, List.of()))).build();
+                .setBias(List.of(new BiasMetrics("locale", 0.05, 0.03, 0.04, null, null, List.of()))).build();
     }
 
     public static PromotionDecision promotionDecision() {

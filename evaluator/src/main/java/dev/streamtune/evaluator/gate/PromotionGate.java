@@ -29,6 +29,13 @@ import dev.streamtune.schema.ModelScores;
  */
 public final class PromotionGate {
 
+    /**
+     * Standard errors a bias widening must clear beyond the policy's allowance: one-sided 95%. A gap is measured on
+     * the slices' own few examples, so two equally fair models differ by sampling noise alone; without this, a
+     * candidate 20 points more accurate was rejected over one answer in a slice of 24.
+     */
+    static final double NOISE_Z = 1.645;
+
     private final GatePolicy policy;
 
     public PromotionGate(GatePolicy policy) {
@@ -145,16 +152,20 @@ public final class PromotionGate {
     }
 
     private List<GateCheck> absoluteBias(List<BiasMetrics> bias, String suffix) {
-        return bias.stream().map(b -> new GateCheck("bias:" + b.getAttribute() + suffix,
-                b.getAccuracyGap() <= policy.maxAccuracyGap(),
-                format("slice accuracy gap %.3f (at most %.3f)", b.getAccuracyGap(), policy.maxAccuracyGap())))
-                .toList();
+        return bias.stream().map(b -> {
+            double noise = NOISE_Z * orZero(b.getAccuracyGapStandardError());
+            return new GateCheck("bias:" + b.getAttribute() + suffix,
+                    b.getAccuracyGap() - noise <= policy.maxAccuracyGap(),
+                    format("slice accuracy gap %.3f ± %.3f (at most %.3f)", b.getAccuracyGap(), noise,
+                            policy.maxAccuracyGap()));
+        }).toList();
     }
 
     /**
      * One check per attribute, however many labels: the accuracy gap, and each label's equalized-odds gap against the
      * champion's gap for the same label, so unfairness moved from one label to another fails even where the largest
-     * gap stays the same.
+     * gap stays the same. A widening counts only beyond its sampling noise ({@link #NOISE_Z} standard errors of the
+     * two gaps): on a few dozen examples a slice, one answer moves a rate by several points.
      */
     private List<GateCheck> biasAgainstChampion(ModelScores candidate, ModelScores champion) {
         Map<String, BiasMetrics> before = SliceScorer.byAttribute(champion.getBias());
@@ -166,63 +177,78 @@ public final class PromotionGate {
                 continue;
             }
             double accuracyWidening = after.getAccuracyGap() - old.getAccuracyGap();
+            double accuracyNoise = NOISE_Z * Math.hypot(orZero(after.getAccuracyGapStandardError()),
+                    orZero(old.getAccuracyGapStandardError()));
             OddsWidening odds = OddsWidening.of(after, old, policy.maxBiasWidening());
-            boolean withinCap = after.getAccuracyGap() <= Math.max(policy.maxAccuracyGap(), old.getAccuracyGap());
-            boolean passed = accuracyWidening <= policy.maxBiasWidening()
-                    && odds.widening() <= policy.maxBiasWidening() && withinCap;
+            boolean withinCap = after.getAccuracyGap() - NOISE_Z * orZero(after.getAccuracyGapStandardError())
+                    <= Math.max(policy.maxAccuracyGap(), old.getAccuracyGap());
+            boolean passed = accuracyWidening <= policy.maxBiasWidening() + accuracyNoise
+                    && odds.excess() <= 0 && withinCap;
             checks.add(new GateCheck("bias:" + after.getAttribute(), passed, format(
-                    "accuracy gap %.3f (champion %.3f), equalized-odds gap %.3f (champion %.3f%s); may widen by %.3f,"
-                            + " cap %.3f", after.getAccuracyGap(), old.getAccuracyGap(),
-                    after.getEqualizedOddsDifference(), old.getEqualizedOddsDifference(), odds.describe(),
-                    policy.maxBiasWidening(), policy.maxAccuracyGap())));
+                    "accuracy gap %.3f (champion %.3f, noise ±%.3f), equalized-odds gap %.3f (champion %.3f%s); may"
+                            + " widen by %.3f beyond the noise, cap %.3f", after.getAccuracyGap(),
+                    old.getAccuracyGap(), accuracyNoise, after.getEqualizedOddsDifference(),
+                    old.getEqualizedOddsDifference(), odds.describe(), policy.maxBiasWidening(),
+                    policy.maxAccuracyGap())));
         }
         return checks;
     }
 
+    private static double orZero(Double standardError) {
+        return standardError == null ? 0 : standardError;
+    }
+
     /**
-     * Where a candidate's equalized-odds gap widened most against the champion's: the label, when both reports have
-     * each label's gap, else the largest gaps (reports written before {@code perLabel}, which the gate judged so).
+     * Where a candidate's equalized-odds gap widened most beyond what is allowed (the policy's widening plus the
+     * sampling noise of the two gaps): the label, when both reports have each label's gap, else the largest gaps
+     * (reports written before {@code perLabel}, which the gate judged so).
      *
-     * @param over   labels whose gap widened by more than the policy allows
+     * @param noise  {@link #NOISE_Z} standard errors of the two gaps compared
+     * @param over   labels whose gap widened by more than allowed
      * @param labels labels compared
      */
-    private record OddsWidening(String label, double candidate, double champion, int over, int labels) {
+    private record OddsWidening(String label, double candidate, double champion, double noise, double allowed,
+                                int over, int labels) {
 
         static OddsWidening of(BiasMetrics candidate, BiasMetrics champion, double allowed) {
             if (candidate.getPerLabel().isEmpty() || champion.getPerLabel().isEmpty()) {
                 return new OddsWidening(null, candidate.getEqualizedOddsDifference(),
-                        champion.getEqualizedOddsDifference(), 0, 0);
+                        champion.getEqualizedOddsDifference(), NOISE_Z * Math.hypot(
+                                orZero(candidate.getEqualizedOddsStandardError()),
+                                orZero(champion.getEqualizedOddsStandardError())), allowed, 0, 0);
             }
-            Map<String, Double> before = new HashMap<>();
-            champion.getPerLabel().forEach(l -> before.put(l.getLabel(), l.getEqualizedOddsDifference()));
-            LabelBias widest = null;
-            double widestBefore = 0;
+            Map<String, LabelBias> before = new HashMap<>();
+            champion.getPerLabel().forEach(l -> before.put(l.getLabel(), l));
+            OddsWidening widest = null;
             int over = 0;
             for (LabelBias after : candidate.getPerLabel()) {
                 // Missing from the champion's (both are measured on the same examples): a label no example has and
                 // the champion never answered, so its rates had no spread.
-                double then = before.getOrDefault(after.getLabel(), 0.0);
-                double widening = after.getEqualizedOddsDifference() - then;
-                over += widening > allowed ? 1 : 0;
-                if (widest == null || widening > widest.getEqualizedOddsDifference() - widestBefore) {
-                    widest = after;
-                    widestBefore = then;
+                LabelBias then = before.get(after.getLabel());
+                OddsWidening widening = new OddsWidening(after.getLabel(), after.getEqualizedOddsDifference(),
+                        then == null ? 0 : then.getEqualizedOddsDifference(), NOISE_Z * Math.hypot(
+                                after.getEqualizedOddsStandardError(),
+                                then == null ? 0 : then.getEqualizedOddsStandardError()), allowed, 0, 0);
+                over += widening.excess() > 0 ? 1 : 0;
+                if (widest == null || widening.excess() > widest.excess()) {
+                    widest = widening;
                 }
             }
-            return new OddsWidening(widest.getLabel(), widest.getEqualizedOddsDifference(), widestBefore, over,
+            return new OddsWidening(widest.label, widest.candidate, widest.champion, widest.noise, allowed, over,
                     candidate.getPerLabel().size());
         }
 
-        double widening() {
-            return candidate - champion;
+        /** How far the widening goes beyond what is allowed; positive fails. */
+        double excess() {
+            return candidate - champion - allowed - noise;
         }
 
         String describe() {
             if (label == null) {
-                return "";
+                return format(", noise ±%.3f", noise);
             }
-            return format("; widest change on label '%s': %.3f vs %.3f", label, candidate, champion)
-                    + (over == 0 ? "" : format(", %d of %d labels widened beyond the limit", over, labels));
+            return format("; widest change on label '%s': %.3f vs %.3f, noise ±%.3f", label, candidate, champion,
+                    noise) + (over == 0 ? "" : format(", %d of %d labels widened beyond the limit", over, labels));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.streamtune.evaluator.metrics;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,8 @@ import dev.streamtune.schema.SliceMetrics;
  * equalized odds difference the wider of the spreads of its true- and false-positive rates. Each label's gaps are
  * reported ({@code perLabel}), and the worst label's are the attribute's. Slices smaller than {@code minSliceSize}
  * are reported but never decide a gap; within the others, a rate decides only where it is measured on at least
- * {@link #MIN_RATE_EXAMPLES} examples.
+ * {@link #MIN_RATE_EXAMPLES} examples. Each gap comes with its standard error ({@link Gap}), so the gate can tell
+ * a widening from sampling noise.
  */
 public final class SliceScorer {
 
@@ -68,21 +70,26 @@ public final class SliceScorer {
             if (deciding.size() < 2) {
                 return; // a gap needs two slices big enough to trust
             }
-            double accuracyGap = spread(deciding.stream().mapToDouble(members -> ClassificationScorer.ratio(
-                    members.stream().filter(ScoredExample::correct).count(), members.size())).toArray());
+            Gap accuracy = Gap.of(deciding.stream().map(members -> new long[] {
+                    members.stream().filter(ScoredExample::correct).count(), members.size()}).toList());
             List<SliceRates> sliceRates = deciding.stream().map(SliceRates::of).toList();
             List<LabelBias> perLabel = new ArrayList<>(labels.size());
             for (String label : labels) {
                 List<Rates> rates = sliceRates.stream().map(slice -> slice.of(label)).toList();
+                Gap truePositives = Gap.of(rates.stream().filter(r -> r.positives >= MIN_RATE_EXAMPLES)
+                        .map(r -> new long[] {r.truePositives, r.positives}).toList());
+                Gap falsePositives = Gap.of(rates.stream().filter(r -> r.negatives >= MIN_RATE_EXAMPLES)
+                        .map(r -> new long[] {r.falsePositives, r.negatives}).toList());
+                Gap odds = truePositives.spread() >= falsePositives.spread() ? truePositives : falsePositives;
                 perLabel.add(new LabelBias(label, spread(rates.stream().mapToDouble(Rates::positiveRate).toArray()),
-                        Math.max(spread(rates.stream().filter(r -> r.positives >= MIN_RATE_EXAMPLES)
-                                        .mapToDouble(Rates::truePositiveRate).toArray()),
-                                spread(rates.stream().filter(r -> r.negatives >= MIN_RATE_EXAMPLES)
-                                        .mapToDouble(Rates::falsePositiveRate).toArray()))));
+                        odds.spread(), odds.standardError()));
             }
-            result.add(new BiasMetrics(attribute, accuracyGap,
+            LabelBias worst = perLabel.stream()
+                    .max(Comparator.comparingDouble(LabelBias::getEqualizedOddsDifference)).orElse(null);
+            result.add(new BiasMetrics(attribute, accuracy.spread(),
                     perLabel.stream().mapToDouble(LabelBias::getDemographicParityDifference).max().orElse(0),
-                    perLabel.stream().mapToDouble(LabelBias::getEqualizedOddsDifference).max().orElse(0), perLabel));
+                    worst == null ? 0 : worst.getEqualizedOddsDifference(), accuracy.standardError(),
+                    worst == null ? 0 : worst.getEqualizedOddsStandardError(), perLabel));
         });
         return result;
     }
@@ -108,6 +115,38 @@ public final class SliceScorer {
             max = Math.max(max, v);
         }
         return max - min;
+    }
+
+    /**
+     * The spread of a proportion across slices and its sampling noise: the standard error of the difference between
+     * the highest and the lowest slice's proportion, each from its own count (Agresti-Coull: two successes and two
+     * failures added, so a slice where every answer was right still has some uncertainty).
+     */
+    record Gap(double spread, double standardError) {
+
+        /** @param proportions {successes, trials} per slice, trials positive */
+        static Gap of(List<long[]> proportions) {
+            if (proportions.size() < 2) {
+                return new Gap(0, 0);
+            }
+            long[] highest = proportions.get(0);
+            long[] lowest = proportions.get(0);
+            for (long[] p : proportions) {
+                highest = ratio(p) > ratio(highest) ? p : highest;
+                lowest = ratio(p) < ratio(lowest) ? p : lowest;
+            }
+            return new Gap(ratio(highest) - ratio(lowest),
+                    Math.sqrt(variance(highest[0], highest[1]) + variance(lowest[0], lowest[1])));
+        }
+
+        private static double ratio(long[] p) {
+            return ClassificationScorer.ratio(p[0], p[1]);
+        }
+
+        static double variance(long successes, long trials) {
+            double adjusted = (successes + 2.0) / (trials + 4.0);
+            return adjusted * (1 - adjusted) / (trials + 4.0);
+        }
     }
 
     /** Every label's rates in one slice, counted in one pass (tasks have up to 1000 labels). */

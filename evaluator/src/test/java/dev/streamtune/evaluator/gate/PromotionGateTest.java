@@ -52,7 +52,42 @@ class PromotionGateTest {
         List<GateCheck> checks = gate.checks(report(scores(0.90, 0.25), scores(0.88, 0.05), 0.0, 0.10));
         assertEquals(List.of("bias:locale"), failed(checks));
         assertTrue(checks.stream().filter(c -> !c.passed()).findFirst().orElseThrow().detail()
-                .contains("accuracy gap 0.250 (champion 0.050)"));
+                .contains("accuracy gap 0.250 (champion 0.050, noise ±0.000)"));
+    }
+
+    @Test
+    void aWideningWithinTheSamplingNoiseOfSmallSlicesIsNoReasonToReject() {
+        // Slices of about 24 examples: a gap's standard error is about 0.08, so 0.075 of widening is noise.
+        ModelScores champion = scores(0.72, 0.01);
+        ModelScores candidate = scores(0.93, 0.085);
+        for (var bias : List.of(champion.getBias().get(0), candidate.getBias().get(0))) {
+            bias.setAccuracyGapStandardError(bias == champion.getBias().get(0) ? 0.08 : 0.06);
+            bias.setEqualizedOddsStandardError(0.07); // its equalized-odds gap moved as much (scores() sets both)
+        }
+        List<GateCheck> checks = gate.checks(report(candidate, champion, 0.0, 0.10));
+        assertEquals(List.of(), failed(checks));
+        assertTrue(checks.stream().filter(c -> c.rule().equals("bias:locale")).findFirst().orElseThrow().detail()
+                .contains("noise ±0.165"), checks.toString());
+
+        // The same widening measured on large slices (standard errors near 0) is real.
+        for (var bias : List.of(champion.getBias().get(0), candidate.getBias().get(0))) {
+            bias.setAccuracyGapStandardError(0.005);
+            bias.setEqualizedOddsStandardError(0.005);
+        }
+        assertEquals(List.of("bias:locale"), failed(gate.checks(report(candidate, champion, 0.0, 0.10))));
+    }
+
+    @Test
+    void eachLabelsOddsWideningIsJudgedBeyondItsOwnNoise() {
+        ModelScores champion = withOddsPerLabel(scores(0.88, 0.05), Map.of("a", 0.10, "b", 0.10));
+        ModelScores candidate = withOddsPerLabel(scores(0.90, 0.05), Map.of("a", 0.25, "b", 0.25));
+        champion.getBias().get(0).getPerLabel().get(0).setEqualizedOddsStandardError(0.07); // "a": rare, noisy
+        candidate.getBias().get(0).getPerLabel().get(0).setEqualizedOddsStandardError(0.07);
+        List<GateCheck> checks = gate.checks(report(candidate, champion, 0.0, 0.10));
+
+        assertEquals(List.of("bias:locale"), failed(checks), "b widened by 0.15 with no noise to hide in");
+        String detail = checks.stream().filter(c -> !c.passed()).findFirst().orElseThrow().detail();
+        assertTrue(detail.contains("widest change on label 'b': 0.250 vs 0.100, noise ±0.000, 1 of 2 labels"), detail);
     }
 
     @Test
@@ -65,7 +100,7 @@ class PromotionGateTest {
         assertEquals(List.of("bias:locale"), failed(checks));
         String detail = checks.stream().filter(c -> !c.passed()).findFirst().orElseThrow().detail();
         assertTrue(detail.contains("equalized-odds gap 0.300 (champion 0.300; widest change on label 'b': 0.300 vs"
-                + " 0.100, 1 of 3 labels widened beyond the limit)"), detail);
+                + " 0.100, noise ±0.000, 1 of 3 labels widened beyond the limit)"), detail);
     }
 
     @Test
@@ -176,14 +211,14 @@ class PromotionGateTest {
                         "neg", new ClassMetrics(quality, quality, quality, 30L)))
                 .build();
         return ModelScores.newBuilder().setTest(test)
-                .setBias(List.of(new BiasMetrics("locale", accuracyGap, 0.02, accuracyGap, List.of()))).build();
+                .setBias(List.of(new BiasMetrics("locale", accuracyGap, 0.02, accuracyGap, null, null, List.of()))).build();
     }
 
     /** {@code scores} with each label's equalized-odds gap, and the largest as the attribute's. */
     static ModelScores withOddsPerLabel(ModelScores scores, Map<String, Double> odds) {
         BiasMetrics bias = scores.getBias().get(0);
         bias.setPerLabel(new java.util.TreeMap<>(odds).entrySet().stream()
-                .map(e -> new LabelBias(e.getKey(), 0.02, e.getValue())).toList());
+                .map(e -> new LabelBias(e.getKey(), 0.02, e.getValue(), 0.0)).toList());
         bias.setEqualizedOddsDifference(odds.values().stream().mapToDouble(Double::doubleValue).max().orElse(0));
         return scores;
     }
@@ -204,7 +239,7 @@ class PromotionGateTest {
         return LabelScope.newBuilder().setChampionLabels(List.of("neg", "pos")).setChampionLabelsSource("adapter")
                 .setCandidateLabels(List.of("neg", "new-a", "new-b", "pos")).setCandidateLabelsSource("adapter")
                 .setNewLabels(List.of("new-a", "new-b")).setNewLabelMetrics(newLabels)
-                .setNewLabelBias(List.of(new BiasMetrics("locale", 0.05, 0.02, 0.05, List.of())))
+                .setNewLabelBias(List.of(new BiasMetrics("locale", 0.05, 0.02, 0.05, null, null, List.of())))
                 .setMajorityBaseline(majorityBaseline)
                 .setSharedCandidate(shared.isEmpty() ? none : shared.get(0))
                 .setSharedChampion(shared.isEmpty() ? none : shared.get(1)).build();

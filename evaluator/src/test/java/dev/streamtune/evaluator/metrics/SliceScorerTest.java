@@ -55,6 +55,29 @@ class SliceScorerTest {
     }
 
     @Test
+    void eachGapComesWithTheStandardErrorOfItsTwoExtremeSlices() {
+        // en: 18 of 20 right, fr: 10 of 20. Agresti-Coull: (18+2)/24 and (10+2)/24, each variance p(1-p)/24.
+        List<ScoredExample> examples = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            examples.add(new ScoredExample(i % 2 == 0 ? "pos" : "neg", i < 18 ? (i % 2 == 0 ? "pos" : "neg")
+                    : (i % 2 == 0 ? "neg" : "pos"), 0.9, Map.of("locale", "en")));
+            examples.add(new ScoredExample(i % 2 == 0 ? "pos" : "neg", i < 10 ? (i % 2 == 0 ? "pos" : "neg")
+                    : (i % 2 == 0 ? "neg" : "pos"), 0.9, Map.of("locale", "fr")));
+        }
+        BiasMetrics locale = new SliceScorer("pos", 20).bias(examples).get(0);
+        assertEquals(0.4, locale.getAccuracyGap(), EPS);
+        double expected = Math.sqrt(20.0 / 24 * (4.0 / 24) / 24 + 0.5 * 0.5 / 24);
+        assertEquals(expected, locale.getAccuracyGapStandardError(), EPS);
+        LabelBias pos = locale.getPerLabel().stream().filter(l -> l.getLabel().equals("pos")).findFirst()
+                .orElseThrow();
+        // pos: en TPR 9/10, fr TPR 5/10 (the FPR spread is the same 0.4: 1/10 vs 5/10, and the TPR one is taken)
+        assertEquals(0.4, pos.getEqualizedOddsDifference(), EPS);
+        assertEquals(Math.sqrt(11.0 / 14 * (3.0 / 14) / 14 + 0.5 * 0.5 / 14), pos.getEqualizedOddsStandardError(),
+                EPS);
+        assertEquals(pos.getEqualizedOddsStandardError(), locale.getEqualizedOddsStandardError(), EPS);
+    }
+
+    @Test
     void lowerMinimumLetsTheTinySliceDecide() {
         BiasMetrics locale = new SliceScorer("pos", 1).bias(examples()).get(0);
         assertEquals(1.0, locale.getAccuracyGap(), EPS);
