@@ -90,15 +90,17 @@ public final class DriftMonitor {
     }
 
     /**
-     * Counts feedback for a task that has served predictions in the history: feedback.events is written by anyone,
-     * and a made-up task must not grow memory.
+     * Counts feedback into the minute of served traffic it was given in. feedback.events is written by anyone, so
+     * feedback never creates a minute: a made-up task or time can neither grow memory nor, by a time far ahead,
+     * prune the history of real traffic.
      */
     public void onFeedback(FeedbackEvent feedback) {
         Boolean right = ServedAnswers.judgedRight(feedback);
-        if (right == null || !served.containsKey(feedback.getTask())) {
+        TreeMap<Long, ServedMinute> minutes = served.get(feedback.getTask());
+        ServedMinute minute = minutes == null ? null : minutes.get(feedback.getEventTime().toEpochMilli() / 60_000);
+        if (right == null || minute == null) {
             return;
         }
-        ServedMinute minute = minute(feedback.getTask(), feedback.getEventTime());
         minute.right += right ? 1 : 0;
         minute.wrong += right ? 0 : 1;
     }

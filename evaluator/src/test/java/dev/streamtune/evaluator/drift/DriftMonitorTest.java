@@ -161,9 +161,11 @@ class DriftMonitorTest {
         monitor.onPrediction(prediction("p2", 12, 0.7));
         monitor.onPrediction(prediction("p2", 12, 0.7));         // the same request logged twice: one sample item
         monitor.onFeedback(feedback("t", 12, "neg"));            // wrong
-        monitor.onFeedback(feedback("t", 13, "pos"));            // right: the correction repeats the answer
-        monitor.onFeedback(feedback("t", 13, null));             // says nothing
-        monitor.onFeedback(feedback("made-up", 13, "neg"));      // a task nothing was served for: ignored
+        monitor.onFeedback(feedback("t", 11, "pos"));            // right: the correction repeats the answer
+        monitor.onFeedback(feedback("t", 11, null));             // says nothing
+        monitor.onFeedback(feedback("t", 13, "neg"));            // a minute nothing was served in: not counted
+        monitor.onFeedback(feedback("made-up", 12, "neg"));      // a task nothing was served for: ignored
+        monitor.onFeedback(feedback("t", 100_000, "neg"));       // far ahead: must not prune the real minutes
         monitor.onWindow(window(1, 10), T0);
 
         DriftReport report = monitor.report("w1", T0);
