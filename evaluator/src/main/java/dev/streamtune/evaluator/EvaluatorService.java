@@ -99,6 +99,7 @@ public final class EvaluatorService implements AutoCloseable {
     private final Clock clock;
     private final EvaluatorState state;
     private final RetrainPolicy retrainPolicy;
+    private final CachedEmbedder embeddings;
     private final RecordSigner signer;
     private final RecordVerifier verifier;
     private final ConcurrentLinkedQueue<Consumer<Operator>> commands = new ConcurrentLinkedQueue<>();
@@ -133,11 +134,10 @@ public final class EvaluatorService implements AutoCloseable {
         this.scorers = scorers;
         this.meters = meters;
         this.clock = Clock.systemUTC();
+        this.embeddings = new CachedEmbedder(texts -> scorers.embed(texts, EMBEDDING_TOKENS), EMBEDDINGS_REMEMBERED);
         this.state = new EvaluatorState(
                 new EvaluationSets(settings.retentionSize(), settings.canarySize(), settings.maxWindows()),
-                new DriftMonitor(new DriftDetector(settings.drift().policy(),
-                        new CachedEmbedder(texts -> scorers.embed(texts, EMBEDDING_TOKENS), EMBEDDINGS_REMEMBERED)),
-                        settings.driftReference()));
+                new DriftMonitor(new DriftDetector(settings.drift().policy(), embeddings), settings.driftReference()));
         this.retrainPolicy = settings.drift().retrainPolicy();
         this.answers = new AnswerMemo(MEMO_ADAPTERS, 4 * (settings.retentionSize() + settings.canarySize()));
         this.loop = ConsumerLoop.recovering("evaluator-loop", false, this::run);
@@ -249,6 +249,7 @@ public final class EvaluatorService implements AutoCloseable {
         Duration patience = Duration.ofSeconds(settings.candidateWaitSeconds());
         for (String windowId : state.drift().ready(clock.instant(), patience)) {
             long started = System.nanoTime();
+            long embeddingBefore = embeddings.embeddingNanos();
             DriftReport report;
             try {
                 report = state.drift().report(windowId, clock.instant());
@@ -274,11 +275,13 @@ public final class EvaluatorService implements AutoCloseable {
             });
             state.apply(report, clock.instant());
             long millis = (System.nanoTime() - started) / 1_000_000;
+            long embeddingMillis = (embeddings.embeddingNanos() - embeddingBefore) / 1_000_000;
             meters.counter("evaluator_drift_reports_total", "task", report.getTask(),
                     "retrain", Boolean.toString(report.getRetrainTriggered())).increment();
             meters.timer("evaluator_drift_seconds", "task", report.getTask()).record(Duration.ofMillis(millis));
-            LOG.info("Drift report for {} vs {} in {} ms (false-alarm rate {}): fired {}{}", report.getWindowId(),
-                    report.getReferenceWindowId(), millis, report.getFalseAlarmRate(), report.getExceeded(),
+            LOG.info("Drift report for {} vs {} in {} ms ({} ms embedding new texts; false-alarm rate {}): fired {}{}",
+                    report.getWindowId(), report.getReferenceWindowId(), millis, embeddingMillis,
+                    report.getFalseAlarmRate(), report.getExceeded(),
                     report.getRetrainTriggered() ? " -> retraining requested" : "");
         }
     }

@@ -14,6 +14,7 @@ public final class CachedEmbedder implements DriftDetector.Embedder {
 
     private final Function<List<String>, float[][]> model;
     private final LinkedHashMap<String, float[]> remembered;
+    private long embeddingNanos;
 
     /** @param capacity embeddings kept, least recently used dropped first (384 floats each for MiniLM) */
     public CachedEmbedder(Function<List<String>, float[][]> model, int capacity) {
@@ -37,7 +38,9 @@ public final class CachedEmbedder implements DriftDetector.Embedder {
             }
         }
         if (!missing.isEmpty()) {
+            long started = System.nanoTime();
             float[][] computed = model.apply(missing.stream().map(i -> items.get(i).text()).toList());
+            embeddingNanos += System.nanoTime() - started;
             for (int j = 0; j < computed.length; j++) {
                 int i = missing.get(j);
                 out[i] = computed[j];
@@ -45,6 +48,11 @@ public final class CachedEmbedder implements DriftDetector.Embedder {
             }
         }
         return out;
+    }
+
+    /** Time spent in the model so far (not thread-safe: read on the thread that embeds). */
+    public long embeddingNanos() {
+        return embeddingNanos;
     }
 
     /** Keys name a text within its kind only (a content hash, a request id), so the text is part of the key. */
