@@ -14,6 +14,7 @@ import dev.streamtune.model.BaseModel;
 import dev.streamtune.model.BaseModelSource;
 import dev.streamtune.model.InferenceEngine;
 import dev.streamtune.model.OnnxClassifier;
+import dev.streamtune.model.OnnxSentenceEmbeddings;
 import dev.streamtune.model.OnnxSharedTensors;
 import dev.streamtune.model.Prediction;
 import dev.streamtune.model.TextClassifier;
@@ -41,6 +42,9 @@ public final class ModelAdapterScorers implements AdapterScorerFactory, AutoClos
     private final BaseModel base;
     private final Path store;
     private final InferenceEngine engine;
+    /** Sentence embeddings for drift, compiled at first use; guarded by this. */
+    private OnnxSentenceEmbeddings embeddings;
+    private int embeddingTokens;
     /** The word embeddings every int8 session shares; null on an exact engine. */
     private final OnnxSharedTensors shared;
 
@@ -87,9 +91,20 @@ public final class ModelAdapterScorers implements AdapterScorerFactory, AutoClos
         return base;
     }
 
+    /**
+     * On ONNX Runtime with one thread whatever the scoring engine: the evaluator embeds while the trainer trains on
+     * the same cores, and PyTorch's spinning workers in both slowed each other about threefold (model README).
+     */
     @Override
-    public float[][] embed(java.util.List<String> texts, int maxTokens) {
-        return base.embed(texts, maxTokens);
+    public synchronized float[][] embed(java.util.List<String> texts, int maxTokens) {
+        if (embeddings == null || embeddingTokens != maxTokens) {
+            if (embeddings != null) {
+                embeddings.close();
+            }
+            embeddings = OnnxSentenceEmbeddings.compile(base, maxTokens, 1);
+            embeddingTokens = maxTokens;
+        }
+        return embeddings.embed(texts);
     }
 
     @Override
@@ -99,7 +114,10 @@ public final class ModelAdapterScorers implements AdapterScorerFactory, AutoClos
 
     @PreDestroy
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (embeddings != null) {
+            embeddings.close();
+        }
         if (shared != null) {
             shared.close(); // freed with the last session still open
         }
