@@ -27,6 +27,7 @@ import dev.streamtune.contract.Topics;
 import dev.streamtune.evaluator.drift.CachedEmbedder;
 import dev.streamtune.evaluator.drift.DriftDetector;
 import dev.streamtune.evaluator.drift.DriftMonitor;
+import dev.streamtune.evaluator.drift.DriftPolicy;
 import dev.streamtune.evaluator.drift.RetrainPolicy;
 import dev.streamtune.evaluator.gate.GateCheck;
 import dev.streamtune.evaluator.gate.PromotionGate;
@@ -84,8 +85,6 @@ public final class EvaluatorService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EvaluatorService.class);
     /** Adapters whose answers are remembered: the champion and latest candidate of a few tasks. */
     private static final int MEMO_ADAPTERS = 8;
-    /** Tokens of a text that its drift embedding sees: the classifier's own default cut. */
-    private static final int EMBEDDING_TOKENS = 128;
     /** Sentence embeddings remembered for drift: a few windows' and served samples' worth (1.5 KiB each). */
     private static final int EMBEDDINGS_REMEMBERED = 4096;
     private static final List<TopicSpec> INPUTS = List.of(Topics.CLEAN_EXAMPLES, Topics.CLOSED_WINDOWS,
@@ -134,7 +133,8 @@ public final class EvaluatorService implements AutoCloseable {
         this.scorers = scorers;
         this.meters = meters;
         this.clock = Clock.systemUTC();
-        this.embeddings = new CachedEmbedder(texts -> scorers.embed(texts, EMBEDDING_TOKENS), EMBEDDINGS_REMEMBERED);
+        this.embeddings = new CachedEmbedder(texts -> scorers.embed(texts, DriftPolicy.EMBEDDING_TOKENS),
+                EMBEDDINGS_REMEMBERED);
         this.state = new EvaluatorState(
                 new EvaluationSets(settings.retentionSize(), settings.canarySize(), settings.maxWindows()),
                 new DriftMonitor(new DriftDetector(settings.drift().policy(), embeddings), settings.driftReference()));
