@@ -247,7 +247,8 @@ public final class EvaluatorService implements AutoCloseable {
 
     private void publishDriftReports() {
         Duration patience = Duration.ofSeconds(settings.candidateWaitSeconds());
-        for (String windowId : state.drift().ready(clock.instant(), patience)) {
+        for (String windowId : state.drift().ready(clock.instant(), patience, state::judgedWindow,
+                settings.drift().waitForTraining())) {
             long started = System.nanoTime();
             long embeddingBefore = embeddings.embeddingNanos();
             DriftReport report;

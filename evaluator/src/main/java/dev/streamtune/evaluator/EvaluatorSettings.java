@@ -1,5 +1,6 @@
 package dev.streamtune.evaluator;
 
+import java.time.Duration;
 import java.util.List;
 
 import dev.streamtune.evaluator.drift.DriftMonitor;
@@ -44,7 +45,7 @@ public record EvaluatorSettings(
     @ConfigurationProperties("drift")
     public record Drift(double falseAlarmRate, int permutations, int sampleSize, long minWindowExamples,
                         int minSliceExamples, int maxSlices, int minServedPredictions, double minDomainAuc,
-                        double minConfidenceDrop, List<String> retrainOn) {
+                        double minConfidenceDrop, List<String> retrainOn, Duration waitForTraining) {
 
         public DriftPolicy policy() {
             return new DriftPolicy(falseAlarmRate, permutations, sampleSize, minWindowExamples, minSliceExamples,

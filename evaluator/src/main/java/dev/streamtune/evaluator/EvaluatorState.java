@@ -43,6 +43,8 @@ public final class EvaluatorState {
     /** candidate id -> SHA-256 of the artifact the evaluator judged under that id (from its own decisions). */
     private final Map<String, String> judgedArtifacts = new HashMap<>();
     private final Map<String, Instant> pendingCandidates = new LinkedHashMap<>();
+    /** Windows a decided candidate was trained on: their drift reports no longer compete with that training. */
+    private final Set<String> judgedWindows = new HashSet<>();
 
     public EvaluatorState(EvaluationSets sets, DriftMonitor drift) {
         this.sets = sets;
@@ -73,10 +75,16 @@ public final class EvaluatorState {
             candidates.put(candidate.getCandidateId(), candidate);
             if (!decidedCandidates.contains(candidate.getCandidateId())) {
                 pendingCandidates.putIfAbsent(candidate.getCandidateId(), now);
+            } else {
+                judgedWindows.addAll(candidate.getWindowIds());
             }
         } else if (record instanceof PromotionDecision decision) {
             decidedCandidates.add(decision.getCandidateId());
             pendingCandidates.remove(decision.getCandidateId());
+            AdapterCandidate judged = candidates.get(decision.getCandidateId());
+            if (judged != null) {
+                judgedWindows.addAll(judged.getWindowIds());
+            }
             if (decision.getArtifactSha256() != null) {
                 judgedArtifacts.putIfAbsent(decision.getCandidateId(), decision.getArtifactSha256());
             }
@@ -107,6 +115,11 @@ public final class EvaluatorState {
      */
     public DriftMonitor drift() {
         return drift;
+    }
+
+    /** Whether a candidate trained on {@code windowId} has been decided. */
+    public boolean judgedWindow(String windowId) {
+        return judgedWindows.contains(windowId);
     }
 
     /**

@@ -66,6 +66,18 @@ class EvaluatorStateTest {
     }
 
     @Test
+    void aWindowIsJudgedOnceACandidateTrainedOnItIsDecidedInEitherOrder() {
+        state.apply(candidate("c1", "t-000001"), T0);
+        assertFalse(state.judgedWindow("t-000001"));
+        state.apply(decision("c1", Verdict.REJECTED), T0);
+        assertTrue(state.judgedWindow("t-000001"));
+
+        state.apply(decision("c2", Verdict.APPROVED), T0); // a replay may read the decision first
+        state.apply(candidate("c2", "t-000002"), T0);
+        assertTrue(state.judgedWindow("t-000002"));
+    }
+
+    @Test
     void driftReportsAlreadyPublishedAreNotPublishedAgain() {
         state.apply(window("t-000000", 0), T0);
         state.apply(window("t-000001", 0), T0);

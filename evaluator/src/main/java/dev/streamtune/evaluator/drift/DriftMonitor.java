@@ -154,11 +154,25 @@ public final class DriftMonitor {
      * {@code patience} for them, oldest first.
      */
     public List<String> ready(Instant now, Duration patience) {
+        return ready(now, patience, windowId -> true, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #ready(Instant, Duration)}, and only once {@code judged} says a candidate trained on the window has
+     * been decided, or {@code trainingWait} has passed since the window closed. A report embeds its window's texts,
+     * and on a small machine that competes with the trainer training on the very same window: the freshness bench's
+     * second window took 35 s longer to serve while its report ran beside its training.
+     */
+    public List<String> ready(Instant now, Duration patience, java.util.function.Predicate<String> judged,
+                              Duration trainingWait) {
         List<String> ready = new ArrayList<>();
         pending.forEach((id, p) -> {
             BottomKSample sample = windowSamples.get(id);
             long seen = sample == null ? 0 : sample.seen();
-            if (seen >= total(p.window()) || !Duration.between(p.arrivedAt(), now).minus(patience).isNegative()) {
+            Duration waited = Duration.between(p.arrivedAt(), now);
+            boolean examplesIn = seen >= total(p.window()) || !waited.minus(patience).isNegative();
+            boolean trainerDone = judged.test(id) || !waited.minus(trainingWait).isNegative();
+            if (examplesIn && trainerDone) {
                 ready.add(id);
             }
         });

@@ -121,6 +121,19 @@ class DriftMonitorTest {
     }
 
     @Test
+    void aReportWaitsForTheWindowsCandidateToBeJudgedOrForTheTrainingWait() {
+        DriftMonitor monitor = monitor(DriftMonitor.Reference.FIRST);
+        monitor.onWindow(window(0, 10), T0);
+        monitor.onWindow(window(1, 10), T0);
+        Duration trainingWait = Duration.ofMinutes(5);
+        Instant later = T0.plus(PATIENCE);
+        assertEquals(List.of(), monitor.ready(later, PATIENCE, id -> false, trainingWait), "the trainer may be on it");
+        assertEquals(List.of("w1"), monitor.ready(later, PATIENCE, "w1"::equals, trainingWait), "its candidate judged");
+        assertEquals(List.of("w1"), monitor.ready(T0.plus(trainingWait), PATIENCE, id -> false, trainingWait),
+                "no candidate within the wait (a window the trainer skipped)");
+    }
+
+    @Test
     void anAbandonedWindowIsNotReadyAgainAndLaterWindowsGoOn() {
         DriftMonitor monitor = monitor(DriftMonitor.Reference.FIRST);
         monitor.onWindow(window(0, 10), T0);
