@@ -14,6 +14,8 @@ import java.util.function.Function;
  */
 public final class CategoryJs implements DriftStatistic {
 
+    public static final String LABEL_JS = "label.js";
+    public static final String PREDICTION_JS = "prediction.js";
     private static final String MISSING = "(none)";
 
     private final String name;

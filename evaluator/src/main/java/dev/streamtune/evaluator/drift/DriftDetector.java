@@ -61,7 +61,7 @@ public final class DriftDetector {
         if (c.servedDuringReference().size() >= policy.minServedPredictions()
                 && c.servedDuringCurrent().size() >= policy.minServedPredictions()) {
             families.add(new Family("predictions", c.servedDuringReference(), c.servedDuringCurrent(),
-                    List.of(CategoryJs.labels("prediction.js"), new ConfidenceDrop()), false));
+                    List.of(CategoryJs.labels(CategoryJs.PREDICTION_JS), new ConfidenceDrop()), false));
         }
         double alpha = policy.falseAlarmRate() / families.size();
 
@@ -116,7 +116,7 @@ public final class DriftDetector {
     /** Every window test, and per slice value common enough on both sides, its words, labels and embeddings. */
     private List<DriftStatistic> windowTests(List<DriftItem> reference, List<DriftItem> current) {
         List<DriftStatistic> tests = new ArrayList<>(List.of(new TokenJs(), new LengthPsi(),
-                CategoryJs.labels("label.js"), new DomainClassifierAuc(), new EmbeddingMmd(EmbeddingMmd.INPUT)));
+                CategoryJs.labels(CategoryJs.LABEL_JS), new DomainClassifierAuc(), new EmbeddingMmd(EmbeddingMmd.INPUT)));
         Map<String, Map<String, long[]>> counts = new TreeMap<>();
         count(reference, counts, 0);
         count(current, counts, 1);
@@ -133,7 +133,7 @@ public final class DriftDetector {
         slices.sort(Comparator.comparing((Map.Entry<String, String> s) -> -sizes.get(s))
                 .thenComparing(Map.Entry::getKey).thenComparing(Map.Entry::getValue));
         for (Map.Entry<String, String> slice : slices.subList(0, Math.min(policy.maxSlices(), slices.size()))) {
-            for (DriftStatistic inner : List.of(new TokenJs(), CategoryJs.labels("label.js"),
+            for (DriftStatistic inner : List.of(new TokenJs(), CategoryJs.labels(CategoryJs.LABEL_JS),
                     new EmbeddingMmd(EmbeddingMmd.INPUT))) {
                 tests.add(new SliceStatistic(inner, slice.getKey(), slice.getValue()));
             }

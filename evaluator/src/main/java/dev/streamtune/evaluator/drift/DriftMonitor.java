@@ -97,7 +97,7 @@ public final class DriftMonitor {
     public void onFeedback(FeedbackEvent feedback) {
         Boolean right = ServedAnswers.judgedRight(feedback);
         TreeMap<Long, ServedMinute> minutes = served.get(feedback.getTask());
-        ServedMinute minute = minutes == null ? null : minutes.get(feedback.getEventTime().toEpochMilli() / 60_000);
+        ServedMinute minute = minutes == null ? null : minutes.get(minuteOf(feedback.getEventTime()));
         if (right == null || minute == null) {
             return;
         }
@@ -131,21 +131,20 @@ public final class DriftMonitor {
 
     /** A report already published (read back at replay, or just written): that window is done. */
     public void onReport(DriftReport report) {
-        reported.add(report.getWindowId());
-        Pending done = pending.remove(report.getWindowId());
-        if (done != null) { // else its manifest is still to come (a replay): it may become the next reference
-            forgetUnneeded(report.getWindowId());
-            forgetUnneeded(done.reference().getWindowId());
-        }
+        done(report.getWindowId());
     }
 
     /** Gives up on a window's report (it could not be computed); a restart's replay will try it once more. */
     public void abandon(String windowId) {
+        done(windowId);
+    }
+
+    private void done(String windowId) {
         reported.add(windowId);
-        Pending gone = pending.remove(windowId);
-        if (gone != null) {
+        Pending finished = pending.remove(windowId);
+        if (finished != null) { // else its manifest is still to come (a replay): it may become the next reference
             forgetUnneeded(windowId);
-            forgetUnneeded(gone.reference().getWindowId());
+            forgetUnneeded(finished.reference().getWindowId());
         }
     }
 
@@ -225,13 +224,12 @@ public final class DriftMonitor {
         if (minutes == null) {
             return Map.of();
         }
-        return minutes.subMap(window.getStart().toEpochMilli() / 60_000, true,
-                window.getEnd().toEpochMilli() / 60_000, true);
+        return minutes.subMap(minuteOf(window.getStart()), true, minuteOf(window.getEnd()), true);
     }
 
     /** The task's minute holding {@code at}; the history is pruned to {@link #SERVED_HISTORY} behind the newest. */
     private ServedMinute minute(String task, Instant at) {
-        long key = at.toEpochMilli() / 60_000;
+        long key = minuteOf(at);
         TreeMap<Long, ServedMinute> minutes = served.computeIfAbsent(task, t -> new TreeMap<>());
         ServedMinute minute = minutes.computeIfAbsent(key, k -> new ServedMinute(policy.sampleSize()));
         long oldest = minutes.lastKey() - SERVED_HISTORY.toMinutes();
@@ -239,6 +237,11 @@ public final class DriftMonitor {
             minutes.pollFirstEntry();
         }
         return minute;
+    }
+
+    /** Served traffic and feedback are counted per minute: small to keep, and any window's span can be cut from it. */
+    private static long minuteOf(Instant at) {
+        return at.toEpochMilli() / 60_000;
     }
 
     private boolean isReference(String windowId) {
