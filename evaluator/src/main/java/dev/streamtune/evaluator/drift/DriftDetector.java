@@ -116,7 +116,8 @@ public final class DriftDetector {
     /** Every window test, and per slice value common enough on both sides, its words, labels and embeddings. */
     private List<DriftStatistic> windowTests(List<DriftItem> reference, List<DriftItem> current) {
         List<DriftStatistic> tests = new ArrayList<>(List.of(new TokenJs(), new LengthPsi(),
-                CategoryJs.labels(CategoryJs.LABEL_JS), new DomainClassifierAuc(), new EmbeddingMmd(EmbeddingMmd.INPUT)));
+                CategoryJs.labels(CategoryJs.LABEL_JS), new DomainClassifierAuc(),
+                new EmbeddingMmd(EmbeddingMmd.INPUT)));
         Map<String, Map<String, long[]>> counts = new TreeMap<>();
         count(reference, counts, 0);
         count(current, counts, 1);
