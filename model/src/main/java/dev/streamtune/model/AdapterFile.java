@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamtune.model.nn.LoraTarget;
+import dev.streamtune.model.peft.PeftMethod;
+import dev.streamtune.model.peft.PeftMethods;
 import dev.streamtune.model.weights.Dtype;
 import dev.streamtune.model.weights.SafetensorsFile;
 import dev.streamtune.model.weights.SafetensorsFormatException;
@@ -44,6 +46,9 @@ import java.util.TreeMap;
  *                         absent in files written before it was recorded
  *   lora_rank / lora_alpha / lora_dropout / lora_targets   8 / 16.0 / 0.0 / query,value
  *   lora_first_layer      0   lowest encoder layer with adapters; absent in older files: read as 0
+ *   lora_rank_stabilized  true  rsLoRA scaling alpha / sqrt(r) (format 2 only; absent: alpha / r)
+ *   peft_method           prefix-tuning   a method beside LoRA ({@link PeftMethods}; format 2 only; absent: none)
+ *   peft_settings         {"tokens":"10"}  its settings (JSON object of strings)
  *   trainable_top_layers  0
  *   hidden_dropout / attention_dropout / classifier_dropout / max_sequence_length / seed
  *   lineage               {"parent":"...","topic_offsets":"..."}  (JSON object of strings, free-form)
@@ -52,14 +57,24 @@ import java.util.TreeMap;
  *   tensors_sha256        SHA-256 over the tensors' names, shapes and values
  * </pre>
  *
- * Reading checks the structure, the format marker, the tensor checksum and that every value is finite, so a
+ * A file that uses rsLoRA or a method beside LoRA is written as format version 2, which builds that predate them
+ * refuse with a clear message rather than misread (an rsLoRA file read with plain scaling would load and answer
+ * wrongly); every other file stays version 1, readable by those builds.
+ *
+ * <p>Reading checks the structure, the format marker, the tensor checksum and that every value is finite, so a
  * truncated, altered or diverged file fails with {@link CorruptAdapterException}; {@link TextClassifier#load} additionally refuses a file whose
  * {@code base_model_sha256} differs from the base model's ({@link BaseModelMismatchException}).
  */
 public final class AdapterFile {
 
     public static final String FORMAT = "streamtune-adapter";
+    /** The version of files that need no feature beyond format 1. */
     public static final int FORMAT_VERSION = 1;
+    /** The version of files that use rsLoRA or a {@link PeftMethod} (see the class comment). */
+    public static final int PEFT_FORMAT_VERSION = 2;
+    static final String LORA_RANK_STABILIZED = "lora_rank_stabilized";
+    static final String PEFT_METHOD = "peft_method";
+    static final String PEFT_SETTINGS = "peft_settings";
 
     /** Added within format version 1: readers take its absence as "not recorded", so older files stay readable. */
     static final String LEARNED_LABELS = "learned_labels";
@@ -123,7 +138,8 @@ public final class AdapterFile {
         ClassifierConfig c = metadata.classifier();
         Map<String, String> meta = new TreeMap<>();
         meta.put("format", FORMAT);
-        meta.put("format_version", Integer.toString(FORMAT_VERSION));
+        boolean beyondVersion1 = c.lora().rankStabilized() || c.peft() != null;
+        meta.put("format_version", Integer.toString(beyondVersion1 ? PEFT_FORMAT_VERSION : FORMAT_VERSION));
         meta.put("base_model_id", metadata.baseModelId());
         meta.put("base_model_sha256", metadata.baseModelChecksum());
         meta.put("labels", JSON.writeValueAsString(c.labels()));
@@ -133,6 +149,13 @@ public final class AdapterFile {
         meta.put("lora_targets", String.join(",",
                 c.lora().targets().stream().sorted().map(t -> t.name().toLowerCase(Locale.ROOT)).toList()));
         meta.put(LORA_FIRST_LAYER, Integer.toString(c.lora().firstLayer()));
+        if (c.lora().rankStabilized()) {
+            meta.put(LORA_RANK_STABILIZED, "true");
+        }
+        if (c.peft() != null) {
+            meta.put(PEFT_METHOD, c.peft().kind());
+            meta.put(PEFT_SETTINGS, JSON.writeValueAsString(new TreeMap<>(c.peft().settings())));
+        }
         meta.put("trainable_top_layers", Integer.toString(c.trainableTopLayers()));
         meta.put("hidden_dropout", Float.toString(c.hiddenDropout()));
         meta.put("attention_dropout", Float.toString(c.attentionDropout()));
@@ -166,9 +189,11 @@ public final class AdapterFile {
             throw new CorruptAdapterException("adapter file " + file + " is not a " + FORMAT + " file (format="
                     + m.get("format") + ")");
         }
-        if (!Integer.toString(FORMAT_VERSION).equals(m.get("format_version"))) {
+        if (!Integer.toString(FORMAT_VERSION).equals(m.get("format_version"))
+                && !Integer.toString(PEFT_FORMAT_VERSION).equals(m.get("format_version"))) {
             throw new CorruptAdapterException("adapter file " + file + " has format_version "
-                    + m.get("format_version") + "; this build reads version " + FORMAT_VERSION);
+                    + m.get("format_version") + "; this build reads versions " + FORMAT_VERSION + " and "
+                    + PEFT_FORMAT_VERSION);
         }
         List<Tensor> sorted = st.tensors().values().stream().sorted(Comparator.comparing(Tensor::name)).toList();
         String expected = m.get("tensors_sha256");
@@ -209,11 +234,18 @@ public final class AdapterFile {
         }
         LoraConfig lora = new LoraConfig(Integer.parseInt(need(m, "lora_rank")), Float.parseFloat(need(m, "lora_alpha")),
                 Float.parseFloat(need(m, "lora_dropout")), targets,
-                Integer.parseInt(m.getOrDefault(LORA_FIRST_LAYER, "0")));
+                Integer.parseInt(m.getOrDefault(LORA_FIRST_LAYER, "0")),
+                Boolean.parseBoolean(m.getOrDefault(LORA_RANK_STABILIZED, "false")));
+        PeftMethod peft = null;
+        if (m.containsKey(PEFT_METHOD)) {
+            // An unknown kind fails here, naming the kinds this build knows.
+            peft = PeftMethods.of(m.get(PEFT_METHOD),
+                    JSON.readValue(m.getOrDefault(PEFT_SETTINGS, "{}"), new TypeReference<Map<String, String>>() {}));
+        }
         ClassifierConfig classifier = new ClassifierConfig(labels, lora,
                 Integer.parseInt(need(m, "trainable_top_layers")), Float.parseFloat(need(m, "hidden_dropout")),
                 Float.parseFloat(need(m, "attention_dropout")), Float.parseFloat(need(m, "classifier_dropout")),
-                Integer.parseInt(need(m, "max_sequence_length")), Long.parseLong(need(m, "seed")));
+                Integer.parseInt(need(m, "max_sequence_length")), Long.parseLong(need(m, "seed")), peft);
         Map<String, String> lineage = new HashMap<>(
                 JSON.readValue(m.getOrDefault("lineage", "{}"), new TypeReference<Map<String, String>>() {}));
         List<String> learned = m.containsKey(LEARNED_LABELS)

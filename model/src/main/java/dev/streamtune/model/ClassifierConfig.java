@@ -1,5 +1,6 @@
 package dev.streamtune.model;
 
+import dev.streamtune.model.peft.PeftMethod;
 import java.util.HashSet;
 import java.util.List;
 
@@ -16,9 +17,11 @@ import java.util.List;
  * @param classifierDropout dropout on the pooled vector before the head, while training
  * @param maxSequenceLength longer texts are truncated to this many tokens (including [CLS] and [SEP])
  * @param seed seeds adapter/head initialisation and dropout
+ * @param peft a parameter-efficient method beside (or instead of) LoRA: bottleneck adapters, prefix or prompt
+ *     tuning; null for none
  */
 public record ClassifierConfig(List<String> labels, LoraConfig lora, int trainableTopLayers, float hiddenDropout,
-        float attentionDropout, float classifierDropout, int maxSequenceLength, long seed) {
+        float attentionDropout, float classifierDropout, int maxSequenceLength, long seed, PeftMethod peft) {
 
     public ClassifierConfig {
         labels = List.copyOf(labels);
@@ -38,40 +41,56 @@ public record ClassifierConfig(List<String> labels, LoraConfig lora, int trainab
         }
     }
 
+    /** Without a method beside LoRA. */
+    public ClassifierConfig(List<String> labels, LoraConfig lora, int trainableTopLayers, float hiddenDropout,
+            float attentionDropout, float classifierDropout, int maxSequenceLength, long seed) {
+        this(labels, lora, trainableTopLayers, hiddenDropout, attentionDropout, classifierDropout, maxSequenceLength,
+                seed, null);
+    }
+
     /** Default LoRA, no unfrozen layers, BERT's 0.1 hidden/classifier dropout, 128 tokens, seed 42. */
     public static ClassifierConfig of(List<String> labels) {
         return new ClassifierConfig(labels, LoraConfig.defaults(), 0, 0.1f, 0f, 0.1f, 128, 42L);
     }
 
+    /**
+     * The same settings with {@code method} trained beside the LoRA settings (pass {@link LoraConfig#none()} to
+     * {@link #withLora} for the method alone); null for none.
+     */
+    public ClassifierConfig withPeft(PeftMethod method) {
+        return new ClassifierConfig(labels, lora, trainableTopLayers, hiddenDropout, attentionDropout,
+                classifierDropout, maxSequenceLength, seed, method);
+    }
+
     /** The same settings for another label set (e.g. with labels appended; see {@link TextClassifier#adapted}). */
     public ClassifierConfig withLabels(List<String> newLabels) {
         return new ClassifierConfig(newLabels, lora, trainableTopLayers, hiddenDropout, attentionDropout,
-                classifierDropout, maxSequenceLength, seed);
+                classifierDropout, maxSequenceLength, seed, peft);
     }
 
     public ClassifierConfig withLora(LoraConfig newLora) {
         return new ClassifierConfig(labels, newLora, trainableTopLayers, hiddenDropout, attentionDropout,
-                classifierDropout, maxSequenceLength, seed);
+                classifierDropout, maxSequenceLength, seed, peft);
     }
 
     public ClassifierConfig withTrainableTopLayers(int n) {
         return new ClassifierConfig(labels, lora, n, hiddenDropout, attentionDropout, classifierDropout,
-                maxSequenceLength, seed);
+                maxSequenceLength, seed, peft);
     }
 
     public ClassifierConfig withDropout(float hidden, float attention, float classifier) {
         return new ClassifierConfig(labels, lora, trainableTopLayers, hidden, attention, classifier,
-                maxSequenceLength, seed);
+                maxSequenceLength, seed, peft);
     }
 
     public ClassifierConfig withMaxSequenceLength(int n) {
         return new ClassifierConfig(labels, lora, trainableTopLayers, hiddenDropout, attentionDropout,
-                classifierDropout, n, seed);
+                classifierDropout, n, seed, peft);
     }
 
     public ClassifierConfig withSeed(long newSeed) {
         return new ClassifierConfig(labels, lora, trainableTopLayers, hiddenDropout, attentionDropout,
-                classifierDropout, maxSequenceLength, newSeed);
+                classifierDropout, maxSequenceLength, newSeed, peft);
     }
 
     /**
@@ -82,6 +101,9 @@ public record ClassifierConfig(List<String> labels, LoraConfig lora, int trainab
      * then the embeddings' dropout applies while training, as in BERT.
      */
     public int frozenBottomLayers(int numLayers) {
+        if (peft != null) {
+            return 0; // every method there is changes every layer (a prompt enters below the first)
+        }
         int belowAdapters = lora.enabled() ? Math.min(lora.firstLayer(), numLayers) : numLayers;
         return Math.max(0, Math.min(belowAdapters, numLayers - trainableTopLayers));
     }

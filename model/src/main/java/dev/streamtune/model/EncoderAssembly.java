@@ -6,6 +6,7 @@ import dev.streamtune.model.nn.BertEncoder;
 import dev.streamtune.model.nn.BertLayer;
 import dev.streamtune.model.nn.LoraLinear;
 import dev.streamtune.model.nn.LoraTarget;
+import dev.streamtune.model.nn.PeftSlots;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -13,7 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-/** Wires the encoder blocks to arrays looked up by HuggingFace/PEFT name. */
+/**
+ * Wires the encoder blocks to arrays looked up by HuggingFace/PEFT name: the base weights, LoRA's as {@code lora}
+ * says, and whichever {@link PeftSlots} arrays the lookup holds (a classifier's own arrays fill them when its
+ * method uses them).
+ */
 final class EncoderAssembly {
 
     private EncoderAssembly() {}
@@ -40,15 +45,33 @@ final class EncoderAssembly {
                         adapted ? require(arrays, loraB(module)) : null,
                         lora.scaling(), lora.dropout()));
             }
-            Map<String, NDArray> norms = new HashMap<>();
+            Map<String, NDArray> layerArrays = new HashMap<>();
             for (String n : List.of(".attention.output.LayerNorm.weight", ".attention.output.LayerNorm.bias",
                     ".output.LayerNorm.weight", ".output.LayerNorm.bias")) {
-                norms.put(prefix + n, require(arrays, prefix + n));
+                layerArrays.put(prefix + n, require(arrays, prefix + n));
             }
-            layers.add(new BertLayer(prefix, projections, norms, c.numHeads(), c.layerNormEps(), attentionDropout,
+            for (String slot : slotNames(i)) {
+                NDArray a = arrays.apply(slot);
+                if (a != null) {
+                    layerArrays.put(slot, a);
+                }
+            }
+            layers.add(new BertLayer(i, projections, layerArrays, c.numHeads(), c.layerNormEps(), attentionDropout,
                     hiddenDropout));
         }
-        return new BertEncoder(embeddings, layers, frozenBottomLayers);
+        return new BertEncoder(embeddings, layers, frozenBottomLayers, arrays.apply(PeftSlots.PROMPT));
+    }
+
+    /** Every {@link PeftSlots} array name of encoder layer {@code layer}. */
+    static List<String> slotNames(int layer) {
+        List<String> names = new ArrayList<>(List.of(PeftSlots.prefixKey(layer), PeftSlots.prefixValue(layer)));
+        for (PeftSlots.Sublayer sublayer : PeftSlots.Sublayer.values()) {
+            for (PeftSlots.Projection projection : PeftSlots.Projection.values()) {
+                names.add(PeftSlots.adapter(layer, sublayer, projection, false));
+                names.add(PeftSlots.adapter(layer, sublayer, projection, true));
+            }
+        }
+        return names;
     }
 
     static String loraA(String module) {

@@ -15,8 +15,11 @@ import java.util.Set;
  *     firstLayer .. top}); 0 adapts every layer. The layers below have nothing to train, so they run without
  *     dropout and their output depends on the text alone ({@link ClassifierConfig#frozenBottomLayers}): a trainer
  *     can compute it once per text and a training step runs only the adapted layers, forward and backward
+ * @param rankStabilized rsLoRA (Kalajdzievski 2023): scale the update by {@code alpha / sqrt(rank)} instead of
+ *     {@code alpha / rank}, so higher ranks do not learn ever more slowly
  */
-public record LoraConfig(int rank, float alpha, float dropout, Set<LoraTarget> targets, int firstLayer) {
+public record LoraConfig(int rank, float alpha, float dropout, Set<LoraTarget> targets, int firstLayer,
+        boolean rankStabilized) {
 
     public LoraConfig {
         targets = targets.isEmpty() ? Set.of() : java.util.Collections.unmodifiableSet(EnumSet.copyOf(targets));
@@ -35,7 +38,12 @@ public record LoraConfig(int rank, float alpha, float dropout, Set<LoraTarget> t
         }
     }
 
-    /** Adapters in every layer. */
+    /** Plain LoRA scaling ({@code alpha / rank}). */
+    public LoraConfig(int rank, float alpha, float dropout, Set<LoraTarget> targets, int firstLayer) {
+        this(rank, alpha, dropout, targets, firstLayer, false);
+    }
+
+    /** Adapters in every layer, plain LoRA scaling. */
     public LoraConfig(int rank, float alpha, float dropout, Set<LoraTarget> targets) {
         this(rank, alpha, dropout, targets, 0);
     }
@@ -51,20 +59,25 @@ public record LoraConfig(int rank, float alpha, float dropout, Set<LoraTarget> t
     }
 
     public LoraConfig withRank(int newRank, float newAlpha) {
-        return new LoraConfig(newRank, newAlpha, dropout, targets, firstLayer);
+        return new LoraConfig(newRank, newAlpha, dropout, targets, firstLayer, rankStabilized);
     }
 
     public LoraConfig withDropout(float newDropout) {
-        return new LoraConfig(rank, alpha, newDropout, targets, firstLayer);
+        return new LoraConfig(rank, alpha, newDropout, targets, firstLayer, rankStabilized);
     }
 
     public LoraConfig withTargets(Set<LoraTarget> newTargets) {
-        return new LoraConfig(rank, alpha, dropout, newTargets, firstLayer);
+        return new LoraConfig(rank, alpha, dropout, newTargets, firstLayer, rankStabilized);
     }
 
     /** The same adapters on encoder layers {@code layer} and above only. */
     public LoraConfig withFirstLayer(int layer) {
-        return new LoraConfig(rank, alpha, dropout, targets, layer);
+        return new LoraConfig(rank, alpha, dropout, targets, layer, rankStabilized);
+    }
+
+    /** The same adapters with rsLoRA's scaling ({@code alpha / sqrt(rank)}) or plain LoRA's. */
+    public LoraConfig withRankStabilized(boolean stabilized) {
+        return new LoraConfig(rank, alpha, dropout, targets, firstLayer, stabilized);
     }
 
     /** Whether encoder layer {@code layer} (0 = bottom) gets adapters. */
@@ -76,8 +89,11 @@ public record LoraConfig(int rank, float alpha, float dropout, Set<LoraTarget> t
         return rank > 0;
     }
 
-    /** alpha / rank. */
+    /** {@code alpha / rank}, or {@code alpha / sqrt(rank)} when {@linkplain #rankStabilized rank-stabilised}. */
     public float scaling() {
-        return rank == 0 ? 0f : alpha / rank;
+        if (rank == 0) {
+            return 0f;
+        }
+        return rankStabilized ? (float) (alpha / Math.sqrt(rank)) : alpha / rank;
     }
 }

@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * A classifier's weights as one plain model: the base weights, replaced by the classifier's own copies of its
  * unfrozen top layers, with every LoRA delta merged into its projection ({@code W + (alpha / r) * B A}), plus the
- * head. What an inference engine without LoRA support (ONNX Runtime) runs.
+ * head, and the arrays of a method beside LoRA as they are (named by their slots). What an inference engine without
+ * LoRA support (ONNX Runtime) runs.
  */
 public final class MergedWeights {
 
@@ -37,6 +38,12 @@ public final class MergedWeights {
                 merged.put(module + ".weight", merge(merged.get(module + ".weight"),
                         own.get(EncoderAssembly.loraA(module)), own.get(EncoderAssembly.loraB(module)),
                         (int) shape[0], (int) shape[1], lora.rank(), lora.scaling()));
+            }
+        }
+        if (classifier.config().peft() != null) {
+            // Not mergeable into the base weights: the graph writes them where the encoder uses them.
+            for (String name : classifier.config().peft().shapes(c).keySet()) {
+                merged.put(name, own.get(name));
             }
         }
         merged.put(ClassifierHead.WEIGHT, own.get(ClassifierHead.WEIGHT));

@@ -94,7 +94,8 @@ public final class TextClassifier implements TextPredictor {
 
     /**
      * A new classifier for {@code config.labels()}: LoRA A matrices drawn from Kaiming-uniform and B = 0 (so at
-     * first it computes exactly the base encoder), head weights from N(0, 0.02), all from {@code config.seed()}.
+     * first it computes exactly the base encoder), a {@linkplain ClassifierConfig#peft PEFT method}'s arrays as it
+     * says, head weights from N(0, 0.02), all from {@code config.seed()}.
      */
     public static TextClassifier create(BaseModel base, ClassifierConfig config) {
         validate(base, config);
@@ -126,6 +127,13 @@ public final class TextClassifier implements TextPredictor {
                         NDArray copy = base.weight(name).duplicate();
                         copy.attach(m);
                         own.put(name, copy);
+                    }
+                }
+                if (config.peft() != null) {
+                    for (Map.Entry<String, long[]> e : config.peft().shapes(c).entrySet()) {
+                        float[] values = config.peft().initialValues(e.getKey(), e.getValue(), c,
+                                name -> base.weight(name).toFloatArray(), rnd);
+                        own.put(e.getKey(), m.create(values, new Shape(e.getValue())));
                     }
                 }
                 int labels = config.labels().size();
@@ -225,10 +233,10 @@ public final class TextClassifier implements TextPredictor {
             throw new IllegalArgumentException("labels " + old + " are not a prefix of " + target.labels()
                     + ": a head can only grow by labels appended at the end");
         }
-        if (!target.lora().equals(config.lora()) || target.trainableTopLayers() != config.trainableTopLayers()) {
-            throw new IllegalArgumentException("cannot change LoRA settings or unfrozen layers of a trained adapter: "
-                    + config.lora() + "/" + config.trainableTopLayers() + " vs " + target.lora() + "/"
-                    + target.trainableTopLayers());
+        if (!target.lora().equals(config.lora()) || target.trainableTopLayers() != config.trainableTopLayers()
+                || !java.util.Objects.equals(target.peft(), config.peft())) {
+            throw new IllegalArgumentException("cannot change the PEFT method, LoRA settings or unfrozen layers of a "
+                    + "trained adapter: " + describeMethod(config) + " vs " + describeMethod(target));
         }
         validate(base, target);
         Map<String, float[]> values = snapshot();
@@ -255,6 +263,12 @@ public final class TextClassifier implements TextPredictor {
                 throw e;
             }
         }
+    }
+
+    /** The method, LoRA settings and unfrozen layers of {@code c}, for messages. */
+    static String describeMethod(ClassifierConfig c) {
+        return (c.peft() == null ? "" : c.peft().describe() + ", ") + c.lora() + ", " + c.trainableTopLayers()
+                + " unfrozen layers";
     }
 
     /** Standard normal draw (Box-Muller), so initialisation depends only on the seed. */
@@ -294,6 +308,9 @@ public final class TextClassifier implements TextPredictor {
         }
         for (int layer = c.numLayers() - config.trainableTopLayers(); layer < c.numLayers(); layer++) {
             m.putAll(PretrainedWeights.layerShapes(c, layer));
+        }
+        if (config.peft() != null) {
+            m.putAll(config.peft().shapes(c));
         }
         m.put(ClassifierHead.WEIGHT, new long[] {config.labels().size(), c.hiddenSize()});
         m.put(ClassifierHead.BIAS, new long[] {config.labels().size()});
@@ -434,7 +451,10 @@ public final class TextClassifier implements TextPredictor {
         return lineage;
     }
 
-    /** Names of the trainable parameters, in a fixed order (LoRA layer by layer, unfrozen layers, head). */
+    /**
+     * Names of the trainable parameters, in a fixed order (LoRA layer by layer, unfrozen layers, a PEFT method's
+     * arrays, head).
+     */
     public List<String> trainableParameterNames() {
         return List.copyOf(own.keySet());
     }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.List;
@@ -19,6 +20,12 @@ import java.util.List;
  * run as in inference, without dropout, so their output is a function of the tokens. {@link #frozenBottom} and
  * {@link #top} run the two parts separately, so a caller can compute the first once per text and reuse it.
  *
+ * <p>With prompt tuning ({@link PeftSlots#PROMPT}), P virtual tokens join every text after the embeddings: every
+ * layer attends to and transforms them, and they are dropped from the output, so pooling sees the text's tokens
+ * only. They carry no position (they are vectors in the embeddings' output space), so where they sit does not
+ * matter to attention: they go after the tokens. A prompt needs every layer trainable ({@code frozenBottomLayers}
+ * 0), since it enters below the first one.
+ *
  * <p>Each layer runs inside an {@link NDScope}: the handles of its intermediate arrays are closed as soon as the
  * layer is done (autograd keeps its own references to what backward needs), so a forward pass holds about one
  * layer's activations at a time rather than all of them until the request ends.
@@ -30,15 +37,23 @@ public final class BertEncoder extends AbstractBlock {
     private final BertEmbeddings embeddings;
     private final List<BertLayer> layers;
     private final int frozenBottomLayers;
+    /** Prompt tuning's virtual tokens {@code [P, H]}, or null. */
+    private final Parameter prompt;
 
     /**
      * @param frozenBottomLayers how many bottom layers run without dropout even while training (0: the embeddings'
      *     and every layer's dropout apply while training)
+     * @param prompt virtual tokens {@code [P, H]} ({@link PeftSlots#PROMPT}), or null for none
      */
-    public BertEncoder(BertEmbeddings embeddings, List<BertLayer> layers, int frozenBottomLayers) {
+    public BertEncoder(BertEmbeddings embeddings, List<BertLayer> layers, int frozenBottomLayers, NDArray prompt) {
         if (frozenBottomLayers < 0 || frozenBottomLayers > layers.size()) {
             throw new IllegalArgumentException(frozenBottomLayers + " frozen layers of " + layers.size());
         }
+        if (prompt != null && frozenBottomLayers > 0) {
+            throw new IllegalArgumentException("a prompt enters below every layer: no layer can be frozen with it");
+        }
+        this.prompt = prompt == null ? null
+                : addParameter(LoraLinear.param(PeftSlots.PROMPT, Parameter.Type.WEIGHT, prompt));
         this.embeddings = addChildBlock("embeddings", embeddings);
         for (int i = 0; i < layers.size(); i++) {
             addChildBlock("layer" + i, layers.get(i));
@@ -100,8 +115,43 @@ public final class BertEncoder extends AbstractBlock {
      */
     public NDArray top(ParameterStore ps, NDArray rows, long batch, long tokens, NDArray validMask, boolean training) {
         long hidden = rows.getShape().get(1);
+        if (prompt != null) {
+            return prompted(ps, rows, batch, tokens, hidden, validMask, training);
+        }
         NDArray out = layers(ps, rows, batch, tokens, validMask, frozenBottomLayers, layers.size(), training);
         NDArray shaped = out.reshape(batch, tokens, hidden);
+        out.close();
+        return shaped;
+    }
+
+    /** {@link #top} with the prompt's P virtual tokens after each text's T tokens, dropped again at the end. */
+    private NDArray prompted(ParameterStore ps, NDArray rows, long batch, long tokens, long hidden, NDArray validMask,
+            boolean training) {
+        NDArray promptRows = ps.getValue(prompt, rows.getDevice(), training);
+        long p = promptRows.getShape().get(0);
+        long all = tokens + p;
+        NDArray extended;
+        NDArray extendedMask = null;
+        try (NDScope scope = new NDScope()) {
+            extended = rows.reshape(batch, tokens, hidden)
+                    .concat(promptRows.expandDims(0).broadcast(new Shape(batch, p, hidden)), 1)
+                    .reshape(batch * all, hidden);
+            NDScope.unregister(extended);
+            if (validMask != null) {
+                extendedMask = validMask.concat(validMask.getManager().ones(new Shape(batch, p)), 1);
+                NDScope.unregister(extendedMask);
+            }
+        }
+        rows.close();
+        NDArray out = layers(ps, extended, batch, all, extendedMask, frozenBottomLayers, layers.size(), training);
+        if (extendedMask != null) {
+            extendedMask.close();
+        }
+        NDArray shaped;
+        try (NDScope scope = new NDScope()) {
+            shaped = out.reshape(batch, all, hidden).get(":, :" + tokens + ", :");
+            NDScope.unregister(shaped);
+        }
         out.close();
         return shaped;
     }

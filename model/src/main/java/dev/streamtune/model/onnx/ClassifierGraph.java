@@ -2,6 +2,7 @@ package dev.streamtune.model.onnx;
 
 import dev.streamtune.model.BertConfig;
 import dev.streamtune.model.nn.ClassifierHead;
+import dev.streamtune.model.nn.PeftSlots;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -19,6 +20,11 @@ import java.util.function.Function;
  * (exact erf form, as BERT uses); ORT fuses the bias adds, residuals and LayerNorms itself. With
  * {@link Precision#INT8} every encoder projection is a contrib {@code DynamicQuantizeMatMul} over weights quantised
  * per output column (symmetric, int8); embeddings, attention products, LayerNorms and the head stay fp32.
+ *
+ * <p>The arrays of a method beside LoRA ({@link PeftSlots}) are written where the encoder uses them, when the
+ * weights hold them: a prompt's virtual tokens after the embeddings (and sliced off before pooling), prefix keys and
+ * values after each layer's own, bottleneck adapters (fp32 in either precision: they are small) after the attention
+ * and feed-forward output projections.
  */
 public final class ClassifierGraph {
 
@@ -72,12 +78,27 @@ public final class ClassifierGraph {
         g.output(LOGITS, OnnxGraphWriter.FLOAT, "batch", (long) labels);
 
         String hidden = embeddings();
+        String attendedMask = VALID_MASK;
+        float[] prompt = weights.apply(PeftSlots.PROMPT);
+        if (prompt != null) {
+            // The virtual tokens go after the text's (they carry no position), attended like tokens.
+            long p = prompt.length / h;
+            hidden = g.node("Concat", "", Map.of("axis", 1L), hidden,
+                    perText(g.floats(PeftSlots.PROMPT, new long[] {1, p, h}, prompt), p, h));
+            attendedMask = g.node("Concat", "", Map.of("axis", 1L), VALID_MASK,
+                    g.node("Expand", g.floats("prompt_mask", new long[] {1, p}, ones((int) p)),
+                            g.node("Concat", "", Map.of("axis", 0L), batchDim(), longs("prompt_len", p))));
+        }
         // 0 where attended, -1e9 where padded, [B, 1, 1, T]: broadcasts over heads and query positions.
         String additiveMask = g.node("Unsqueeze",
-                g.node("Mul", g.node("Sub", VALID_MASK, scalar("one", 1f)), scalar("big", 1e9f)),
+                g.node("Mul", g.node("Sub", attendedMask, scalar("one", 1f)), scalar("big", 1e9f)),
                 longs("axes_1_2", 1, 2));
         for (int layer = 0; layer < config.numLayers(); layer++) {
             hidden = layer(layer, hidden, additiveMask);
+        }
+        if (prompt != null) {
+            // Pooling sees the text's tokens only: drop the virtual ones again.
+            hidden = g.node("Slice", hidden, longs("zero_l", 0), tokenCount(), longs("one_l", 1));
         }
         // Mean over the valid tokens, as sentence-transformers pools.
         String mask3 = g.node("Unsqueeze", VALID_MASK, longs("axes_2", 2));
@@ -105,8 +126,7 @@ public final class ClassifierGraph {
             positions[i] += type0[i % h];
         }
         String table = g.floats("position_embeddings", new long[] {config.maxPositions(), h}, positions);
-        String tokens = g.node("Slice", g.node("Shape", INPUT_IDS), longs("one_l", 1), longs("two_l", 2));
-        String positionRows = g.node("Slice", table, longs("zero_l", 0), tokens, longs("axis_0", 0));
+        String positionRows = g.node("Slice", table, longs("zero_l", 0), tokenCount(), longs("axis_0", 0));
         String e = g.node("Add", g.node("Gather", words, INPUT_IDS), positionRows);
         return layerNorm(e, "embeddings.LayerNorm");
     }
@@ -138,6 +158,19 @@ public final class ClassifierGraph {
         String v = p + "v";
         g.node("Split", "", Map.of("axis", -1L), java.util.List.of(qkv, longs("qkv_split", h, h, h)),
                 java.util.List.of(q, k, v));
+        float[] prefixKey = weights.apply(PeftSlots.prefixKey(layer));
+        if (prefixKey != null) {
+            // P more keys and values after the tokens' own, never masked.
+            long prefix = prefixKey.length / h;
+            k = g.node("Concat", "", Map.of("axis", 1L), k,
+                    perText(g.floats(PeftSlots.prefixKey(layer), new long[] {1, prefix, h}, prefixKey), prefix, h));
+            v = g.node("Concat", "", Map.of("axis", 1L), v, perText(g.floats(PeftSlots.prefixValue(layer),
+                    new long[] {1, prefix, h}, weight(PeftSlots.prefixValue(layer))), prefix, h));
+            additiveMask = g.node("Concat", "", Map.of("axis", 3L), additiveMask,
+                    g.node("Expand", g.floats(p + "prefix_open", new long[] {1, 1, 1, prefix}, new float[(int) prefix]),
+                            g.node("Concat", "", Map.of("axis", 0L), batchDim(), longs("one_one", 1, 1),
+                                    longs("prefix_len_" + prefix, prefix))));
+        }
         String headsShape = longs("heads_shape", 0, 0, heads, d);
         String qh = g.node("Transpose", "", Map.of("perm", new long[] {0, 2, 1, 3}), g.node("Reshape", q, headsShape));
         String kh = g.node("Transpose", "", Map.of("perm", new long[] {0, 2, 3, 1}), g.node("Reshape", k, headsShape));
@@ -147,12 +180,67 @@ public final class ClassifierGraph {
         String context = g.node("Reshape",
                 g.node("Transpose", "", Map.of("perm", new long[] {0, 2, 1, 3}), g.node("MatMul", probs, vh)),
                 longs("hidden_shape", 0, 0, h));
-        String attended = linear(context, p + "attention.output.dense", h, h);
+        String attended = bottleneck(linear(context, p + "attention.output.dense", h, h), layer,
+                PeftSlots.Sublayer.ATTENTION);
         String h1 = layerNorm(g.node("Add", attended, x), p + "attention.output.LayerNorm");
         String inner = g.node("Gelu", OnnxGraphWriter.MICROSOFT, Map.of(),
                 linear(h1, p + "intermediate.dense", config.intermediateSize(), h));
-        String out = linear(inner, p + "output.dense", h, config.intermediateSize());
+        String out = bottleneck(linear(inner, p + "output.dense", h, config.intermediateSize()), layer,
+                PeftSlots.Sublayer.FEED_FORWARD);
         return layerNorm(g.node("Add", out, h1), p + "output.LayerNorm");
+    }
+
+    /** {@code x + up(gelu(down(x)))} when the weights hold a bottleneck adapter in this slot, else {@code x}. */
+    private String bottleneck(String x, int layer, PeftSlots.Sublayer sublayer) {
+        float[] down = weights.apply(PeftSlots.adapter(layer, sublayer, PeftSlots.Projection.DOWN, false));
+        if (down == null) {
+            return x;
+        }
+        int h = config.hiddenSize();
+        int m = down.length / h;
+        String inner = g.node("Gelu", OnnxGraphWriter.MICROSOFT, Map.of(), fp32Linear(x,
+                PeftSlots.adapter(layer, sublayer, PeftSlots.Projection.DOWN, false), down,
+                weight(PeftSlots.adapter(layer, sublayer, PeftSlots.Projection.DOWN, true)), m, h));
+        String up = PeftSlots.adapter(layer, sublayer, PeftSlots.Projection.UP, false);
+        return g.node("Add", x, fp32Linear(inner, up, weight(up),
+                weight(PeftSlots.adapter(layer, sublayer, PeftSlots.Projection.UP, true)), h, m));
+    }
+
+    /** {@code x W^T + b} in fp32 whatever the precision, for W [out, in] named {@code name}. */
+    private String fp32Linear(String x, String name, float[] w, float[] b, int out, int in) {
+        return g.node("Add", g.node("MatMul", x, g.floats(name + ".t", new long[] {in, out}, transpose(w, out, in))),
+                g.floats(name + ".b", new long[] {out}, b));
+    }
+
+    /** {@code [1, P, H]} repeated for every text of the batch: {@code [B, P, H]}. */
+    private String perText(String rows, long p, long h) {
+        return g.node("Expand", rows, g.node("Concat", "", Map.of("axis", 0L), batchDim(), longs("rows_" + p, p, h)));
+    }
+
+    /** {@code [B]}: the batch size, as a shape. */
+    private String batchDim() {
+        return shapeDim("batch_dim", longs("zero_l", 0), longs("one_l", 1));
+    }
+
+    /** {@code [T]}: the number of tokens, as a shape. */
+    private String tokenCount() {
+        return shapeDim("token_count", longs("one_l", 1), longs("two_l", 2));
+    }
+
+    /** One dimension of the input's shape, computed once per graph. */
+    private String shapeDim(String key, String start, String end) {
+        String known = constants.get(key);
+        if (known == null) {
+            known = g.node("Slice", g.node("Shape", INPUT_IDS), start, end);
+            constants.put(key, known);
+        }
+        return known;
+    }
+
+    private static float[] ones(int n) {
+        float[] values = new float[n];
+        java.util.Arrays.fill(values, 1f);
+        return values;
     }
 
     private String linear(String x, String module, int out, int in) {
