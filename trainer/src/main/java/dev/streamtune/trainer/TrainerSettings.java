@@ -50,11 +50,12 @@ public record TrainerSettings(
                                   int maxSteps, double weightDecay, float dropout, int loraRank, float loraAlpha,
                                   java.util.List<String> loraTargets, int loraFirstLayer, int trainableTopLayers,
                                   int maxSequenceLength, long seed, int patience, int evaluateEverySteps,
-                                  int validationSample) {
+                                  int validationSample, String peftMethod, int peftSize) {
 
         public Hyperparameters {
             loraTargets = java.util.List.copyOf(loraTargets);
             loraTargets.forEach(dev.streamtune.model.nn.LoraTarget::named); // a misspelt target fails at start-up
+            dev.streamtune.trainer.training.PeftChoice.validate(peftMethod, peftSize); // so does a misspelt method
         }
 
         /** The same settings with what a hyperparameter search varies replaced. */
@@ -62,7 +63,7 @@ public record TrainerSettings(
             return new Hyperparameters(newLearningRate, warmupSteps, decay, floorFraction, batchSize,
                     gradientAccumulation, epochs, newMaxSteps, newWeightDecay, dropout, loraRank, loraAlpha,
                     loraTargets, loraFirstLayer, trainableTopLayers, maxSequenceLength, seed, patience,
-                    evaluateEverySteps, validationSample);
+                    evaluateEverySteps, validationSample, peftMethod, peftSize);
         }
     }
 

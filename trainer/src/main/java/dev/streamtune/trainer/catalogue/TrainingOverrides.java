@@ -77,7 +77,8 @@ public final class TrainingOverrides {
         }
         return new Hyperparameters(lr, warmup, decay, floor, batch, accumulation, epochs, maxSteps, weightDecay,
                 dropout, h.loraRank(), h.loraAlpha(), h.loraTargets(), h.loraFirstLayer(), h.trainableTopLayers(),
-                h.maxSequenceLength(), h.seed(), patience, evaluateEvery, validationSample);
+                h.maxSequenceLength(), h.seed(), patience, evaluateEvery, validationSample, h.peftMethod(),
+                h.peftSize());
     }
 
     private static double number(String value) {

@@ -115,10 +115,10 @@ public final class ContinualLearner {
     }
 
     ClassifierConfig configFor(List<String> labels, TrainerSettings.Hyperparameters hp) {
-        return ClassifierConfig.of(labels)
-                .withLora(LoraConfig.defaults().withRank(hp.loraRank(), hp.loraAlpha())
-                        .withTargets(hp.loraTargets().stream().map(LoraTarget::named).collect(Collectors.toSet()))
-                        .withFirstLayer(hp.loraFirstLayer()))
+        LoraConfig lora = LoraConfig.defaults().withRank(hp.loraRank(), hp.loraAlpha())
+                .withTargets(hp.loraTargets().stream().map(LoraTarget::named).collect(Collectors.toSet()))
+                .withFirstLayer(hp.loraFirstLayer());
+        return PeftChoice.apply(ClassifierConfig.of(labels), lora, hp.peftMethod(), hp.peftSize())
                 .withTrainableTopLayers(hp.trainableTopLayers())
                 .withDropout(hp.dropout(), hp.dropout(), hp.dropout())
                 .withMaxSequenceLength(hp.maxSequenceLength())

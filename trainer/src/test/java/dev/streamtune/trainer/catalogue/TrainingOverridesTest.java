@@ -34,7 +34,8 @@ class TrainingOverridesTest {
         Hyperparameters hp = outcome.hyperparameters();
         assertEquals(new Hyperparameters(3e-4, 7, LearningRateSchedule.Decay.LINEAR, 0.2, 8, 2, 5, 11, 0.0, 0.2f,
                 CONFIGURED.loraRank(), CONFIGURED.loraAlpha(), CONFIGURED.loraTargets(), CONFIGURED.loraFirstLayer(), CONFIGURED.trainableTopLayers(),
-                CONFIGURED.maxSequenceLength(), CONFIGURED.seed(), 4, 9, 50), hp);
+                CONFIGURED.maxSequenceLength(), CONFIGURED.seed(), 4, 9, 50, CONFIGURED.peftMethod(),
+                CONFIGURED.peftSize()), hp);
         assertEquals(13, outcome.applied().size());
         assertTrue(outcome.ignored().isEmpty(), outcome.ignored().toString());
     }
