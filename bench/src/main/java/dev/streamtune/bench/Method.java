@@ -25,20 +25,55 @@ enum Method {
     /** replay+ewc with the task's labels declared as windows bring them (the trainer grows the head). */
     REPLAY_EWC_GROWING("replay+ewc-growing", List.of("replay", "ewc"), true),
     /** Every round on every example seen so far (the trainer's joint strategy): the reference. */
-    JOINT("joint", List.of("joint"), false);
+    JOINT("joint", List.of("joint"), false),
+
+    // Fine-tuning techniques, each on the default strategies, compared with the default (LoRA, AdamW) by --techniques.
+    RS_LORA("rslora", Technique.of("hyperparameters.peft-method", "rslora")),
+    BOTTLENECK_ADAPTER("bottleneck-adapter", Technique.of("hyperparameters.peft-method", "bottleneck-adapter")),
+    /** Prefix and prompt tuning move their vectors slowly at LoRA's learning rate: 10x, as their papers use more. */
+    PREFIX_TUNING("prefix-tuning", Technique.of("hyperparameters.peft-method", "prefix-tuning",
+            "hyperparameters.learning-rate", "5e-3")),
+    PROMPT_TUNING("prompt-tuning", Technique.of("hyperparameters.peft-method", "prompt-tuning",
+            "hyperparameters.learning-rate", "5e-3"));
 
     /** What the bench runs when --methods is not given: naive, each strategy alone, the default, joint. */
     static final List<Method> DEFAULTS = List.of(NAIVE, REPLAY, EWC, LWF, WEIGHT_ALIGNING,
             REPLAY_LWF_WEIGHT_ALIGNING, JOINT);
 
+    /** What --techniques runs: the default first (the baseline every row is compared with), then each technique. */
+    static final List<Method> TECHNIQUES = List.of(REPLAY_LWF_WEIGHT_ALIGNING, RS_LORA, BOTTLENECK_ADAPTER,
+            PREFIX_TUNING, PROMPT_TUNING);
+
     private final String id;
     private final List<String> strategies;
     private final boolean labelsOverTime;
+    /** Trainer settings beyond the strategies (keys under {@code trainer.}), for the techniques. */
+    private final Map<String, String> settings;
 
     Method(String id, List<String> strategies, boolean labelsOverTime) {
         this.id = id;
         this.strategies = strategies;
         this.labelsOverTime = labelsOverTime;
+        this.settings = Map.of();
+    }
+
+    /** A fine-tuning technique on the default strategies. */
+    Method(String id, Technique technique) {
+        this.id = id;
+        this.strategies = List.of("replay", "lwf", "weight-aligning");
+        this.labelsOverTime = false;
+        this.settings = technique.settings();
+    }
+
+    /** Trainer settings (keys under {@code trainer.}, as in its application.yml) that make a technique. */
+    record Technique(Map<String, String> settings) {
+        static Technique of(String... keysAndValues) {
+            Map<String, String> settings = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < keysAndValues.length; i += 2) {
+                settings.put("trainer." + keysAndValues[i], keysAndValues[i + 1]);
+            }
+            return new Technique(Map.copyOf(settings));
+        }
     }
 
     /** The name on the command line and in the tables. */
@@ -55,7 +90,14 @@ enum Method {
     Map<String, Object> trainerProperties() {
         // A comma-separated value binds to the List<String> (an empty one is naive); a Java List would not
         // override the YAML list key by key.
-        return Map.of("trainer.strategies", String.join(",", strategies));
+        Map<String, Object> properties = new java.util.LinkedHashMap<>(settings);
+        properties.put("trainer.strategies", String.join(",", strategies));
+        return Map.copyOf(properties);
+    }
+
+    /** The settings that make this method a technique beyond its strategies (empty for the strategy methods). */
+    Map<String, String> techniqueSettings() {
+        return settings;
     }
 
     static Method named(String id) {

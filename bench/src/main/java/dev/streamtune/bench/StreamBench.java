@@ -113,6 +113,7 @@ public final class StreamBench {
                     case "--per-label", "--per-category" -> perLabel = Integer.parseInt(args[++i]);
                     case "--epochs" -> epochs = Integer.parseInt(args[++i]);
                     case "--methods" -> methods = Arrays.stream(args[++i].split(",")).map(Method::named).toList();
+                    case "--techniques" -> methods = Method.TECHNIQUES;
                     case "--seeds" -> seeds = Arrays.stream(args[++i].split(",")).map(Long::parseLong).toList();
                     case "--seed" -> seeds = List.of(Long.parseLong(args[++i]));
                     case "--set" -> {
@@ -151,7 +152,8 @@ public final class StreamBench {
      *                    not start from the deployed adapter)
      */
     record MethodResult(Method method, long seed, AccuracyMatrix accuracy, List<WindowCost> costs,
-                        List<IngestedWindow> windows, double replayShare, List<String> notes) {
+                        List<IngestedWindow> windows, double replayShare, List<String> notes,
+                        AdapterSize adapter) {
 
         double mean(ToDoubleFunction<WindowCost> f) {
             return costs.stream().mapToDouble(f).average().orElse(Double.NaN);
@@ -165,6 +167,10 @@ public final class StreamBench {
             return RunMetrics.of(method.id(), seed, accuracy, replayShare,
                     costs.stream().map(WindowCost::trainSeconds).toList());
         }
+    }
+
+    /** The last candidate's adapter: the weights it trained (head included) and its file's size. */
+    record AdapterSize(long trainableWeights, long fileBytes) {
     }
 
     /** The windows as ingest wrote them: manifest and examples per split. */
@@ -254,6 +260,7 @@ public final class StreamBench {
         trainerProperties.putAll(options.trainerSettings());
         AccuracyMatrix accuracy = new AccuracyMatrix(windows.size());
         List<WindowCost> costs = new ArrayList<>();
+        AdapterSize size = null;
         List<String> notes = new ArrayList<>();
         List<IngestedWindow> ingested = new ArrayList<>();
         try (Pipeline pipeline = Pipeline.start(stream, repo, home, windows)) {
@@ -298,6 +305,7 @@ public final class StreamBench {
                             .verifiedPath(AdapterArtifact.storeUnder(Path.of(settings.home())));
                     try (TextClassifier classifier = TextClassifier.load(base, adapter)) {
                         score(classifier, ingested, k, accuracy);
+                        size = new AdapterSize(classifier.trainableParameterCount(), Files.size(adapter));
                     }
                     log("%s: window %d of %d done in %.1f s (training %.1f s, closed -> candidate %.1f s); test "
                                     + "accuracy by window %s", method.id(), k + 1, windows.size(),
@@ -305,7 +313,8 @@ public final class StreamBench {
                             cost.closedToCandidateSeconds(), row(accuracy, k));
                 }
                 double replayShare = replayShare(stream.name(), settings, ingested);
-                return new StreamingRun(new MethodResult(method, seed, accuracy, costs, ingested, replayShare, notes),
+                return new StreamingRun(new MethodResult(method, seed, accuracy, costs, ingested, replayShare, notes,
+                        size),
                         settings);
             }
         }
@@ -532,6 +541,7 @@ public final class StreamBench {
                     m.forgetting().format("%.3f"), m.replayShare().format("%.3f"),
                     m.trainSecondsPerWindow().format("%.1f")));
         }
+        out.append(techniques(results));
         Map<String, List<Map<String, Double>>> stagesByMethod = new LinkedHashMap<>();
         results.forEach(r -> r.costs().forEach(cost -> stagesByMethod.computeIfAbsent(r.method().id(),
                 m -> new ArrayList<>()).add(cost.stageSeconds())));
@@ -582,6 +592,43 @@ public final class StreamBench {
                 out.append('\n');
             }
             r.notes().forEach(note -> out.append("\nNote: ").append(note).append('\n'));
+        }
+        return out.toString();
+    }
+
+    /**
+     * The fine-tuning techniques beside the default (when the run has any): what each trains and stores, what it
+     * reaches, what it costs, and for the techniques that spend more compute (search, augmentation) the accuracy
+     * each extra training second bought over the default. Empty when no technique ran.
+     */
+    static String techniques(List<MethodResult> results) {
+        if (results.stream().noneMatch(r -> !r.method().techniqueSettings().isEmpty())) {
+            return "";
+        }
+        List<MethodSummary> summaries = MethodSummary.byMethod(results.stream().map(MethodResult::metrics).toList());
+        MethodSummary baseline = summaries.stream()
+                .filter(m -> m.method().equals(Method.REPLAY_LWF_WEIGHT_ALIGNING.id())).findFirst().orElse(null);
+        StringBuilder out = new StringBuilder("\nFine-tuning techniques, each on the default strategies (the default "
+                + "row: LoRA r=8 on query and value, AdamW; trainable weights include the head; accuracy gain per "
+                + "extra training second is against the default's mean):\n\n| technique | settings | trainable "
+                + "weights | adapter file | average accuracy | forgetting | train s / window | accuracy gain per "
+                + "extra train s |\n|---|---|---|---|---|---|---|---|\n");
+        for (MethodSummary m : summaries) {
+            MethodResult any = results.stream().filter(r -> r.method().id().equals(m.method())).findFirst()
+                    .orElseThrow();
+            String gain = "";
+            if (baseline != null && m != baseline) {
+                double extraSeconds = m.trainSecondsPerWindow().mean() - baseline.trainSecondsPerWindow().mean();
+                double extraAccuracy = m.averageAccuracy().mean() - baseline.averageAccuracy().mean();
+                gain = extraSeconds > 0 ? String.format(Locale.ROOT, "%+.4f", extraAccuracy / extraSeconds)
+                        : String.format(Locale.ROOT, "%+.3f at no extra time", extraAccuracy);
+            }
+            out.append(String.format(Locale.ROOT, "| %s | %s | %,d | %.0f KB | %s | %s | %s | %s |%n", m.method(),
+                    any.method().techniqueSettings().isEmpty() ? "(defaults)"
+                            : any.method().techniqueSettings().toString().replaceAll("[{}]", ""),
+                    any.adapter().trainableWeights(), any.adapter().fileBytes() / 1024.0,
+                    m.averageAccuracy().format("%.3f"), m.forgetting().format("%.3f"),
+                    m.trainSecondsPerWindow().format("%.1f"), gain));
         }
         return out.toString();
     }

@@ -43,6 +43,22 @@ class MethodTest {
     }
 
     @Test
+    void everyTechniqueSetsKeysTheTrainerHasOnTheDefaultStrategies() throws Exception {
+        // Micronaut ignores a key nobody binds: a misspelt one would silently bench the default.
+        try (ApplicationContext context = ApplicationContext.builder().build()) {
+            var environment = context.getEnvironment().start();
+            for (Method technique : Method.TECHNIQUES) {
+                assertEquals(Method.REPLAY_LWF_WEIGHT_ALIGNING.trainerProperties().get("trainer.strategies"),
+                        technique.trainerProperties().get("trainer.strategies"), technique.id());
+                technique.techniqueSettings().keySet().forEach(key -> assertTrue(
+                        environment.getProperty(key, String.class).isPresent(), technique.id() + ": no " + key));
+            }
+        }
+        assertEquals(Method.REPLAY_LWF_WEIGHT_ALIGNING, Method.TECHNIQUES.get(0), "the baseline comes first");
+        assertEquals(Method.TECHNIQUES, StreamBench.Options.parse(new String[] {"spam", "--techniques"}).methods());
+    }
+
+    @Test
     void jointIsTheTrainersJointStrategy() {
         assertEquals(Map.of("trainer.strategies", "joint"), Method.JOINT.trainerProperties());
     }
