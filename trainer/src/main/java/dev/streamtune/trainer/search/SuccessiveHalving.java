@@ -32,6 +32,25 @@ public final class SuccessiveHalving {
     private SuccessiveHalving() {
     }
 
+    /**
+     * The optimizer steps {@link #search} spends on {@code candidates} settings (the sum over rungs of survivors x the
+     * rung's steps), before early stopping ends any trial sooner: the budget another search method gets to be
+     * compared fairly.
+     */
+    public static long budget(int candidates, int initialSteps, int eta) {
+        if (candidates < 1 || eta < 2 || initialSteps < 1) {
+            throw new IllegalArgumentException("Need settings, eta >= 2 and a positive budget");
+        }
+        long total = 0;
+        long steps = initialSteps;
+        for (int survivors = candidates; ; survivors = Math.max(1, survivors / eta), steps *= eta) {
+            total += survivors * steps;
+            if (survivors == 1) {
+                return total;
+            }
+        }
+    }
+
     public static Result search(List<Map<String, String>> settings, int initialSteps, int eta, TrialRunner runner) {
         if (settings.isEmpty() || eta < 2 || initialSteps < 1) {
             throw new IllegalArgumentException("Need settings, eta >= 2 and a positive budget");

@@ -32,4 +32,21 @@ class SuccessiveHalvingTest {
                 5, 2, (hp, steps) -> hp.get("lr").equals("9") ? Double.NaN : 0.3);
         assertEquals(Map.of("lr", "0.01"), result.best());
     }
+
+    @Test
+    void theBudgetIsTheStepsTheSearchRuns() {
+        for (int[] c : new int[][] {{4, 20, 2}, {5, 20, 2}, {9, 10, 3}, {1, 7, 2}, {3, 5, 4}}) {
+            List<Map<String, String>> settings = new ArrayList<>();
+            for (int i = 0; i < c[0]; i++) {
+                settings.add(Map.of("i", Integer.toString(i)));
+            }
+            long[] spent = {0};
+            SuccessiveHalving.search(settings, c[1], c[2], (hp, steps) -> {
+                spent[0] += steps;
+                return Double.parseDouble(hp.get("i"));
+            });
+            assertEquals(spent[0], SuccessiveHalving.budget(c[0], c[1], c[2]), java.util.Arrays.toString(c));
+        }
+        assertEquals(240, SuccessiveHalving.budget(4, 20, 2), "4 x 20 + 2 x 40 + 1 x 80");
+    }
 }
