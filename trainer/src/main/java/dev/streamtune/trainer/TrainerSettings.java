@@ -106,8 +106,68 @@ public record TrainerSettings(
     public record Joint(int maxExamples) {
     }
 
-    /** Successive-halving search before a window's training, on a subset of its examples. */
+    /**
+     * Learning rate and weight decay searched before a window's training, on a subset of its examples
+     * ({@link dev.streamtune.trainer.training.HyperparameterSearch}).
+     *
+     * @param method      {@code random-halving}: {@code trials} random settings pruned by successive halving from
+     *                    {@code initialSteps}, keeping 1/{@code eta} per rung; {@code tpe}: sequential trials proposed
+     *                    by a Tree-structured Parzen Estimator, spending the optimizer steps random-halving would
+     *                    spend with the same {@code trials}, {@code initialSteps} and {@code eta}
+     * @param subsetSize  training examples the trials use (the same subset for either method)
+     */
     @ConfigurationProperties("search")
-    public record Search(boolean enabled, int trials, int initialSteps, int eta, int subsetSize) {
+    public record Search(boolean enabled, String method, int trials, int initialSteps, int eta, int subsetSize,
+                         Tpe tpe) {
+
+        public Search {
+            Method.named(method); // a misspelt method fails at start-up, not at the first round
+        }
+
+        public Method searchMethod() {
+            return Method.named(method);
+        }
+
+        public enum Method {
+            RANDOM_HALVING("random-halving"), TPE("tpe");
+
+            private final String key;
+
+            Method(String key) {
+                this.key = key;
+            }
+
+            public String key() {
+                return key;
+            }
+
+            public static Method named(String key) {
+                for (Method m : values()) {
+                    if (m.key.equals(key)) {
+                        return m;
+                    }
+                }
+                throw new IllegalArgumentException("trainer.search.method must be random-halving or tpe, was " + key);
+            }
+        }
+
+        /**
+         * The {@code tpe} method's settings ({@link dev.streamtune.trainer.search.TreeParzenEstimator}).
+         *
+         * @param trialSteps    optimizer steps of every trial (early stopping may end one sooner); the trials are
+         *                      as many as fit in random-halving's budget
+         * @param startupTrials trials drawn at random before the estimator proposes
+         * @param gamma         share of the completed trials the estimator counts as good
+         * @param candidates    points drawn from the good density per proposal
+         * @param priorWeight   weight of the uniform prior in each density, against 1 per trial
+         */
+        @ConfigurationProperties("tpe")
+        public record Tpe(int trialSteps, int startupTrials, double gamma, int candidates, double priorWeight) {
+
+            public dev.streamtune.trainer.search.TreeParzenEstimator.Settings estimator() {
+                return new dev.streamtune.trainer.search.TreeParzenEstimator.Settings(startupTrials, gamma,
+                        candidates, priorWeight);
+            }
+        }
     }
 }

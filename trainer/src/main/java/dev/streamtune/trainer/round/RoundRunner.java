@@ -111,7 +111,8 @@ public final class RoundRunner {
                     .run(parentFile, labels, train, validation, hp, candidateId);
             stages.add("search", System.nanoTime() - searchStarted);
             hp = search.best();
-            search.trials().forEach(trial -> lineage.add("search " + trial));
+            lineage.add("search " + search.summary());
+            search.trials().forEach(trial -> lineage.add("search " + search.method() + " " + trial));
         }
         long started = System.nanoTime();
         // A resumed round keeps the head it started with (it follows the uninterrupted trajectory); labels appended

@@ -107,10 +107,41 @@ class RoundRunnerTest {
         assertEquals(6.0, candidate.getValidationMetrics().get("steps"), "three resumed + three before the stop");
     }
 
+    @Test
+    void eachSearchMethodSpendsTheSameBudgetAndTheLineageSaysWhichSearched() throws Exception {
+        // 2 settings from 2 steps, eta 2: 2 x 2 + 1 x 4 = 8 steps; tpe: 2 trials of 4 steps.
+        for (String method : List.of("random-halving", "tpe")) {
+            TrainerSettings.Search search = new TrainerSettings.Search(true, method, 2, 2, 2, 24,
+                    new TrainerSettings.Search.Tpe(4, 1, 0.25, 24, 1.0));
+            TrainerCheckpoint checkpoint = new TrainerCheckpoint(home.resolve(method).resolve("trainer"));
+            AdapterCandidate candidate = new RoundRunner(base, settings(search), checkpoint,
+                    AdapterArtifact.storeUnder(home.resolve(method))).run(round("w1"), null, () -> true);
+
+            List<String> lineage = candidate.getLineage();
+            List<String> trials = lineage.stream().filter(line -> line.startsWith("search " + method + " trial "))
+                    .toList();
+            int steps = trials.stream().mapToInt(line -> Integer.parseInt(
+                    line.replaceAll(".*: (\\d+) steps.*", "$1"))).sum();
+            assertEquals(8, steps, method + ": " + lineage);
+            assertEquals(method.equals("tpe") ? 2 : 3, trials.size(), lineage.toString());
+            String summary = lineage.stream().filter(line -> line.startsWith("search " + method + ": ")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no summary line: " + lineage));
+            assertTrue(summary.contains("on 24 examples; chose {learningRate="), summary);
+            String chosen = summary.replaceAll(".*chose \\{learningRate=([^,]+),.*", "$1");
+            assertEquals(Double.parseDouble(chosen),
+                    Double.parseDouble(candidate.getHyperparameters().get("learningRate")),
+                    "the round trains with the chosen learning rate");
+        }
+    }
+
     private static TrainerSettings settings() {
+        return settings(SyntheticTasks.settings(true, true).search());
+    }
+
+    private static TrainerSettings settings(TrainerSettings.Search search) {
         TrainerSettings s = SyntheticTasks.settings(true, true);
         return new TrainerSettings(s.groupId(), s.home(), 1, 100, s.frozenLayerCacheMb(), s.strategies(), s.hyperparameters(), s.replay(),
-                s.ewc(), s.lwf(), s.weightAligning(), s.joint(), s.search());
+                s.ewc(), s.lwf(), s.weightAligning(), s.joint(), search);
     }
 
     private static WorkQueue.DueRound round(String windowId) {

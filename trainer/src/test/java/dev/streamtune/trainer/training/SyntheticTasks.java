@@ -94,7 +94,8 @@ public final class SyntheticTasks {
                 new TrainerSettings.Lwf(2, 1),
                 new TrainerSettings.WeightAligning(false, false),
                 new TrainerSettings.Joint(10_000),
-                new TrainerSettings.Search(false, 4, 10, 2, 100));
+                new TrainerSettings.Search(false, "random-halving", 4, 10, 2, 100,
+                        new TrainerSettings.Search.Tpe(20, 3, 0.25, 24, 1.0)));
     }
 
     /**
