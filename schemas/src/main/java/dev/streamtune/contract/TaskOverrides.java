@@ -18,11 +18,14 @@ public final class TaskOverrides {
             "max-accuracy-gap", "max-calibration-worsening", "max-canary-disagreement",
             "max-quantisation-loss");
 
-    /** Training hyperparameters, by their {@code trainer.hyperparameters} key. */
+    /**
+     * Training hyperparameters, by their {@code trainer.hyperparameters} key, and the switch and copies of the
+     * trainer's data augmentation ({@code trainer.augmentation.enabled} and {@code .copies}).
+     */
     public static final Set<String> TRAINING = Set.of(
             "learning-rate", "warmup-steps", "decay", "floor-fraction", "batch-size", "gradient-accumulation",
             "epochs", "max-steps", "weight-decay", "dropout", "patience", "evaluate-every-steps",
-            "validation-sample");
+            "validation-sample", "augmentation-enabled", "augmentation-copies");
 
     private TaskOverrides() {
     }

@@ -121,6 +121,7 @@ public final class TrainerService implements AutoCloseable {
                           MeterRegistry meters, @Value("${streamtune.signing.private-key:}") String privateKey,
                           @Value("${streamtune.signing.trusted-keys:}") String trustedKeys) {
         this.settings = settings;
+        RoundRunner.checkAugmentation(settings.augmentation()); // a missing dictionary fails here, not in a round
         this.kafka = kafka.connection();
         this.signer = SigningConfig.signer(privateKey, SignerRole.TRAINER);
         this.verifier = new RecordVerifier(SigningConfig.trustedKeys(trustedKeys), (topic, reason) ->

@@ -17,6 +17,7 @@ import io.micronaut.context.annotation.ConfigurationProperties;
  *                        {@link dev.streamtune.trainer.strategy.StrategyRegistry}); empty = naive fine-tuning. Each
  *                        one's settings are under its own key ({@code replay}, {@code ewc}, {@code lwf},
  *                        {@code weight-aligning}, {@code joint})
+ * @param augmentation    EDA copies of the training examples ({@link dev.streamtune.trainer.augment})
  */
 @ConfigurationProperties("trainer")
 public record TrainerSettings(
@@ -32,12 +33,13 @@ public record TrainerSettings(
         Lwf lwf,
         WeightAligning weightAligning,
         Joint joint,
-        Search search) {
+        Search search,
+        Augmentation augmentation) {
 
     /** The same settings with other strategies (their settings unchanged). */
     public TrainerSettings withStrategies(java.util.List<String> names) {
         return new TrainerSettings(groupId, home, windowsPerCandidate, checkpointEverySteps, frozenLayerCacheMb, names,
-                hyperparameters, replay, ewc, lwf, weightAligning, joint, search);
+                hyperparameters, replay, ewc, lwf, weightAligning, joint, search, augmentation);
     }
 
     /**
@@ -168,6 +170,50 @@ public record TrainerSettings(
                 return new dev.streamtune.trainer.search.TreeParzenEstimator.Settings(startupTrials, gamma,
                         candidates, priorWeight);
             }
+        }
+    }
+
+    /**
+     * EDA augmentation of a round's training examples (Wei and Zou 2019; {@link
+     * dev.streamtune.trainer.augment.TrainingAugmentation}): {@code copies} extra copies of each, each changed by one
+     * of the operations whose rate (EDA's alpha) is above 0. A task's {@code trainingOverrides} may switch it
+     * ({@code augmentation-enabled}) and set {@code augmentation-copies}.
+     *
+     * @param wordnetDir the WordNet database (Debian layout, {@code index.noun}, {@code data.noun}, ...), needed only
+     *                   when synonym replacement or random insertion is on
+     */
+    @ConfigurationProperties("augmentation")
+    public record Augmentation(boolean enabled, int copies, double synonymReplacement, double randomInsertion,
+                               double randomSwap, double randomDeletion, String wordnetDir) {
+
+        public Augmentation {
+            for (double rate : new double[] {synonymReplacement, randomInsertion, randomSwap, randomDeletion}) {
+                if (!(rate >= 0 && rate <= 1)) {
+                    throw new IllegalArgumentException("trainer.augmentation rates must be in [0, 1], was " + rate);
+                }
+            }
+            if (copies < 0) {
+                throw new IllegalArgumentException("trainer.augmentation.copies must be at least 0, was " + copies);
+            }
+        }
+
+        /** Whether the operations on need the dictionary (synonym replacement, random insertion). */
+        public boolean needsWordnet() {
+            return synonymReplacement > 0 || randomInsertion > 0;
+        }
+
+        /** The same settings switched and with other copies (a task's override). */
+        public Augmentation with(boolean newEnabled, int newCopies) {
+            return new Augmentation(newEnabled, newCopies, synonymReplacement, randomInsertion, randomSwap,
+                    randomDeletion, wordnetDir);
+        }
+
+        public java.util.Map<dev.streamtune.trainer.augment.EdaAugmenter.Operation, Double> rates() {
+            return java.util.Map.of(
+                    dev.streamtune.trainer.augment.EdaAugmenter.Operation.SYNONYM_REPLACEMENT, synonymReplacement,
+                    dev.streamtune.trainer.augment.EdaAugmenter.Operation.RANDOM_INSERTION, randomInsertion,
+                    dev.streamtune.trainer.augment.EdaAugmenter.Operation.RANDOM_SWAP, randomSwap,
+                    dev.streamtune.trainer.augment.EdaAugmenter.Operation.RANDOM_DELETION, randomDeletion);
         }
     }
 }

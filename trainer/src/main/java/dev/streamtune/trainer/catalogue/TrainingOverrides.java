@@ -7,39 +7,74 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import dev.streamtune.contract.TaskOverrides;
+import dev.streamtune.trainer.TrainerSettings.Augmentation;
 import dev.streamtune.trainer.TrainerSettings.Hyperparameters;
 import dev.streamtune.trainer.schedule.LearningRateSchedule;
 
 /**
  * A task's training overrides ({@code trainingOverrides} of its definition, keys of {@link TaskOverrides#TRAINING},
- * the same names as under {@code trainer.hyperparameters}) applied over the trainer's own hyperparameters for that
+ * the same names as under {@code trainer.hyperparameters}, and {@code augmentation-enabled} and
+ * {@code augmentation-copies} for {@code trainer.augmentation}) applied over the trainer's own settings for that
  * task's rounds. A value that does not parse or is out of range is ignored with a reason (the configured value
  * stays): a bad override never stops training.
  */
 public final class TrainingOverrides {
 
-    /** The hyperparameters to use and why any override was not applied. */
-    public record Outcome(Hyperparameters hyperparameters, Map<String, String> applied, List<String> ignored) {
+    /** Most augmented copies a task may ask for per example: each one is another pass over the window. */
+    static final int MAX_AUGMENTATION_COPIES = 16;
+
+    /** The hyperparameters and augmentation to use and why any override was not applied. */
+    public record Outcome(Hyperparameters hyperparameters, Augmentation augmentation, Map<String, String> applied,
+                          List<String> ignored) {
     }
 
     private TrainingOverrides() {
     }
 
-    public static Outcome apply(Hyperparameters hp, Map<String, String> overrides) {
+    public static Outcome apply(Hyperparameters hp, Augmentation augmentation, Map<String, String> overrides) {
         Hyperparameters result = hp;
+        Augmentation augmented = augmentation;
         Map<String, String> applied = new TreeMap<>();
         List<String> ignored = new ArrayList<>();
         for (var entry : new TreeMap<>(overrides).entrySet()) {
             String key = entry.getKey();
             String value = entry.getValue() == null ? "" : entry.getValue().strip();
             try {
-                result = with(result, key, value);
+                if (key.startsWith("augmentation-") && TaskOverrides.TRAINING.contains(key)) {
+                    augmented = with(augmented, key, value);
+                } else {
+                    result = with(result, key, value);
+                }
                 applied.put(key, value);
             } catch (IllegalArgumentException e) {
                 ignored.add(key + "=" + value + " ignored: " + e.getMessage());
             }
         }
-        return new Outcome(result, applied, ignored);
+        return new Outcome(result, augmented, applied, ignored);
+    }
+
+    private static Augmentation with(Augmentation a, String key, String value) {
+        return switch (key) {
+            case "augmentation-enabled" -> a.with(bool(value), a.copies());
+            case "augmentation-copies" -> {
+                int copies = atLeast(value, 0);
+                if (copies > MAX_AUGMENTATION_COPIES) {
+                    throw new IllegalArgumentException("must be at most " + MAX_AUGMENTATION_COPIES);
+                }
+                yield a.with(a.enabled(), copies);
+            }
+            default -> throw new IllegalArgumentException("no such augmentation setting");
+        };
+    }
+
+    private static boolean bool(String value) {
+        if (value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (value.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException("not true or false");
     }
 
     private static Hyperparameters with(Hyperparameters h, String key, String value) {

@@ -23,6 +23,9 @@ import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.Deployment;
 import dev.streamtune.schema.TaskDefinition;
 import dev.streamtune.trainer.TrainerSettings;
+import dev.streamtune.trainer.augment.Synonyms;
+import dev.streamtune.trainer.augment.TrainingAugmentation;
+import dev.streamtune.trainer.augment.WordnetSynonyms;
 import dev.streamtune.trainer.catalogue.TrainingOverrides;
 import dev.streamtune.trainer.checkpoint.TrainerCheckpoint;
 import dev.streamtune.trainer.strategy.StrategyRegistry;
@@ -52,6 +55,8 @@ public final class RoundRunner {
     private final Path store;
     private final CandidateBuilder candidates;
     private final Map<String, ContinualLearner> learners = new HashMap<>();
+    private Synonyms wordnet;
+    private Path wordnetDirectory;
 
     /**
      * @param store where adapter files are written, and the only place parent adapters are read from
@@ -82,7 +87,7 @@ public final class RoundRunner {
         ContinualLearner learner = learner(task);
         List<String> labels = definition.getLabels();
         TrainingOverrides.Outcome overrides = TrainingOverrides.apply(settings.hyperparameters(),
-                definition.getTrainingOverrides());
+                settings.augmentation(), definition.getTrainingOverrides());
         overrides.ignored().forEach(problem -> LOG.warn("{}: task {} v{} training override {}", candidateId, task,
                 definition.getVersion(), problem));
         TrainerSettings.Hyperparameters hp = overrides.hyperparameters();
@@ -101,6 +106,7 @@ public final class RoundRunner {
             lineage.add("task overrides " + overrides.applied());
         }
         overrides.ignored().forEach(problem -> lineage.add("task override " + problem));
+        TrainingAugmentation augmentation = augmentation(overrides.augmentation(), hp.seed(), candidateId, lineage);
 
         Optional<TrainerCheckpoint.Round> resumed = checkpoint.round(task)
                 .filter(saved -> saved.candidateId().equals(candidateId));
@@ -135,8 +141,15 @@ public final class RoundRunner {
                         if (step % settings.checkpointEverySteps() == 0) {
                             saveProgress(task, candidateId, classifier, batchesDone, session);
                         }
-                    }, candidateId));
+                    }, candidateId, augmentation));
             stages.addAll(learned.stages());
+            if (augmentation.active()) {
+                LOG.info("{}: augmentation added {} examples to {} training examples", candidateId,
+                        learned.augmented(), train.size());
+                lineage.add("augmentation (EDA) " + augmentation.describe() + ": " + learned.augmented()
+                        + " augmented examples added to " + train.size() + " training examples (plan only: not"
+                        + " validation, not the replay buffer)");
+            }
             double trainSeconds = (System.nanoTime() - started) / 1e9;
             long buildStarted = System.nanoTime();
             // The candidate's metrics carry the stages up to here; writing the adapter and state is in the log line.
@@ -152,6 +165,53 @@ public final class RoundRunner {
             LOG.info("{}: round took {}", candidateId, stages.summary());
             base.frozenLayerCacheStats().ifPresent(cache -> LOG.info("{}: frozen-layer cache {}", candidateId, cache));
             return candidate;
+        }
+    }
+
+    /**
+     * The round's augmentation: none when off; the EDA operations with WordNet's synonyms when one of them needs it.
+     * The dictionary is read once per process. A task that turns augmentation on where the dictionary is missing
+     * trains without it (warned, and said in the lineage) rather than not at all; a trainer configured with it on
+     * checks the dictionary at start-up ({@link #checkAugmentation}).
+     */
+    private TrainingAugmentation augmentation(TrainerSettings.Augmentation configured, long seed, String candidateId,
+                                              List<String> lineage) {
+        if (!configured.enabled()) {
+            return TrainingAugmentation.NONE;
+        }
+        Synonyms dictionary = Synonyms.NONE;
+        if (configured.needsWordnet()) {
+            try {
+                dictionary = wordnet(Path.of(configured.wordnetDir()));
+            } catch (IOException e) {
+                LOG.warn("{}: augmentation off for this round: {}", candidateId, e.getMessage());
+                lineage.add("augmentation off: " + e.getMessage());
+                return TrainingAugmentation.NONE;
+            }
+        }
+        return new TrainingAugmentation(dictionary, configured.copies(), configured.rates(), seed);
+    }
+
+    private synchronized Synonyms wordnet(Path directory) throws IOException {
+        if (wordnet == null || !directory.equals(wordnetDirectory)) {
+            long started = System.nanoTime();
+            wordnet = WordnetSynonyms.load(directory);
+            wordnetDirectory = directory;
+            LOG.info("WordNet read from {} in {} ms", directory, (System.nanoTime() - started) / 1_000_000);
+        }
+        return wordnet;
+    }
+
+    /**
+     * Fails at start-up when augmentation is configured on with an operation that needs WordNet and the dictionary
+     * is not where {@code trainer.augmentation.wordnet-dir} says (the message says how to install it).
+     */
+    public static void checkAugmentation(TrainerSettings.Augmentation configured) {
+        Path directory = Path.of(configured.wordnetDir());
+        if (configured.enabled() && configured.copies() > 0 && configured.needsWordnet()
+                && !(java.nio.file.Files.isRegularFile(directory.resolve("index.noun"))
+                        && java.nio.file.Files.isRegularFile(directory.resolve("data.noun")))) {
+            throw new IllegalStateException(WordnetSynonyms.missing(directory));
         }
     }
 

@@ -53,7 +53,7 @@ public final class ContinualLearner {
      */
     public record Round(TextClassifier classifier, WindowTrainer.Result result,
                         TrainerSettings.Hyperparameters hyperparameters, CandidateCalibration calibration,
-                        StageTimes stages) {
+                        StageTimes stages, int augmented) {
     }
 
     /**
@@ -147,6 +147,11 @@ public final class ContinualLearner {
         strategies.forEach(strategy -> stages.time(before(strategy),
                 () -> strategy.batchTopUp(round).ifPresent(topUps::add)));
         List<CleanExample> planned = new ArrayList<>(train);
+        // Augmented copies go to the plan only: the strategies (replay's buffer, EWC's Fisher sample, LwF's
+        // prefetch) see the round's real examples, and validation is never augmented.
+        List<CleanExample> augmented = inputs.augmentation().active()
+                ? stages.timed("augmentation", () -> inputs.augmentation().copiesOf(train)) : List.of();
+        planned.addAll(augmented);
         strategies.forEach(strategy -> stages.time(before(strategy),
                 () -> planned.addAll(strategy.pastExamples(round))));
         TrainingPlan plan = stages.timed("plan", () -> TrainingPlan.of(TrainingPlan.canonicalOrder(planned), topUps,
@@ -157,9 +162,10 @@ public final class ContinualLearner {
         try {
             strategies.forEach(strategy -> stages.time(before(strategy),
                     () -> terms.addAll(strategy.lossTerms(round))));
-            LOG.info("{}: {} training examples (+{} past ones) and {} validation examples, {} batches, strategies {},"
-                            + " top-ups {}, {} extra loss term(s)", inputs.label(), train.size(),
-                    planned.size() - train.size(), validation.size(), plan.size(), names(), topUps, terms.size());
+            LOG.info("{}: {} training examples (+{} augmented, +{} past ones) and {} validation examples, {} batches,"
+                            + " strategies {}, top-ups {}, {} extra loss term(s)", inputs.label(), train.size(),
+                    augmented.size(), planned.size() - train.size() - augmented.size(), validation.size(),
+                    plan.size(), names(), topUps, terms.size());
             result = WindowTrainer.train(new TrainingRun(classifier, plan, validationTexts, hp, List.copyOf(terms),
                     inputs.resume(), inputs.listener(), inputs.label()));
             stages.addAll(result.stages());
@@ -171,7 +177,7 @@ public final class ContinualLearner {
         CandidateCalibration calibration = stages.timed("calibration",
                 () -> CandidateCalibration.fit(classifier, validationTexts));
         LOG.info("{}: {}", inputs.label(), calibration.summary());
-        return new Round(classifier, result, hp, calibration, stages);
+        return new Round(classifier, result, hp, calibration, stages, augmented.size());
     }
 
     /** Labels the strategies hold examples of (the replay buffer's): a round trains on them too. */

@@ -141,7 +141,7 @@ class RoundRunnerTest {
     private static TrainerSettings settings(TrainerSettings.Search search) {
         TrainerSettings s = SyntheticTasks.settings(true, true);
         return new TrainerSettings(s.groupId(), s.home(), 1, 100, s.frozenLayerCacheMb(), s.strategies(), s.hyperparameters(), s.replay(),
-                s.ewc(), s.lwf(), s.weightAligning(), s.joint(), search);
+                s.ewc(), s.lwf(), s.weightAligning(), s.joint(), search, s.augmentation());
     }
 
     private static WorkQueue.DueRound round(String windowId) {

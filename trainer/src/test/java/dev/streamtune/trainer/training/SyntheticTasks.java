@@ -95,7 +95,8 @@ public final class SyntheticTasks {
                 new TrainerSettings.WeightAligning(false, false),
                 new TrainerSettings.Joint(10_000),
                 new TrainerSettings.Search(false, "random-halving", 4, 10, 2, 100,
-                        new TrainerSettings.Search.Tpe(20, 3, 0.25, 24, 1.0)));
+                        new TrainerSettings.Search.Tpe(20, 3, 0.25, 24, 1.0)),
+                new TrainerSettings.Augmentation(false, 4, 0.1, 0.1, 0.1, 0.1, "/usr/share/wordnet"));
     }
 
     /**
