@@ -134,17 +134,63 @@ class RoundRunnerTest {
         }
     }
 
+    @Test
+    void aTasksOverrideTurnsAugmentationOnAndTheLineageCountsTheCopies() throws Exception {
+        // Configured off, swap and deletion only: no dictionary needed.
+        TrainerSettings.Augmentation off = new TrainerSettings.Augmentation(false, 4, 0, 0, 0.2, 0.2,
+                home.resolve("no-wordnet").toString());
+        TaskDefinition augmented = TaskDefinition.newBuilder(INTENTS).setTrainingOverrides(Map.of("max-steps", "6",
+                "evaluate-every-steps", "3", "validation-sample", "6", "augmentation-enabled", "true",
+                "augmentation-copies", "1")).build();
+        AdapterCandidate candidate = new RoundRunner(base, settings(SyntheticTasks.settings(true, true).search(),
+                off), new TrainerCheckpoint(home.resolve("trainer")), AdapterArtifact.storeUnder(home))
+                .run(round("w1", augmented), null, () -> true);
+        List<String> lineage = candidate.getLineage();
+        String line = lineage.stream().filter(l -> l.startsWith("augmentation (EDA) 1 copies per example by"))
+                .findFirst().orElseThrow(() -> new AssertionError(lineage.toString()));
+        assertTrue(line.contains("random-swap 0.2") && line.contains("random-deletion 0.2")
+                && line.matches(".*: \\d+ augmented examples added to 48 training examples.*"), line);
+        assertTrue(lineage.stream().anyMatch(l -> l.startsWith("task overrides ") && l.contains(
+                "augmentation-enabled=true")), lineage.toString());
+    }
+
+    @Test
+    void aTaskThatTurnsOnSynonymsWithoutADictionaryTrainsWithoutAugmentationAndSaysWhy() throws Exception {
+        TrainerSettings.Augmentation synonyms = new TrainerSettings.Augmentation(false, 4, 0.1, 0.1, 0.1, 0.1,
+                home.resolve("no-wordnet").toString());
+        TaskDefinition augmented = TaskDefinition.newBuilder(INTENTS).setTrainingOverrides(Map.of("max-steps", "3",
+                "evaluate-every-steps", "3", "validation-sample", "6", "augmentation-enabled", "true")).build();
+        AdapterCandidate candidate = new RoundRunner(base, settings(SyntheticTasks.settings(true, true).search(),
+                synonyms), new TrainerCheckpoint(home.resolve("trainer")), AdapterArtifact.storeUnder(home))
+                .run(round("w1", augmented), null, () -> true);
+        assertTrue(candidate.getLineage().stream().anyMatch(l -> l.startsWith("augmentation off: no WordNet")
+                && l.contains("no-wordnet") && l.contains("apt-get install wordnet-base")),
+                candidate.getLineage().toString());
+        assertThrows(IllegalStateException.class, () -> RoundRunner.checkAugmentation(synonyms.with(true, 4)),
+                "configured on for every task, a missing dictionary stops the trainer at start-up");
+        RoundRunner.checkAugmentation(new TrainerSettings.Augmentation(true, 4, 0, 0, 0.1, 0.1,
+                home.resolve("no-wordnet").toString())); // swap and deletion need none
+    }
+
     private static TrainerSettings settings() {
         return settings(SyntheticTasks.settings(true, true).search());
     }
 
     private static TrainerSettings settings(TrainerSettings.Search search) {
+        return settings(search, SyntheticTasks.settings(true, true).augmentation());
+    }
+
+    private static TrainerSettings settings(TrainerSettings.Search search, TrainerSettings.Augmentation augmentation) {
         TrainerSettings s = SyntheticTasks.settings(true, true);
         return new TrainerSettings(s.groupId(), s.home(), 1, 100, s.frozenLayerCacheMb(), s.strategies(), s.hyperparameters(), s.replay(),
-                s.ewc(), s.lwf(), s.weightAligning(), s.joint(), search, s.augmentation());
+                s.ewc(), s.lwf(), s.weightAligning(), s.joint(), search, augmentation);
     }
 
     private static WorkQueue.DueRound round(String windowId) {
+        return round(windowId, INTENTS);
+    }
+
+    private static WorkQueue.DueRound round(String windowId, TaskDefinition definition) {
         TrainingWindow manifest = TrainingWindow.newBuilder().setWindowId(windowId).setTask("intents").setSequence(1)
                 .setStart(Instant.EPOCH).setEnd(Instant.EPOCH).setClosedAt(Instant.EPOCH)
                 .setCloseReason(WindowCloseReason.COUNT).setTrainCount(48).setValidationCount(9).setTestCount(0)
@@ -154,6 +200,6 @@ class RoundRunnerTest {
         WindowAssembler.Window window = new WindowAssembler.Window(manifest,
                 SyntheticIntents.examples("intents", windowId, LABELS, 48, 1, Split.TRAIN),
                 SyntheticIntents.examples("intents", windowId, LABELS, 9, 2, Split.VALIDATION));
-        return new WorkQueue.DueRound("intents", INTENTS, List.of(window), "-@v2");
+        return new WorkQueue.DueRound("intents", definition, List.of(window), "-@v2");
     }
 }

@@ -2,6 +2,7 @@ package dev.streamtune.trainer.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import dev.streamtune.model.BaseModel;
 import dev.streamtune.model.BuiltInModels;
@@ -20,6 +23,9 @@ import dev.streamtune.model.nn.LoraTarget;
 import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.Split;
 import dev.streamtune.trainer.TrainerSettings;
+import dev.streamtune.trainer.augment.EdaAugmenter;
+import dev.streamtune.trainer.augment.Synonyms;
+import dev.streamtune.trainer.augment.TrainingAugmentation;
 import dev.streamtune.trainer.ewc.FisherDiagonal;
 import dev.streamtune.trainer.replay.ReplayBuffer;
 import dev.streamtune.trainer.strategy.EwcStrategy;
@@ -107,6 +113,37 @@ class ContinualLearnerTest {
             double newAccuracy = SyntheticIntents.accuracy(grown, ADDED, 40, 9);
             assertTrue(oldAccuracy >= 0.8 && newAccuracy >= 0.8, "old " + oldAccuracy + ", new " + newAccuracy);
             assertEquals(Optional.of(GROWN), grown.learnedLabels());
+        }
+    }
+
+    @Test
+    void augmentedCopiesAreTrainedOnButNeitherValidatedOnNorKeptInTheReplayBuffer() throws Exception {
+        TrainerSettings settings = SyntheticTasks.settings(true, false);
+        TrainerSettings.Hyperparameters hp = settings.hyperparameters();
+        ContinualLearner learner = SyntheticTasks.learner(base, settings, 1);
+        List<CleanExample> train = window(FIRST, 30, 1, Split.TRAIN);
+        List<CleanExample> validation = window(FIRST, 12, 2, Split.VALIDATION);
+        TrainingAugmentation augmentation = new TrainingAugmentation(Synonyms.NONE, 2, Map.of(
+                EdaAugmenter.Operation.RANDOM_SWAP, 0.2, EdaAugmenter.Operation.RANDOM_DELETION, 0.2), hp.seed());
+        try (TextClassifier classifier = learner.startingPoint(null, FIRST, hp).classifier()) {
+            ContinualLearner.Round round = learner.learn(RoundInputs.fresh(classifier, train, validation, hp,
+                    "augmented").augmented(augmentation));
+
+            assertEquals(augmentation.copiesOf(train).size(), round.augmented());
+            assertTrue(round.augmented() > 30, "about two copies per example: " + round.augmented());
+            // The first round has an empty replay buffer (no top-up): each epoch is ceil(examples / batch) batches.
+            int perEpoch = (train.size() + round.augmented() + hp.batchSize() - 1) / hp.batchSize();
+            assertEquals(hp.epochs() * perEpoch, round.result().steps(), "the copies are in the plan");
+            assertEquals(validation.size(), round.calibration().metrics().get("calibration.examples"),
+                    "validation is not augmented");
+            assertTrue(round.result().validationExamples() <= validation.size());
+        }
+        Set<String> trainIds = train.stream().map(CleanExample::getId).collect(Collectors.toSet());
+        List<CleanExample> replayed = learner.strategy(ReplayStrategy.class).orElseThrow().buffer().all();
+        assertFalse(replayed.isEmpty());
+        for (CleanExample kept : replayed) {
+            assertTrue(trainIds.contains(kept.getId()), "only originals in the replay buffer: " + kept.getId());
+            assertFalse(kept.getAttributes().containsKey("augmented-from"), kept.getId());
         }
     }
 

@@ -2,6 +2,7 @@ package dev.streamtune.trainer.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,9 @@ import dev.streamtune.model.weights.SafetensorsReader;
 import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.Split;
 import dev.streamtune.trainer.TrainerSettings;
+import dev.streamtune.trainer.augment.EdaAugmenter;
+import dev.streamtune.trainer.augment.Synonyms;
+import dev.streamtune.trainer.augment.TrainingAugmentation;
 import dev.streamtune.trainer.strategy.EwcStrategy;
 import dev.streamtune.trainer.strategy.ReplayStrategy;
 import org.junit.jupiter.api.AfterAll;
@@ -73,6 +77,37 @@ class RoundReproducibilityTest {
                 + SafetensorsReader.read(a.adapters().get(0)).metadata().get("tensors_sha256") + ", "
                 + SafetensorsReader.read(a.adapters().get(1)).metadata().get("tensors_sha256") + "; "
                 + a.calibrations());
+    }
+
+    @Test
+    void anAugmentedRoundIsTheSameWhateverTheArrivalOrder() throws Exception {
+        assertEquals(augmentedRound(false), augmentedRound(true));
+    }
+
+    /** A short first round with EDA copies (swap and deletion), as its weights. */
+    private Map<String, List<Float>> augmentedRound(boolean interleaved) throws Exception {
+        TrainerSettings settings = SyntheticTasks.settings(true, false);
+        TrainerSettings.Hyperparameters hp = settings.hyperparameters().searched(
+                settings.hyperparameters().learningRate(), settings.hyperparameters().weightDecay(), 6);
+        ContinualLearner learner = SyntheticTasks.learner(base, settings, 1);
+        TrainingAugmentation augmentation = new TrainingAugmentation(Synonyms.NONE, 2, Map.of(
+                EdaAugmenter.Operation.RANDOM_SWAP, 0.2, EdaAugmenter.Operation.RANDOM_DELETION, 0.2), hp.seed());
+        try (TextClassifier classifier = learner.startingPoint(null, FIRST, hp).classifier()) {
+            ContinualLearner.Round round = learner.learn(RoundInputs.fresh(classifier,
+                    arrival(window(FIRST, 40, 1, Split.TRAIN), interleaved),
+                    arrival(window(FIRST, 12, 2, Split.VALIDATION), interleaved), hp, "augmented")
+                    .augmented(augmentation));
+            assertTrue(round.augmented() > 0);
+            Map<String, List<Float>> weights = new java.util.TreeMap<>();
+            classifier.snapshot().forEach((name, values) -> {
+                List<Float> list = new ArrayList<>(values.length);
+                for (float v : values) {
+                    list.add(v);
+                }
+                weights.put(name, list);
+            });
+            return weights;
+        }
     }
 
     record Run(List<Map<String, float[]>> weights, List<CandidateCalibration> calibrations, List<Path> adapters,
