@@ -25,7 +25,7 @@ import java.util.Set;
  * {@code (p)}, {@code (ip)}). Lines starting with a space are the licence header. Multi-word lemmas join their words
  * with underscores; they come back with spaces.
  *
- * <p>The index files are read into memory (about 150,000 lemmas); the data files are kept as bytes (about 28 MB)
+ * <p>The index files are read into memory (about 155,000 lemmas); the data files are kept as bytes (about 22 MB)
  * and a synset is parsed when asked for, each word's answer remembered.
  */
 public final class WordnetSynonyms implements Synonyms {
