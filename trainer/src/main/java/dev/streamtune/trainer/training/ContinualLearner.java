@@ -50,6 +50,8 @@ public final class ContinualLearner {
     /**
      * The outcome of one round: the trained classifier (the caller saves and closes it), its numbers, its
      * calibration (the temperature already set on the classifier) and where its time went.
+     *
+     * @param augmented how many augmented copies of the training examples the plan held (0: no augmentation)
      */
     public record Round(TextClassifier classifier, WindowTrainer.Result result,
                         TrainerSettings.Hyperparameters hyperparameters, CandidateCalibration calibration,
