@@ -459,6 +459,20 @@ public final class TextClassifier implements TextPredictor {
         return List.copyOf(own.keySet());
     }
 
+    /**
+     * Names of the full copies of encoder layer {@code layer}'s weights this classifier trains (its own LoRA
+     * matrices there excluded), in a fixed order; empty unless the layer is one of the
+     * {@linkplain ClassifierConfig#trainableTopLayers() trainable top layers}. Gradual unfreezing holds these
+     * frozen layer by layer.
+     */
+    public List<String> layerCopyParameterNames(int layer) {
+        if (layer < 0 || layer >= base.config().numLayers()) {
+            throw new IllegalArgumentException("no encoder layer " + layer + " in " + base.config().numLayers());
+        }
+        return PretrainedWeights.layerShapes(base.config(), layer).keySet().stream().filter(own::containsKey)
+                .sorted().toList();
+    }
+
     /** Number of trainable scalars. */
     public long trainableParameterCount() {
         return own.values().stream().mapToLong(a -> a.getShape().size()).sum();

@@ -9,27 +9,34 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Fine-tunes a {@link TextClassifier}'s own parameters (LoRA adapters, head, unfrozen top layers) with AdamW.
- * The base model's weights stay frozen and shared.
+ * Fine-tunes a {@link TextClassifier}'s own parameters (LoRA adapters, head, unfrozen top layers) with the
+ * {@linkplain TrainingOptions#updateRule() update rule} of its options (AdamW by default; SGD with momentum,
+ * RMSprop). The session does what every method shares: averaging accumulated gradients, clipping their global norm,
+ * skipping a non-finite step, decoupled weight decay and the step count; the rule updates one parameter and its own
+ * state. The base model's weights stay frozen and shared. Some of the classifier's parameters can be held frozen
+ * for a while ({@link #setFrozen}, gradual unfreezing).
  *
  * <pre>{@code
  * try (TrainingSession s = TrainingSession.start(classifier, TrainingOptions.defaults())) {
  *     for (List<LabeledText> batch : batches) {
  *         s.accumulate(batch);          // forward + backward, gradients add up
- *         s.step(schedule.lr(step++));  // AdamW on the mean gradient, then gradients reset
+ *         s.step(schedule.lr(step++));  // the update rule on the mean gradient, then gradients reset
  *     }
  * }
  * }</pre>
  *
  * <p>Memory: each {@link #accumulate} call works in its own NDManager and NDScope, closed when it returns; the
- * optimizer's moment estimates live in the session's NDManager, created up front, and are freed by
+ * optimizer's state arrays (e.g. AdamW's moments) live in the session's NDManager, created up front, and are freed by
  * {@link #close()}. A session is used by one thread at a time. Gradient computations of all sessions in the JVM
  * are serialised (DJL allows one GradientCollector at a time). Predictions on the classifier from other threads
  * remain possible and see the weights as the steps update them.
@@ -43,8 +50,10 @@ public final class TrainingSession implements AutoCloseable {
     private final NDManager manager;
     private final Map<String, Parameter> parameters;
     private final Map<String, NDArray> arrays;
-    private final Map<String, NDArray> firstMoments = new LinkedHashMap<>();
-    private final Map<String, NDArray> secondMoments = new LinkedHashMap<>();
+    /** Parameter name -> the update rule's state arrays by slot name. */
+    private final Map<String, Map<String, NDArray>> optimizerSlots = new LinkedHashMap<>();
+    /** Parameters held frozen for now (no gradient, no update, state untouched). */
+    private final Set<String> frozen = new HashSet<>();
     private int steps;
     private int skippedSteps;
     private int accumulated;
@@ -60,8 +69,11 @@ public final class TrainingSession implements AutoCloseable {
         for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
             NDArray a = e.getValue().getArray();
             live.put(e.getKey(), a);
-            firstMoments.put(e.getKey(), manager.zeros(a.getShape()));
-            secondMoments.put(e.getKey(), manager.zeros(a.getShape()));
+            Map<String, NDArray> slots = new LinkedHashMap<>();
+            for (String slot : options.updateRule().slots()) {
+                slots.put(slot, manager.zeros(a.getShape()));
+            }
+            optimizerSlots.put(e.getKey(), Collections.unmodifiableMap(slots));
             e.getValue().freeze(false);
         }
         this.arrays = Collections.unmodifiableMap(live);
@@ -122,12 +134,13 @@ public final class TrainingSession implements AutoCloseable {
     }
 
     /**
-     * One AdamW update with the gradients accumulated since the last step, averaged over the accumulated batches
-     * and clipped to {@link TrainingOptions#maxGradNorm()}; then the gradients are reset.
+     * One update by the options' update rule with the gradients accumulated since the last step, averaged over the
+     * accumulated batches and clipped to {@link TrainingOptions#maxGradNorm()}, after decoupled weight decay;
+     * then the gradients are reset. Parameters held {@linkplain #setFrozen frozen} are left alone.
      *
      * @param learningRate the learning rate for this step (the caller's schedule)
      * @return the global gradient norm before clipping; when it is not finite the step is skipped (weights and
-     *     moments unchanged, gradients reset) and counted in {@link #skippedSteps()}
+     *     optimizer state unchanged, gradients reset) and counted in {@link #skippedSteps()}
      */
     public float step(float learningRate) {
         try (Lifecycle.Lease lease = lease()) {
@@ -140,13 +153,14 @@ public final class TrainingSession implements AutoCloseable {
             throw new IllegalStateException("no gradients accumulated since the last step");
         }
         steps++;
-        double bc1 = 1 - Math.pow(options.beta1(), steps);
-        double bc2 = 1 - Math.pow(options.beta2(), steps);
         float norm;
         try (Torch.Scope torch = Torch.enter(false); NDScope scope = new NDScope()) {
             Map<String, NDArray> grads = new LinkedHashMap<>();
             NDList squares = new NDList();
             for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
+                if (frozen.contains(e.getKey())) {
+                    continue;
+                }
                 NDArray g = e.getValue().getGradient();
                 grads.put(e.getKey(), g);
                 squares.add(g.square().sum());
@@ -156,7 +170,7 @@ public final class TrainingSession implements AutoCloseable {
             if (!Float.isFinite(norm)) {
                 // An overflowing or NaN gradient would poison weights and moments for good: drop this step
                 // (as mixed-precision trainers do) and let the caller see the non-finite norm.
-                arrays.values().forEach(Torch::zeroGrad);
+                grads.keySet().forEach(name -> Torch.zeroGrad(arrays.get(name)));
                 steps--;
                 skippedSteps++;
                 accumulated = 0;
@@ -165,19 +179,14 @@ public final class TrainingSession implements AutoCloseable {
             if (options.maxGradNorm() > 0 && norm > options.maxGradNorm()) {
                 scale *= options.maxGradNorm() / (norm + 1e-6f);
             }
-            float b1 = options.beta1();
-            float b2 = options.beta2();
-            for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
+            for (Map.Entry<String, NDArray> e : grads.entrySet()) {
                 String name = e.getKey();
-                NDArray p = e.getValue();
-                NDArray g = grads.get(name).muli(scale);
-                NDArray m = firstMoments.get(name).muli(b1).addi(g.mul(1 - b1));
-                NDArray v = secondMoments.get(name).muli(b2).addi(g.mul(g).muli(1 - b2));
-                NDArray denom = v.sqrt().divi((float) Math.sqrt(bc2)).addi(options.epsilon());
+                NDArray p = arrays.get(name);
+                NDArray g = e.getValue().muli(scale);
                 if (decays(name) && options.weightDecay() > 0) {
                     p.muli(1 - learningRate * options.weightDecay());
                 }
-                p.subi(m.div(denom).muli((float) (learningRate / bc1)));
+                options.updateRule().update(p, g, optimizerSlots.get(name), learningRate, steps);
                 Torch.zeroGrad(p);
             }
         }
@@ -213,6 +222,17 @@ public final class TrainingSession implements AutoCloseable {
         if (examples.isEmpty()) {
             throw new IllegalArgumentException("no examples");
         }
+        // The Fisher is of every trainable parameter, held frozen or not: release them for its passes.
+        Set<String> held = Set.copyOf(frozen);
+        applyFrozen(Set.of());
+        try {
+            return squaredGradientMeans(examples);
+        } finally {
+            applyFrozen(held);
+        }
+    }
+
+    private Map<String, float[]> squaredGradientMeans(List<LabeledText> examples) {
         try (NDManager sums = manager.newSubManager()) {
             Map<String, NDArray> total = new LinkedHashMap<>();
             arrays.forEach((name, p) -> total.put(name, sums.zeros(p.getShape())));
@@ -232,39 +252,93 @@ public final class TrainingSession implements AutoCloseable {
         }
     }
 
-    /** A copy of AdamW's state (step count and moments), e.g. for a checkpoint. */
+    /** A copy of the optimizer's state (method, step count, every slot of every parameter), e.g. for a checkpoint. */
     public OptimizerState optimizerState() {
         try (Lifecycle.Lease lease = lease()) {
-            Map<String, float[]> first = new LinkedHashMap<>();
-            Map<String, float[]> second = new LinkedHashMap<>();
-            firstMoments.forEach((name, m) -> first.put(name, m.toFloatArray()));
-            secondMoments.forEach((name, v) -> second.put(name, v.toFloatArray()));
-            return new OptimizerState(steps, first, second);
+            Map<String, Map<String, float[]>> slots = new LinkedHashMap<>();
+            for (String slot : options.updateRule().slots()) {
+                Map<String, float[]> values = new LinkedHashMap<>();
+                optimizerSlots.forEach((name, state) -> values.put(name, state.get(slot).toFloatArray()));
+                slots.put(slot, values);
+            }
+            return new OptimizerState(options.updateRule().name(), steps, slots);
         }
     }
 
     /**
      * Continues from a saved {@link #optimizerState()}; call before the first step.
      *
-     * @throws IllegalArgumentException if the state names other parameters or sizes; nothing is changed then
+     * @throws IllegalArgumentException if the state is another method's, or names other slots, parameters or
+     *     sizes; nothing is changed then
      */
     public void restoreOptimizerState(OptimizerState state) {
         try (Lifecycle.Lease lease = lease()) {
-            if (!state.firstMoments().keySet().equals(firstMoments.keySet())) {
-                throw new IllegalArgumentException("optimizer state is for parameters " + state.firstMoments().keySet()
-                        + ", this session trains " + firstMoments.keySet());
+            String method = options.updateRule().name();
+            if (!state.method().equals(method)) {
+                throw new IllegalArgumentException("optimizer state is " + state.method() + "'s, this session runs "
+                        + method + ": a state cannot carry over between methods");
             }
-            for (Map.Entry<String, NDArray> e : firstMoments.entrySet()) {
-                long size = e.getValue().getShape().size();
-                if (state.firstMoments().get(e.getKey()).length != size
-                        || state.secondMoments().get(e.getKey()).length != size) {
-                    throw new IllegalArgumentException("optimizer state does not fit parameter " + e.getKey());
+            if (!Set.copyOf(state.slotNames()).equals(Set.copyOf(options.updateRule().slots()))) {
+                throw new IllegalArgumentException(method + " state has slots " + state.slotNames() + ", expected "
+                        + options.updateRule().slots());
+            }
+            if (!state.slots().isEmpty() && !state.parameters().equals(optimizerSlots.keySet())) {
+                throw new IllegalArgumentException("optimizer state is for parameters " + state.parameters()
+                        + ", this session trains " + optimizerSlots.keySet());
+            }
+            state.slots().forEach((slot, values) -> values.forEach((name, v) -> {
+                if (v.length != arrays.get(name).getShape().size()) {
+                    throw new IllegalArgumentException("optimizer state " + slot + " does not fit parameter " + name
+                            + ": " + v.length + " values for " + arrays.get(name).getShape());
                 }
-            }
-            firstMoments.forEach((name, m) -> m.set(state.firstMoments().get(name)));
-            secondMoments.forEach((name, v) -> v.set(state.secondMoments().get(name)));
+            }));
+            state.slots().forEach((slot, values) -> values.forEach((name, v) -> optimizerSlots.get(name).get(slot)
+                    .set(v)));
             steps = state.steps();
         }
+    }
+
+    /**
+     * Holds {@code names} frozen from now on (no gradient computed, no update, no weight decay, optimizer state
+     * left as it is) and releases every other parameter; for gradual unfreezing the caller shrinks the set between
+     * steps. Call with no gradients pending (at the start or right after a {@link #step}).
+     *
+     * @throws IllegalArgumentException for a name that is not one of the session's parameters
+     * @throws IllegalStateException    if gradients are pending
+     */
+    public void setFrozen(Collection<String> names) {
+        try (Lifecycle.Lease lease = lease()) {
+            for (String name : names) {
+                if (!arrays.containsKey(name)) {
+                    throw new IllegalArgumentException("no trainable parameter " + name);
+                }
+            }
+            if (accumulated > 0) {
+                throw new IllegalStateException("gradients are pending: call step() before changing what is frozen");
+            }
+            applyFrozen(Set.copyOf(names));
+        }
+    }
+
+    /** The parameters held frozen now (see {@link #setFrozen}). */
+    public Set<String> frozen() {
+        return Set.copyOf(frozen);
+    }
+
+    private void applyFrozen(Set<String> names) {
+        try (Torch.Scope torch = Torch.enter(false)) {
+            for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
+                boolean freeze = names.contains(e.getKey());
+                if (freeze != frozen.contains(e.getKey())) {
+                    // requires_grad off: autograd then computes no gradient for it (and none below it when
+                    // nothing else there needs one).
+                    Torch.zeroGrad(e.getValue().getArray());
+                    e.getValue().freeze(freeze);
+                }
+            }
+        }
+        frozen.clear();
+        frozen.addAll(names);
     }
 
     /** Steps dropped because their gradient was not finite (see {@link #step}). */

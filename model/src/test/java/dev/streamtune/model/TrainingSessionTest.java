@@ -162,7 +162,7 @@ class TrainingSessionTest {
             straight.forEach((name, values) -> assertArrayEquals(values, resumed.get(name), 1e-6f, name));
             assertEquals(4, s.stepCount());
             assertThrows(IllegalArgumentException.class, () -> s.restoreOptimizerState(
-                    new OptimizerState(1, Map.of("nope", new float[1]), Map.of("nope", new float[1]))));
+                    OptimizerState.adamW(1, Map.of("nope", new float[1]), Map.of("nope", new float[1]))));
         }
     }
 
