@@ -25,7 +25,8 @@ public final class TaskOverrides {
     public static final Set<String> TRAINING = Set.of(
             "learning-rate", "warmup-steps", "decay", "floor-fraction", "batch-size", "gradient-accumulation",
             "epochs", "max-steps", "weight-decay", "dropout", "patience", "evaluate-every-steps",
-            "validation-sample", "augmentation-enabled", "augmentation-copies");
+            "validation-sample", "augmentation-enabled", "augmentation-copies", "optimizer", "momentum",
+            "rmsprop-alpha", "unfreeze-every-steps");
 
     private TaskOverrides() {
     }

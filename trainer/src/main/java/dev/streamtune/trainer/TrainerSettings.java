@@ -1,5 +1,9 @@
 package dev.streamtune.trainer;
 
+import dev.streamtune.model.optimizer.AdamW;
+import dev.streamtune.model.optimizer.RmsProp;
+import dev.streamtune.model.optimizer.SgdMomentum;
+import dev.streamtune.model.optimizer.UpdateRule;
 import dev.streamtune.trainer.schedule.LearningRateSchedule;
 import io.micronaut.context.annotation.ConfigurationProperties;
 
@@ -44,7 +48,14 @@ public record TrainerSettings(
 
     /**
      * What one window's training uses, unless the search picks otherwise; a task's {@code trainingOverrides} (same
-     * key names) replace these for its rounds.
+     * key names) replace these for its rounds. Each key's meaning is in {@code application.yml}; the last four:
+     *
+     * @param optimizer          the update rule by name, one of {@link #OPTIMIZERS} ({@code adamw}, {@code sgd},
+     *                           {@code rmsprop}); the learning rate is that method's
+     * @param momentum           {@code sgd}'s momentum, in [0, 1)
+     * @param rmspropAlpha       {@code rmsprop}'s squared-gradient decay, in [0, 1)
+     * @param unfreezeEverySteps gradual unfreezing of the {@code trainableTopLayers} (0 = off): one more layer, from
+     *                           the top, every this many optimizer steps
      */
     @ConfigurationProperties("hyperparameters")
     public record Hyperparameters(double learningRate, int warmupSteps, LearningRateSchedule.Decay decay,
@@ -52,12 +63,40 @@ public record TrainerSettings(
                                   int maxSteps, double weightDecay, float dropout, int loraRank, float loraAlpha,
                                   java.util.List<String> loraTargets, int loraFirstLayer, int trainableTopLayers,
                                   int maxSequenceLength, long seed, int patience, int evaluateEverySteps,
-                                  int validationSample, String peftMethod, int peftSize) {
+                                  int validationSample, String peftMethod, int peftSize,
+                                  String optimizer, double momentum, double rmspropAlpha,
+                                  int unfreezeEverySteps) {
+
+        /**
+         * The update rules by configured name, each built from these settings. A new method is its class in the
+         * model's {@code optimizer} package and one entry here (and its settings, if any, as fields above).
+         */
+        public static final java.util.Map<String, java.util.function.Function<Hyperparameters, UpdateRule>>
+                OPTIMIZERS = java.util.Map.of(
+                        AdamW.NAME, hp -> AdamW.defaults(),
+                        SgdMomentum.NAME, hp -> new SgdMomentum((float) hp.momentum()),
+                        RmsProp.NAME, hp -> RmsProp.withAlpha((float) hp.rmspropAlpha()));
 
         public Hyperparameters {
             loraTargets = java.util.List.copyOf(loraTargets);
             loraTargets.forEach(dev.streamtune.model.nn.LoraTarget::named); // a misspelt target fails at start-up
             dev.streamtune.trainer.training.PeftChoice.validate(peftMethod, peftSize); // so does a misspelt method
+            if (!OPTIMIZERS.containsKey(optimizer)) {
+                throw new IllegalArgumentException("unknown optimizer '" + optimizer + "'; known: "
+                        + new java.util.TreeSet<>(OPTIMIZERS.keySet()));
+            }
+            if (unfreezeEverySteps < 0) {
+                throw new IllegalArgumentException("unfreeze-every-steps must be at least 0: " + unfreezeEverySteps);
+            }
+            if (!(momentum >= 0 && momentum < 1 && rmspropAlpha >= 0 && rmspropAlpha < 1)) {
+                throw new IllegalArgumentException("momentum and rmsprop-alpha must be in [0, 1): " + momentum + ", "
+                        + rmspropAlpha);
+            }
+        }
+
+        /** The configured optimizer with its settings, for {@link dev.streamtune.model.TrainingOptions}. */
+        public UpdateRule updateRule() {
+            return OPTIMIZERS.get(optimizer).apply(this);
         }
 
         /** The same settings with what a hyperparameter search varies replaced. */
@@ -65,7 +104,8 @@ public record TrainerSettings(
             return new Hyperparameters(newLearningRate, warmupSteps, decay, floorFraction, batchSize,
                     gradientAccumulation, epochs, newMaxSteps, newWeightDecay, dropout, loraRank, loraAlpha,
                     loraTargets, loraFirstLayer, trainableTopLayers, maxSequenceLength, seed, patience,
-                    evaluateEverySteps, validationSample, peftMethod, peftSize);
+                    evaluateEverySteps, validationSample, peftMethod, peftSize, optimizer, momentum, rmspropAlpha,
+                    unfreezeEverySteps);
         }
     }
 

@@ -94,6 +94,10 @@ public final class TrainingOverrides {
         int patience = h.patience();
         int evaluateEvery = h.evaluateEverySteps();
         int validationSample = h.validationSample();
+        String optimizer = h.optimizer();
+        double momentum = h.momentum();
+        double rmspropAlpha = h.rmspropAlpha();
+        int unfreezeEvery = h.unfreezeEverySteps();
         switch (key) {
             case "learning-rate" -> lr = positive(value);
             case "warmup-steps" -> warmup = atLeast(value, 0);
@@ -108,12 +112,16 @@ public final class TrainingOverrides {
             case "patience" -> patience = atLeast(value, 1);
             case "evaluate-every-steps" -> evaluateEvery = atLeast(value, 1);
             case "validation-sample" -> validationSample = atLeast(value, 0);
+            case "optimizer" -> optimizer = optimizer(value);
+            case "momentum" -> momentum = fraction(value, false);
+            case "rmsprop-alpha" -> rmspropAlpha = fraction(value, false);
+            case "unfreeze-every-steps" -> unfreezeEvery = atLeast(value, 0);
             default -> throw new IllegalArgumentException("no such hyperparameter");
         }
         return new Hyperparameters(lr, warmup, decay, floor, batch, accumulation, epochs, maxSteps, weightDecay,
                 dropout, h.loraRank(), h.loraAlpha(), h.loraTargets(), h.loraFirstLayer(), h.trainableTopLayers(),
                 h.maxSequenceLength(), h.seed(), patience, evaluateEvery, validationSample, h.peftMethod(),
-                h.peftSize());
+                h.peftSize(), optimizer, momentum, rmspropAlpha, unfreezeEvery);
     }
 
     private static double number(String value) {
@@ -164,6 +172,15 @@ public final class TrainingOverrides {
             throw new IllegalArgumentException("must be at least " + min);
         }
         return n;
+    }
+
+    private static String optimizer(String value) {
+        String name = value.toLowerCase(Locale.ROOT);
+        if (!Hyperparameters.OPTIMIZERS.containsKey(name)) {
+            throw new IllegalArgumentException("not one of " + new java.util.TreeSet<>(
+                    Hyperparameters.OPTIMIZERS.keySet()));
+        }
+        return name;
     }
 
     private static LearningRateSchedule.Decay decay(String value) {

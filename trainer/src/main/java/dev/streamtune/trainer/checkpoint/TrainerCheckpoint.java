@@ -12,9 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
 
 import dev.streamtune.contract.AvroCodec;
 import dev.streamtune.model.OptimizerState;
+import dev.streamtune.model.optimizer.AdamW;
 import dev.streamtune.model.weights.Dtype;
 import dev.streamtune.model.weights.SafetensorsFile;
 import dev.streamtune.model.weights.SafetensorsReader;
@@ -33,7 +35,10 @@ import dev.streamtune.schema.AdapterCandidate;
  * tasks/&lt;task&gt;/fisher.safetensors  EwcStrategy: "fisher/&lt;param&gt;" and "anchor/&lt;param&gt;" tensors
  * tasks/&lt;task&gt;/round.properties   in-progress round: candidate id, batches done
  * tasks/&lt;task&gt;/round.adapter      in-progress round: weights after those batches
- * tasks/&lt;task&gt;/round.optimizer    in-progress round: AdamW step count and moments (safetensors)
+ * tasks/&lt;task&gt;/round.optimizer    in-progress round: the optimizer's state (safetensors): metadata "method"
+ *                                  and "steps", one "&lt;slot&gt;/&lt;param&gt;" tensor per state slot and parameter
+ *                                  (AdamW "m/" and "v/"; a file without "method" is AdamW's, as written before
+ *                                  the optimizer became configurable)
  * tasks/&lt;task&gt;/pending.candidate  a trained candidate whose strategy state is saved, not yet published
  * </pre>
  */
@@ -69,11 +74,11 @@ public final class TrainerCheckpoint {
     public void saveRound(String task, String candidateId, int batchesDone, OptimizerState optimizer)
             throws IOException {
         Path dirOfTask = taskDir(task);
-        List<Tensor> moments = new ArrayList<>();
-        optimizer.firstMoments().forEach((name, m) -> moments.add(vector("m/" + name, m)));
-        optimizer.secondMoments().forEach((name, v) -> moments.add(vector("v/" + name, v)));
-        SafetensorsWriter.write(dirOfTask.resolve("round.optimizer.tmp"), moments,
-                Map.of("steps", Integer.toString(optimizer.steps())), Dtype.F32);
+        List<Tensor> slots = new ArrayList<>();
+        optimizer.slots().forEach((slot, values) -> values.forEach((name, v) -> slots.add(vector(slot + "/" + name,
+                v))));
+        SafetensorsWriter.write(dirOfTask.resolve("round.optimizer.tmp"), slots,
+                Map.of("method", optimizer.method(), "steps", Integer.toString(optimizer.steps())), Dtype.F32);
         Files.move(dirOfTask.resolve("round.optimizer.tmp"), dirOfTask.resolve("round.optimizer"),
                 StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         Files.move(dirOfTask.resolve("round.adapter.tmp"), dirOfTask.resolve("round.adapter"),
@@ -91,13 +96,20 @@ public final class TrainerCheckpoint {
         if (props.isEmpty() || !Files.exists(adapter) || !Files.exists(optimizer)) {
             return Optional.empty();
         }
-        SafetensorsFile moments = SafetensorsReader.read(optimizer);
-        Map<String, float[]> first = new HashMap<>();
-        Map<String, float[]> second = new HashMap<>();
-        moments.tensors().forEach((name, tensor) -> (name.startsWith("m/") ? first : second)
-                .put(name.substring(2), tensor.data()));
+        SafetensorsFile saved = SafetensorsReader.read(optimizer);
+        Map<String, Map<String, float[]>> slots = new TreeMap<>();
+        saved.tensors().forEach((name, tensor) -> {
+            int slash = name.indexOf('/');
+            if (slash <= 0) {
+                throw new IllegalStateException(optimizer + ": tensor " + name + " is not <slot>/<parameter>");
+            }
+            slots.computeIfAbsent(name.substring(0, slash), slot -> new HashMap<>())
+                    .put(name.substring(slash + 1), tensor.data());
+        });
+        // Files written before the optimizer became configurable have no method: they are AdamW's (m/ and v/).
+        String method = saved.metadata().getOrDefault("method", AdamW.NAME);
         return Optional.of(new Round(props.getProperty("candidate"), Integer.parseInt(props.getProperty("batches")),
-                adapter, new OptimizerState(Integer.parseInt(moments.metadata().get("steps")), first, second)));
+                adapter, new OptimizerState(method, Integer.parseInt(saved.metadata().get("steps")), slots)));
     }
 
     /** Records a finished round before it is published, so a crash in between publishes it instead of retraining. */

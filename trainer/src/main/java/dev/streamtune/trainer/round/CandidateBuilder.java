@@ -63,9 +63,14 @@ public final class CandidateBuilder {
 
     public AdapterCandidate build(FinishedRound round) throws IOException {
         Path file = Files.createDirectories(store.resolve(round.task())).resolve(round.candidateId() + ".adapter");
-        round.classifier().save(file, Map.of("candidate", round.candidateId(),
-                "windows", String.join(",", round.windowIds()),
-                "parent", round.parent() == null ? "" : round.parent().getAdapterId()));
+        Map<String, String> fileLineage = new LinkedHashMap<>();
+        fileLineage.put("candidate", round.candidateId());
+        fileLineage.put("windows", String.join(",", round.windowIds()));
+        fileLineage.put("parent", round.parent() == null ? "" : round.parent().getAdapterId());
+        if (!round.result().unfreezing().isEmpty()) {
+            fileLineage.put("unfreezing", round.result().unfreezing()); // which top layers trained from which step
+        }
+        round.classifier().save(file, fileLineage);
         AdapterArtifact artifact = AdapterArtifact.of(file);
         Map<String, Double> metrics = new LinkedHashMap<>(round.result().metrics());
         metrics.putAll(round.calibration().metrics());
@@ -90,6 +95,9 @@ public final class CandidateBuilder {
      */
     static List<String> lineage(FinishedRound round) {
         List<String> lineage = new ArrayList<>(round.lineage());
+        if (!round.result().unfreezing().isEmpty()) {
+            lineage.add("unfreezing: " + round.result().unfreezing());
+        }
         lineage.add(round.calibration().summary());
         lineage.add("strategies " + round.strategies().keySet()
                 + (round.strategies().isEmpty() ? " (naive fine-tuning)" : ""));

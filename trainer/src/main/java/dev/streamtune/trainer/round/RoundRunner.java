@@ -108,8 +108,21 @@ public final class RoundRunner {
         overrides.ignored().forEach(problem -> lineage.add("task override " + problem));
         TrainingAugmentation augmentation = augmentation(overrides.augmentation(), hp.seed(), candidateId, lineage);
 
+        String optimizer = hp.optimizer();
         Optional<TrainerCheckpoint.Round> resumed = checkpoint.round(task)
-                .filter(saved -> saved.candidateId().equals(candidateId));
+                .filter(saved -> saved.candidateId().equals(candidateId))
+                .filter(saved -> {
+                    // The optimizer was changed (configuration or task override) since the checkpoint: its state
+                    // cannot continue under another method, and retrying would fail the same way. Start afresh.
+                    boolean same = saved.optimizer().method().equals(optimizer);
+                    if (!same) {
+                        LOG.warn("{}: checkpoint is of optimizer {}, the round now uses {}; restarting the round",
+                                candidateId, saved.optimizer().method(), optimizer);
+                        lineage.add("checkpoint of optimizer " + saved.optimizer().method() + " discarded (now "
+                                + optimizer + ")");
+                    }
+                    return same;
+                });
         StageTimes stages = new StageTimes();
         if (resumed.isEmpty() && settings.search().enabled()) {
             long searchStarted = System.nanoTime();

@@ -6,7 +6,7 @@ import dev.streamtune.model.OptimizerState;
  * Where an interrupted round picks up: the plan's batches already trained and the optimizer state after them.
  *
  * @param batchesDone batches of the plan trained before the restart (0 for a fresh round)
- * @param optimizer   AdamW's state after those batches, or null for a fresh round
+ * @param optimizer   the optimizer's state after those batches (its own method's), or null for a fresh round
  */
 public record Resume(int batchesDone, OptimizerState optimizer) {
 

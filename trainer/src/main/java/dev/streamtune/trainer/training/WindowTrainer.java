@@ -18,10 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains a classifier through a {@link TrainingPlan}: gradient accumulation, AdamW with the scheduled learning rate,
- * an optional extra loss term (EWC), validation every few steps with early stopping (on a fixed
- * {@linkplain ValidationSample sample} of the split), and the best weights restored at the end. Logs progress
- * (steps/s, loss, ETA) as it goes.
+ * Trains a classifier through a {@link TrainingPlan}: gradient accumulation, the configured optimizer (AdamW, SGD
+ * with momentum or RMSprop) with the scheduled learning rate, optional {@linkplain GradualUnfreezing gradual
+ * unfreezing} of the top layers, an optional extra loss term (EWC), validation every few steps with early stopping
+ * (on a fixed {@linkplain ValidationSample sample} of the split), and the best weights restored at the end. Logs
+ * progress (steps/s, loss, ETA) as it goes.
  */
 public final class WindowTrainer {
 
@@ -40,9 +41,11 @@ public final class WindowTrainer {
      * @param stages wall time split into {@code steps} (forward, backward, optimizer), {@code validation} (passes
      *               over the validation sample, best weights kept and restored) and {@code checkpoints} (the
      *               listener)
+     * @param unfreezing what gradual unfreezing did ({@link GradualUnfreezing#describe}); empty when off
      */
     public record Result(double validationLoss, double validationAccuracy, int validationExamples, double trainLoss,
-                         int steps, int bestStep, boolean stoppedEarly, double examplesPerSecond, StageTimes stages) {
+                         int steps, int bestStep, boolean stoppedEarly, double examplesPerSecond, StageTimes stages,
+                         String unfreezing) {
 
         /** The whole split's figures come from the calibration ({@link CandidateCalibration#metrics}). */
         public Map<String, Double> metrics() {
@@ -87,13 +90,20 @@ public final class WindowTrainer {
         long listenerNanos = 0;
         int step = skipBatches / accumulation;
         boolean stoppedEarly = false;
-        TrainingOptions options = TrainingOptions.defaults().withWeightDecay((float) hp.weightDecay());
+        TrainingOptions options = TrainingOptions.defaults().withUpdateRule(hp.updateRule())
+                .withWeightDecay((float) hp.weightDecay());
+        // The classifier's own layout (a parent's), not the setting: they differ only for a task's old adapters.
+        GradualUnfreezing unfreezing = new GradualUnfreezing(classifier.base().config().numLayers(),
+                classifier.config().trainableTopLayers(), hp.unfreezeEverySteps());
         List<LossTerm> activeTerms = run.extraLosses();
         try (TrainingSession session = TrainingSession.start(classifier, options)) {
             if (resumeState != null) {
                 session.restoreOptimizerState(resumeState);
             }
             for (int b = skipBatches; b < plan.size(); b++) {
+                if (unfreezing.active() && (b == skipBatches || b % accumulation == 0)) {
+                    hold(session, unfreezing.frozenLayers(step), label, step);
+                }
                 List<LabeledText> batch = plan.batches().get(b);
                 lossSum += session.accumulate(batch, activeTerms);
                 lossCount++;
@@ -164,7 +174,19 @@ public final class WindowTrainer {
         double seconds = Math.max(1e-9, elapsedNanos / 1e9);
         return new Result(lastValidationLoss, lastValidationAccuracy, validation.size(),
                 lossCount == 0 ? Double.NaN : lossSum / lossCount, step, best == null ? step : bestStep, stoppedEarly,
-                examples / seconds, stages);
+                examples / seconds, stages, unfreezing.describe(step));
+    }
+
+    /** Holds the copies of {@code layers} frozen (and releases the rest) when that differs from what is held now. */
+    private static void hold(TrainingSession session, List<Integer> layers, String label, int step) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        layers.forEach(layer -> names.addAll(session.classifier().layerCopyParameterNames(layer)));
+        if (!names.equals(session.frozen())) {
+            if (step > 0 || !layers.isEmpty()) {
+                LOG.info("{}: after step {}, top layers still frozen: {}", label, step, layers);
+            }
+            session.setFrozen(names);
+        }
     }
 
     private static String fmt(double value) {

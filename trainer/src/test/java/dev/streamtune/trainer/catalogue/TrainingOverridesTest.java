@@ -32,16 +32,19 @@ class TrainingOverridesTest {
                 Map.entry("gradient-accumulation", "2"), Map.entry("epochs", "5"), Map.entry("max-steps", "11"),
                 Map.entry("weight-decay", "0"), Map.entry("dropout", "0.2"), Map.entry("patience", "4"),
                 Map.entry("evaluate-every-steps", "9"), Map.entry("validation-sample", "50"),
-                Map.entry("augmentation-enabled", "true"), Map.entry("augmentation-copies", "2"));
+                Map.entry("augmentation-enabled", "true"), Map.entry("augmentation-copies", "2"),
+                Map.entry("optimizer", "SGD"), Map.entry("momentum", "0.8"), Map.entry("rmsprop-alpha", "0.9"),
+                Map.entry("unfreeze-every-steps", "20"));
         assertEquals(TaskOverrides.TRAINING, all.keySet(), "the test covers every key the catalogue allows");
         TrainingOverrides.Outcome outcome = TrainingOverrides.apply(CONFIGURED, AUGMENTATION, all);
         Hyperparameters hp = outcome.hyperparameters();
         assertEquals(new Hyperparameters(3e-4, 7, LearningRateSchedule.Decay.LINEAR, 0.2, 8, 2, 5, 11, 0.0, 0.2f,
                 CONFIGURED.loraRank(), CONFIGURED.loraAlpha(), CONFIGURED.loraTargets(), CONFIGURED.loraFirstLayer(), CONFIGURED.trainableTopLayers(),
                 CONFIGURED.maxSequenceLength(), CONFIGURED.seed(), 4, 9, 50, CONFIGURED.peftMethod(),
-                CONFIGURED.peftSize()), hp);
+                CONFIGURED.peftSize(), "sgd", 0.8, 0.9, 20), hp);
         assertEquals(AUGMENTATION.with(true, 2), outcome.augmentation());
-        assertEquals(15, outcome.applied().size());
+        assertEquals(19, outcome.applied().size());
+        assertEquals(new dev.streamtune.model.optimizer.SgdMomentum(0.8f), hp.updateRule());
         assertTrue(outcome.ignored().isEmpty(), outcome.ignored().toString());
     }
 
@@ -84,5 +87,28 @@ class TrainingOverridesTest {
                 "augmentation-enabled=yes ignored: not true or false"), outcome.ignored());
         assertEquals(java.util.List.of("augmentation-copies=-1 ignored: must be at least 0"),
                 TrainingOverrides.apply(CONFIGURED, AUGMENTATION, Map.of("augmentation-copies", "-1")).ignored());
+    }
+
+    @Test
+    void anUnknownOptimizerOrAnOutOfRangeSettingIsIgnoredWithItsReason() {
+        TrainingOverrides.Outcome outcome = TrainingOverrides.apply(CONFIGURED, AUGMENTATION, Map.of("optimizer", "lion",
+                "momentum", "1", "rmsprop-alpha", "-0.1", "unfreeze-every-steps", "-1"));
+        assertEquals(CONFIGURED, outcome.hyperparameters(), "every bad value leaves the configured one");
+        assertEquals(Map.of(), outcome.applied());
+        assertTrue(outcome.ignored().contains("optimizer=lion ignored: not one of [adamw, rmsprop, sgd]"),
+                outcome.ignored().toString());
+        assertTrue(outcome.ignored().contains("momentum=1 ignored: must be in [0, 1)"), outcome.ignored().toString());
+        assertTrue(outcome.ignored().contains("rmsprop-alpha=-0.1 ignored: must be in [0, 1)"),
+                outcome.ignored().toString());
+        assertTrue(outcome.ignored().contains("unfreeze-every-steps=-1 ignored: must be at least 0"),
+                outcome.ignored().toString());
+    }
+
+    @Test
+    void aTaskMayPickRmsPropWithItsOwnAlpha() {
+        Hyperparameters hp = TrainingOverrides.apply(CONFIGURED, AUGMENTATION, Map.of("optimizer", "rmsprop", "rmsprop-alpha",
+                "0.95")).hyperparameters();
+        assertEquals(dev.streamtune.model.optimizer.RmsProp.withAlpha(0.95f), hp.updateRule());
+        assertEquals(dev.streamtune.model.optimizer.AdamW.defaults(), CONFIGURED.updateRule(), "the default");
     }
 }

@@ -34,7 +34,7 @@ class CandidateBuilderTest {
 
     private static final TrainerSettings.Hyperparameters HP = SyntheticTasks.settings(false, false).hyperparameters();
     private static final WindowTrainer.Result RESULT = new WindowTrainer.Result(0.5, 0.8, 30, 0.4, 12, 10, false,
-            100, new StageTimes());
+            100, new StageTimes(), "");
     private static final CandidateCalibration CALIBRATION = new CandidateCalibration(1.5, true, 40, 0.9, 0.2, 0.05,
             0.6, 0.4);
 
@@ -115,6 +115,27 @@ class CandidateBuilderTest {
         assertTrue(lineage.contains("strategies [replay, ewc]"), lineage.toString());
         assertTrue(lineage.contains("strategy replay: capacity=2000, max-share-of-seen=0.1, min-per-label=20, ratio=0.3, max-ratio=0.75"), lineage.toString());
         assertTrue(lineage.contains("strategy ewc: lambda=100.0, decay=0.9, fisher-samples=200"), lineage.toString());
+    }
+
+    @Test
+    void theAdapterFileAndTheLineageRecordWhatGradualUnfreezingDid() throws Exception {
+        String unfreezing = "top 2 layers, one every 20 steps; unfrozen at steps [20, 40]";
+        WindowTrainer.Result result = new WindowTrainer.Result(0.5, 0.8, 30, 0.4, 57, 50, false, 100,
+                new StageTimes(), unfreezing);
+        try (TextClassifier classifier = TextClassifier.create(base, ClassifierConfig.of(List.of("a", "b")))) {
+            AdapterCandidate candidate = new CandidateBuilder(base.id(), base.checksum(),
+                    AdapterArtifact.storeUnder(home)).build(new CandidateBuilder.FinishedRound("cand-w3", "intents",
+                    List.of("w3"), null, classifier, result, CALIBRATION, HP, Map.of(), List.of("windows w3"), 1,
+                    new StageTimes()));
+            assertTrue(candidate.getLineage().contains("unfreezing: " + unfreezing), candidate.getLineage().toString());
+            Path file = AdapterArtifact.of(candidate.getArtifactUri(), candidate.getArtifactSha256())
+                    .verifiedPath(AdapterArtifact.storeUnder(home));
+            try (TextClassifier saved = TextClassifier.load(base, file)) {
+                assertEquals(unfreezing, saved.lineage().get("unfreezing"));
+            }
+        }
+        assertTrue(CandidateBuilder.lineage(finished(Map.of())).stream().noneMatch(l -> l.startsWith("unfreezing")),
+                "no line when off");
     }
 
     @Test

@@ -174,7 +174,8 @@ class ContinualLearnerTest {
                 List.of("query", "value", "attention-output", "intermediate", "output"), 3,
                 configured.trainableTopLayers(), configured.maxSequenceLength(), configured.seed(),
                 configured.patience(), configured.evaluateEverySteps(), configured.validationSample(),
-                configured.peftMethod(), configured.peftSize());
+                configured.peftMethod(), configured.peftSize(), configured.optimizer(), configured.momentum(),
+                configured.rmspropAlpha(), configured.unfreezeEverySteps());
         ContinualLearner learner = SyntheticTasks.learner(base, SyntheticTasks.settings(false, false), 1);
         Path approved = dir.resolve("top-three.adapter");
         try (TextClassifier fresh = learner.startingPoint(null, FIRST, topThree).classifier()) {
@@ -192,7 +193,8 @@ class ContinualLearnerTest {
                         configured.decay(), configured.floorFraction(), configured.batchSize(),
                         configured.gradientAccumulation(), configured.epochs(), configured.maxSteps(),
                         configured.weightDecay(), configured.dropout(), configured.loraRank(),
-                        configured.loraAlpha(), List.of("query", "values"), 0, 0, 32, 42, 3, 25, 0, "lora", 0));
+                        configured.loraAlpha(), List.of("query", "values"), 0, 0, 32, 42, 3, 25, 0, "lora", 0,
+                        "adamw", 0.9, 0.99, 0));
         assertTrue(e.getMessage().contains("no LoRA target 'values'"), e.getMessage());
     }
 

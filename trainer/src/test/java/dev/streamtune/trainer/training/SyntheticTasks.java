@@ -88,7 +88,8 @@ public final class SyntheticTasks {
         }
         return new TrainerSettings("unused", "unused", 1, 50, 0, strategies,
                 new TrainerSettings.Hyperparameters(1e-3, 5, LearningRateSchedule.Decay.COSINE, 0.1, 16, 1, 3, 90,
-                        0.01, 0.1f, 8, 16f, List.of("query", "value"), 0, 0, 32, 42, 100, 1000, 0, "lora", 0),
+                        0.01, 0.1f, 8, 16f, List.of("query", "value"), 0, 0, 32, 42, 100, 1000, 0, "lora", 0,
+                        "adamw", 0.9, 0.99, 0),
                 new TrainerSettings.Replay(400, 1.0, 0, 0.5, 0.75),
                 new TrainerSettings.Ewc(1000, 0.9, 200),
                 new TrainerSettings.Lwf(2, 1),
