@@ -172,6 +172,28 @@ class RoundRunnerTest {
                 home.resolve("no-wordnet").toString())); // swap and deletion need none
     }
 
+    @Test
+    void aCheckpointOfAnotherOptimizerIsDiscardedAndTheRoundRestarts() throws Exception {
+        TrainerCheckpoint checkpoint = new TrainerCheckpoint(home.resolve("trainer"));
+        Path store = AdapterArtifact.storeUnder(home);
+        AtomicInteger steps = new AtomicInteger();
+        assertThrows(ConsumerLoop.StopRequested.class, () -> new RoundRunner(base, settings(), checkpoint, store)
+                .run(round("w1"), null, () -> steps.incrementAndGet() < 3));
+        assertEquals("adamw", checkpoint.round("intents").orElseThrow().optimizer().method());
+
+        // The task now asks for SGD: AdamW's moments cannot continue under it, so the round starts again.
+        TaskDefinition sgd = TaskDefinition.newBuilder(INTENTS).setTrainingOverrides(Map.of("max-steps", "6",
+                "evaluate-every-steps", "3", "validation-sample", "6", "optimizer", "sgd", "learning-rate", "0.02"))
+                .build();
+        AdapterCandidate candidate = new RoundRunner(base, settings(), checkpoint, store)
+                .run(round("w1", sgd), null, () -> true);
+        assertTrue(candidate.getLineage().contains("checkpoint of optimizer adamw discarded (now sgd)"),
+                candidate.getLineage().toString());
+        assertTrue(candidate.getLineage().stream().noneMatch(line -> line.startsWith("resumed after")));
+        assertEquals("sgd", candidate.getHyperparameters().get("optimizer"));
+        assertEquals(6.0, candidate.getValidationMetrics().get("steps"), "all six steps, from the start");
+    }
+
     private static TrainerSettings settings() {
         return settings(SyntheticTasks.settings(true, true).search());
     }
