@@ -34,7 +34,18 @@ enum Method {
     PREFIX_TUNING("prefix-tuning", Technique.of("hyperparameters.peft-method", "prefix-tuning",
             "hyperparameters.learning-rate", "5e-3")),
     PROMPT_TUNING("prompt-tuning", Technique.of("hyperparameters.peft-method", "prompt-tuning",
-            "hyperparameters.learning-rate", "5e-3"));
+            "hyperparameters.learning-rate", "5e-3")),
+    /** The top two layers fully fine-tuned, unfrozen one at a time every 10 steps (ULMFiT), beside LoRA. */
+    GRADUAL_UNFREEZING("gradual-unfreezing", Technique.of("hyperparameters.trainable-top-layers", "2",
+            "hyperparameters.unfreeze-every-steps", "10")),
+    /** SGD needs a far higher rate than AdamW; 5e-2 is what the optimizer tests train with. */
+    SGD("sgd-momentum", Technique.of("hyperparameters.optimizer", "sgd", "hyperparameters.learning-rate", "5e-2")),
+    /** RMSprop has no bias correction: its first steps are about 10x larger than AdamW's at the same rate. */
+    RMSPROP("rmsprop", Technique.of("hyperparameters.optimizer", "rmsprop", "hyperparameters.learning-rate", "2e-4")),
+    SEARCH_RANDOM_HALVING("search-random-halving", Technique.of("search.enabled", "true", "search.method",
+            "random-halving")),
+    SEARCH_TPE("search-tpe", Technique.of("search.enabled", "true", "search.method", "tpe")),
+    AUGMENTATION("augmentation", Technique.of("augmentation.enabled", "true"));
 
     /** What the bench runs when --methods is not given: naive, each strategy alone, the default, joint. */
     static final List<Method> DEFAULTS = List.of(NAIVE, REPLAY, EWC, LWF, WEIGHT_ALIGNING,
@@ -42,7 +53,8 @@ enum Method {
 
     /** What --techniques runs: the default first (the baseline every row is compared with), then each technique. */
     static final List<Method> TECHNIQUES = List.of(REPLAY_LWF_WEIGHT_ALIGNING, RS_LORA, BOTTLENECK_ADAPTER,
-            PREFIX_TUNING, PROMPT_TUNING);
+            PREFIX_TUNING, PROMPT_TUNING, GRADUAL_UNFREEZING, SGD, RMSPROP, SEARCH_RANDOM_HALVING, SEARCH_TPE,
+            AUGMENTATION);
 
     private final String id;
     private final List<String> strategies;

@@ -54,7 +54,7 @@ class TrainerSettingsTest {
 
     private static Hyperparameters hyperparameters(String optimizer, double momentum) {
         return new Hyperparameters(1e-3, 0, LearningRateSchedule.Decay.CONSTANT, 1.0, 8, 1, 1, 6, 0.01, 0f, 8, 16f,
-                List.of("query", "value"), 0, 0, 32, 42, 3, 25, 0, optimizer, momentum, 0.99, 0);
+                List.of("query", "value"), 0, 0, 32, 42, 3, 25, 0, "lora", 0, optimizer, momentum, 0.99, 0);
     }
 
     private static void withEnvironment(Map<String, Object> overrides,
