@@ -37,6 +37,7 @@ import dev.streamtune.model.AdapterArtifact;
 import dev.streamtune.model.BaseModel;
 import dev.streamtune.model.BuiltInModels;
 import dev.streamtune.model.TextClassifier;
+import dev.streamtune.evaluator.EvaluatorService;
 import dev.streamtune.schema.AdapterCandidate;
 import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.Deployment;
@@ -253,6 +254,8 @@ public final class StreamBench {
         trainerProperties.putAll(Pipeline.keys(home).properties(SignerRole.TRAINER));
         trainerProperties.putAll(method.trainerProperties());
         // A seed is a whole run: the data's sampling and order, and the trainer's initialisation, dropout and replay.
+        // The evaluator is on this classpath for the drift bench's tests: its services must not start here.
+        trainerProperties.put(EvaluatorService.ENABLED, false);
         trainerProperties.put("trainer.hyperparameters.seed", seed);
         if (options.epochs() != null) {
             trainerProperties.put("trainer.hyperparameters.epochs", options.epochs());

@@ -57,6 +57,7 @@ import dev.streamtune.schema.Verdict;
 import dev.streamtune.service.KafkaConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
 import org.apache.avro.specific.SpecificRecord;
@@ -80,7 +81,15 @@ import org.slf4j.LoggerFactory;
  * trainer, decisions and deployments by itself); the rest are ignored and counted.
  */
 @Context
+@Requires(property = EvaluatorService.ENABLED, notEquals = "false")
 public final class EvaluatorService implements AutoCloseable {
+
+    /**
+     * {@code evaluator.enabled: false} keeps the evaluator's services (this loop, the dead-letter monitor, the
+     * catalogue writer) from starting in a JVM that has the evaluator on its classpath as a library: the benchmarks
+     * use its drift tests beside a trainer context.
+     */
+    public static final String ENABLED = "evaluator.enabled";
 
     private static final Logger LOG = LoggerFactory.getLogger(EvaluatorService.class);
     /** Adapters whose answers are remembered: the champion and latest candidate of a few tasks. */

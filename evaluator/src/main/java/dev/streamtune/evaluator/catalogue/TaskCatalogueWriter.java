@@ -13,6 +13,7 @@ import dev.streamtune.contract.TaskCatalogue;
 import dev.streamtune.evaluator.EvaluatorService;
 import dev.streamtune.schema.TaskDefinition;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * has replayed the topic, so a task already there is never written over).
  */
 @Context
+@Requires(property = dev.streamtune.evaluator.EvaluatorService.ENABLED, notEquals = "false")
 public final class TaskCatalogueWriter implements dev.streamtune.evaluator.deadletters.LabelAppender {
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskCatalogueWriter.class);

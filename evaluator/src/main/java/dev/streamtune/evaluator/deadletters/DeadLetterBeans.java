@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 
@@ -28,6 +29,7 @@ class DeadLetterBeans {
      * catalogue follower; the integrator may hand it the catalogue writer's instead).
      */
     @Context
+    @Requires(property = dev.streamtune.evaluator.EvaluatorService.ENABLED, notEquals = "false")
     @Bean(preDestroy = "close")
     OpenLabelMonitor openLabelMonitor(KafkaConfig kafka, DeadLetterReplayer replayer, DeadLetterSettings settings,
                                       Optional<LabelAppender> appender, MeterRegistry meters,
