@@ -5,6 +5,7 @@ import java.util.Map;
 import dev.streamtune.kafka.BrokerProbe;
 import dev.streamtune.kafka.LoopHealth;
 import dev.streamtune.service.KafkaConfig;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.AbstractHealthIndicator;
 import jakarta.annotation.PreDestroy;
@@ -15,6 +16,7 @@ import jakarta.inject.Singleton;
  * its state, and with "loop": "recovering" while it retries a fault.
  */
 @Singleton
+@Requires(bean = EvaluatorService.class) // none where evaluator.enabled is false
 final class EvaluatorHealth extends AbstractHealthIndicator<Map<String, Object>> {
 
     private final EvaluatorService service;
