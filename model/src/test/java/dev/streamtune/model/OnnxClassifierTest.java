@@ -50,7 +50,7 @@ class OnnxClassifierTest {
     }
 
     /** Largest absolute difference between two logit tables. */
-    private static double maxDifference(float[][] a, float[][] b) {
+    static double maxDifference(float[][] a, float[][] b) {
         double worst = 0;
         for (int i = 0; i < a.length; i++) {
             for (int j = 0; j < a[i].length; j++) {

@@ -83,10 +83,10 @@ class PeftMethodsTest {
             try (TextClassifier loaded = TextClassifier.load(TestModels.miniLm(), file)) {
                 assertEquals(config, loaded.config());
                 float[][] expected = classifier.logits(texts(test));
-                assertTrue(maxDifference(expected, loaded.logits(texts(test))) == 0, "loaded as saved");
+                assertTrue(OnnxClassifierTest.maxDifference(expected, loaded.logits(texts(test))) == 0, "loaded as saved");
                 try (OnnxClassifier onnx = OnnxClassifier.compile(loaded, Precision.FP32, 1);
                         OnnxClassifier int8 = OnnxClassifier.compile(loaded, Precision.INT8, 1)) {
-                    double diff = maxDifference(expected, onnx.logits(texts(test)));
+                    double diff = OnnxClassifierTest.maxDifference(expected, onnx.logits(texts(test)));
                     System.out.printf("%s: onnx-fp32 vs pytorch max abs logit difference %.2g%n", name, diff);
                     assertTrue(diff < 1e-4, name + ": ONNX fp32 logits differ by " + diff);
                     assertTrue(accuracy(int8, test) > majority + 0.2, name + " on int8");
@@ -104,7 +104,7 @@ class PeftMethodsTest {
             Map<String, float[]> head = new LinkedHashMap<>(base.snapshot());
             adapters.restore(head);
             List<String> texts = List.of("a cat", "bread and butter, a longer text than the other");
-            assertTrue(maxDifference(base.logits(texts), adapters.logits(texts)) < 1e-5);
+            assertTrue(OnnxClassifierTest.maxDifference(base.logits(texts), adapters.logits(texts)) < 1e-5);
         }
     }
 
@@ -126,7 +126,7 @@ class PeftMethodsTest {
             // Two texts, one padded in the batch: each gets what it gets alone (the mask covers the prompt).
             List<String> texts = List.of("tea", "a hot drink made by infusing dried leaves in boiling water");
             float[][] together = prompted.logits(texts);
-            assertTrue(maxDifference(new float[][] {together[0]}, prompted.logits(List.of(texts.get(0)))) < 1e-4);
+            assertTrue(OnnxClassifierTest.maxDifference(new float[][] {together[0]}, prompted.logits(List.of(texts.get(0)))) < 1e-4);
         }
     }
 
@@ -192,15 +192,5 @@ class PeftMethodsTest {
             right += predictions.get(i).label().equals(examples.get(i).label()) ? 1 : 0;
         }
         return right / (double) examples.size();
-    }
-
-    private static double maxDifference(float[][] a, float[][] b) {
-        double worst = 0;
-        for (int i = 0; i < a.length; i++) {
-            for (int j = 0; j < a[i].length; j++) {
-                worst = Math.max(worst, Math.abs(a[i][j] - b[i][j]));
-            }
-        }
-        return worst;
     }
 }

@@ -22,14 +22,11 @@ public record BottleneckAdapters(int size) implements PeftMethod {
     private static final double DOWN_STD = 0.02;
 
     public BottleneckAdapters {
-        if (size <= 0) {
-            throw new IllegalArgumentException(KIND + ": size must be positive: " + size);
-        }
+        PeftMethods.requirePositive(size, KIND);
     }
 
     static BottleneckAdapters fromSettings(Map<String, String> settings) {
-        PeftMethods.onlyKnown(settings, KIND, "size");
-        return new BottleneckAdapters(PeftMethods.positive(settings, "size", DEFAULT_SIZE, KIND));
+        return new BottleneckAdapters(PeftMethods.size(settings, KIND, DEFAULT_SIZE));
     }
 
     @Override
@@ -39,7 +36,7 @@ public record BottleneckAdapters(int size) implements PeftMethod {
 
     @Override
     public Map<String, String> settings() {
-        return Map.of("size", Integer.toString(size));
+        return PeftMethods.sizeSettings(size);
     }
 
     @Override

@@ -37,9 +37,22 @@ public final class PeftMethods {
         return java.util.Collections.unmodifiableSet(BY_KIND.keySet());
     }
 
-    /** A positive integer setting, or {@code fallback} when absent. */
-    static int positive(Map<String, String> settings, String key, int fallback, String kind) {
-        String value = settings.get(key);
+    /** The setting every method here has: its one size (a width or a number of virtual tokens). */
+    static final String SIZE = "size";
+
+    /**
+     * The {@link #SIZE} of a method that has no other setting, or {@code fallback} when absent.
+     *
+     * @throws IllegalArgumentException for another setting (a misspelt key would otherwise be silently ignored) or
+     *     a size that is not a positive integer
+     */
+    static int size(Map<String, String> settings, String kind, int fallback) {
+        for (String key : settings.keySet()) {
+            if (!key.equals(SIZE)) {
+                throw new IllegalArgumentException(kind + " has no setting '" + key + "'; it has " + SIZE);
+            }
+        }
+        String value = settings.get(SIZE);
         if (value == null) {
             return fallback;
         }
@@ -51,15 +64,19 @@ public final class PeftMethods {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException(kind + ": " + key + " must be a positive integer, not '" + value + "'");
+        throw new IllegalArgumentException(kind + ": " + SIZE + " must be a positive integer, not '" + value + "'");
     }
 
-    /** Settings other than {@code known} are refused: a misspelt key would otherwise be silently ignored. */
-    static void onlyKnown(Map<String, String> settings, String kind, String... known) {
-        for (String key : settings.keySet()) {
-            if (!Set.of(known).contains(key)) {
-                throw new IllegalArgumentException(kind + " has no setting '" + key + "'; it has " + Set.of(known));
-            }
+    /** {@code {size: n}}, as a method with only a size writes its settings. */
+    static Map<String, String> sizeSettings(int size) {
+        return Map.of(SIZE, Integer.toString(size));
+    }
+
+    /** A size a method was constructed with, checked. */
+    static int requirePositive(int size, String kind) {
+        if (size <= 0) {
+            throw new IllegalArgumentException(kind + ": " + SIZE + " must be positive: " + size);
         }
+        return size;
     }
 }

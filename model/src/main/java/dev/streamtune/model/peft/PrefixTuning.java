@@ -23,14 +23,11 @@ public record PrefixTuning(int tokens) implements PeftMethod {
     private static final double INIT_STD = 0.02;
 
     public PrefixTuning {
-        if (tokens <= 0) {
-            throw new IllegalArgumentException(KIND + ": tokens must be positive: " + tokens);
-        }
+        PeftMethods.requirePositive(tokens, KIND);
     }
 
     static PrefixTuning fromSettings(Map<String, String> settings) {
-        PeftMethods.onlyKnown(settings, KIND, "size");
-        return new PrefixTuning(PeftMethods.positive(settings, "size", DEFAULT_TOKENS, KIND));
+        return new PrefixTuning(PeftMethods.size(settings, KIND, DEFAULT_TOKENS));
     }
 
     @Override
@@ -40,7 +37,7 @@ public record PrefixTuning(int tokens) implements PeftMethod {
 
     @Override
     public Map<String, String> settings() {
-        return Map.of("size", Integer.toString(tokens));
+        return PeftMethods.sizeSettings(tokens);
     }
 
     @Override

@@ -22,14 +22,11 @@ public record PromptTuning(int tokens) implements PeftMethod {
     private static final int FIRST_WORD_ID = 1000;
 
     public PromptTuning {
-        if (tokens <= 0) {
-            throw new IllegalArgumentException(KIND + ": tokens must be positive: " + tokens);
-        }
+        PeftMethods.requirePositive(tokens, KIND);
     }
 
     static PromptTuning fromSettings(Map<String, String> settings) {
-        PeftMethods.onlyKnown(settings, KIND, "size");
-        return new PromptTuning(PeftMethods.positive(settings, "size", DEFAULT_TOKENS, KIND));
+        return new PromptTuning(PeftMethods.size(settings, KIND, DEFAULT_TOKENS));
     }
 
     @Override
@@ -39,7 +36,7 @@ public record PromptTuning(int tokens) implements PeftMethod {
 
     @Override
     public Map<String, String> settings() {
-        return Map.of("size", Integer.toString(tokens));
+        return PeftMethods.sizeSettings(tokens);
     }
 
     @Override

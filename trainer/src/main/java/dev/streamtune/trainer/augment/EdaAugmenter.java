@@ -154,19 +154,18 @@ public final class EdaAugmenter {
 
     /** The word without the punctuation around it, in lower case: what is looked up. */
     static String core(String word) {
-        int from = 0;
-        int to = word.length();
-        while (from < to && !Character.isLetterOrDigit(word.charAt(from))) {
-            from++;
-        }
-        while (to > from && !Character.isLetterOrDigit(word.charAt(to - 1))) {
-            to--;
-        }
-        return word.substring(from, to).toLowerCase(Locale.ROOT);
+        int[] span = coreSpan(word);
+        return word.substring(span[0], span[1]).toLowerCase(Locale.ROOT);
     }
 
     /** {@code word} with its letters replaced by {@code replacement}, the punctuation around them kept. */
     static String withCore(String word, String replacement) {
+        int[] span = coreSpan(word);
+        return word.substring(0, span[0]) + replacement + word.substring(span[1]);
+    }
+
+    /** {@code [from, to)} of the word between the punctuation around it. */
+    private static int[] coreSpan(String word) {
         int from = 0;
         int to = word.length();
         while (from < to && !Character.isLetterOrDigit(word.charAt(from))) {
@@ -175,6 +174,6 @@ public final class EdaAugmenter {
         while (to > from && !Character.isLetterOrDigit(word.charAt(to - 1))) {
             to--;
         }
-        return word.substring(0, from) + replacement + word.substring(to);
+        return new int[] {from, to};
     }
 }
