@@ -9,12 +9,13 @@ import java.util.function.Function;
 
 /**
  * Prefix tuning (Li and Liang 2021; P-tuning v2's form for encoders): in every layer, {@code tokens} trainable key
- * and value vectors that every query attends to beside the text's own. Trained directly (no reparameterising MLP:
- * on an encoder this small it adds weights without measured benefit) from N(0, 0.02^2): small keys take little
+ * and value vectors that every query attends to beside the text's own. Trained directly, without the paper's
+ * reparameterising MLP (which only eases optimisation and is thrown away after training; not measured here), from
+ * N(0, 0.02^2): small keys take little
  * attention at first, so a new classifier starts close to the base encoder, and distinct values break the symmetry
  * between prefix positions (identical ones would get identical gradients for ever).
  *
- * @param tokens prefix length P (setting `size`) (per layer 2 x P x hidden weights)
+ * @param tokens prefix length P (setting {@code size}) (per layer 2 x P x hidden weights)
  */
 public record PrefixTuning(int tokens) implements PeftMethod {
 

@@ -12,7 +12,7 @@ import java.util.function.Function;
  * leaves them out. Each starts as the embeddings layer's output for a random vocabulary word (the paper's
  * "sampled vocabulary" initialisation, better than random vectors), so it is a plausible token from the start.
  *
- * @param tokens number of virtual tokens P (setting `size`) (P x hidden weights in all)
+ * @param tokens number of virtual tokens P (setting {@code size}) (P x hidden weights in all)
  */
 public record PromptTuning(int tokens) implements PeftMethod {
 
