@@ -103,11 +103,11 @@ public final class HeadGrowth {
         for (int r = head.rows(); r < rows; r++) {
             if (rule == NewRows.SMALL_RANDOM) {
                 for (int j = 0; j < h; j++) {
-                    weight[r * h + j] = (float) (gaussian(random) * SMALL_RANDOM_STD);
+                    weight[r * h + j] = (float) (SeededDraws.standardNormal(random) * SMALL_RANDOM_STD);
                 }
             } else if (rule == NewRows.MEAN_OF_OLD_JITTERED) {
                 for (int j = 0; j < h; j++) {
-                    weight[r * h + j] = newWeights[j] + (float) (gaussian(random) * SMALL_RANDOM_STD);
+                    weight[r * h + j] = newWeights[j] + (float) (SeededDraws.standardNormal(random) * SMALL_RANDOM_STD);
                 }
             } else {
                 System.arraycopy(newWeights, 0, weight, r * h, h);
@@ -115,10 +115,5 @@ public final class HeadGrowth {
             bias[r] = newBias;
         }
         return new Head(rows, h, weight, bias);
-    }
-
-    private static double gaussian(SplittableRandom rnd) {
-        double u = 1.0 - rnd.nextDouble();
-        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rnd.nextDouble());
     }
 }

@@ -139,7 +139,7 @@ public final class TextClassifier implements TextPredictor {
                 int labels = config.labels().size();
                 float[] w = new float[labels * c.hiddenSize()];
                 for (int i = 0; i < w.length; i++) {
-                    w[i] = (float) (gaussian(rnd) * HEAD_INIT_STD);
+                    w[i] = (float) (SeededDraws.standardNormal(rnd) * HEAD_INIT_STD);
                 }
                 own.put(ClassifierHead.WEIGHT, m.create(w, new Shape(labels, c.hiddenSize())));
                 own.put(ClassifierHead.BIAS, m.zeros(new Shape(labels)));
@@ -269,12 +269,6 @@ public final class TextClassifier implements TextPredictor {
     static String describeMethod(ClassifierConfig c) {
         return (c.peft() == null ? "" : c.peft().describe() + ", ") + c.lora() + ", " + c.trainableTopLayers()
                 + " unfrozen layers";
-    }
-
-    /** Standard normal draw (Box-Muller), so initialisation depends only on the seed. */
-    private static double gaussian(SplittableRandom rnd) {
-        double u = 1.0 - rnd.nextDouble();
-        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rnd.nextDouble());
     }
 
     private static void validate(BaseModel base, ClassifierConfig config) {

@@ -1,6 +1,7 @@
 package dev.streamtune.model.peft;
 
 import dev.streamtune.model.BertConfig;
+import dev.streamtune.model.SeededDraws;
 import dev.streamtune.model.nn.PeftSlots;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -40,17 +41,11 @@ public interface PeftMethod {
         return kind() + " " + new java.util.TreeMap<>(settings());
     }
 
-    /** Standard normal draw (Box-Muller), so initialisation depends only on the seed. */
-    static double gaussian(SplittableRandom random) {
-        double u = 1.0 - random.nextDouble();
-        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random.nextDouble());
-    }
-
     /** {@code size} values from N(0, std^2). */
     static float[] gaussian(int size, double std, SplittableRandom random) {
         float[] values = new float[size];
         for (int i = 0; i < values.length; i++) {
-            values[i] = (float) (gaussian(random) * std);
+            values[i] = (float) (SeededDraws.standardNormal(random) * std);
         }
         return values;
     }
