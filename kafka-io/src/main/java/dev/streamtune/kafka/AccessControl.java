@@ -96,13 +96,14 @@ public final class AccessControl {
             List.of(), List.of(EVALUATOR_TRANSACTIONAL_ID, EVALUATOR_REPLAY_TRANSACTIONAL_ID), null, true,
             List.of(EVALUATOR_REPLAY_GROUP_PREFIX));
     public static final Principal SERVING = new Principal("serving",
-            List.of(Topics.FEEDBACK_EVENTS, Topics.PREDICTION_LOG),
+            List.of(Topics.FEEDBACK_EVENTS, Topics.PREDICTION_LOG, Topics.ANNOTATION_REQUESTS),
             List.of(Topics.TASKS, Topics.PROMOTION_DECISIONS, Topics.DEPLOYMENTS, Topics.DRIFT_REPORTS,
                     Topics.CLOSED_WINDOWS, Topics.PREDICTION_LOG, Topics.FEEDBACK_EVENTS),
             List.of(), List.of(), null, true);
-    /** Annotation tools, kcat, the demo's traffic: the two input topics only. */
+    /** Annotation tools, kcat, the demo's traffic: the two input topics, and the annotation requests to answer. */
     public static final Principal PRODUCER = new Principal("producer",
-            List.of(Topics.LABELLED_EXAMPLES, Topics.FEEDBACK_EVENTS), List.of(), List.of(), List.of(), null, false);
+            List.of(Topics.LABELLED_EXAMPLES, Topics.FEEDBACK_EVENTS), List.of(Topics.ANNOTATION_REQUESTS), List.of(),
+            List.of(), null, false);
 
     public static final List<Principal> PRINCIPALS = List.of(INGEST, TRAINER, EVALUATOR, SERVING, PRODUCER);
 

@@ -37,7 +37,8 @@ class AccessControlTest {
                 Map.entry("deployments", List.of("evaluator")),
                 Map.entry("drift.reports", List.of("evaluator")),
                 Map.entry("retrain.requests", List.of("evaluator")),
-                Map.entry("predictions.log", List.of("serving"))), writers);
+                Map.entry("predictions.log", List.of("serving")),
+                Map.entry("annotation.requests", List.of("serving"))), writers);
     }
 
     @Test
@@ -101,7 +102,7 @@ class AccessControlTest {
         }
         Set<String> producerTopics = AccessControl.bindings(AccessControl.PRODUCER).stream()
                 .map(b -> b.pattern().name()).collect(Collectors.toSet());
-        assertEquals(Set.of("examples.labelled", "feedback.events"), producerTopics);
+        assertEquals(Set.of("examples.labelled", "feedback.events", "annotation.requests"), producerTopics);
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.streamtune.schema.AdapterCandidate;
+import dev.streamtune.schema.AnnotationRequest;
 import dev.streamtune.schema.CleanExample;
 import dev.streamtune.schema.Deployment;
 import dev.streamtune.schema.DriftReport;
@@ -54,10 +55,14 @@ public final class Topics {
             "task", 3, false, WEEK);
     public static final TopicSpec PREDICTION_LOG = new TopicSpec("predictions.log", PredictionLog.class,
             "request id", 3, false, WEEK);
+    // Predictions serving chose for a human label (AnnotationRequest); labels come back on feedback.events.
+    public static final TopicSpec ANNOTATION_REQUESTS = new TopicSpec("annotation.requests", AnnotationRequest.class,
+            "prediction id", 3, false, WEEK);
 
     public static final List<TopicSpec> ALL = List.of(
             TASKS, LABELLED_EXAMPLES, FEEDBACK_EVENTS, CLEAN_EXAMPLES, REJECTED_RECORDS, CLOSED_WINDOWS,
-            ADAPTER_CANDIDATES, PROMOTION_DECISIONS, DEPLOYMENTS, DRIFT_REPORTS, RETRAIN_REQUESTS, PREDICTION_LOG);
+            ADAPTER_CANDIDATES, PROMOTION_DECISIONS, DEPLOYMENTS, DRIFT_REPORTS, RETRAIN_REQUESTS, PREDICTION_LOG,
+            ANNOTATION_REQUESTS);
 
     private Topics() {
     }

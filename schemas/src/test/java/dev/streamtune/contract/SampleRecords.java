@@ -9,7 +9,11 @@ import dev.streamtune.schema.BiasMetrics;
 import dev.streamtune.schema.ClassMetrics;
 import dev.streamtune.schema.ClassificationMetrics;
 import dev.streamtune.schema.CleanExample;
+import dev.streamtune.schema.AnnotationRequest;
 import dev.streamtune.schema.Deployment;
+import dev.streamtune.schema.RolloutStage;
+import dev.streamtune.schema.RolloutTrial;
+import dev.streamtune.schema.ServingRole;
 import dev.streamtune.schema.DriftReport;
 import dev.streamtune.schema.EvaluationReport;
 import dev.streamtune.schema.ExampleOrigin;
@@ -50,7 +54,8 @@ public final class SampleRecords {
                 Map.entry(Deployment.class, deployment()),
                 Map.entry(DriftReport.class, driftReport()),
                 Map.entry(RetrainRequest.class, retrainRequest()),
-                Map.entry(PredictionLog.class, predictionLog()));
+                Map.entry(PredictionLog.class, predictionLog()),
+                Map.entry(AnnotationRequest.class, annotationRequest()));
     }
 
     public static TaskDefinition taskDefinition() {
@@ -132,7 +137,11 @@ public final class SampleRecords {
     public static Deployment deployment() {
         return Deployment.newBuilder().setTask("sentiment").setAdapterId("cand-4").setArtifactUri("file:///a")
                 .setArtifactSha256("beef").setBaseModelId("all-MiniLM-L6-v2").setDecisionId("dec-1")
-                .setPreviousAdapterId("adapter-3").setDeployedAt(T0).setPinned(true).build();
+                .setPreviousAdapterId("adapter-3").setDeployedAt(T0).setPinned(true)
+                .setTrial(RolloutTrial.newBuilder().setCandidateId("cand-5").setArtifactUri("file:///b")
+                        .setArtifactSha256("cafe").setStage(RolloutStage.CANARY).setShare(0.25).setStep(2)
+                        .setSteps(3).setStepStartedAt(T0).setApprovalDecisionId("dec-2").build())
+                .build();
     }
 
     public static DriftReport driftReport() {
@@ -152,6 +161,15 @@ public final class SampleRecords {
         return PredictionLog.newBuilder().setRequestId("req-9").setTask("sentiment").setAdapterId("cand-4")
                 .setText("not bad at all").setPredictedLabel("negative")
                 .setProbabilities(Map.of("negative", 0.6, "positive", 0.4)).setServedAt(T0).setLatencyMicros(850L)
-                .build();
+                .setRole(ServingRole.SHADOW).setChampionLabel("positive").setChampionConfidence(0.7)
+                .setChampionLatencyMicros(700L).build();
+    }
+
+    public static AnnotationRequest annotationRequest() {
+        return AnnotationRequest.newBuilder().setPredictionId("req-9").setTask("sentiment").setAdapterId("cand-4")
+                .setText("not bad at all").setPredictedLabel("negative")
+                .setProbabilities(Map.of("negative", 0.55, "positive", 0.45))
+                .setReasons(List.of("LOW_MARGIN", "DISAGREEMENT")).setOtherLabel("positive")
+                .setOtherAdapterId("cand-5").setAttributes(Map.of("channel", "app")).setRequestedAt(T0).build();
     }
 }
