@@ -21,7 +21,8 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
 
 /**
- * Manual overrides for operators: approve or reject a candidate, roll back or pin a task's deployment. Every call
+ * Manual overrides for operators: approve or reject a candidate, roll back or pin a task's deployment (a pin also
+ * pauses a running rollout), promote a rollout's candidate at once. Every call
  * needs {@code Authorization: Bearer <evaluator.admin-token>} (401 with a JSON error without it; 403 when no token
  * is configured); the commands run on the evaluator's own thread.
  */
@@ -65,6 +66,20 @@ public final class AdminController {
         return run(authorization, operator -> DeploymentView.of(operator.pin(task, false)));
     }
 
+    /** Ends the task's rollout with its candidate answering everything (409 when none runs). */
+    @Post("/rollout/promote")
+    public HttpResponse<?> promote(String task, @QueryValue(defaultValue = "admin") String by,
+                                   @Nullable @Header("Authorization") String authorization) {
+        return run(authorization, operator -> DecisionView.of(operator.promote(task, by)));
+    }
+
+    /** The task's running rollout: stage, share, live evidence of both models in this step, latest judgement. */
+    @Get("/rollout")
+    public HttpResponse<?> rollout(String task, @Nullable @Header("Authorization") String authorization) {
+        return run(authorization, operator -> operator.rollout(task).map(RolloutView::of)
+                .orElseThrow(() -> new IllegalArgumentException("Task " + task + " has no rollout running")));
+    }
+
     @Get("/deployment")
     public HttpResponse<?> deployment(String task, @Nullable @Header("Authorization") String authorization) {
         return run(authorization, operator -> operator.deployment(task).map(DeploymentView::of)
@@ -105,6 +120,30 @@ public final class AdminController {
         static DecisionView of(PromotionDecision d) {
             return new DecisionView(d.getDecisionId(), d.getTask(), d.getCandidateId(), d.getVerdict().name(),
                     d.getDecidedBy(), d.getReasons());
+        }
+    }
+
+    @Serdeable
+    public record ArmView(long served, long corrected, long confirmed, double correctedShare, double p99Millis) {
+        static ArmView of(dev.streamtune.evaluator.rollout.LiveEvidence.Arm a) {
+            return new ArmView(a.served(), a.wrong(), a.right(), a.wrongShare(),
+                    a.latency().quantileMicros(0.99) / 1000.0);
+        }
+    }
+
+    @Serdeable
+    public record RolloutView(String task, String champion, String candidate, String stage, double share, int step,
+                              int steps, String stepStartedAt, boolean paused, ArmView candidateAnswers,
+                              ArmView championAnswers, long shadowPairs, double shadowDisagreement,
+                              String lastJudgement, String lastReason) {
+        static RolloutView of(EvaluatorService.RolloutStatus s) {
+            var trial = s.deployment().getTrial();
+            return new RolloutView(s.deployment().getTask(), s.deployment().getAdapterId(), trial.getCandidateId(),
+                    trial.getStage().name(), trial.getShare(), trial.getStep(), trial.getSteps(),
+                    trial.getStepStartedAt().toString(), s.deployment().getPinned(), ArmView.of(s.candidate()),
+                    ArmView.of(s.champion()), s.shadow().pairs(), s.shadow().disagreement(),
+                    s.lastCall() == null ? null : s.lastCall().action().name(),
+                    s.lastCall() == null ? null : s.lastCall().reason());
         }
     }
 

@@ -30,6 +30,10 @@ import dev.streamtune.evaluator.drift.DriftMonitor;
 import dev.streamtune.evaluator.drift.DriftPolicy;
 import dev.streamtune.evaluator.drift.RetrainPolicy;
 import dev.streamtune.evaluator.gate.GateCheck;
+import dev.streamtune.evaluator.rollout.LiveEvidence;
+import dev.streamtune.evaluator.rollout.RolloutJudge;
+import dev.streamtune.evaluator.rollout.RolloutPolicy;
+import dev.streamtune.evaluator.rollout.RolloutSteps;
 import dev.streamtune.evaluator.gate.PromotionGate;
 import dev.streamtune.evaluator.metrics.SliceScorer;
 import dev.streamtune.evaluator.scoring.AdapterScorer;
@@ -52,6 +56,8 @@ import dev.streamtune.schema.DriftSignal;
 import dev.streamtune.schema.EvaluationReport;
 import dev.streamtune.schema.PromotionDecision;
 import dev.streamtune.schema.RetrainRequest;
+import dev.streamtune.schema.RolloutStage;
+import dev.streamtune.schema.RolloutTrial;
 import dev.streamtune.schema.TaskDefinition;
 import dev.streamtune.schema.Verdict;
 import dev.streamtune.service.KafkaConfig;
@@ -121,6 +127,9 @@ public final class EvaluatorService implements AutoCloseable {
     private final AnswerMemo answers;
     /** Where the next attempt resumes reading, so nothing is folded twice after a fault. */
     private final Map<TopicPartition, Long> positions = new HashMap<>();
+    /** Each task's canary share now (0 in shadow or without a rollout), for Prometheus. */
+    private final Map<String, Double> rolloutShares = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, RolloutJudge.Call> lastRolloutCalls = new java.util.concurrent.ConcurrentHashMap<>();
     private Map<TopicPartition, Long> replayEnd;
     private volatile boolean caughtUp;
     /**
@@ -146,7 +155,8 @@ public final class EvaluatorService implements AutoCloseable {
                 EMBEDDINGS_REMEMBERED);
         this.state = new EvaluatorState(
                 new EvaluationSets(settings.retentionSize(), settings.canarySize(), settings.maxWindows()),
-                new DriftMonitor(new DriftDetector(settings.drift().policy(), embeddings), settings.driftReference()));
+                new DriftMonitor(new DriftDetector(settings.drift().policy(), embeddings), settings.driftReference()),
+                new LiveEvidence(settings.rollout().evidenceRetention()));
         this.retrainPolicy = settings.drift().retrainPolicy();
         this.answers = new AnswerMemo(MEMO_ADAPTERS, 4 * (settings.retentionSize() + settings.canarySize()));
         this.loop = ConsumerLoop.recovering("evaluator-loop", false, this::run);
@@ -229,6 +239,7 @@ public final class EvaluatorService implements AutoCloseable {
                 if (caughtUp) {
                     publishDriftReports();
                     judgeReadyCandidates();
+                    judgeRollouts();
                     runCommands();
                 }
             }
@@ -373,15 +384,42 @@ public final class EvaluatorService implements AutoCloseable {
                 .setArtifactUri(candidate.getArtifactUri()).setArtifactSha256(candidate.getArtifactSha256()).build();
     }
 
-    /** Writes a decision and, when it makes an adapter current, the deployment, atomically; folds both back in. */
+    /**
+     * Writes a decision and, when it changes what serves, the deployment, atomically; folds both back in. An
+     * approval over a serving champion starts a rollout when the task's rollout policy stages anything; a
+     * rollback during a rollout ends the rollout, otherwise it puts back the previous adapter.
+     */
     private Deployment publish(PromotionDecision decision, boolean automatic) {
         Deployment deployment = null;
-        boolean pinned = state.deployment(decision.getTask()).map(Deployment::getPinned).orElse(false);
+        Optional<Deployment> current = state.deployment(decision.getTask());
+        boolean pinned = current.map(Deployment::getPinned).orElse(false);
         if (decision.getVerdict() == Verdict.APPROVED && !(automatic && pinned)) {
             AdapterCandidate candidate = state.candidate(decision.getCandidateId()).orElseThrow();
-            deployment = state.promotion(candidate, decision.getDecisionId(), clock.instant());
+            RolloutPolicy rollout = rolloutPolicy(decision.getTask());
+            if (current.isPresent() && rollout.stagesAnything()) {
+                Deployment champion = current.get();
+                List<String> reasons = new ArrayList<>(decision.getReasons());
+                if (champion.getTrial() != null) {
+                    reasons.add("ROLLOUT replaces the rollout of " + champion.getTrial().getCandidateId());
+                }
+                deployment = RolloutSteps.start(champion, candidate, decision.getDecisionId(), rollout,
+                        clock.instant());
+                reasons.add("ROLLOUT " + describe(deployment.getTrial()) + " beside " + champion.getAdapterId());
+                decision.setReasons(reasons);
+            } else {
+                deployment = state.promotion(candidate, decision.getDecisionId(), clock.instant());
+            }
         } else if (decision.getVerdict() == Verdict.ROLLED_BACK) {
-            deployment = state.rollback(decision.getTask(), decision.getDecisionId(), clock.instant());
+            deployment = current.filter(d -> d.getTrial() != null)
+                    .map(d -> RolloutSteps.abort(d, decision.getDecisionId(), clock.instant()))
+                    .orElseGet(() -> state.rollback(decision.getTask(), decision.getDecisionId(), clock.instant()));
+        } else if (decision.getVerdict() == Verdict.ADVANCED) {
+            Deployment trialOf = current.orElseThrow();
+            AdapterCandidate candidate = state.candidate(decision.getCandidateId()).orElseThrow();
+            deployment = decision.getDecidedBy().equals("gate")
+                    ? RolloutSteps.next(trialOf, candidate, rolloutPolicy(decision.getTask()),
+                    decision.getDecisionId(), clock.instant())
+                    : RolloutSteps.promote(trialOf, candidate, decision.getDecisionId(), clock.instant());
         }
         Deployment toDeploy = deployment;
         writer.inTransaction(producer -> {
@@ -393,12 +431,73 @@ public final class EvaluatorService implements AutoCloseable {
         state.apply(decision, clock.instant());
         if (deployment != null) {
             state.apply(deployment, clock.instant());
-            LOG.info("Deployed {} for task {} (was {})", deployment.getAdapterId(), deployment.getTask(),
-                    deployment.getPreviousAdapterId());
+            if (deployment.getTrial() != null) {
+                LOG.info("Task {}: {} beside {}", deployment.getTask(), describe(deployment.getTrial()),
+                        deployment.getAdapterId());
+            } else {
+                LOG.info("Deployed {} for task {} (was {})", deployment.getAdapterId(), deployment.getTask(),
+                        deployment.getPreviousAdapterId());
+            }
         }
         meters.counter("evaluator_decisions_total", "task", decision.getTask(),
                 "verdict", decision.getVerdict().name(), "by", automatic ? "gate" : "operator").increment();
         return deployment;
+    }
+
+    /** The task's rollout policy: the configured one with the task's overrides from the catalogue. */
+    private RolloutPolicy rolloutPolicy(String task) {
+        return settings.rollout().policy().withOverrides(catalogue.find(task)
+                .map(TaskDefinition::getGateOverrides).orElse(Map.of()));
+    }
+
+    private static String describe(RolloutTrial trial) {
+        return trial.getStage() == RolloutStage.SHADOW
+                ? String.format(java.util.Locale.ROOT, "shadow of %s on %.0f%% of requests", trial.getCandidateId(),
+                100 * trial.getShare())
+                : String.format(java.util.Locale.ROOT, "canary of %s on %.0f%% of request keys (step %d of %d)",
+                trial.getCandidateId(), 100 * trial.getShare(), trial.getStep(), trial.getSteps());
+    }
+
+    /**
+     * Judges every running rollout on the live evidence so far: advances it, rolls it back, or records once per
+     * step that it holds. A pinned deployment pauses its rollout.
+     */
+    private void judgeRollouts() {
+        rolloutShares.replaceAll((task, share) -> 0.0);
+        for (Deployment deployment : state.trials()) {
+            if (deployment.getPinned()) {
+                continue;
+            }
+            RolloutTrial trial = deployment.getTrial();
+            Optional<AdapterCandidate> candidate = state.candidate(trial.getCandidateId());
+            if (candidate.isEmpty()) {
+                continue; // its record has not been read (yet): nothing to promote to
+            }
+            RolloutJudge.Call call = new RolloutJudge(rolloutPolicy(deployment.getTask()))
+                    .judge(trial, deployment.getAdapterId(), state.live(), clock.instant());
+            meters.gauge("evaluator_rollout_share", List.of(io.micrometer.core.instrument.Tag.of("task",
+                    deployment.getTask())), rolloutShares, m -> m.getOrDefault(deployment.getTask(), 0.0));
+            rolloutShares.put(deployment.getTask(), trial.getStage() == RolloutStage.CANARY ? trial.getShare() : 0.0);
+            switch (call.action()) {
+                case ADVANCE -> publish(decision(candidate.get(), Verdict.ADVANCED, List.of(call.reason()), "gate",
+                        null), true);
+                case ROLL_BACK -> publish(decision(candidate.get(), Verdict.ROLLED_BACK,
+                        List.of("ROLLBACK " + call.reason()), "gate", null), true);
+                case HOLD -> {
+                    String heldId = UUID.nameUUIDFromBytes((trial.getApprovalDecisionId() + "/" + trial.getStage()
+                            + "/" + trial.getStep() + "/held").getBytes(StandardCharsets.UTF_8)).toString();
+                    boolean stepLongEnough = !java.time.Duration.between(trial.getStepStartedAt(), clock.instant())
+                            .minus(settings.rollout().minStepDuration()).isNegative();
+                    if (stepLongEnough && !state.held(heldId)) {
+                        PromotionDecision held = decision(candidate.get(), Verdict.HELD,
+                                List.of("HOLD " + call.reason()), "gate", null);
+                        held.setDecisionId(heldId);
+                        publish(held, true);
+                    }
+                }
+            }
+            lastRolloutCalls.put(deployment.getTask(), call);
+        }
     }
 
     private void runCommands() {
@@ -407,6 +506,11 @@ public final class EvaluatorService implements AutoCloseable {
         while ((command = commands.poll()) != null) {
             command.accept(operator);
         }
+    }
+
+    /** A running rollout as the admin API shows it. */
+    public record RolloutStatus(Deployment deployment, LiveEvidence.Arm candidate, LiveEvidence.Arm champion,
+                                LiveEvidence.Shadow shadow, RolloutJudge.Call lastCall) {
     }
 
     /** What an operator may do; only ever called on the loop thread through {@link #submit}. */
@@ -433,9 +537,34 @@ public final class EvaluatorService implements AutoCloseable {
         public PromotionDecision rollback(String task, String operator) {
             Deployment current = state.deployment(task)
                     .orElseThrow(() -> new IllegalStateException("Nothing is deployed for task " + task));
-            PromotionDecision decision = decision(candidateOf(task, current.getAdapterId()), Verdict.ROLLED_BACK,
-                    List.of("OVERRIDE " + current.getAdapterId() + " rolled back by " + operator), operator, null);
+            String rolledBack = current.getTrial() != null ? current.getTrial().getCandidateId()
+                    : current.getAdapterId();
+            PromotionDecision decision = decision(candidateOf(task, rolledBack), Verdict.ROLLED_BACK,
+                    List.of("OVERRIDE " + rolledBack + " rolled back by " + operator
+                            + (current.getTrial() != null ? " during its rollout" : "")), operator, null);
             publish(decision, false); // refuses, before sending anything, when there is no target
+            return decision;
+        }
+
+        /** The task's rollout: its trial, the live evidence of both models in this step, the latest judgement. */
+        public Optional<RolloutStatus> rollout(String task) {
+            return state.deployment(task).filter(d -> d.getTrial() != null).map(d -> {
+                RolloutTrial trial = d.getTrial();
+                return new RolloutStatus(d, state.live().arm(trial.getCandidateId(), trial.getStepStartedAt()),
+                        state.live().arm(d.getAdapterId(), trial.getStepStartedAt()),
+                        state.live().shadow(trial.getCandidateId(), trial.getStepStartedAt()),
+                        lastRolloutCalls.get(task));
+            });
+        }
+
+        /** Ends the task's rollout now with its candidate answering everything. */
+        public PromotionDecision promote(String task, String operator) {
+            Deployment current = state.deployment(task).filter(d -> d.getTrial() != null)
+                    .orElseThrow(() -> new IllegalStateException("Task " + task + " has no rollout running"));
+            PromotionDecision decision = decision(candidateOf(task, current.getTrial().getCandidateId()),
+                    Verdict.ADVANCED, List.of("OVERRIDE promoted to 100% by " + operator + " at "
+                            + describe(current.getTrial())), operator, null);
+            publish(decision, false);
             return decision;
         }
 

@@ -7,6 +7,7 @@ import dev.streamtune.evaluator.drift.DriftMonitor;
 import dev.streamtune.evaluator.drift.DriftPolicy;
 import dev.streamtune.evaluator.drift.RetrainPolicy;
 import dev.streamtune.evaluator.gate.GatePolicy;
+import dev.streamtune.evaluator.rollout.RolloutPolicy;
 import io.micronaut.context.annotation.ConfigurationProperties;
 
 /**
@@ -29,7 +30,22 @@ public record EvaluatorSettings(
         long candidateWaitSeconds,
         DriftMonitor.Reference driftReference,
         Gate gate,
+        Rollout rollout,
         Drift drift) {
+
+    /** How approved candidates reach all traffic ({@link RolloutPolicy}); {@code evidenceRetention} bounds memory. */
+    @ConfigurationProperties("rollout")
+    public record Rollout(double firstShare, double stepFactor, double shadowShare, int shadowMinPairs,
+                          double shadowMaxDisagreement, int minServed, Duration minStepDuration,
+                          double maxErrorIncrease, double significance, double maxLatencyIncrease,
+                          int minLatencySamples, Duration evidenceRetention) {
+
+        public RolloutPolicy policy() {
+            return new RolloutPolicy(firstShare, stepFactor, shadowShare, shadowMinPairs, shadowMaxDisagreement,
+                    minServed, minStepDuration, maxErrorIncrease, significance, maxLatencyIncrease,
+                    minLatencySamples);
+        }
+    }
 
     @ConfigurationProperties("gate")
     public record Gate(int minTestExamples, double maxQualityDrop, double minQualityGain, double maxRetentionDrop,

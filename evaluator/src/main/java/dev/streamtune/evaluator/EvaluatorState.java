@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import dev.streamtune.evaluator.drift.DriftMonitor;
+import dev.streamtune.evaluator.rollout.LiveEvidence;
 import dev.streamtune.evaluator.sets.EvaluationSets;
 import dev.streamtune.contract.Deployments;
 import dev.streamtune.schema.AdapterCandidate;
@@ -21,6 +22,8 @@ import dev.streamtune.schema.DriftReport;
 import dev.streamtune.schema.FeedbackEvent;
 import dev.streamtune.schema.PredictionLog;
 import dev.streamtune.schema.PromotionDecision;
+import dev.streamtune.schema.ServingRole;
+import dev.streamtune.schema.Verdict;
 import dev.streamtune.schema.TrainingWindow;
 
 /**
@@ -34,6 +37,9 @@ public final class EvaluatorState {
 
     private final EvaluationSets sets;
     private final DriftMonitor drift;
+    private final LiveEvidence live;
+    /** Ids of HELD decisions written: a rollout step is recorded as held once (the id names the step). */
+    private final Set<String> heldDecisions = new HashSet<>();
     private final Map<String, TrainingWindow> windows = new HashMap<>();
     private final Map<String, AdapterCandidate> candidates = new HashMap<>();
     private final Map<String, Deployment> deployments = new HashMap<>();
@@ -46,9 +52,10 @@ public final class EvaluatorState {
     /** Windows a decided candidate was trained on: their drift reports no longer compete with that training. */
     private final Set<String> judgedWindows = new HashSet<>();
 
-    public EvaluatorState(EvaluationSets sets, DriftMonitor drift) {
+    public EvaluatorState(EvaluationSets sets, DriftMonitor drift, LiveEvidence live) {
         this.sets = sets;
         this.drift = drift;
+        this.live = live;
     }
 
     /**
@@ -65,9 +72,13 @@ public final class EvaluatorState {
             windows.put(window.getWindowId(), window);
             drift.onWindow(window, now);
         } else if (record instanceof PredictionLog prediction) {
-            drift.onPrediction(prediction);
+            if (prediction.getRole() != ServingRole.SHADOW) {
+                drift.onPrediction(prediction); // shadow answers reached nobody: not served traffic
+            }
+            live.onPrediction(prediction);
         } else if (record instanceof FeedbackEvent feedback) {
             drift.onFeedback(feedback);
+            live.onFeedback(feedback);
         } else if (record instanceof AdapterCandidate candidate) {
             if (reusesId(candidate)) {
                 return false;
@@ -79,6 +90,9 @@ public final class EvaluatorState {
                 judgedWindows.addAll(candidate.getWindowIds());
             }
         } else if (record instanceof PromotionDecision decision) {
+            if (decision.getVerdict() == Verdict.HELD) {
+                heldDecisions.add(decision.getDecisionId());
+            }
             decidedCandidates.add(decision.getCandidateId());
             pendingCandidates.remove(decision.getCandidateId());
             AdapterCandidate judged = candidates.get(decision.getCandidateId());
@@ -115,6 +129,21 @@ public final class EvaluatorState {
      */
     public DriftMonitor drift() {
         return drift;
+    }
+
+    /** Live traffic and feedback per adapter, for rollouts. */
+    public LiveEvidence live() {
+        return live;
+    }
+
+    /** Whether a HELD decision with this id (one per rollout step) was written. */
+    public boolean held(String decisionId) {
+        return heldDecisions.contains(decisionId);
+    }
+
+    /** Tasks whose deployment carries a rollout trial. */
+    public List<Deployment> trials() {
+        return deployments.values().stream().filter(d -> d.getTrial() != null).toList();
     }
 
     /** Whether a candidate trained on {@code windowId} has been decided. */

@@ -7,7 +7,7 @@ import java.util.Set;
 /**
  * Which settings a task definition may override, declared once for the writer (that refuses anything else with a
  * 4xx) and the services that apply them: the evaluator's promotion gate thresholds ({@code evaluator.gate.*}) and
- * the trainer's hyperparameters ({@code trainer.hyperparameters.*}). Settings that fix an adapter's shape (LoRA
+ * the evaluator's rollout ({@code evaluator.rollout.*}), the trainer's hyperparameters ({@code trainer.hyperparameters.*}). Settings that fix an adapter's shape (LoRA
  * rank, sequence length) are not here: every adapter of a task must fit the one before it.
  */
 public final class TaskOverrides {
@@ -17,6 +17,14 @@ public final class TaskOverrides {
             "min-test-examples", "max-quality-drop", "min-quality-gain", "max-retention-drop", "max-bias-widening",
             "max-accuracy-gap", "max-calibration-worsening", "max-canary-disagreement",
             "max-quantisation-loss");
+
+    /**
+     * How an approved candidate is rolled out ({@code evaluator.rollout.*}, prefixed {@code rollout-}); given in a
+     * definition's gate overrides beside the gate's thresholds.
+     */
+    public static final Set<String> ROLLOUT = Set.of(
+            "rollout-first-share", "rollout-step-factor", "rollout-shadow-share", "rollout-shadow-min-pairs",
+            "rollout-min-served", "rollout-max-error-increase");
 
     /**
      * Training hyperparameters, by their {@code trainer.hyperparameters} key, and the switch and copies of the
@@ -34,8 +42,10 @@ public final class TaskOverrides {
     /** The first key of either map that may not be overridden, as an error message; empty when all may. */
     public static Optional<String> unknownKey(Map<String, Double> gate, Map<String, String> training) {
         for (String key : gate.keySet()) {
-            if (!GATE.contains(key)) {
-                return Optional.of("unknown gate override '" + key + "'; known: " + new java.util.TreeSet<>(GATE));
+            if (!GATE.contains(key) && !ROLLOUT.contains(key)) {
+                java.util.Set<String> known = new java.util.TreeSet<>(GATE);
+                known.addAll(ROLLOUT);
+                return Optional.of("unknown gate override '" + key + "'; known: " + known);
             }
         }
         for (String key : training.keySet()) {

@@ -34,6 +34,9 @@ public record GatePolicy(int minTestExamples, double maxQualityDrop, double minQ
     public GatePolicy withOverrides(Map<String, Double> overrides) {
         GatePolicy policy = this;
         for (Map.Entry<String, Double> override : overrides.entrySet()) {
+            if (TaskOverrides.ROLLOUT.contains(override.getKey())) {
+                continue; // the rollout's, read by RolloutPolicy
+            }
             double v = override.getValue();
             GatePolicy p = policy;
             policy = switch (override.getKey()) {
