@@ -13,6 +13,7 @@ import dev.streamtune.service.KafkaConfig;
 import dev.streamtune.serving.adapter.AdapterRegistry;
 import dev.streamtune.serving.adapter.DecisionBook;
 import dev.streamtune.serving.dashboard.DashboardHistory;
+import dev.streamtune.serving.rollout.CandidateTrials;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
 
@@ -26,6 +27,8 @@ import jakarta.annotation.PreDestroy;
 public final class DeploymentFollower implements AutoCloseable {
 
     private final AdapterRegistry registry;
+    private final CandidateTrials trials;
+    private final ServingMetrics metrics;
     private final DecisionBook decisions;
     private final DashboardHistory history;
     private final Map<String, Deployment> latestDuringReplay = new LinkedHashMap<>();
@@ -33,9 +36,11 @@ public final class DeploymentFollower implements AutoCloseable {
     private volatile boolean replayed;
     private volatile boolean ready;
 
-    DeploymentFollower(KafkaConfig kafka, AdapterRegistry registry, DecisionBook decisions,
-                       DashboardHistory history, RecordVerifier verifier) {
+    DeploymentFollower(KafkaConfig kafka, AdapterRegistry registry, CandidateTrials trials, DecisionBook decisions,
+                       DashboardHistory history, ServingMetrics metrics, RecordVerifier verifier) {
         this.registry = registry;
+        this.trials = trials;
+        this.metrics = metrics;
         this.decisions = decisions;
         this.history = history;
         this.follower = new TopicFollower("serving-deployments", kafka.connection(),
@@ -53,7 +58,7 @@ public final class DeploymentFollower implements AutoCloseable {
 
                     @Override
                     public void caughtUp() {
-                        latestDuringReplay.values().forEach(registry::deploy);
+                        latestDuringReplay.values().forEach(DeploymentFollower.this::serve);
                         latestDuringReplay.clear();
                         replayed = true;
                     }
@@ -63,10 +68,19 @@ public final class DeploymentFollower implements AutoCloseable {
     private void deployed(Deployment deployment) {
         history.onDeployment(deployment);
         if (replayed) {
-            registry.deploy(deployment);
+            serve(deployment);
         } else {
             latestDuringReplay.put(deployment.getTask(), deployment);
         }
+    }
+
+    /** The champion in the registry; a rollout's candidate (or none) in the trials. */
+    private void serve(Deployment deployment) {
+        registry.deploy(deployment);
+        trials.follow(deployment);
+        var trial = deployment.getTrial();
+        metrics.rolloutShare(deployment.getTask(), trial != null
+                && trial.getStage() == dev.streamtune.schema.RolloutStage.CANARY ? trial.getShare() : 0.0);
     }
 
     /**

@@ -22,6 +22,9 @@ import dev.streamtune.serving.predict.PredictionLogWriter;
 import dev.streamtune.serving.predict.PredictionService;
 import dev.streamtune.serving.predict.RecentPredictions;
 import dev.streamtune.serving.predict.RequestLimits;
+import dev.streamtune.serving.rollout.CandidateTrials;
+import dev.streamtune.serving.rollout.RolloutRoutes;
+import dev.streamtune.serving.rollout.ShadowRunner;
 import dev.streamtune.serving.tasks.ServedTasks;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
@@ -42,6 +45,8 @@ final class ServingBeans {
     private static final int DECISIONS_KEPT = 1000;
     /** Prediction log records waiting for the producer before new ones are dropped. */
     private static final int LOG_QUEUE = 50_000;
+    /** Shadow runs waiting for the candidate before new ones are dropped: a few seconds of a shadow share's work. */
+    private static final int SHADOW_QUEUE = 64;
 
     @Singleton
     Clock clock() {
@@ -144,12 +149,55 @@ final class ServingBeans {
         return new PredictionLogWriter(publisher, LOG_QUEUE, metrics);
     }
 
+    /**
+     * Rollouts' candidates: their own registry (loaded like champions, shown on the dashboard as CANDIDATE), the
+     * routes, and the shadow runner whose answers go to the prediction log and metrics only.
+     */
     @Singleton
     @Bean(preDestroy = "close")
-    PredictionService predictions(AdapterRegistry registry, ModelAdapterLoader loader, ServingSettings settings,
-                                  ServingMetrics metrics, RecentPredictions recent, PredictionLogWriter log,
-                                  Clock clock) {
-        return new PredictionService(registry, settings.batch(), loader.baseModelId(), new PredictionService.Observer() {
+    CandidateTrials candidateTrials(ModelAdapterLoader loader, ServingMetrics metrics, DashboardHistory history,
+                                    PredictionLogWriter log, Clock clock) {
+        AdapterRegistry candidates = new AdapterRegistry(loader, new AdapterRegistry.Listener() {
+            @Override
+            public void swapped(ServedAdapter previous, ServedAdapter current, Duration loadTime) {
+                history.onSwap(current.task(), current.adapterId(), "CANDIDATE",
+                        "rollout candidate loaded and warmed in " + loadTime.toMillis() + " ms",
+                        current.servingSince());
+            }
+
+            @Override
+            public void failed(SwapFailure failure) {
+                metrics.failed(failure);
+                history.onSwap(failure.task(), failure.adapterId(), "REJECTED",
+                        "rollout candidate: " + failure.kind() + ": " + failure.message(), failure.at());
+            }
+
+            @Override
+            public void superseded(Deployment deployment) {
+            }
+        }, clock);
+        ShadowRunner shadow = new ShadowRunner(candidates, SHADOW_QUEUE, new ShadowRunner.Observer() {
+            @Override
+            public void answered(Answer answer) {
+                metrics.answered(answer);
+                log.answered(answer);
+            }
+
+            @Override
+            public void dropped(String task) {
+                metrics.shadowDropped(task);
+            }
+        }, clock);
+        return new CandidateTrials(candidates,
+                new RolloutRoutes(() -> java.util.concurrent.ThreadLocalRandom.current().nextDouble()), shadow);
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    PredictionService predictions(AdapterRegistry registry, CandidateTrials trials, ModelAdapterLoader loader,
+                                  ServingSettings settings, ServingMetrics metrics, RecentPredictions recent,
+                                  PredictionLogWriter log, Clock clock) {
+        return new PredictionService(registry, trials, settings.batch(), loader.baseModelId(), new PredictionService.Observer() {
             @Override
             public void answered(Answer answer) {
                 metrics.answered(answer);

@@ -35,6 +35,15 @@ import io.micrometer.core.instrument.Timer;
  *   <li>{@code serving_adapter_info} (task, adapter) = 1 for the adapter answering now</li>
  *   <li>{@code serving_prediction_log_failures_total} (reason = dropped | send)</li>
  *   <li>{@code serving_feedback_total} (task, kind = correction | rating)</li>
+ *   <li>{@code serving_rollout_answers_total} (task, role = champion | canary | shadow): texts answered by each
+ *       side of a rollout (shadow answers reach nobody)</li>
+ *   <li>{@code serving_shadow_latency_seconds} (histogram, task): a candidate's shadow forward passes;
+ *       {@code serving_shadow_dropped_total} (task): shadow runs dropped because the shadow queue was full</li>
+ *   <li>{@code serving_rollout_share} (task): share of request keys the task's canary candidate answers now (0 in
+ *       shadow or without a rollout)</li>
+ *   <li>{@code serving_annotation_requests_total} (task, reason), {@code serving_annotation_refused_total}
+ *       (task, why = over_budget | duplicate), {@code serving_annotations_labelled_total} (task): predictions sent
+ *       for a human label, and labels that came back</li>
  * </ul>
  */
 public final class ServingMetrics implements PredictionService.Observer, AdapterRegistry.Listener,
@@ -49,6 +58,9 @@ public final class ServingMetrics implements PredictionService.Observer, Adapter
     private final ConcurrentMap<String, Counter> truncated = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, String> currentAdapters = new ConcurrentHashMap<>();
     private final MultiGauge adapterInfo;
+    private final ConcurrentMap<List<String>, Counter> rolloutAnswers = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Timer> shadowLatency = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Double> rolloutShares = new ConcurrentHashMap<>();
 
     public ServingMetrics(MeterRegistry meters) {
         this.meters = meters;
@@ -67,6 +79,18 @@ public final class ServingMetrics implements PredictionService.Observer, Adapter
 
     @Override
     public void answered(Answer answer) {
+        rolloutAnswers.computeIfAbsent(List.of(answer.task(), answer.role().name().toLowerCase(java.util.Locale.ROOT)),
+                key -> Counter.builder("serving.rollout.answers").description("Texts answered, by side of a rollout")
+                        .tags("task", key.get(0), "role", key.get(1)).register(meters))
+                .increment(answer.predictions().size());
+        if (!answer.seenByUser()) {
+            shadowLatency.computeIfAbsent(answer.task(), task -> Timer.builder("serving.shadow.latency")
+                            .description("A rollout candidate's forward pass in shadow").tag("task", task)
+                            .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                            .maximumExpectedValue(Duration.ofSeconds(10)).register(meters))
+                    .record(answer.latencyMicros(), TimeUnit.MICROSECONDS);
+            return; // nobody got it: not a request, not a served label
+        }
         requestLatency.computeIfAbsent(answer.task(), task -> Timer.builder("serving.request.latency")
                         .description("Predict calls from arrival to answer, queueing included")
                         .tag("task", task).publishPercentileHistogram()
@@ -84,6 +108,38 @@ public final class ServingMetrics implements PredictionService.Observer, Adapter
                     .description("Texts answered, by predicted label").tags("task", key.get(0), "label", key.get(1))
                     .register(meters)).increment();
         }
+    }
+
+    /** A shadow run dropped: the candidate could not keep up with its shadow share. */
+    public void shadowDropped(String task) {
+        meters.counter("serving.shadow.dropped", "task", task).increment();
+    }
+
+    /** The task's canary share now (0: shadow or no rollout). */
+    public void rolloutShare(String task, double share) {
+        if (rolloutShares.put(task, share) == null) {
+            io.micrometer.core.instrument.Gauge.builder("serving.rollout.share", rolloutShares,
+                            m -> m.getOrDefault(task, 0.0))
+                    .description("Share of request keys the task's canary candidate answers").tag("task", task)
+                    .register(meters);
+        }
+    }
+
+    /** A prediction sent for a human label, for each reason it was chosen. */
+    public void annotationRequested(String task, List<String> reasons) {
+        for (String reason : reasons) {
+            meters.counter("serving.annotation.requests", "task", task, "reason", reason).increment();
+        }
+    }
+
+    /** A prediction worth a label that was not sent: over the task's hourly budget, or already asked. */
+    public void annotationRefused(String task, String why) {
+        meters.counter("serving.annotation.refused", "task", task, "why", why).increment();
+    }
+
+    /** A label came back as feedback on a prediction serving asked about. */
+    public void annotationLabelled(String task) {
+        meters.counter("serving.annotations.labelled", "task", task).increment();
     }
 
     @Override

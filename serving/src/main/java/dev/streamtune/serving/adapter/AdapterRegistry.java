@@ -111,6 +111,26 @@ public final class AdapterRegistry implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops answering for {@code task}: a load in progress is dropped when it completes, and the adapter serving
+     * now is retired (closed once its in-flight requests are done). For a rollout's candidate when it ends.
+     */
+    public void withdraw(String task) {
+        Slot slot = slots.get(task);
+        if (slot == null) {
+            return;
+        }
+        ServedAdapter withdrawn;
+        synchronized (slot) {
+            slot.wanted = null;
+            withdrawn = slot.current.getAndSet(null);
+        }
+        if (withdrawn != null) {
+            withdrawn.retire();
+            LOG.info("Task {} no longer answers with adapter {}", task, withdrawn.adapterId());
+        }
+    }
+
     private void load(Slot slot, Deployment deployment) {
         synchronized (slot) {
             if (closing) {

@@ -66,14 +66,16 @@ final class AdminController {
     }
 
     @Post("/rollback")
-    @Operation(summary = "Put back the adapter the current one replaced")
+    @Operation(summary = "Put back the adapter the current one replaced; during a rollout, end it without its "
+            + "candidate")
     HttpResponse<String> rollback(@PathVariable String task, @Nullable @QueryValue String by,
                                   @Nullable @Header("Authorization") String authorization) {
         return forward(authorization, () -> HttpRequest.POST(path(task, "/rollback") + "?by=" + operator(by), ""));
     }
 
     @Post("/pin")
-    @Operation(summary = "Keep the current adapter: automatic promotions wait until unpinned")
+    @Operation(summary = "Keep the current adapter: automatic promotions wait, and a running rollout pauses at its "
+            + "step, until unpinned")
     HttpResponse<String> pin(@PathVariable String task, @Nullable @Header("Authorization") String authorization) {
         return forward(authorization, () -> HttpRequest.POST(path(task, "/pin"), ""));
     }
@@ -82,6 +84,21 @@ final class AdminController {
     @Operation(summary = "Let automatic promotions deploy again")
     HttpResponse<String> unpin(@PathVariable String task, @Nullable @Header("Authorization") String authorization) {
         return forward(authorization, () -> HttpRequest.POST(path(task, "/unpin"), ""));
+    }
+
+    @Post("/rollout/promote")
+    @Operation(summary = "End the task's rollout now with its candidate answering everything")
+    HttpResponse<String> promote(@PathVariable String task, @Nullable @QueryValue String by,
+                                 @Nullable @Header("Authorization") String authorization) {
+        return forward(authorization, () -> HttpRequest.POST(path(task, "/rollout/promote") + "?by=" + operator(by),
+                ""));
+    }
+
+    @Get("/rollout")
+    @Operation(summary = "The task's running rollout: stage, share, both models' live answers and corrections in "
+            + "this step, the evaluator's latest judgement")
+    HttpResponse<String> rollout(@PathVariable String task, @Nullable @Header("Authorization") String authorization) {
+        return forward(authorization, () -> HttpRequest.GET(path(task, "/rollout")));
     }
 
     @Get("/deployment")

@@ -27,6 +27,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
+import dev.streamtune.serving.rollout.CandidateTrials;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -44,13 +45,15 @@ final class ModelController {
     private final DashboardHistory history;
     private final PredictionService predictions;
     private final ServedTasks tasks;
+    private final CandidateTrials trials;
     private final String baseModelId;
     private final String baseModelChecksum;
     private final String engine;
 
     ModelController(AdapterRegistry registry, DecisionBook decisions, DashboardHistory history,
-                    PredictionService predictions, ServedTasks tasks,
+                    PredictionService predictions, ServedTasks tasks, CandidateTrials trials,
                     dev.streamtune.serving.adapter.ModelAdapterLoader loader) {
+        this.trials = trials;
         this.tasks = tasks;
         this.registry = registry;
         this.decisions = decisions;
@@ -104,7 +107,8 @@ final class ModelController {
         Deployment deployment = adapter.deployment();
         Optional<PromotionDecision> deployedBy = decisions.byId(deployment.getDecisionId());
         Optional<PromotionDecision> approval = deployedBy
-                .filter(d -> d.getVerdict() == dev.streamtune.schema.Verdict.APPROVED)
+                .filter(d -> d.getVerdict() == dev.streamtune.schema.Verdict.APPROVED
+                        && d.getCandidateId().equals(adapter.adapterId())) // not a rollout candidate's approval
                 .or(() -> decisions.approvalOf(adapter.adapterId()));
         return new ModelView(task, adapter.adapterId(), new BaseModelView(baseModelId, baseModelChecksum),
                 engine, adapter.model().labels(), CatalogueView.of(definition),
@@ -115,7 +119,25 @@ final class ModelController {
                 adapter.inFlight(), predictions.queued(task),
                 registry.pending(task).map(Deployment::getAdapterId).orElse(null),
                 registry.lastFailure(task).map(FailureView::of).orElse(null),
-                decisions.lastRejectionOf(task).map(DecisionView::of).orElse(null));
+                decisions.lastRejectionOf(task).map(DecisionView::of).orElse(null),
+                Optional.ofNullable(deployment.getTrial()).map(t -> new RolloutView(t.getCandidateId(),
+                        t.getStage().name(), t.getShare(), t.getStep(), t.getSteps(), t.getStepStartedAt(),
+                        trials.candidates().current(task).map(c -> c.adapterId().equals(t.getCandidateId()))
+                                .orElse(false),
+                        decisions.byId(t.getApprovalDecisionId()).map(DecisionView::of).orElse(null)))
+                        .orElse(null));
+    }
+
+    /**
+     * A rollout running beside the champion.
+     *
+     * @param loaded   whether this process has the candidate loaded (until then the champion answers its share)
+     * @param approval the candidate's approval by the gate, with its evaluation summary
+     */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record RolloutView(String candidateId, String stage, double share, int step, int steps, Instant stepStartedAt,
+                       boolean loaded, @Nullable DecisionView approval) {
     }
 
     /**
@@ -161,6 +183,7 @@ final class ModelController {
      * @param approval  the decision that approved this adapter, with the evaluation summary; null if not seen
      * @param deployedBy the decision that put it in place when that is not the approval (an operator rollback)
      * @param lastRejection the task's latest rejected candidate with the gate's reasons; null if none was seen
+     * @param rollout   the approved candidate on trial beside this adapter (shadow or canary); null if none
      */
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -169,7 +192,7 @@ final class ModelController {
                      String artifactSha256, Map<String, String> lineage, @Nullable DecisionView approval,
                      @Nullable DecisionView deployedBy, int inFlight, int queuedTexts,
                      @Nullable String loadingAdapterId, @Nullable FailureView lastSwapError,
-                     @Nullable DecisionView lastRejection) {
+                     @Nullable DecisionView lastRejection, @Nullable RolloutView rollout) {
     }
 
     @Serdeable

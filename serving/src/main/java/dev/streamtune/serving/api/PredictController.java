@@ -74,7 +74,8 @@ final class PredictController {
         JsonBodySchema.JsonBody body = limits.predictBody().read(json);
         List<String> texts = limits.texts(body.text("text"), body.texts("texts"));
         TaskDefinition definition = tasks.require(checkedTask);
-        return predictions.predict(checkedTask, ServedTasks.fit(definition, texts, body.text("text") != null))
+        return predictions.predict(checkedTask, ServedTasks.fit(definition, texts, body.text("text") != null),
+                        body.text("routingKey"))
                 .thenApply(PredictResponse::of)
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(
                         e instanceof CompletionException && e.getCause() != null ? e.getCause() : e));
@@ -82,14 +83,22 @@ final class PredictController {
 
     /** The body's documentation for the OpenAPI description; {@link RequestLimits#predictBody()} reads it. */
     @Schema(description = "Either text (one string) or texts (an array of strings)")
-    record PredictRequest(@Nullable String text, @Nullable List<String> texts) {
+    record PredictRequest(@Nullable String text, @Nullable List<String> texts,
+                          @Schema(description = "A stable key of the caller (user or session id): while a canary "
+                                  + "runs, the same key is always answered by the same model. Without it each call "
+                                  + "is routed on its own.") @Nullable String routingKey,
+                          @Schema(description = "Slice attributes of the request (channel, locale, ...): a "
+                                  + "prediction in a slice drift reports flagged may be sent for a human label")
+                          @Nullable Map<String, String> attributes) {
     }
 
     @Serdeable
     record PredictResponse(String requestId, String task, String adapterId, String baseModel,
-                           List<PredictionView> predictions) {
+                           @Schema(description = "champion, or canary when a rollout's candidate answered")
+                           String servedBy, List<PredictionView> predictions) {
         static PredictResponse of(Answer answer) {
             return new PredictResponse(answer.requestId(), answer.task(), answer.adapterId(), answer.baseModelId(),
+                    answer.role().name().toLowerCase(java.util.Locale.ROOT),
                     answer.predictions().stream().map(PredictionView::of).toList());
         }
     }

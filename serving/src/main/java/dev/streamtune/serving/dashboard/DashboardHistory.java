@@ -63,7 +63,19 @@ public final class DashboardHistory {
         long wrong;
     }
 
+    private static final class RolloutCounts {
+        long championServed;
+        long championCorrected;
+        long canaryServed;
+        long canaryCorrected;
+        long shadowPairs;
+        long shadowDisagreements;
+    }
+
     private final class TaskSeries {
+        final TreeMap<Long, RolloutCounts> rollout = new TreeMap<>();
+        /** The latest deployment's trial candidate: feedback on its answers counts for the canary. */
+        String candidate;
         final Deque<DriftPoint> drift = new ArrayDeque<>();
         final Deque<WindowPoint> windows = new ArrayDeque<>();
         final TreeMap<Long, Counts> predictions = new TreeMap<>();
@@ -78,9 +90,9 @@ public final class DashboardHistory {
             }
         }
 
-        Counts bucket(TreeMap<Long, Counts> series, Instant at) {
+        <C> C bucket(TreeMap<Long, C> series, Instant at, java.util.function.Supplier<C> empty) {
             long start = Math.floorDiv(at.toEpochMilli(), bucketMillis) * bucketMillis;
-            Counts counts = series.computeIfAbsent(start, k -> new Counts());
+            C counts = series.computeIfAbsent(start, k -> empty.get());
             while (series.size() > maxPoints) {
                 series.pollFirstEntry();
             }
@@ -118,7 +130,19 @@ public final class DashboardHistory {
         TaskSeries s = series(prediction.getTask());
         double confidence = ServedAnswers.confidence(prediction);
         synchronized (s) {
-            Counts c = s.bucket(s.predictions, prediction.getServedAt());
+            RolloutCounts r = s.bucket(s.rollout, prediction.getServedAt(), RolloutCounts::new);
+            switch (prediction.getRole()) {
+                case SHADOW -> {
+                    r.shadowPairs++;
+                    if (!prediction.getPredictedLabel().equals(prediction.getChampionLabel())) {
+                        r.shadowDisagreements++;
+                    }
+                    return; // nobody got a shadow answer: it is not served traffic
+                }
+                case CANARY -> r.canaryServed++;
+                case CHAMPION -> r.championServed++;
+            }
+            Counts c = s.bucket(s.predictions, prediction.getServedAt(), Counts::new);
             c.total++;
             c.labels.merge(prediction.getPredictedLabel(), 1L, Long::sum);
             c.confidenceSum += confidence;
@@ -138,12 +162,18 @@ public final class DashboardHistory {
         }
         Boolean right = ServedAnswers.judgedRight(feedback);
         synchronized (s) {
-            Counts c = s.bucket(s.feedback, feedback.getEventTime());
+            Counts c = s.bucket(s.feedback, feedback.getEventTime(), Counts::new);
             c.total++;
             if (Boolean.TRUE.equals(right)) {
                 c.right++;
             } else if (Boolean.FALSE.equals(right)) {
                 c.wrong++;
+                RolloutCounts r = s.bucket(s.rollout, feedback.getEventTime(), RolloutCounts::new);
+                if (feedback.getModelVersion().equals(s.candidate)) {
+                    r.canaryCorrected++;
+                } else {
+                    r.championCorrected++;
+                }
             }
         }
     }
@@ -152,6 +182,9 @@ public final class DashboardHistory {
         TaskSeries s = series(deployment.getTask());
         synchronized (s) {
             s.add(s.deployments, deployment);
+            if (deployment.getTrial() != null) {
+                s.candidate = deployment.getTrial().getCandidateId();
+            }
         }
     }
 
@@ -181,7 +214,7 @@ public final class DashboardHistory {
         TaskSeries s = tasks.get(task);
         if (s == null) {
             return new TaskDashboard(task, clock.instant(), bucketMillis, List.of(), List.of(), List.of(),
-                    List.of(), List.of(), List.of());
+                    List.of(), List.of(), List.of(), null, List.of());
         }
         List<DriftPoint> drift;
         List<WindowPoint> windows;
@@ -189,6 +222,7 @@ public final class DashboardHistory {
         List<FeedbackBucket> feedback = new ArrayList<>();
         List<Deployment> deployments;
         List<SwapPoint> swaps;
+        List<TaskDashboard.RolloutBucket> rolloutLive = new ArrayList<>();
         synchronized (s) {
             drift = new ArrayList<>(s.drift);
             windows = new ArrayList<>(s.windows);
@@ -198,6 +232,9 @@ public final class DashboardHistory {
                     c.right, c.wrong, c.right + c.wrong == 0 ? null : (double) c.right / (c.right + c.wrong))));
             deployments = new ArrayList<>(s.deployments);
             swaps = new ArrayList<>(s.swaps);
+            s.rollout.forEach((start, r) -> rolloutLive.add(new TaskDashboard.RolloutBucket(
+                    Instant.ofEpochMilli(start), r.championServed, r.championCorrected, r.canaryServed,
+                    r.canaryCorrected, r.shadowPairs, r.shadowDisagreements)));
         }
         drift.sort(Comparator.comparing(DriftPoint::at));
         windows.sort(Comparator.comparing(WindowPoint::closedAt));
@@ -208,9 +245,18 @@ public final class DashboardHistory {
                     return new DeploymentPoint(d.getDeployedAt(), d.getAdapterId(), d.getPreviousAdapterId(),
                             d.getDecisionId(), d.getPinned(), decision.map(x -> x.getVerdict().name()).orElse(null),
                             decision.map(PromotionDecision::getDecidedBy).orElse(null),
-                            decision.map(x -> List.copyOf(x.getReasons())).orElse(List.of()));
+                            decision.map(x -> List.copyOf(x.getReasons())).orElse(List.of()),
+                            d.getTrial() == null ? null : d.getTrial().getCandidateId(),
+                            d.getTrial() == null ? null : d.getTrial().getStage().name(),
+                            d.getTrial() == null ? null : d.getTrial().getShare());
                 }).toList();
+        TaskDashboard.RolloutNow rollout = deployments.stream().max(Comparator.comparing(Deployment::getDeployedAt))
+                .filter(d -> d.getTrial() != null)
+                .map(d -> new TaskDashboard.RolloutNow(d.getAdapterId(), d.getTrial().getCandidateId(),
+                        d.getTrial().getStage().name(), d.getTrial().getShare(), d.getTrial().getStep(),
+                        d.getTrial().getSteps(), d.getTrial().getStepStartedAt(), d.getPinned()))
+                .orElse(null);
         return new TaskDashboard(task, clock.instant(), bucketMillis, drift, windows, predictions, feedback,
-                deployed, swaps);
+                deployed, swaps, rollout, rolloutLive);
     }
 }

@@ -18,7 +18,25 @@ import io.micronaut.serde.annotation.Serdeable;
 public record TaskDashboard(String task, Instant generatedAt, long bucketMillis, List<DriftPoint> drift,
                             List<WindowPoint> windows, List<PredictionBucket> predictions,
                             List<FeedbackBucket> feedback, List<DeploymentPoint> deployments,
-                            List<SwapPoint> swaps) {
+                            List<SwapPoint> swaps, @Nullable RolloutNow rollout, List<RolloutBucket> rolloutLive) {
+
+    /** The rollout running now: its candidate beside the champion, stage, share and step. */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record RolloutNow(String champion, String candidate, String stage, double share, int step, int steps,
+                             Instant stepStartedAt, boolean paused) {
+    }
+
+    /**
+     * Live comparison in one time bucket: answers users got from the champion and from the canary candidate, the
+     * corrections (or 1-2 ratings) on each, and the candidate's shadow answers with how many differ from the
+     * champion's on the same text.
+     */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record RolloutBucket(Instant start, long championServed, long championCorrected, long canaryServed,
+                                long canaryCorrected, long shadowPairs, long shadowDisagreements) {
+    }
 
     /**
      * One drift report: the evaluator's scores of a closed window against its reference, each test's threshold for
@@ -69,7 +87,9 @@ public record TaskDashboard(String task, Instant generatedAt, long bucketMillis,
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record DeploymentPoint(Instant deployedAt, String adapterId, @Nullable String previousAdapterId,
                                   String decisionId, boolean pinned, @Nullable String verdict,
-                                  @Nullable String decidedBy, List<String> reasons) {
+                                  @Nullable String decidedBy, List<String> reasons,
+                                  @Nullable String trialCandidate, @Nullable String trialStage,
+                                  @Nullable Double trialShare) {
     }
 
     /** What this serving process did with a deployment: SWAPPED, REJECTED (with the reason) or SUPERSEDED. */

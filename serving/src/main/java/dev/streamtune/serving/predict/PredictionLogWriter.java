@@ -48,17 +48,23 @@ public final class PredictionLogWriter implements PredictionService.Observer, Au
     @Override
     public void answered(Answer answer) {
         int dropped = 0;
-        for (Answer.Served served : answer.predictions()) {
+        for (int i = 0; i < answer.predictions().size(); i++) {
+            Answer.Served served = answer.predictions().get(i);
             Map<String, Double> probabilities = new LinkedHashMap<>();
             float[] p = served.prediction().probabilities();
-            for (int i = 0; i < p.length; i++) {
-                probabilities.put(served.prediction().labels().get(i), (double) p[i]);
+            for (int k = 0; k < p.length; k++) {
+                probabilities.put(served.prediction().labels().get(k), (double) p[k]);
             }
-            PredictionLog record = PredictionLog.newBuilder().setRequestId(served.predictionId())
+            PredictionLog.Builder record = PredictionLog.newBuilder().setRequestId(served.predictionId())
                     .setTask(answer.task()).setAdapterId(answer.adapterId()).setText(served.text())
                     .setPredictedLabel(served.prediction().label()).setProbabilities(probabilities)
-                    .setServedAt(answer.servedAt()).setLatencyMicros(answer.latencyMicros()).build();
-            if (!queue.offer(record)) {
+                    .setServedAt(answer.servedAt()).setLatencyMicros(answer.latencyMicros()).setRole(answer.role());
+            if (answer.champion() != null) {
+                var champion = answer.champion().predictions().get(i).prediction();
+                record.setChampionLabel(champion.label()).setChampionConfidence((double) champion.confidence())
+                        .setChampionLatencyMicros(answer.champion().latencyMicros());
+            }
+            if (!queue.offer(record.build())) {
                 dropped++;
             }
         }

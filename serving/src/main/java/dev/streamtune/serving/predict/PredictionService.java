@@ -3,18 +3,22 @@ package dev.streamtune.serving.predict;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 import dev.streamtune.model.Prediction;
+import dev.streamtune.schema.ServingRole;
 import dev.streamtune.serving.RequestRejectedException;
 import dev.streamtune.serving.RequestRejectedException.Reason;
 import dev.streamtune.serving.ServingSettings;
 import dev.streamtune.serving.adapter.AdapterLease;
 import dev.streamtune.serving.adapter.AdapterRegistry;
 import dev.streamtune.serving.adapter.ServedAdapter;
+import dev.streamtune.serving.rollout.RolloutRoutes;
+import dev.streamtune.serving.rollout.CandidateTrials;
 import dev.streamtune.serving.tasks.ServedTasks;
 
 /**
@@ -36,7 +40,11 @@ public final class PredictionService implements AutoCloseable {
         }
     }
 
-    private record BatchResult(ServedAdapter adapter, List<Prediction> predictions) {
+    private record BatchResult(ServedAdapter adapter, List<Prediction> predictions, ServingRole role) {
+    }
+
+    /** A task's batcher for the champion, or for its rollout's canary candidate. */
+    private record BatcherKey(String task, boolean canary) {
     }
 
     private final AdapterRegistry registry;
@@ -44,12 +52,22 @@ public final class PredictionService implements AutoCloseable {
     private final String baseModelId;
     private final Observer observer;
     private final Clock clock;
-    private final ConcurrentMap<String, MicroBatcher<List<String>, BatchResult>> batchers = new ConcurrentHashMap<>();
+    private final CandidateTrials trials;
+    private final ConcurrentMap<BatcherKey, MicroBatcher<List<String>, BatchResult>> batchers =
+            new ConcurrentHashMap<>();
     private volatile boolean closed;
 
+    /** Without rollouts: the champion answers everything. */
     public PredictionService(AdapterRegistry registry, ServingSettings.Batch settings, String baseModelId,
                              Observer observer, Clock clock) {
+        this(registry, null, settings, baseModelId, observer, clock);
+    }
+
+    /** @param trials the candidates of rollouts; null: no rollouts, the champion answers everything */
+    public PredictionService(AdapterRegistry registry, CandidateTrials trials, ServingSettings.Batch settings,
+                             String baseModelId, Observer observer, Clock clock) {
         this.registry = registry;
+        this.trials = trials;
         this.settings = settings;
         this.baseModelId = baseModelId;
         this.observer = observer;
@@ -72,6 +90,15 @@ public final class PredictionService implements AutoCloseable {
      * @throws RequestRejectedException NOT_FOUND when no adapter serves the task, OVERLOADED when its queue is full
      */
     public CompletableFuture<Answer> predict(String task, ServedTasks.FittedTexts fitted) {
+        return predict(task, fitted, null);
+    }
+
+    /**
+     * As {@link #predict(String, ServedTasks.FittedTexts)}, routed by {@code routingKey} while the task's rollout
+     * runs a canary (null: the request id, so the call is routed on its own). A champion's answer may also be run
+     * on the candidate in shadow, after it is returned.
+     */
+    public CompletableFuture<Answer> predict(String task, ServedTasks.FittedTexts fitted, String routingKey) {
         List<String> texts = fitted.texts();
         long arrived = System.nanoTime();
         if (!registry.isServing(task)) {
@@ -81,7 +108,9 @@ public final class PredictionService implements AutoCloseable {
             throw new RequestRejectedException(Reason.OVERLOADED, "The serving tier is shutting down");
         }
         String requestId = UUID.randomUUID().toString();
-        return batchers.computeIfAbsent(task, this::newBatcher).submit(texts).thenApply(result -> {
+        boolean canary = trials != null && trials.candidates().isServing(task) && trials.routes()
+                .route(task, routingKey == null ? requestId : routingKey) == RolloutRoutes.Route.CANARY;
+        return batchers.computeIfAbsent(new BatcherKey(task, canary), this::newBatcher).submit(texts).thenApply(result -> {
             if (!result.predictions().stream().allMatch(Prediction::isFinite)) {
                 // NaN is not JSON, and not an answer: this call fails, the others in its batch are unaffected.
                 throw new RequestRejectedException(Reason.MODEL_ERROR, "Adapter " + result.adapter().adapterId()
@@ -94,15 +123,18 @@ public final class PredictionService implements AutoCloseable {
             }
             Answer answer = new Answer(requestId, task, result.adapter().adapterId(), baseModelId,
                     result.adapter().model().labels(), served, clock.instant(),
-                    (System.nanoTime() - arrived) / 1_000);
+                    (System.nanoTime() - arrived) / 1_000, result.role(), null);
             observer.answered(answer);
+            if (answer.role() == ServingRole.CHAMPION && trials != null && trials.routes().shadows(task)) {
+                trials.shadow().submit(answer);
+            }
             return answer;
         });
     }
 
     /** Texts waiting in the task's batcher. */
     public int queued(String task) {
-        MicroBatcher<?, ?> batcher = batchers.get(task);
+        MicroBatcher<?, ?> batcher = batchers.get(new BatcherKey(task, false));
         return batcher == null ? 0 : batcher.queued();
     }
 
@@ -122,24 +154,33 @@ public final class PredictionService implements AutoCloseable {
                 + "' yet");
     }
 
-    private MicroBatcher<List<String>, BatchResult> newBatcher(String task) {
-        MicroBatcher<List<String>, BatchResult> batcher = new MicroBatcher<>("batcher-" + task, settings.maxSize(), settings.maxWait(), settings.maxQueued(),
-                settings.workers(), List::size, batch -> forward(task, batch),
+    private MicroBatcher<List<String>, BatchResult> newBatcher(BatcherKey key) {
+        String task = key.task();
+        MicroBatcher<List<String>, BatchResult> batcher = new MicroBatcher<>(
+                "batcher-" + task + (key.canary() ? "-canary" : ""), settings.maxSize(), settings.maxWait(),
+                settings.maxQueued(), settings.workers(), List::size, batch -> forward(task, key.canary(), batch),
                 (requests, texts, nanos) -> observer.batched(task, requests, texts, nanos));
-        observer.batcherStarted(task, batcher::queued);
+        if (!key.canary()) {
+            observer.batcherStarted(task, batcher::queued);
+        }
         return batcher;
     }
 
-    /** One forward pass for a batch of calls, under a lease that keeps the adapter open until it is done. */
-    private List<BatchResult> forward(String task, List<List<String>> calls) {
-        try (AdapterLease lease = registry.lease(task).orElseThrow(() -> notServing(task))) {
+    /**
+     * One forward pass for a batch of calls, under a lease that keeps the adapter open until it is done. A canary
+     * batch whose candidate was withdrawn meanwhile (the rollout ended) is answered by the champion.
+     */
+    private List<BatchResult> forward(String task, boolean canary, List<List<String>> calls) {
+        Optional<AdapterLease> candidate = canary ? trials.candidates().lease(task) : Optional.empty();
+        ServingRole role = candidate.isPresent() ? ServingRole.CANARY : ServingRole.CHAMPION;
+        try (AdapterLease lease = candidate.or(() -> registry.lease(task)).orElseThrow(() -> notServing(task))) {
             List<String> texts = new ArrayList<>();
             calls.forEach(texts::addAll);
             List<Prediction> predictions = lease.model().predict(texts);
             List<BatchResult> results = new ArrayList<>(calls.size());
             int from = 0;
             for (List<String> call : calls) {
-                results.add(new BatchResult(lease.adapter(), predictions.subList(from, from + call.size())));
+                results.add(new BatchResult(lease.adapter(), predictions.subList(from, from + call.size()), role));
                 from += call.size();
             }
             return results;

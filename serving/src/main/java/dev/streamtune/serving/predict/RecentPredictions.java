@@ -29,6 +29,9 @@ public final class RecentPredictions implements PredictionService.Observer {
 
     @Override
     public void answered(Answer answer) {
+        if (!answer.seenByUser()) {
+            return; // feedback is about the answer the user got
+        }
         synchronized (byId) {
             for (Answer.Served served : answer.predictions()) {
                 byId.put(served.predictionId(), new Recent(served.predictionId(), answer.task(), answer.adapterId(),

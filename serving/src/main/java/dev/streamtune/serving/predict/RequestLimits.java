@@ -41,6 +41,8 @@ public final class RequestLimits {
         this.predictBody = JsonBodySchema.builder()
                 .text("text", maxTextLength)
                 .texts("texts", maxTexts, maxTextLength)
+                .text("routingKey", maxIdLength)
+                .textMap("attributes", maxAttributes, maxAttributeLength)
                 .build();
         this.feedbackBody = JsonBodySchema.builder()
                 .text("requestId", maxIdLength)
