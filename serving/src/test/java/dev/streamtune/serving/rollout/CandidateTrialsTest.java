@@ -1,0 +1,167 @@
+package dev.streamtune.serving.rollout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import dev.streamtune.model.Prediction;
+import dev.streamtune.model.TextPredictor;
+import dev.streamtune.schema.Deployment;
+import dev.streamtune.schema.RolloutStage;
+import dev.streamtune.schema.ServingRole;
+import dev.streamtune.serving.ServingSettings;
+import dev.streamtune.serving.adapter.AdapterLoader;
+import dev.streamtune.serving.adapter.AdapterRegistry;
+import dev.streamtune.serving.predict.Answer;
+import dev.streamtune.serving.predict.PredictionService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Routing, shadow runs and the end of a rollout, through PredictionService with two stand-in models. */
+class CandidateTrialsTest {
+
+    private static final List<String> LABELS = List.of("negative", "positive");
+
+    /** The champion says positive, the candidate negative, so every answer tells who gave it. */
+    private static final AdapterLoader LOADER = new AdapterLoader() {
+        @Override
+        public TextPredictor load(Deployment deployment) {
+            float[] p = deployment.getAdapterId().equals("cand") ? new float[] {0.9f, 0.1f} : new float[] {0.2f, 0.8f};
+            return new TextPredictor() {
+                @Override
+                public List<Prediction> predict(List<String> texts) {
+                    return texts.stream().map(t -> new Prediction(LABELS, p)).toList();
+                }
+
+                @Override
+                public List<String> labels() {
+                    return LABELS;
+                }
+
+                @Override
+                public Map<String, String> lineage() {
+                    return Map.of();
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+
+        @Override
+        public String baseModelId() {
+            return "base";
+        }
+
+        @Override
+        public String baseModelChecksum() {
+            return "00";
+        }
+    };
+
+    private final List<Answer> seen = new CopyOnWriteArrayList<>();
+    private final List<Answer> shadows = new CopyOnWriteArrayList<>();
+    private final AdapterRegistry champions = new AdapterRegistry(LOADER, AdapterRegistry.Listener.NONE,
+            Clock.systemUTC());
+    private final AdapterRegistry candidates = new AdapterRegistry(LOADER, AdapterRegistry.Listener.NONE,
+            Clock.systemUTC());
+    private double draw = 0.0;
+    private final CandidateTrials trials = new CandidateTrials(candidates, new RolloutRoutes(() -> draw),
+            new ShadowRunner(candidates, 16, new ShadowRunner.Observer() {
+                @Override
+                public void answered(Answer shadow) {
+                    shadows.add(shadow);
+                }
+
+                @Override
+                public void dropped(String task) {
+                }
+            }, Clock.systemUTC()));
+    private final PredictionService service = new PredictionService(champions, trials,
+            new ServingSettings.Batch(8, Duration.ofMillis(1), 100, 1, 0), "base", seen::add, Clock.systemUTC());
+
+    @AfterEach
+    void close() {
+        service.close();
+        trials.close();
+        champions.close();
+    }
+
+    @Test
+    void aCanaryAnswersItsShareOfKeysAndEachKeyAlwaysTheSameWay() throws Exception {
+        follow(RolloutRoutesTest.deployment(RolloutStage.CANARY, 0.5));
+        int canary = 0;
+        for (int i = 0; i < 200; i++) {
+            Answer first = predict("user-" + i);
+            Answer again = predict("user-" + i);
+            assertEquals(first.adapterId(), again.adapterId());
+            if (first.role() == ServingRole.CANARY) {
+                canary++;
+                assertEquals("cand", first.adapterId());
+                assertEquals("negative", first.predictions().get(0).prediction().label());
+            } else {
+                assertEquals("champ", first.adapterId());
+            }
+        }
+        assertEquals(100, canary, 25);
+        assertTrue(shadows.isEmpty(), "a canary runs no shadow");
+    }
+
+    @Test
+    void shadowNeverChangesTheAnswerAndLogsTheCandidatesBesideIt() throws Exception {
+        follow(RolloutRoutesTest.deployment(RolloutStage.SHADOW, 1.0));
+        for (int i = 0; i < 20; i++) {
+            Answer answer = predict("user-" + i);
+            assertEquals(ServingRole.CHAMPION, answer.role());
+            assertEquals("positive", answer.predictions().get(0).prediction().label());
+        }
+        waitFor(() -> shadows.size() == 20);
+        Answer shadow = shadows.get(0);
+        assertEquals(ServingRole.SHADOW, shadow.role());
+        assertEquals("cand", shadow.adapterId());
+        assertEquals("negative", shadow.predictions().get(0).prediction().label());
+        assertEquals("positive", shadow.champion().predictions().get(0).prediction().label());
+        assertEquals(shadow.champion().predictions().get(0).predictionId(), shadow.predictions().get(0).predictionId());
+        assertTrue(seen.stream().allMatch(Answer::seenByUser), "only the users' answers reach the observer");
+    }
+
+    @Test
+    void whenTheRolloutEndsEveryKeyGoesBackToTheChampionWithoutAFailedCall() throws Exception {
+        Deployment trial = RolloutRoutesTest.deployment(RolloutStage.CANARY, 1.0);
+        follow(trial);
+        assertEquals(ServingRole.CANARY, predict("user-1").role());
+        trials.follow(Deployment.newBuilder(trial).setTrial(null).build());
+        for (int i = 0; i < 50; i++) {
+            Answer answer = predict("user-" + i);
+            assertEquals("champ", answer.adapterId());
+        }
+        assertTrue(candidates.current("t").isEmpty());
+    }
+
+    private void follow(Deployment deployment) throws Exception {
+        champions.deploy(deployment);
+        trials.follow(deployment);
+        waitFor(() -> champions.isServing("t") && candidates.isServing("t"));
+    }
+
+    private Answer predict(String key) throws Exception {
+        return service.predict("t", dev.streamtune.serving.tasks.ServedTasks.FittedTexts.asGiven(List.of("a text")),
+                key).get(10, TimeUnit.SECONDS);
+    }
+
+    private static void waitFor(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(condition.getAsBoolean());
+    }
+}
