@@ -13,12 +13,13 @@ import dev.streamtune.schema.FeedbackEvent;
 import dev.streamtune.schema.PredictionLog;
 import dev.streamtune.schema.TrainingWindow;
 import dev.streamtune.service.KafkaConfig;
+import dev.streamtune.serving.annotation.AnnotationRequester;
 import dev.streamtune.serving.dashboard.DashboardHistory;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
 
 /**
- * Feeds the drift dashboard: drift reports and closed windows from the beginning, served predictions and feedback
+ * Feeds the drift dashboard (and the annotation requester: drifted slices, labels coming back): drift reports and closed windows from the beginning, served predictions and feedback
  * from {@code serving.dashboard.lookback} ago (they are the high-volume topics).
  */
 @Context
@@ -27,7 +28,7 @@ public final class DashboardFeed implements AutoCloseable {
     private final TopicFollower follower;
 
     DashboardFeed(ServingSettings settings, KafkaConfig kafka, DashboardHistory history, Clock clock,
-                  RecordVerifier verifier) {
+                  RecordVerifier verifier, AnnotationRequester annotations) {
         Instant since = clock.instant().minus(settings.dashboard().lookback());
         this.follower = new TopicFollower("serving-dashboard", kafka.connection(),
                 List.of(Topics.DRIFT_REPORTS, Topics.CLOSED_WINDOWS, Topics.PREDICTION_LOG, Topics.FEEDBACK_EVENTS),
@@ -38,8 +39,10 @@ public final class DashboardFeed implements AutoCloseable {
                         history.onPrediction(prediction);
                     } else if (value instanceof FeedbackEvent feedback) {
                         history.onFeedback(feedback);
+                        annotations.feedback(feedback);
                     } else if (value instanceof DriftReport report) {
                         history.onDriftReport(report);
+                        annotations.driftReported(report);
                     } else if (value instanceof TrainingWindow window) {
                         history.onWindow(window);
                     }

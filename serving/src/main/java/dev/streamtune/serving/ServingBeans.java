@@ -9,7 +9,12 @@ import dev.streamtune.contract.SigningConfig;
 import dev.streamtune.schema.Deployment;
 import dev.streamtune.kafka.TaskCatalogueFollower;
 import dev.streamtune.service.KafkaConfig;
+import dev.streamtune.contract.Topics;
+import dev.streamtune.model.annotation.AnnotationBudget;
+import dev.streamtune.model.annotation.AnnotationSelector;
+import dev.streamtune.schema.AnnotationRequest;
 import dev.streamtune.serving.adapter.AdapterRegistry;
+import dev.streamtune.serving.annotation.AnnotationRequester;
 import dev.streamtune.serving.adapter.DecisionBook;
 import dev.streamtune.serving.adapter.ModelAdapterLoader;
 import dev.streamtune.serving.adapter.ServedAdapter;
@@ -121,6 +126,45 @@ final class ServingBeans {
         }, clock);
     }
 
+    /**
+     * Predictions worth a human label, to annotation.requests. Sent from a thread of its own: a producer waiting
+     * for the broker's metadata must not hold a request thread (the volume is a budget per hour, so one suffices).
+     */
+    @Singleton
+    AnnotationRequester annotations(ServingSettings settings, ServingPublisher publisher, ServingMetrics metrics,
+                                    Clock clock) {
+        var policy = settings.annotation().policy();
+        var sender = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.ArrayBlockingQueue<>(1000), r -> {
+                    Thread thread = new Thread(r, "annotation-requests");
+                    thread.setDaemon(true);
+                    return thread;
+                }, (r, pool) -> metrics.annotationRefused("*", "send_queue_full"));
+        return new AnnotationRequester(settings.annotation().enabled(), new AnnotationSelector(policy),
+                new AnnotationBudget(policy),
+                request -> sender.execute(() -> publisher.send(Topics.ANNOTATION_REQUESTS,
+                        request.getPredictionId(), request).whenComplete((ok, error) -> {
+                            if (error != null) {
+                                metrics.annotationRefused(request.getTask(), "send_failed");
+                            }
+                        })), new AnnotationRequester.Observer() {
+                    @Override
+                    public void requested(AnnotationRequest request) {
+                        metrics.annotationRequested(request.getTask(), request.getReasons());
+                    }
+
+                    @Override
+                    public void refused(String task, AnnotationBudget.Decision why) {
+                        metrics.annotationRefused(task, why.name().toLowerCase(java.util.Locale.ROOT));
+                    }
+
+                    @Override
+                    public void labelled(String task) {
+                        metrics.annotationLabelled(task);
+                    }
+                }, clock);
+    }
+
     @Singleton
     RequestLimits limits(ServingSettings settings) {
         return new RequestLimits(settings.maxTextsPerRequest(), settings.maxTextLength(), settings.maxIdLength(),
@@ -156,7 +200,7 @@ final class ServingBeans {
     @Singleton
     @Bean(preDestroy = "close")
     CandidateTrials candidateTrials(ModelAdapterLoader loader, ServingMetrics metrics, DashboardHistory history,
-                                    PredictionLogWriter log, Clock clock) {
+                                    PredictionLogWriter log, AnnotationRequester annotations, Clock clock) {
         AdapterRegistry candidates = new AdapterRegistry(loader, new AdapterRegistry.Listener() {
             @Override
             public void swapped(ServedAdapter previous, ServedAdapter current, Duration loadTime) {
@@ -181,6 +225,7 @@ final class ServingBeans {
             public void answered(Answer answer) {
                 metrics.answered(answer);
                 log.answered(answer);
+                annotations.shadowed(answer);
             }
 
             @Override

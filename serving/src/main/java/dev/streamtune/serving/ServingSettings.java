@@ -35,7 +35,8 @@ public record ServingSettings(
         String evaluatorUrl,
         String evaluatorAdminToken,
         Batch batch,
-        Dashboard dashboard) {
+        Dashboard dashboard,
+        Annotation annotation) {
 
     /** Without the tokens, which must never reach a log. */
     @Override
@@ -44,7 +45,7 @@ public record ServingSettings(
                 + ", maxTextLength=" + maxTextLength + ", maxIdLength=" + maxIdLength + ", maxAttributes="
                 + maxAttributes + ", maxAttributeLength=" + maxAttributeLength + ", recentPredictions="
                 + recentPredictions + ", apiTokens=" + (apiTokens == null ? 0 : apiTokens.size()) + " configured"
-                + ", evaluatorUrl=" + evaluatorUrl + ", batch=" + batch + ", dashboard=" + dashboard + "]";
+                + ", evaluatorUrl=" + evaluatorUrl + ", batch=" + batch + ", dashboard=" + dashboard + ", annotation=" + annotation + "]";
     }
 
     /**
@@ -69,5 +70,21 @@ public record ServingSettings(
      */
     @ConfigurationProperties("dashboard")
     public record Dashboard(Duration bucket, Duration lookback, int maxPoints) {
+    }
+
+    /**
+     * Which served predictions are sent for a human label ({@code annotation.requests}); see
+     * {@link dev.streamtune.model.annotation.AnnotationPolicy} for each threshold.
+     *
+     * @param enabled false sends none
+     */
+    @ConfigurationProperties("annotation")
+    public record Annotation(boolean enabled, double maxMargin, double rareLabelShare, int perHourBudget,
+                             int dedupeMemory) {
+
+        public dev.streamtune.model.annotation.AnnotationPolicy policy() {
+            return new dev.streamtune.model.annotation.AnnotationPolicy(maxMargin, rareLabelShare, perHourBudget,
+                    dedupeMemory);
+        }
     }
 }

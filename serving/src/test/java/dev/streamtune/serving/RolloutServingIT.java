@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.streamtune.contract.Topics;
 import dev.streamtune.kafka.KafkaConnection;
 import dev.streamtune.kafka.TopicProvisioner;
+import dev.streamtune.schema.AnnotationRequest;
 import dev.streamtune.schema.Deployment;
 import dev.streamtune.schema.PredictionLog;
 import dev.streamtune.schema.RolloutStage;
@@ -43,6 +44,7 @@ class RolloutServingIT {
 
     private static final String TASK = "rollout-it";
     private static final double SHADOW_SHARE = 0.1;
+    private static final int ANNOTATION_BUDGET = 3;
     private static final List<String> TEXTS = List.of(
             "the refund arrived quickly and the support team was lovely",
             "my parcel never came and nobody answers the phone",
@@ -71,7 +73,11 @@ class RolloutServingIT {
         try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {
             TestAdapters.send(producer, Topics.DEPLOYMENTS, TASK, championOnly);
         }
-        try (ApplicationContext context = TestAdapters.start(broker, dir, Map.of());
+        // Annotation requests: only the candidate disagreeing in shadow is a reason here (no margin or rarity
+        // threshold), at most three per hour
+        try (ApplicationContext context = TestAdapters.start(broker, dir, Map.of(
+                "serving.annotation.max-margin", 0.0, "serving.annotation.rare-label-share", 0.0,
+                "serving.annotation.per-hour-budget", ANNOTATION_BUDGET));
              KafkaProducer<byte[], byte[]> producer = broker.producer()) {
             Http http = new Http(TestAdapters.url(context));
             assertEquals(200, http.awaitOk("/health/readiness", Duration.ofSeconds(60)).status());
@@ -112,6 +118,31 @@ class RolloutServingIT {
                 assertTrue(TestAdapters.SENTIMENT.contains(row.getChampionLabel()));
                 assertTrue(row.getChampionConfidence() >= 0.5);
             }
+
+            // The shadow's disagreements were sent for a human label, within the budget, each text once
+            List<AnnotationRequest> requests = TestAdapters.read(broker, Topics.ANNOTATION_REQUESTS,
+                    AnnotationRequest.class, r -> r.getTask().equals(TASK), ANNOTATION_BUDGET, Duration.ofSeconds(30));
+            assertTrue(!requests.isEmpty(), "the two seeded adapters disagree on some of the texts");
+            Map<Long, Long> perHour = new java.util.TreeMap<>();
+            for (AnnotationRequest request : requests) {
+                assertEquals(List.of("DISAGREEMENT"), request.getReasons());
+                assertEquals("champ", request.getAdapterId());
+                assertEquals("cand", request.getOtherAdapterId());
+                assertTrue(!request.getOtherLabel().equals(request.getPredictedLabel()), request.toString());
+                assertEquals(championAnswers.get(request.getText()).get("label").asText(), request.getPredictedLabel());
+                perHour.merge(request.getRequestedAt().getEpochSecond() / 3600, 1L, Long::sum);
+            }
+            assertTrue(perHour.values().stream().allMatch(n -> n <= ANNOTATION_BUDGET), perHour.toString());
+            assertEquals(requests.size(), requests.stream().map(AnnotationRequest::getText).distinct().count());
+            // A labeller's answer comes back as feedback on the prediction id, and is counted
+            AnnotationRequest asked = requests.get(0);
+            Http.Answer label = http.post("/v1/feedback", "{\"requestId\": \"" + asked.getPredictionId()
+                    + "\", \"task\": \"" + TASK + "\", \"text\": " + Http.JSON.valueToTree(asked.getText())
+                    + ", \"predictedLabel\": \"" + asked.getPredictedLabel() + "\", \"correctedLabel\": \""
+                    + asked.getOtherLabel() + "\"}");
+            assertEquals(202, label.status(), label.body());
+            awaitTrue(() -> http.get("/prometheus").body().lines().anyMatch(line -> line.startsWith(
+                    "serving_annotations_labelled_total{task=\"" + TASK + "\"} 1.0")));
 
             // Canary on half the routing keys: each key always gets the same model
             deploy(producer, http, withTrial(championOnly, candidate, RolloutStage.CANARY, 0.5), true);

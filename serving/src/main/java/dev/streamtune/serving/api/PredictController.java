@@ -25,8 +25,12 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import dev.streamtune.serving.annotation.AnnotationRequester;
 
-/** Predictions: validates, hands the texts to the task's micro-batcher, and shapes the answer. */
+/**
+ * Predictions: validates, hands the texts to the task's micro-batcher (routed by the routing key while a canary
+ * runs), offers the answer to the annotation requester, and shapes the answer.
+ */
 @Controller("/v1/tasks/{task}/predict")
 @Tag(name = "predict")
 final class PredictController {
@@ -34,8 +38,11 @@ final class PredictController {
     private final PredictionService predictions;
     private final RequestLimits limits;
     private final ServedTasks tasks;
+    private final AnnotationRequester annotations;
 
-    PredictController(PredictionService predictions, RequestLimits limits, ServedTasks tasks) {
+    PredictController(PredictionService predictions, RequestLimits limits, ServedTasks tasks,
+                      AnnotationRequester annotations) {
+        this.annotations = annotations;
         this.predictions = predictions;
         this.limits = limits;
         this.tasks = tasks;
@@ -74,9 +81,13 @@ final class PredictController {
         JsonBodySchema.JsonBody body = limits.predictBody().read(json);
         List<String> texts = limits.texts(body.text("text"), body.texts("texts"));
         TaskDefinition definition = tasks.require(checkedTask);
+        Map<String, String> attributes = body.textMap("attributes") == null ? Map.of() : body.textMap("attributes");
         return predictions.predict(checkedTask, ServedTasks.fit(definition, texts, body.text("text") != null),
                         body.text("routingKey"))
-                .thenApply(PredictResponse::of)
+                .thenApply(answer -> {
+                    annotations.answered(answer, attributes);
+                    return PredictResponse.of(answer);
+                })
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(
                         e instanceof CompletionException && e.getCause() != null ? e.getCause() : e));
     }
