@@ -400,11 +400,15 @@ public final class EvaluatorService implements AutoCloseable {
                 Deployment champion = current.get();
                 List<String> reasons = new ArrayList<>(decision.getReasons());
                 if (champion.getTrial() != null) {
-                    reasons.add("ROLLOUT replaces the rollout of " + champion.getTrial().getCandidateId());
+                    // One rollout at a time: replacing it would restart its evidence, and with windows closing
+                    // faster than a rollout completes no candidate would ever reach 100%.
+                    reasons.add(EvaluatorState.ROLLOUT_WAITS + " for the rollout of "
+                            + champion.getTrial().getCandidateId() + " to end");
+                } else {
+                    deployment = RolloutSteps.start(champion, candidate, decision.getDecisionId(), rollout,
+                            clock.instant());
+                    reasons.add("ROLLOUT " + describe(deployment.getTrial()) + " beside " + champion.getAdapterId());
                 }
-                deployment = RolloutSteps.start(champion, candidate, decision.getDecisionId(), rollout,
-                        clock.instant());
-                reasons.add("ROLLOUT " + describe(deployment.getTrial()) + " beside " + champion.getAdapterId());
                 decision.setReasons(reasons);
             } else {
                 deployment = state.promotion(candidate, decision.getDecisionId(), clock.instant());
@@ -497,6 +501,29 @@ public final class EvaluatorService implements AutoCloseable {
                 }
             }
             lastRolloutCalls.put(deployment.getTask(), call);
+        }
+        startWaitingRollouts();
+    }
+
+    /** Starts the rollout of each task's waiting approval once no rollout runs (and the task is not pinned). */
+    private void startWaitingRollouts() {
+        for (String task : state.tasksWithWaitingApprovals()) {
+            PromotionDecision approval = state.waitingApproval(task).orElseThrow();
+            Optional<Deployment> current = state.deployment(task);
+            Optional<AdapterCandidate> candidate = state.candidate(approval.getCandidateId());
+            if (current.isEmpty() || current.get().getTrial() != null || current.get().getPinned()
+                    || candidate.isEmpty()) {
+                continue;
+            }
+            if (current.get().getAdapterId().equals(approval.getCandidateId())) {
+                continue; // already the champion (promoted by an operator meanwhile)
+            }
+            Deployment started = RolloutSteps.start(current.get(), candidate.get(), approval.getDecisionId(),
+                    rolloutPolicy(task), clock.instant());
+            writer.inTransaction(producer -> send(producer, Topics.DEPLOYMENTS, task, started));
+            state.apply(started, clock.instant());
+            LOG.info("Task {}: the waiting approval of {} starts: {} beside {}", task, approval.getCandidateId(),
+                    describe(started.getTrial()), started.getAdapterId());
         }
     }
 

@@ -38,6 +38,8 @@ public final class EvaluatorState {
     private final EvaluationSets sets;
     private final DriftMonitor drift;
     private final LiveEvidence live;
+    /** Per task, the latest approval that waits for the running rollout to end before its own starts. */
+    private final Map<String, PromotionDecision> waitingApprovals = new HashMap<>();
     /** Ids of HELD decisions written: a rollout step is recorded as held once (the id names the step). */
     private final Set<String> heldDecisions = new HashSet<>();
     private final Map<String, TrainingWindow> windows = new HashMap<>();
@@ -93,6 +95,10 @@ public final class EvaluatorState {
             if (decision.getVerdict() == Verdict.HELD) {
                 heldDecisions.add(decision.getDecisionId());
             }
+            if (decision.getVerdict() == Verdict.APPROVED && decision.getReasons().stream()
+                    .anyMatch(r -> r.startsWith(ROLLOUT_WAITS))) {
+                waitingApprovals.put(decision.getTask(), decision);
+            }
             decidedCandidates.add(decision.getCandidateId());
             pendingCandidates.remove(decision.getCandidateId());
             AdapterCandidate judged = candidates.get(decision.getCandidateId());
@@ -106,6 +112,12 @@ public final class EvaluatorState {
             drift.onReport(report);
         } else if (record instanceof Deployment deployment) {
             deployments.put(deployment.getTask(), deployment);
+            PromotionDecision waiting = waitingApprovals.get(deployment.getTask());
+            if (waiting != null && (waiting.getCandidateId().equals(deployment.getAdapterId())
+                    || deployment.getTrial() != null
+                    && waiting.getCandidateId().equals(deployment.getTrial().getCandidateId()))) {
+                waitingApprovals.remove(deployment.getTask());
+            }
             lastDeploymentOf.put(deployment.getAdapterId(), deployment);
         } else if (record != null) {
             throw new IllegalArgumentException("The evaluator does not consume " + record.getClass().getSimpleName());
@@ -129,6 +141,22 @@ public final class EvaluatorState {
      */
     public DriftMonitor drift() {
         return drift;
+    }
+
+    /** How an approval's reasons say that it waits for the task's running rollout to end. */
+    public static final String ROLLOUT_WAITS = "ROLLOUT waits";
+
+    /**
+     * The approval waiting for the task's running rollout to end (the latest one: a newer approval supersedes an
+     * older waiting one), or empty.
+     */
+    public Optional<PromotionDecision> waitingApproval(String task) {
+        return Optional.ofNullable(waitingApprovals.get(task));
+    }
+
+    /** Tasks with an approval waiting. */
+    public Set<String> tasksWithWaitingApprovals() {
+        return Set.copyOf(waitingApprovals.keySet());
     }
 
     /** Live traffic and feedback per adapter, for rollouts. */

@@ -21,6 +21,8 @@ import dev.streamtune.schema.Deployment;
 import dev.streamtune.schema.DriftReport;
 import dev.streamtune.schema.ExampleOrigin;
 import dev.streamtune.schema.PromotionDecision;
+import dev.streamtune.schema.RolloutStage;
+import dev.streamtune.schema.RolloutTrial;
 import dev.streamtune.schema.Split;
 import dev.streamtune.schema.TrainingWindow;
 import dev.streamtune.schema.Verdict;
@@ -199,5 +201,26 @@ class EvaluatorStateTest {
     static PromotionDecision decision(String candidateId, Verdict verdict) {
         return PromotionDecision.newBuilder().setDecisionId("d-" + candidateId).setCandidateId(candidateId)
                 .setTask("t").setVerdict(verdict).setReasons(List.of()).setDecidedBy("gate").setDecidedAt(T0).build();
+    }
+
+    @Test
+    void anApprovalThatWaitsForARunningRolloutIsRememberedUntilItsRolloutStarts() {
+        PromotionDecision waits = PromotionDecision.newBuilder().setDecisionId("d2").setCandidateId("c2")
+                .setTask("t").setVerdict(Verdict.APPROVED)
+                .setReasons(List.of("PASS quality", EvaluatorState.ROLLOUT_WAITS + " for the rollout of c1 to end"))
+                .setDecidedBy("gate").setDecidedAt(T0).build();
+        state.apply(waits, T0);
+        assertEquals("c2", state.waitingApproval("t").orElseThrow().getCandidateId());
+        Deployment champion = Deployment.newBuilder().setTask("t")
+                .setAdapterId("c1").setArtifactUri("file:///c1").setArtifactSha256("aa").setBaseModelId("m")
+                .setDecisionId("d1").setDeployedAt(T0).build();
+        state.apply(champion, T0);
+        assertTrue(state.waitingApproval("t").isPresent(), "another adapter's deployment does not start it");
+        state.apply(Deployment.newBuilder(champion).setDecisionId("d2")
+                .setTrial(RolloutTrial.newBuilder().setCandidateId("c2")
+                        .setArtifactUri("file:///c2").setArtifactSha256("bb")
+                        .setStage(RolloutStage.CANARY).setShare(0.1).setStep(1).setSteps(3)
+                        .setStepStartedAt(T0).setApprovalDecisionId("d2").build()).build(), T0);
+        assertTrue(state.waitingApproval("t").isEmpty());
     }
 }

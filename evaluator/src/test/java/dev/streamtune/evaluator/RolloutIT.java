@@ -125,17 +125,27 @@ class RolloutIT {
                     && d.getTrial().getStage() == RolloutStage.CANARY);
             assertEquals(0.5, canary.getTrial().getShare());
             assertEquals(1, canary.getTrial().getStep());
+            // bad is approved while good's canary runs: it waits, one rollout at a time
+            approve(http, admin, "bad");
+            PromotionDecision waits = EvaluatorIT.read(broker, Topics.PROMOTION_DECISIONS, PromotionDecision.class,
+                    Integer.MAX_VALUE, Duration.ofSeconds(2)).stream().filter(d -> d.getCandidateId().equals("bad")
+                    && d.getVerdict() == Verdict.APPROVED).findFirst().orElseThrow();
+            assertTrue(waits.getReasons().contains("ROLLOUT waits for the rollout of good to end"),
+                    waits.getReasons().toString());
             serve(producer, "champ", ServingRole.CHAMPION, 300, 15);
             serve(producer, "good", ServingRole.CANARY, 300, 12);
             PromotionDecision promoted = decidedAfter("good", Verdict.ADVANCED, toCanary);
             assertTrue(promoted.getReasons().get(0).startsWith("canary 50% (step 1 of 2): candidate corrected on")
                     && promoted.getReasons().get(0).contains("within 0.1"), promoted.getReasons().toString());
-            Deployment done = latestDeployment(broker, d -> d.getAdapterId().equals("good"));
+            Deployment done = EvaluatorIT.read(broker, Topics.DEPLOYMENTS, Deployment.class, Integer.MAX_VALUE,
+                    Duration.ofSeconds(2)).stream().filter(d -> d.getDecisionId().equals(promoted.getDecisionId()))
+                    .findFirst().orElseThrow();
+            assertEquals("good", done.getAdapterId());
             assertNull(done.getTrial());
             assertEquals("champ", done.getPreviousAdapterId());
 
-            // bad: agrees in shadow, but users correct 30% of its canary answers against 5% of the champion's
-            approve(http, admin, "bad");
+            // bad starts once good is done: it agrees in shadow, but users correct 30% of its canary answers
+            // against 5% of the champion's
             latestDeployment(broker, d -> d.getTrial() != null && d.getTrial().getCandidateId().equals("bad"));
             shadowPairs(producer, "bad", "good", 20, 0);
             decided("bad", Verdict.ADVANCED);
