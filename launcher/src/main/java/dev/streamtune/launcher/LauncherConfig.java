@@ -68,7 +68,7 @@ public record LauncherConfig(Optional<String> kafkaBootstrapServers, Path home, 
                         .filter(s -> !s.isEmpty()).findFirst(),
                 new Demo(positive(env, "STREAMTUNE_DEMO_RATE", "15"),
                         (int) positive(env, "STREAMTUNE_DEMO_ERA_LENGTH", "1500"),
-                        positive(env, "STREAMTUNE_DEMO_PREDICTIONS", "2")),
+                        positive(env, "STREAMTUNE_DEMO_PREDICTIONS", "4")),
                 localKafkaAuth(env.getOrDefault(KAFKA_AUTH, "off")));
     }
 

@@ -23,6 +23,7 @@ import dev.streamtune.launcher.cli.AdminTokenFile;
 import dev.streamtune.launcher.cli.TasksCommand;
 import dev.streamtune.launcher.cli.WatchCommand;
 import dev.streamtune.launcher.demo.DemoNarrator;
+import dev.streamtune.launcher.demo.DemoOperator;
 import dev.streamtune.launcher.demo.DemoTraffic;
 import dev.streamtune.launcher.demo.DriftingReviews;
 import dev.streamtune.localkafka.BrokerCredentials;
@@ -64,7 +65,7 @@ public final class Streamtune {
                          STREAMTUNE_KAFKA_PORT (default 9092), STREAMTUNE_KAFKA_HEAP (default 512m),
                          STREAMTUNE_SERVICES (default ingest,trainer,evaluator,serving),
                          STREAMTUNE_DEMO_RATE (examples/s, default 15), STREAMTUNE_DEMO_ERA_LENGTH (default 1500),
-                         STREAMTUNE_DEMO_PREDICTIONS (predict calls/s, default 2),
+                         STREAMTUNE_DEMO_PREDICTIONS (predict calls/s, default 4),
                          STREAMTUNE_KAFKA_AUTH (scram: the local broker requires per-service SASL/SCRAM logins and
                          enforces ACLs; default off), KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM,
                          KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD (an external cluster's login),
@@ -181,6 +182,13 @@ public final class Streamtune {
             if (service.name().equals("evaluator") || service.name().equals("serving")) {
                 environment.put(AdminTokenFile.VARIABLE, adminToken); // serving forwards operator commands with it
             }
+            if (demo && service.name().equals("evaluator")) {
+                DEMO_ROLLOUT.forEach((variable, value) -> {
+                    if (System.getenv(variable) == null) {
+                        environment.put(variable, value);
+                    }
+                });
+            }
             SupervisedService process = SupervisedService.start(service, repo, environment, config.servicesHost());
             services.add(process);
             running.add(process);
@@ -208,13 +216,24 @@ public final class Streamtune {
                         + "', password in " + config.home().resolve(CREDENTIALS_FILE) + ")" : ""),
                 Topics.LABELLED_EXAMPLES.name(), Topics.FEEDBACK_EVENTS.name(), config.home());
         if (demo) {
-            running.addAll(startDemo(config, logins, serving, keys));
+            running.addAll(startDemo(config, logins, serving, keys, adminToken));
         }
         stopped.await();
     }
 
+    /**
+     * The demo's rollouts (unless the environment sets them): every approval goes through a canary on 25% then 50%
+     * of the users, each step judged on their corrections, so a run shows canaries advancing and one rolled back.
+     */
+    private static final Map<String, String> DEMO_ROLLOUT = Map.of(
+            "EVALUATOR_ROLLOUT_FIRST_SHARE", "0.25",
+            "EVALUATOR_ROLLOUT_STEP_FACTOR", "2",
+            "EVALUATOR_ROLLOUT_MIN_SERVED", "20",
+            "EVALUATOR_ROLLOUT_MIN_STEP_DURATION", "20s",
+            "EVALUATOR_ROLLOUT_MAX_ERROR_INCREASE", "0.2");
+
     private static List<AutoCloseable> startDemo(LauncherConfig config, KafkaLogins logins, String servingUrl,
-                                                 LocalSigningKeys keys) {
+                                                 LocalSigningKeys keys, String adminToken) {
         LauncherConfig.Demo settings = config.demo();
         URI serving = URI.create(servingUrl);
         // The annotators are an outside producer; the narrator reads every topic, as the provisioner may.
@@ -222,11 +241,13 @@ public final class Streamtune {
                 logins.principal(AccessControl.PRODUCER.name()), serving, config.clientToken(),
                 settings.examplesPerSecond(), settings.predictionsPerSecond());
         DemoNarrator narrator = new DemoNarrator(logins.provisioner(), serving, traffic,
-                new RecordVerifier(keys.trusted(), RecordVerifier.Rejections.NONE));
+                new RecordVerifier(keys.trusted(), RecordVerifier.Rejections.NONE),
+                new DemoOperator(URI.create(config.evaluatorUrl()), adminToken));
         LOG.info("""
                 Demo: {} labelled '{}' examples per second whose vocabulary drifts every {} examples, and users \
                 calling predict {} times per second and correcting wrong answers. Watch for lines from 'demo': \
-                windows closing, candidates trained, gate verdicts, hot swaps; and the dashboard.""",
+                windows closing, candidates trained, gate verdicts, canaries advancing or rolled back, hot swaps; \
+                and the dashboard.""",
                 settings.examplesPerSecond(), DriftingReviews.TASK, settings.eraLength(),
                 settings.predictionsPerSecond());
         narrator.start();

@@ -53,13 +53,21 @@ public final class DemoNarrator implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private long nextSummary = System.nanoTime() + SUMMARY_EVERY.toNanos();
     private String servedAdapter;
+    /** The rollout serving shows now (candidate, stage, share), to tell each change once. */
+    private String servedRollout = "";
+    private final DemoOperator operator;
+    /** The task's first candidate, which the demo's operator approves again by mistake. */
+    private volatile String firstCandidate;
+    private boolean operatorErred;
     private long lastPredictions;
     private long lastCorrections;
 
     /**
      * @param verifier decisions are told only when signed by the evaluator, as every service reads them
      */
-    public DemoNarrator(KafkaConnection connection, URI servingUrl, DemoTraffic traffic, RecordVerifier verifier) {
+    public DemoNarrator(KafkaConnection connection, URI servingUrl, DemoTraffic traffic, RecordVerifier verifier,
+                        DemoOperator operator) {
+        this.operator = operator;
         this.servingUrl = servingUrl;
         this.traffic = traffic;
         // This run's story only: records from the narrator's start on (TopicFollower resumes after a fault).
@@ -88,14 +96,27 @@ public final class DemoNarrator implements AutoCloseable {
                     window.getWindowId(), window.getCloseReason(), window.getTrainCount(),
                     window.getValidationCount(), window.getTestCount(), window.getLabelHistogram());
         } else if (value instanceof AdapterCandidate candidate) {
+            if (firstCandidate == null) {
+                firstCandidate = candidate.getCandidateId();
+            }
             Map<String, Double> metrics = candidate.getValidationMetrics();
             LOG.info("trainer: candidate {} trained in {} s from {}, validation accuracy {}",
                     candidate.getCandidateId(), format(metrics.get("train.seconds"), "%.1f"),
                     candidate.getParentAdapterId() == null ? "the base model" : candidate.getParentAdapterId(),
                     format(metrics.get("validation.accuracy"), "%.3f"));
         } else if (value instanceof PromotionDecision decision) {
+            if (decision.getReport() == null && !decision.getReasons().isEmpty()) {
+                // A rollout step (ADVANCED, HELD, ROLLED_BACK) or an operator's call: its reason is the story.
+                LOG.info("evaluator: {} {} ({}): {}", decision.getVerdict(), decision.getCandidateId(),
+                        decision.getDecidedBy(), decision.getReasons().get(decision.getReasons().size() - 1));
+                return;
+            }
             LOG.info("evaluator: {} {} ({}): {}", decision.getVerdict(), decision.getCandidateId(),
                     decision.getDecidedBy(), scores(decision));
+            if (decision.getVerdict() == Verdict.APPROVED) {
+                decision.getReasons().stream().filter(reason -> reason.startsWith("ROLLOUT")).findFirst()
+                        .ifPresent(reason -> LOG.info("evaluator:   {}", reason));
+            }
             if (decision.getVerdict() != Verdict.APPROVED && !decision.getReasons().isEmpty()) {
                 LOG.info("evaluator:   because {}", decision.getReasons().stream()
                         .filter(reason -> reason.startsWith("FAIL"))
@@ -143,14 +164,51 @@ public final class DemoNarrator implements AutoCloseable {
             if (response.statusCode() != 200) {
                 return;
             }
-            String adapter = JSON.readTree(response.body()).path("adapterId").asText();
+            var model = JSON.readTree(response.body());
+            String adapter = model.path("adapterId").asText();
             if (!adapter.equals(servedAdapter)) {
                 LOG.info("serving: now answering {} with {}{}", DriftingReviews.TASK, adapter,
                         servedAdapter == null ? "" : " (hot-swapped from " + servedAdapter + ")");
+                if (servedAdapter != null) {
+                    erOnce();
+                }
                 servedAdapter = adapter;
+            }
+            var rollout = model.path("rollout");
+            String now = rollout.isObject() ? rollout.path("candidateId").asText() + " "
+                    + rollout.path("stage").asText() + " " + rollout.path("share").asDouble() : "";
+            if (!now.equals(servedRollout) && (rollout.isObject() ? rollout.path("loaded").asBoolean() : true)) {
+                if (rollout.isObject()) {
+                    LOG.info("serving: {} of {} on {}% of {} beside {}",
+                            rollout.path("stage").asText().toLowerCase(Locale.ROOT), rollout.path("candidateId").asText(),
+                            Math.round(100 * rollout.path("share").asDouble()),
+                            rollout.path("stage").asText().equals("CANARY") ? "the users" : "the requests", adapter);
+                } else if (!servedRollout.isEmpty()) {
+                    LOG.info("serving: rollout over; {} answers everyone", adapter);
+                }
+                servedRollout = now;
             }
         } catch (java.io.IOException e) {
             // serving is starting or stopping; the next poll tells
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The operator's mistake, once: in the slang era, after a swap, approve the first adapter (gadget reviews only)
+     * again. Its canary is rolled back on the users' corrections.
+     */
+    private void erOnce() {
+        if (operatorErred || firstCandidate == null || !traffic.currentEra().equals("social-media slang")) {
+            return;
+        }
+        operatorErred = true;
+        try {
+            LOG.info("operator (demo): approving {} again by mistake (it learned gadget reviews only; users now "
+                    + "write slang): {}", firstCandidate, operator.approve(DriftingReviews.TASK, firstCandidate));
+        } catch (java.io.IOException e) {
+            LOG.warn("operator (demo): the evaluator did not answer: {}", e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

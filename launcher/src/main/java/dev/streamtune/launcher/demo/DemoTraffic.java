@@ -34,6 +34,8 @@ public final class DemoTraffic implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger("demo");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Distinct users calling predict (each its own routing key). */
+    private static final int USERS = 500;
 
     private final DriftingReviews reviews;
     private final KafkaConnection kafka;
@@ -142,8 +144,9 @@ public final class DemoTraffic implements AutoCloseable {
     }
 
     private void askAndGiveFeedback(DriftingReviews.Review review) throws java.io.IOException, InterruptedException {
+        // Each call comes from one of the demo's users: with a canary running, a user always gets the same model.
         HttpResponse<String> answer = post("/v1/tasks/" + DriftingReviews.TASK + "/predict",
-                Map.of("text", review.text()));
+                Map.of("text", review.text(), "routingKey", "user-" + ThreadLocalRandom.current().nextInt(USERS)));
         if (answer.statusCode() != 200) {
             return; // 404 until the first adapter is deployed, 503 while it loads
         }
