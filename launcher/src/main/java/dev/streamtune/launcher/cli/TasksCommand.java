@@ -41,7 +41,8 @@ public final class TasksCommand {
                          text.min-chars=<n>, text.max-chars=<n>, text.overflow=truncate-head|truncate-head-tail|reject,
                          text.max-tokens=<n> (0: the model's limit), pii=email,phone,card-number,ip-address|none,
                          open-labels.min-examples=<n>, open-labels.max-labels=<n>, open-labels=off,
-                         gate.<evaluator.gate key>=<number>, training.<trainer.hyperparameters key>=<value>
+                         gate.<evaluator.gate key or rollout-* key>=<number>,
+                         training.<trainer.hyperparameters key>=<value>
                          (an empty value removes an override)
               Environment: EVALUATOR_URL (default http://127.0.0.1:8083), EVALUATOR_ADMIN_TOKEN (default: the run
                            command's $STREAMTUNE_HOME/keys/evaluator-admin.token)""";
