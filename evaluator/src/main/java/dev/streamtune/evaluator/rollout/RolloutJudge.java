@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
+import dev.streamtune.model.StandardNormal;
 import dev.streamtune.schema.RolloutStage;
 import dev.streamtune.schema.RolloutTrial;
 
@@ -124,7 +125,7 @@ public final class RolloutJudge {
             return 1;
         }
         double z = (candidate.wrongShare() - champion.wrongShare()) / se;
-        return 1 - normalCdf(z);
+        return 1 - StandardNormal.cdf(z);
     }
 
     /** Upper one-sided confidence bound of (candidate - champion) corrected share, Agresti-Caffo. */
@@ -134,36 +135,7 @@ public final class RolloutJudge {
         double p1 = (candidate.wrong() + 1) / n1;
         double p0 = (champion.wrong() + 1) / n0;
         double se = Math.sqrt(p1 * (1 - p1) / n1 + p0 * (1 - p0) / n0);
-        return p1 - p0 + inverseNormalCdf(1 - policy.significance()) * se;
-    }
-
-    static double normalCdf(double z) {
-        return 0.5 * erfc(-z / Math.sqrt(2));
-    }
-
-    /** Complementary error function (Numerical Recipes' erfcc, relative error below 1.2e-7). */
-    private static double erfc(double x) {
-        double z = Math.abs(x);
-        double t = 1 / (1 + 0.5 * z);
-        double r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
-                + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
-                + t * (-0.82215223 + t * 0.17087277)))))))));
-        return x >= 0 ? r : 2 - r;
-    }
-
-    /** The standard normal quantile, by bisection on {@link #normalCdf} (called once per judgement). */
-    static double inverseNormalCdf(double p) {
-        double lo = -10;
-        double hi = 10;
-        for (int i = 0; i < 100; i++) {
-            double mid = (lo + hi) / 2;
-            if (normalCdf(mid) < p) {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        return (lo + hi) / 2;
+        return p1 - p0 + StandardNormal.quantile(1 - policy.significance()) * se;
     }
 
     static String percent(double share) {

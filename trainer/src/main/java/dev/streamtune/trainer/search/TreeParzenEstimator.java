@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import dev.streamtune.model.StandardNormal;
+
 /**
  * The Tree-structured Parzen Estimator (Bergstra et al., "Algorithms for Hyper-Parameter Optimization", 2011), as
  * hyperopt and Optuna's independent sampler run it: the first {@code startupTrials} points are drawn from the prior
@@ -200,7 +202,7 @@ public final class TreeParzenEstimator {
                 double right = i < n - 1 ? kernels[i + 1][0] - mus[i] : 0;
                 sigmas[i] = prior ? range : Math.min(range, Math.max(minSigma, Math.max(left, right)));
                 weights[i] = (prior ? priorWeight : 1.0) / total;
-                masses[i] = Gaussian.cdf((high - mus[i]) / sigmas[i]) - Gaussian.cdf((low - mus[i]) / sigmas[i]);
+                masses[i] = StandardNormal.cdf((high - mus[i]) / sigmas[i]) - StandardNormal.cdf((low - mus[i]) / sigmas[i]);
             }
         }
 
@@ -266,25 +268,5 @@ public final class TreeParzenEstimator {
             }
         }
         return weights.length - 1;
-    }
-
-    /** The standard normal distribution function (no erf in the JDK). */
-    static final class Gaussian {
-        private Gaussian() {
-        }
-
-        static double cdf(double z) {
-            return 0.5 * erfc(-z / Math.sqrt(2));
-        }
-
-        /** Complementary error function, Chebyshev fit with fractional error below 1.2e-7 (Numerical Recipes). */
-        static double erfc(double x) {
-            double z = Math.abs(x);
-            double t = 1 / (1 + 0.5 * z);
-            double r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
-                    + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
-                    + t * (-0.82215223 + t * 0.17087277)))))))));
-            return x >= 0 ? r : 2 - r;
-        }
     }
 }
