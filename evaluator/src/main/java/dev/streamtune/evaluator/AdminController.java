@@ -135,6 +135,7 @@ public final class AdminController {
     public record RolloutView(String task, String champion, String candidate, String stage, double share, int step,
                               int steps, String stepStartedAt, boolean paused, ArmView candidateAnswers,
                               ArmView championAnswers, long shadowPairs, double shadowDisagreement,
+                              double shadowConfidenceShift, double shadowP99Millis, double championShadowP99Millis,
                               String lastJudgement, String lastReason) {
         static RolloutView of(EvaluatorService.RolloutStatus s) {
             var trial = s.deployment().getTrial();
@@ -142,6 +143,8 @@ public final class AdminController {
                     trial.getStage().name(), trial.getShare(), trial.getStep(), trial.getSteps(),
                     trial.getStepStartedAt().toString(), s.deployment().getPinned(), ArmView.of(s.candidate()),
                     ArmView.of(s.champion()), s.shadow().pairs(), s.shadow().disagreement(),
+                    s.shadow().meanConfidenceShift(), s.shadow().candidate().quantileMicros(0.99) / 1000.0,
+                    s.shadow().champion().quantileMicros(0.99) / 1000.0,
                     s.lastCall() == null ? null : s.lastCall().action().name(),
                     s.lastCall() == null ? null : s.lastCall().reason());
         }

@@ -83,8 +83,9 @@ public final class RolloutJudge {
 
     private Call shadow(LiveEvidence.Shadow shadow) {
         String counts = String.format(Locale.ROOT, "candidate disagrees with the champion on %d of %d live texts "
-                        + "(%s), confidence %+.3f", shadow.disagreements(), shadow.pairs(),
-                percent(shadow.disagreement()), shadow.meanConfidenceShift());
+                        + "(%s), confidence %+.3f, p99 %.1f vs %.1f ms", shadow.disagreements(), shadow.pairs(),
+                percent(shadow.disagreement()), shadow.meanConfidenceShift(),
+                shadow.candidate().quantileMicros(0.99) / 1000.0, shadow.champion().quantileMicros(0.99) / 1000.0);
         if (shadow.pairs() < policy.shadowMinPairs()) {
             return new Call(Action.HOLD, String.format(Locale.ROOT, "shadow: %s; waiting for %d", counts,
                     policy.shadowMinPairs()));
