@@ -34,12 +34,18 @@
 #                                       on windows of one mailbox, detection by share of another corpus mixed in, ms
 #                                       per report; label-free accuracy estimate vs real accuracy of a spam filter
 #                                       under shift; SpamAssassin (npm) and WordNet (Debian); drift-results.md
+#   bench/run.sh labels [--quick] [--seeds 1,2,3] [--rounds N] [--per-round N] [--stream N] [--test N]
+#                       [--seed-per-label N] [--epochs N] [--max-margin X] [--rare-share X]
+#                                       annotation requests' label efficiency: accuracy after N labels chosen by
+#                                       AnnotationSelector + AnnotationBudget vs N at random from the same stream;
+#                                       WordNet (Debian), MiniLM on CPU; --quick: one seed, 2 rounds;
+#                                       bench/target/labels-results.md
 #
 # BENCH_JAVA_OPTS adds JVM options (e.g. -Dstreams.producer.linger.ms=50 for ingest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-name=${1:?usage: bench/run.sh model|model-demo|ingest|trainer|serving|wordnet|spam|freshness|drift [args...]}
+name=${1:?usage: bench/run.sh model|model-demo|ingest|trainer|serving|wordnet|spam|freshness|drift|labels [args...]}
 shift
 logback=()
 stream=()
@@ -60,6 +66,8 @@ case "$name" in
   freshness)  module=bench; main=dev.streamtune.bench.FreshnessBench; also=ingest,trainer,evaluator,serving,launcher
               logback=(-Dlogback.configurationFile=bench/src/main/resources/logback-bench.xml) ;;
   drift)      module=bench;   main=dev.streamtune.bench.DriftBench
+              logback=(-Dlogback.configurationFile=bench/src/main/resources/logback-bench.xml) ;;
+  labels)     module=bench;   main=dev.streamtune.bench.LabelEfficiencyBench
               logback=(-Dlogback.configurationFile=bench/src/main/resources/logback-bench.xml) ;;
   *) echo "unknown benchmark '$name'" >&2; exit 2 ;;
 esac
