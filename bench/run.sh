@@ -35,7 +35,7 @@
 #                                       per report; label-free accuracy estimate vs real accuracy of a spam filter
 #                                       under shift; SpamAssassin (npm) and WordNet (Debian); drift-results.md
 #   bench/run.sh labels [--quick] [--seeds 1,2,3] [--rounds N] [--per-round N] [--stream N] [--test N]
-#                       [--seed-per-label N] [--epochs N] [--max-margin X] [--rare-share X]
+#                       [--seed-per-label N] [--epochs N] [--max-margin X] [--rare-share X] [--ranked]
 #                                       annotation requests' label efficiency: accuracy after N labels chosen by
 #                                       AnnotationSelector + AnnotationBudget vs N at random from the same stream;
 #                                       WordNet (Debian), MiniLM on CPU; --quick: one seed, 2 rounds;

@@ -51,7 +51,9 @@ import java.util.stream.Collectors;
  * <pre>bench/run.sh labels [--quick] [--seeds 1,2,3] [--rounds N] [--per-round N] [--stream N] [--test N]
  *                       [--seed-per-label N] [--epochs N] [--max-margin X] [--rare-share X]</pre>
  *
- * <p>{@code --max-margin} and {@code --rare-share} replace {@link AnnotationPolicy#defaults()}'s thresholds.
+ * <p>{@code --max-margin} and {@code --rare-share} replace {@link AnnotationPolicy#defaults()}'s thresholds;
+ * {@code --ranked} offers the hour's flagged answers to the budget most worth a label first instead of in arrival
+ * order ({@link StreamAnnotator#annotateRanked}).
  */
 public final class LabelEfficiencyBench {
 
@@ -64,10 +66,10 @@ public final class LabelEfficiencyBench {
     private static final int MAX_TOKENS = 64;
 
     record Options(List<Long> seeds, int rounds, int perRound, int stream, int test, int seedPerLabel, int epochs,
-                   double maxMargin, double rareLabelShare) {
+                   double maxMargin, double rareLabelShare, boolean ranked) {
 
         static final String USAGE = "bench/run.sh labels [--quick] [--seeds 1,2,3] [--rounds N] [--per-round N] "
-                + "[--stream N] [--test N] [--seed-per-label N] [--epochs N] [--max-margin X] [--rare-share X]";
+                + "[--stream N] [--test N] [--seed-per-label N] [--epochs N] [--max-margin X] [--rare-share X] [--ranked]";
 
         static Options parse(String[] args) {
             List<Long> seeds = List.of(1L, 2L, 3L);
@@ -79,6 +81,7 @@ public final class LabelEfficiencyBench {
             int epochs = 8;
             double maxMargin = AnnotationPolicy.defaults().maxMargin();
             double rareLabelShare = AnnotationPolicy.defaults().rareLabelShare();
+            boolean ranked = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--quick" -> {
@@ -97,6 +100,7 @@ public final class LabelEfficiencyBench {
                     case "--epochs" -> epochs = Integer.parseInt(args[++i]);
                     case "--max-margin" -> maxMargin = Double.parseDouble(args[++i]);
                     case "--rare-share" -> rareLabelShare = Double.parseDouble(args[++i]);
+                    case "--ranked" -> ranked = true;
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + "; " + USAGE);
                 }
             }
@@ -105,7 +109,8 @@ public final class LabelEfficiencyBench {
                 throw new IllegalArgumentException("need seeds, rounds, per-round, test, seed-per-label and epochs >= 1"
                         + " and stream >= per-round; " + USAGE);
             }
-            return new Options(seeds, rounds, perRound, stream, test, seedPerLabel, epochs, maxMargin, rareLabelShare);
+            return new Options(seeds, rounds, perRound, stream, test, seedPerLabel, epochs, maxMargin, rareLabelShare,
+                    ranked);
         }
     }
 
@@ -197,8 +202,9 @@ public final class LabelEfficiencyBench {
                 List<Prediction> served = chosen.predict(texts);
                 List<String> other = previous == null ? null
                         : previous.predict(texts).stream().map(Prediction::label).toList();
-                StreamAnnotator.Hour requested = annotator.annotate(texts, served, other,
-                        Instant.EPOCH.plus(Duration.ofHours(r)));
+                Instant clock = Instant.EPOCH.plus(Duration.ofHours(r));
+                StreamAnnotator.Hour requested = options.ranked() ? annotator.annotateRanked(texts, served, other, clock)
+                        : annotator.annotate(texts, served, other, clock);
                 for (StreamAnnotator.Request request : requested.requests()) {
                     WordnetDataset.Synset s = hour.get(request.index());
                     chosenLabels.add(new LabeledText(s.text(), s.category()));
@@ -305,19 +311,20 @@ public final class LabelEfficiencyBench {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "# Label efficiency of annotation requests (bench/run.sh labels "
                 + "--seeds %s --rounds %d --per-round %d --stream %d --test %d --seed-per-label %d --epochs %d "
-                + "--max-margin %s --rare-share %s)%n%n",
+                + "--max-margin %s --rare-share %s%s)%n%n",
                 options.seeds().stream().map(String::valueOf).collect(Collectors.joining(",")), options.rounds(),
                 options.perRound(), options.stream(), options.test(), options.seedPerLabel(), options.epochs(),
-                options.maxMargin(), options.rareLabelShare()));
+                options.maxMargin(), options.rareLabelShare(), options.ranked() ? " --ranked" : ""));
         out.append(String.format(Locale.ROOT, "WordNet noun definitions, %d categories (natural, uneven shares); "
                 + "seed set %d per category; per round (one simulated hour) the chosen model answers %d pool texts in "
-                + "arrival order and AnnotationSelector (margin < %.2f, label share < %.2f of the last 1000 "
+                + "arrival order and %s AnnotationSelector (margin < %.2f, label share < %.2f of the last 1000 "
                 + "answers once 50 are seen, disagreement with the previous model) + AnnotationBudget (%d per hour) "
                 + "pick its labels; random takes as many from the same texts. Fresh MiniLM classifier per round (LoRA "
                 + "r=8 q,v in layers %d-5, %d tokens, AdamW lr %.0e, batch %d, %d epochs) on seed + labels so far; "
                 + "scored on %d held-out texts (natural distribution). Mean ± sample std over %d seed(s). Wall time "
                 + "%d min %d s, load average %.2f at the end.%n%n", labels.size(), options.seedPerLabel(),
-                options.stream(), options.maxMargin(), options.rareLabelShare(),
+                options.stream(), options.ranked() ? "(ranked most worth first at the end of the hour)" : "(first come, first served)",
+                options.maxMargin(), options.rareLabelShare(),
                 options.perRound(), LORA_FIRST_LAYER, MAX_TOKENS, (double) LEARNING_RATE, BATCH, options.epochs(),
                 options.test(), options.seeds().size(), wall.toMinutes(), wall.toSecondsPart(),
                 BenchRuns.loadAverage()));

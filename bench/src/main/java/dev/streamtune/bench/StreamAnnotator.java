@@ -69,6 +69,38 @@ final class StreamAnnotator {
         return new Hour(List.copyOf(requests), flagged);
     }
 
+    /**
+     * The hour's answers as {@link #annotate}, but offered to the budget most worth a label first
+     * ({@link AnnotationSelector.Selection#MOST_WORTH_FIRST}, ties in arrival order) once the whole hour has been
+     * seen: what a serving that holds back its requests until the end of the hour could do. The shares are still
+     * recorded in arrival order, so every answer gets the reasons it would have had when it was served.
+     */
+    Hour annotateRanked(List<String> texts, List<Prediction> served, List<String> otherLabels, Instant hour) {
+        if (texts.size() != served.size() || (otherLabels != null && otherLabels.size() != texts.size())) {
+            throw new IllegalArgumentException("texts, answers and other labels must be aligned");
+        }
+        List<Integer> flagged = new ArrayList<>();
+        List<AnnotationSelector.Selection> selections = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            Prediction answer = served.get(i);
+            AnnotationSelector.Selection selection = selector.select(probabilities(answer), answer.label(),
+                    otherLabels == null ? null : otherLabels.get(i), Map.of(), Set.of(), shares);
+            shares.record(answer.label());
+            selections.add(selection);
+            if (selection.worthLabel()) {
+                flagged.add(i);
+            }
+        }
+        flagged.sort(java.util.Comparator.comparing(selections::get, AnnotationSelector.Selection.MOST_WORTH_FIRST));
+        List<Request> requests = new ArrayList<>();
+        for (int i : flagged) {
+            if (budget.tryAcquire(task, texts.get(i), hour) == AnnotationBudget.Decision.ACCEPTED) {
+                requests.add(new Request(i, selections.get(i).reasons()));
+            }
+        }
+        return new Hour(List.copyOf(requests), flagged.size());
+    }
+
     static Map<String, Double> probabilities(Prediction prediction) {
         Objects.requireNonNull(prediction, "prediction");
         float[] p = prediction.probabilities();

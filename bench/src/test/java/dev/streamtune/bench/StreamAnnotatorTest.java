@@ -57,4 +57,15 @@ class StreamAnnotatorTest {
                 NINE.plusSeconds(3600));
         assertEquals(List.of(new StreamAnnotator.Request(1, List.of(LOW_MARGIN))), next.requests());
     }
+
+    @Test
+    void rankedTheHoursBudgetGoesToTheAnswersMostWorthALabel() {
+        Prediction coinFlip = new Prediction(LABELS, new float[] {0.5f, 0.5f});
+        StreamAnnotator.Hour hour = annotator(2, LabelShares.defaults()).annotateRanked(List.of("a", "b", "c", "d"),
+                List.of(UNSURE_HAM, SURE_HAM, coinFlip, UNSURE_HAM), List.of("ham", "ham", "ham", "spam"), NINE);
+        assertEquals(List.of(new StreamAnnotator.Request(3, List.of(LOW_MARGIN, DISAGREEMENT)),
+                new StreamAnnotator.Request(2, List.of(LOW_MARGIN))), hour.requests(),
+                "two reasons first, then the smaller margin; a waits although it came first");
+        assertEquals(3, hour.flagged());
+    }
 }
