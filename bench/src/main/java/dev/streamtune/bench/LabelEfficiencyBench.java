@@ -317,15 +317,16 @@ public final class LabelEfficiencyBench {
                 options.maxMargin(), options.rareLabelShare(), options.ranked() ? " --ranked" : ""));
         out.append(String.format(Locale.ROOT, "WordNet noun definitions, %d categories (natural, uneven shares); "
                 + "seed set %d per category; per round (one simulated hour) the chosen model answers %d pool texts in "
-                + "arrival order and %s AnnotationSelector (margin < %.2f, label share < %.2f of the last 1000 "
-                + "answers once 50 are seen, disagreement with the previous model) + AnnotationBudget (%d per hour) "
-                + "pick its labels; random takes as many from the same texts. Fresh MiniLM classifier per round (LoRA "
-                + "r=8 q,v in layers %d-5, %d tokens, AdamW lr %.0e, batch %d, %d epochs) on seed + labels so far; "
+                + "arrival order, and AnnotationSelector (margin < %.2f, label share < %.2f of the last 1000 "
+                + "answers once 50 are seen, disagreement with the previous model) + AnnotationBudget (%d per hour), "
+                + "%s, pick its labels; random takes as many from the same texts. Fresh MiniLM classifier per round "
+                + "(LoRA r=8 q,v in layers %d-5, %d tokens, AdamW lr %.0e, batch %d, %d epochs) on seed + labels so far; "
                 + "scored on %d held-out texts (natural distribution). Mean ± sample std over %d seed(s). Wall time "
                 + "%d min %d s, load average %.2f at the end.%n%n", labels.size(), options.seedPerLabel(),
-                options.stream(), options.ranked() ? "(ranked most worth first at the end of the hour)" : "(first come, first served)",
-                options.maxMargin(), options.rareLabelShare(),
-                options.perRound(), LORA_FIRST_LAYER, MAX_TOKENS, (double) LEARNING_RATE, BATCH, options.epochs(),
+                options.stream(), options.maxMargin(), options.rareLabelShare(), options.perRound(),
+                options.ranked() ? "flagged answers ranked most worth first at the end of the hour"
+                        : "first come, first served", LORA_FIRST_LAYER, MAX_TOKENS, (double) LEARNING_RATE, BATCH,
+                options.epochs(),
                 options.test(), options.seeds().size(), wall.toMinutes(), wall.toSecondsPart(),
                 BenchRuns.loadAverage()));
         out.append("| labels so far (nominal) | labels taken | chosen accuracy | random accuracy | chosen - random "
