@@ -136,7 +136,7 @@ public final class AdapterRegistry implements AutoCloseable {
             if (closing) {
                 return;
             }
-            if (slot.wanted != deployment) {
+            if (!stillWanted(slot, deployment)) {
                 listener.superseded(deployment);
                 return;
             }
@@ -156,7 +156,7 @@ public final class AdapterRegistry implements AutoCloseable {
             SwapFailure failure = SwapFailure.of(task, deployment.getAdapterId(), e, clock.instant());
             synchronized (slot) {
                 slot.lastFailure = failure;
-                if (slot.wanted == deployment) {
+                if (stillWanted(slot, deployment)) {
                     slot.wanted = null;
                 }
             }
@@ -167,14 +167,17 @@ public final class AdapterRegistry implements AutoCloseable {
             return;
         }
         Duration loadTime = Duration.ofNanos(System.nanoTime() - started);
-        ServedAdapter next = new ServedAdapter(deployment, model, clock.instant(), background::execute);
+        ServedAdapter next;
         ServedAdapter previous;
         synchronized (slot) {
-            if (slot.wanted != deployment) {
+            if (!stillWanted(slot, deployment)) {
                 model.close(); // a newer deployment arrived while this one loaded
                 listener.superseded(deployment);
                 return;
             }
+            // The latest record of this artifact: one re-published meanwhile (pinned, or with a rollout's trial
+            // on it) replaced the wanted record without a load of its own.
+            next = new ServedAdapter(slot.wanted, model, clock.instant(), background::execute);
             previous = slot.current.getAndSet(next);
             slot.wanted = null;
         }
@@ -184,6 +187,14 @@ public final class AdapterRegistry implements AutoCloseable {
         LOG.info("Task {} now answers with adapter {} (was {}); loaded and warmed in {} ms", task,
                 next.adapterId(), previous == null ? "none" : previous.adapterId(), loadTime.toMillis());
         listener.swapped(previous, next, loadTime);
+    }
+
+    /**
+     * Whether the slot still wants {@code deployment}'s artifact: a record of the same artifact published while it
+     * loads takes its place in {@code wanted} and is served by this load, not superseded by it.
+     */
+    private static boolean stillWanted(Slot slot, Deployment deployment) {
+        return slot.wanted != null && ServedAdapter.sameArtifact(slot.wanted, deployment);
     }
 
     /**

@@ -152,6 +152,26 @@ class AdapterRegistryTest {
     }
 
     @Test
+    void theSameArtifactRepublishedWhileItLoadsIsServedWithTheLatestRecord() throws Exception {
+        registry.deploy(FakeModels.deployment("t", "a1", "file:/a1"));
+        await(() -> "a1".equals(serving("t")));
+        CountDownLatch gate = new CountDownLatch(1);
+        loader.gate = gate;
+        registry.deploy(FakeModels.deployment("t", "a2", "file:/a2")); // starts loading, held at the gate
+        await(() -> loader.loads.get() == 2);
+        // e.g. the evaluator starts a waiting rollout on the new champion at once: same artifact, new record
+        Deployment republished = Deployment.newBuilder(FakeModels.deployment("t", "a2", "file:/a2"))
+                .setDecisionId("later").build();
+        registry.deploy(republished);
+        loader.gate = null;
+        gate.countDown();
+        await(() -> "a2".equals(serving("t")) && registry.pendingLoads() == 0);
+        assertEquals("later", registry.current("t").orElseThrow().deployment().getDecisionId());
+        assertEquals(2, loader.loads.get(), "loaded once");
+        assertEvents("swapped a1", "swapped a2");
+    }
+
+    @Test
     void tasksAreIndependent() throws Exception {
         registry.deploy(FakeModels.deployment("a", "x1", "file:/x1"));
         registry.deploy(FakeModels.deployment("b", "y1", "file:/corrupt"));
