@@ -399,12 +399,18 @@ public final class EvaluatorService implements AutoCloseable {
             if (current.isPresent() && rollout.stagesAnything()) {
                 Deployment champion = current.get();
                 List<String> reasons = new ArrayList<>(decision.getReasons());
-                if (champion.getTrial() != null) {
+                if (champion.getTrial() != null && automatic) {
                     // One rollout at a time: replacing it would restart its evidence, and with windows closing
                     // faster than a rollout completes no candidate would ever reach 100%.
                     reasons.add(EvaluatorState.ROLLOUT_WAITS + " for the rollout of "
                             + champion.getTrial().getCandidateId() + " to end");
                 } else {
+                    if (champion.getTrial() != null) {
+                        // An operator's approval acts now: it replaces the running rollout (whose candidate may be
+                        // approved again later), where the gate's would wait.
+                        reasons.add("ROLLOUT replaces the rollout of " + champion.getTrial().getCandidateId()
+                                + " (" + describe(champion.getTrial()) + ")");
+                    }
                     deployment = RolloutSteps.start(champion, candidate, decision.getDecisionId(), rollout,
                             clock.instant());
                     reasons.add("ROLLOUT " + describe(deployment.getTrial()) + " beside " + champion.getAdapterId());

@@ -77,6 +77,8 @@ class RolloutIT {
         Path adapter = Files.createDirectories(AdapterArtifact.storeUnder(dir).resolve(TASK)).resolve("a.adapter");
         try (var base = BuiltInModels.miniLm();
              var classifier = TextClassifier.create(base, ClassifierConfig.of(List.of("negative", "positive")))) {
+            // As if trained on both labels, so that the gate compares a later candidate with the champion on them
+            classifier.assumeLearned(List.of("negative", "positive"));
             classifier.save(adapter, Map.of("note", "the same weights under every id: the live evidence decides"));
         }
         AdapterArtifact artifact = AdapterArtifact.of(adapter);
@@ -87,7 +89,7 @@ class RolloutIT {
                 EvaluatorIT.send(producer, Topics.CLEAN_EXAMPLES, EvaluatorIT.testExample(i,
                         i < 24 ? "positive" : "negative"));
             }
-            for (String id : List.of("champ", "good", "bad", "third")) {
+            for (String id : List.of("champ", "good", "third")) {
                 EvaluatorIT.send(producer, Topics.ADAPTER_CANDIDATES,
                         trainer.sign(EvaluatorIT.candidate(id, artifact.uri().toString(), artifact.sha256())));
             }
@@ -125,11 +127,12 @@ class RolloutIT {
                     && d.getTrial().getStage() == RolloutStage.CANARY);
             assertEquals(0.5, canary.getTrial().getShare());
             assertEquals(1, canary.getTrial().getStep());
-            // bad is approved while good's canary runs: it waits, one rollout at a time
-            approve(http, admin, "bad");
-            PromotionDecision waits = EvaluatorIT.read(broker, Topics.PROMOTION_DECISIONS, PromotionDecision.class,
-                    Integer.MAX_VALUE, Duration.ofSeconds(2)).stream().filter(d -> d.getCandidateId().equals("bad")
-                    && d.getVerdict() == Verdict.APPROVED).findFirst().orElseThrow();
+            // bad arrives while good's canary runs; the gate approves it (the champion's own weights) and it
+            // waits: one rollout at a time
+            EvaluatorIT.send(producer, Topics.ADAPTER_CANDIDATES,
+                    trainer.sign(EvaluatorIT.candidate("bad", artifact.uri().toString(), artifact.sha256())));
+            PromotionDecision waits = decided("bad", Verdict.APPROVED);
+            assertEquals("gate", waits.getDecidedBy());
             assertTrue(waits.getReasons().contains("ROLLOUT waits for the rollout of good to end"),
                     waits.getReasons().toString());
             serve(producer, "champ", ServingRole.CHAMPION, 300, 15);
@@ -160,16 +163,24 @@ class RolloutIT {
             assertEquals("good", after.getAdapterId());
             assertNull(after.getTrial());
 
-            // third: an operator promotes it from shadow, and the rollout endpoint answers 404 once none runs
+            // third: an operator's approval of champ replaces its rollout at once (the gate's would wait), then
+            // the operator promotes champ from shadow; promote answers 409 once no rollout runs
             approve(http, admin, "third");
             latestDeployment(broker, d -> d.getTrial() != null && d.getTrial().getCandidateId().equals("third"));
             var status = http.toBlocking().exchange(HttpRequest.GET(admin + "/rollout").bearerAuth(TOKEN), Map.class);
             assertEquals("SHADOW", status.body().get("stage"));
             assertEquals("third", status.body().get("candidate"));
+            var again = http.toBlocking().exchange(HttpRequest.POST(admin + "/candidates/champ/approve?by=alice", "")
+                    .bearerAuth(TOKEN), Map.class);
+            assertTrue(again.body().get("reasons").toString().contains("ROLLOUT replaces the rollout of third"),
+                    again.body().toString());
+            latestDeployment(broker, d -> d.getTrial() != null && d.getTrial().getCandidateId().equals("champ"));
             var promote = http.toBlocking().exchange(HttpRequest.POST(admin + "/rollout/promote?by=alice", "")
                     .bearerAuth(TOKEN), Map.class);
             assertEquals("ADVANCED", promote.body().get("verdict"));
-            assertEquals("third", latestDeployment(broker, d -> d.getAdapterId().equals("third")).getAdapterId());
+            Deployment promotedByHand = latestDeployment(broker, d -> d.getTrial() == null);
+            assertEquals("champ", promotedByHand.getAdapterId());
+            assertEquals("good", promotedByHand.getPreviousAdapterId());
             var none = org.junit.jupiter.api.Assertions.assertThrows(
                     io.micronaut.http.client.exceptions.HttpClientResponseException.class,
                     () -> http.toBlocking().exchange(HttpRequest.POST(admin + "/rollout/promote", "")
