@@ -40,6 +40,8 @@ public final class DemoNarrator implements AutoCloseable {
     private static final List<TopicSpec> TOLD = List.of(Topics.CLOSED_WINDOWS, Topics.ADAPTER_CANDIDATES,
             Topics.PROMOTION_DECISIONS, Topics.DRIFT_REPORTS);
     private static final Duration SUMMARY_EVERY = Duration.ofSeconds(30);
+    /** The users' corrected share at which the demo's operator considers slang learned (the first adapter: ~25%). */
+    private static final double LEARNED_SLANG = 0.15;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI servingUrl;
@@ -169,9 +171,6 @@ public final class DemoNarrator implements AutoCloseable {
             if (!adapter.equals(servedAdapter)) {
                 LOG.info("serving: now answering {} with {}{}", DriftingReviews.TASK, adapter,
                         servedAdapter == null ? "" : " (hot-swapped from " + servedAdapter + ")");
-                if (servedAdapter != null) {
-                    erOnce();
-                }
                 servedAdapter = adapter;
             }
             var rollout = model.path("rollout");
@@ -196,11 +195,13 @@ public final class DemoNarrator implements AutoCloseable {
     }
 
     /**
-     * The operator's mistake, once: in the slang era, after a swap, approve the first adapter (gadget reviews only)
-     * again. Its canary is rolled back on the users' corrections.
+     * The operator's mistake, once: in the slang era, once the champion has learned slang (users corrected at most
+     * {@link #LEARNED_SLANG} of the last summary's answers), approve the first adapter (gadget reviews only) again.
+     * Its canary is rolled back on the users' corrections.
      */
-    private void erOnce() {
-        if (operatorErred || firstCandidate == null || !traffic.currentEra().equals("social-media slang")) {
+    private void erOnce(double correctedShare) {
+        if (operatorErred || firstCandidate == null || !traffic.currentEra().equals("social-media slang")
+                || correctedShare > LEARNED_SLANG) {
             return;
         }
         operatorErred = true;
@@ -223,6 +224,7 @@ public final class DemoNarrator implements AutoCloseable {
                             + "produced so far, now {}", recent, SUMMARY_EVERY.toSeconds(),
                     Math.round(100.0 * (corrections - lastCorrections) / recent), traffic.examplesProduced(),
                     traffic.currentEra());
+            erOnce((double) (corrections - lastCorrections) / recent);
         }
         lastPredictions = predictions;
         lastCorrections = corrections;

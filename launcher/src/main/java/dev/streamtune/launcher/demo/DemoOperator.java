@@ -9,8 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * The demo's operator, who makes one mistake: once the slang era has a canary-approved champion, they approve the
- * task's very first adapter again (trained on gadget reviews only). The gate's verdict is overridden, but the
+ * The demo's operator, who makes one mistake: once the champion has learned the slang era, they approve the task's
+ * very first adapter again (trained on gadget reviews only). The gate's verdict is overridden, but the
  * rollout is not: the old adapter goes to a canary like any approval, the users correct its slang answers far
  * more often than the champion's, and the evaluator rolls it back on its own. Calls the evaluator's admin API with
  * the admin token, as {@code ./streamtune tasks} does.
