@@ -30,12 +30,12 @@ import dev.streamtune.evaluator.drift.DriftMonitor;
 import dev.streamtune.evaluator.drift.DriftPolicy;
 import dev.streamtune.evaluator.drift.RetrainPolicy;
 import dev.streamtune.evaluator.gate.GateCheck;
+import dev.streamtune.evaluator.gate.PromotionGate;
+import dev.streamtune.evaluator.metrics.SliceScorer;
 import dev.streamtune.evaluator.rollout.LiveEvidence;
 import dev.streamtune.evaluator.rollout.RolloutJudge;
 import dev.streamtune.evaluator.rollout.RolloutPolicy;
 import dev.streamtune.evaluator.rollout.RolloutSteps;
-import dev.streamtune.evaluator.gate.PromotionGate;
-import dev.streamtune.evaluator.metrics.SliceScorer;
 import dev.streamtune.evaluator.scoring.AdapterScorer;
 import dev.streamtune.evaluator.scoring.AdapterScorerFactory;
 import dev.streamtune.evaluator.scoring.AnswerMemo;
@@ -426,7 +426,7 @@ public final class EvaluatorService implements AutoCloseable {
         } else if (decision.getVerdict() == Verdict.ADVANCED) {
             Deployment trialOf = current.orElseThrow();
             AdapterCandidate candidate = state.candidate(decision.getCandidateId()).orElseThrow();
-            deployment = decision.getDecidedBy().equals("gate")
+            deployment = automatic // the policy's step; an operator's promote goes to 100% at once
                     ? RolloutSteps.next(trialOf, candidate, rolloutPolicy(decision.getTask()),
                     decision.getDecisionId(), clock.instant())
                     : RolloutSteps.promote(trialOf, candidate, decision.getDecisionId(), clock.instant());
@@ -485,9 +485,11 @@ public final class EvaluatorService implements AutoCloseable {
             }
             RolloutJudge.Call call = new RolloutJudge(rolloutPolicy(deployment.getTask()))
                     .judge(trial, deployment.getAdapterId(), state.live(), clock.instant());
-            meters.gauge("evaluator_rollout_share", List.of(io.micrometer.core.instrument.Tag.of("task",
-                    deployment.getTask())), rolloutShares, m -> m.getOrDefault(deployment.getTask(), 0.0));
-            rolloutShares.put(deployment.getTask(), trial.getStage() == RolloutStage.CANARY ? trial.getShare() : 0.0);
+            String task = deployment.getTask();
+            if (rolloutShares.put(task, trial.getStage() == RolloutStage.CANARY ? trial.getShare() : 0.0) == null) {
+                meters.gauge("evaluator_rollout_share", List.of(io.micrometer.core.instrument.Tag.of("task", task)),
+                        rolloutShares, shares -> shares.getOrDefault(task, 0.0));
+            }
             switch (call.action()) {
                 case ADVANCE -> publish(decision(candidate.get(), Verdict.ADVANCED, List.of(call.reason()), "gate",
                         null), true);
