@@ -35,7 +35,8 @@ class EvaluatorStateTest {
 
     private final EvaluatorState state = new EvaluatorState(new EvaluationSets(100, 10, 10),
             new DriftMonitor(new DriftDetector(new DriftPolicy(0.01, 999, 300, 0, 30, 8, 50, 0.55, 0.02), null),
-                    DriftMonitor.Reference.FIRST), new dev.streamtune.evaluator.rollout.LiveEvidence(Duration.ofHours(1)));
+                    DriftMonitor.Reference.FIRST),
+            new dev.streamtune.evaluator.rollout.LiveEvidence(Duration.ofHours(1)));
 
     @Test
     void aCandidateWaitsForItsWindowsTestExamplesThenBecomesReady() {

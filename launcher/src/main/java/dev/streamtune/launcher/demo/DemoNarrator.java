@@ -179,7 +179,8 @@ public final class DemoNarrator implements AutoCloseable {
             if (!now.equals(servedRollout) && (rollout.isObject() ? rollout.path("loaded").asBoolean() : true)) {
                 if (rollout.isObject()) {
                     LOG.info("serving: {} of {} on {}% of {} beside {}",
-                            rollout.path("stage").asText().toLowerCase(Locale.ROOT), rollout.path("candidateId").asText(),
+                            rollout.path("stage").asText().toLowerCase(Locale.ROOT),
+                            rollout.path("candidateId").asText(),
                             Math.round(100 * rollout.path("share").asDouble()),
                             rollout.path("stage").asText().equals("CANARY") ? "the users" : "the requests", adapter);
                 } else if (!servedRollout.isEmpty()) {

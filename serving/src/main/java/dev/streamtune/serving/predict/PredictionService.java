@@ -17,8 +17,8 @@ import dev.streamtune.serving.ServingSettings;
 import dev.streamtune.serving.adapter.AdapterLease;
 import dev.streamtune.serving.adapter.AdapterRegistry;
 import dev.streamtune.serving.adapter.ServedAdapter;
-import dev.streamtune.serving.rollout.RolloutRoutes;
 import dev.streamtune.serving.rollout.CandidateTrials;
+import dev.streamtune.serving.rollout.RolloutRoutes;
 import dev.streamtune.serving.tasks.ServedTasks;
 
 /**
@@ -110,7 +110,9 @@ public final class PredictionService implements AutoCloseable {
         String requestId = UUID.randomUUID().toString();
         boolean canary = trials != null && trials.candidates().isServing(task) && trials.routes()
                 .route(task, routingKey == null ? requestId : routingKey) == RolloutRoutes.Route.CANARY;
-        return batchers.computeIfAbsent(new BatcherKey(task, canary), this::newBatcher).submit(texts).thenApply(result -> {
+        MicroBatcher<List<String>, BatchResult> batcher = batchers.computeIfAbsent(new BatcherKey(task, canary),
+                this::newBatcher);
+        return batcher.submit(texts).thenApply(result -> {
             if (!result.predictions().stream().allMatch(Prediction::isFinite)) {
                 // NaN is not JSON, and not an answer: this call fails, the others in its batch are unaffected.
                 throw new RequestRejectedException(Reason.MODEL_ERROR, "Adapter " + result.adapter().adapterId()
