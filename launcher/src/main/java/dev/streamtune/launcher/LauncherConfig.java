@@ -67,7 +67,7 @@ public record LauncherConfig(Optional<String> kafkaBootstrapServers, Path home, 
                 Arrays.stream(env.getOrDefault("SERVING_API_TOKENS", "").split(",")).map(String::strip)
                         .filter(s -> !s.isEmpty()).findFirst(),
                 new Demo(positive(env, "STREAMTUNE_DEMO_RATE", "15"),
-                        (int) positive(env, "STREAMTUNE_DEMO_ERA_LENGTH", "3000"),
+                        (int) positive(env, "STREAMTUNE_DEMO_ERA_LENGTH", "4500"),
                         positive(env, "STREAMTUNE_DEMO_PREDICTIONS", "4")),
                 localKafkaAuth(env.getOrDefault(KAFKA_AUTH, "off")));
     }

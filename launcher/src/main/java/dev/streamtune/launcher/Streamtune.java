@@ -64,7 +64,7 @@ public final class Streamtune {
             Environment: KAFKA_BOOTSTRAP_SERVERS (default: start a local broker), STREAMTUNE_HOME (default ./data),
                          STREAMTUNE_KAFKA_PORT (default 9092), STREAMTUNE_KAFKA_HEAP (default 512m),
                          STREAMTUNE_SERVICES (default ingest,trainer,evaluator,serving),
-                         STREAMTUNE_DEMO_RATE (examples/s, default 15), STREAMTUNE_DEMO_ERA_LENGTH (default 3000),
+                         STREAMTUNE_DEMO_RATE (examples/s, default 15), STREAMTUNE_DEMO_ERA_LENGTH (default 4500),
                          STREAMTUNE_DEMO_PREDICTIONS (predict calls/s, default 4),
                          STREAMTUNE_KAFKA_AUTH (scram: the local broker requires per-service SASL/SCRAM logins and
                          enforces ACLs; default off), KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM,
@@ -229,7 +229,7 @@ public final class Streamtune {
             "EVALUATOR_ROLLOUT_FIRST_SHARE", "0.25",
             "EVALUATOR_ROLLOUT_STEP_FACTOR", "2",
             "EVALUATOR_ROLLOUT_MIN_SERVED", "20",
-            "EVALUATOR_ROLLOUT_MIN_STEP_DURATION", "20s",
+            "EVALUATOR_ROLLOUT_MIN_STEP_DURATION", "10s",
             "EVALUATOR_ROLLOUT_MAX_ERROR_INCREASE", "0.2");
 
     private static List<AutoCloseable> startDemo(LauncherConfig config, KafkaLogins logins, String servingUrl,

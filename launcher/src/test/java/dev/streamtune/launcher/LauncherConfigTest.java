@@ -20,7 +20,7 @@ class LauncherConfigTest {
         assertEquals(9092, config.localKafkaPort());
         assertEquals("512m", config.localKafkaHeap());
         assertEquals(java.util.List.of("ingest", "trainer", "evaluator", "serving"), config.services());
-        assertEquals(new LauncherConfig.Demo(15, 3000, 4), config.demo());
+        assertEquals(new LauncherConfig.Demo(15, 4500, 4), config.demo());
         assertEquals("127.0.0.1", config.servicesHost());
         assertEquals("http://127.0.0.1:8083", config.evaluatorUrl(), "serving reaches the evaluator started here");
         assertEquals(Optional.empty(), config.clientToken());
