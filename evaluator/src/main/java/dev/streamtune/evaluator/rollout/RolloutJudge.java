@@ -13,8 +13,8 @@ import dev.streamtune.schema.RolloutTrial;
  * Judges a rollout's current step on live evidence: advance, hold, or roll back, with the reason in words.
  *
  * <p>Canary: the share of each model's answers that users corrected (or rated 1-2) is compared with two one-sided
- * tests at the policy's significance. Worse: a two-proportion z-test (pooled) of candidate above champion; it rolls
- * back. Not worse by more than the margin: the upper confidence bound of the difference (Agresti-Caffo: one right and
+ * tests at the policy's significance. Worse: Fisher's exact test of candidate above champion (exact at the small
+ * counts a step starts with, where a z-test rolled a candidate back on one correction); it rolls back. Not worse by more than the margin: the upper confidence bound of the difference (Agresti-Caffo: one right and
  * one wrong answer added to each side, so a bound exists at zero corrections) below {@code maxErrorIncrease}; it
  * advances. Between the two, the step holds until more answers arrive. Both need {@code minServed} answers of each
  * model and {@code minStepDuration}, so a step is never judged on its first seconds. Latency: the candidate's p99
@@ -116,17 +116,10 @@ public final class RolloutJudge {
         return null;
     }
 
-    /** One-sided p-value that the candidate's corrected share is above the champion's (pooled z-test). */
+    /** One-sided p-value that the candidate's corrected share is above the champion's (Fisher's exact test). */
     static double pValueWorse(LiveEvidence.Arm candidate, LiveEvidence.Arm champion) {
-        double n1 = candidate.served();
-        double n0 = champion.served();
-        double pooled = (candidate.wrong() + champion.wrong()) / (n1 + n0);
-        double se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n0));
-        if (se == 0) {
-            return 1;
-        }
-        double z = (candidate.wrongShare() - champion.wrongShare()) / se;
-        return 1 - StandardNormal.cdf(z);
+        return FisherExact.pValueFirstHigher(Math.min(candidate.wrong(), candidate.served()), candidate.served(),
+                Math.min(champion.wrong(), champion.served()), champion.served());
     }
 
     /** Upper one-sided confidence bound of (candidate - champion) corrected share, Agresti-Caffo. */

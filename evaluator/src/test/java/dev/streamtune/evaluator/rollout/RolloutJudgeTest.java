@@ -42,6 +42,17 @@ class RolloutJudgeTest {
     }
 
     @Test
+    void oneCorrectionAgainstNoneIsNoReasonToRollBack() {
+        serve("champ", 92, 0, 1000);
+        serve("cand", 20, 1, 1000);
+        // the demo's policy (20 answers a side, margin 0.2), where a pooled z-test said p = 0.016 and rolled back
+        RolloutJudge demo = new RolloutJudge(new RolloutPolicy(0.25, 2, 0.1, 0, 0.25, 20, Duration.ofSeconds(10),
+                0.2, 0.05, 1.0, 100));
+        RolloutJudge.Call call = demo.judge(canary(), "champ", evidence, T0.plusSeconds(60));
+        assertEquals(RolloutJudge.Action.ADVANCE, call.action(), call.reason());
+    }
+
+    @Test
     void tooFewAnswersHoldsEvenWhenTheyLookBad() {
         serve("champ", 100, 5, 1000);
         serve("cand", 10, 5, 1000);
@@ -102,10 +113,10 @@ class RolloutJudgeTest {
 
     @Test
     void theWorseTestMatchesItsTextbookValue() {
-        // 20/60 vs 5/100: pooled 25/160, z = 4.72
+        // 20/60 vs 5/100: Fisher's exact one-sided p = 3.0919e-6 (the hypergeometric sum computed exactly)
         double p = RolloutJudge.pValueWorse(new LiveEvidence.Arm(60, 20, 0, new LatencyHistogram()),
                 new LiveEvidence.Arm(100, 5, 0, new LatencyHistogram()));
-        assertEquals(1.2e-6, p, 0.5e-6);
+        assertEquals(3.0919312e-6, p, 1e-12);
     }
 
     static RolloutTrial canary() {
