@@ -23,7 +23,6 @@ import dev.streamtune.launcher.cli.AdminTokenFile;
 import dev.streamtune.launcher.cli.TasksCommand;
 import dev.streamtune.launcher.cli.WatchCommand;
 import dev.streamtune.launcher.demo.DemoNarrator;
-import dev.streamtune.launcher.demo.DemoOperator;
 import dev.streamtune.launcher.demo.DemoTraffic;
 import dev.streamtune.launcher.demo.DriftingReviews;
 import dev.streamtune.localkafka.BrokerCredentials;
@@ -216,14 +215,15 @@ public final class Streamtune {
                         + "', password in " + config.home().resolve(CREDENTIALS_FILE) + ")" : ""),
                 Topics.LABELLED_EXAMPLES.name(), Topics.FEEDBACK_EVENTS.name(), config.home());
         if (demo) {
-            running.addAll(startDemo(config, logins, serving, keys, adminToken));
+            running.addAll(startDemo(config, logins, serving, keys));
         }
         stopped.await();
     }
 
     /**
      * The demo's rollouts (unless the environment sets them): every approval goes through a canary on 25% then 50%
-     * of the users, each step judged on their corrections, so a run shows canaries advancing and one rolled back.
+     * of the users, each step judged on their corrections. A run shows canaries advancing, and candidates that the
+     * gate approved on their window's test split rolled back when the users have moved on to the next era.
      */
     private static final Map<String, String> DEMO_ROLLOUT = Map.of(
             "EVALUATOR_ROLLOUT_FIRST_SHARE", "0.25",
@@ -233,7 +233,7 @@ public final class Streamtune {
             "EVALUATOR_ROLLOUT_MAX_ERROR_INCREASE", "0.2");
 
     private static List<AutoCloseable> startDemo(LauncherConfig config, KafkaLogins logins, String servingUrl,
-                                                 LocalSigningKeys keys, String adminToken) {
+                                                 LocalSigningKeys keys) {
         LauncherConfig.Demo settings = config.demo();
         URI serving = URI.create(servingUrl);
         // The annotators are an outside producer; the narrator reads every topic, as the provisioner may.
@@ -241,8 +241,7 @@ public final class Streamtune {
                 logins.principal(AccessControl.PRODUCER.name()), serving, config.clientToken(),
                 settings.examplesPerSecond(), settings.predictionsPerSecond());
         DemoNarrator narrator = new DemoNarrator(logins.provisioner(), serving, traffic,
-                new RecordVerifier(keys.trusted(), RecordVerifier.Rejections.NONE),
-                new DemoOperator(URI.create(config.evaluatorUrl()), adminToken));
+                new RecordVerifier(keys.trusted(), RecordVerifier.Rejections.NONE));
         LOG.info("""
                 Demo: {} labelled '{}' examples per second whose vocabulary drifts every {} examples, and users \
                 calling predict {} times per second and correcting wrong answers. Watch for lines from 'demo': \

@@ -40,8 +40,6 @@ public final class DemoNarrator implements AutoCloseable {
     private static final List<TopicSpec> TOLD = List.of(Topics.CLOSED_WINDOWS, Topics.ADAPTER_CANDIDATES,
             Topics.PROMOTION_DECISIONS, Topics.DRIFT_REPORTS);
     private static final Duration SUMMARY_EVERY = Duration.ofSeconds(30);
-    /** The users' corrected share at which the demo's operator considers slang learned (the first adapter: ~25%). */
-    private static final double LEARNED_SLANG = 0.15;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI servingUrl;
@@ -57,19 +55,14 @@ public final class DemoNarrator implements AutoCloseable {
     private String servedAdapter;
     /** The rollout serving shows now (candidate, stage, share), to tell each change once. */
     private String servedRollout = "";
-    private final DemoOperator operator;
-    /** The task's first candidate, which the demo's operator approves again by mistake. */
-    private volatile String firstCandidate;
-    private boolean operatorErred;
+
     private long lastPredictions;
     private long lastCorrections;
 
     /**
      * @param verifier decisions are told only when signed by the evaluator, as every service reads them
      */
-    public DemoNarrator(KafkaConnection connection, URI servingUrl, DemoTraffic traffic, RecordVerifier verifier,
-                        DemoOperator operator) {
-        this.operator = operator;
+    public DemoNarrator(KafkaConnection connection, URI servingUrl, DemoTraffic traffic, RecordVerifier verifier) {
         this.servingUrl = servingUrl;
         this.traffic = traffic;
         // This run's story only: records from the narrator's start on (TopicFollower resumes after a fault).
@@ -98,9 +91,6 @@ public final class DemoNarrator implements AutoCloseable {
                     window.getWindowId(), window.getCloseReason(), window.getTrainCount(),
                     window.getValidationCount(), window.getTestCount(), window.getLabelHistogram());
         } else if (value instanceof AdapterCandidate candidate) {
-            if (firstCandidate == null) {
-                firstCandidate = candidate.getCandidateId();
-            }
             Map<String, Double> metrics = candidate.getValidationMetrics();
             LOG.info("trainer: candidate {} trained in {} s from {}, validation accuracy {}",
                     candidate.getCandidateId(), format(metrics.get("train.seconds"), "%.1f"),
@@ -195,27 +185,6 @@ public final class DemoNarrator implements AutoCloseable {
         }
     }
 
-    /**
-     * The operator's mistake, once: in the slang era, once the champion has learned slang (users corrected at most
-     * {@link #LEARNED_SLANG} of the last summary's answers), approve the first adapter (gadget reviews only) again.
-     * Its canary is rolled back on the users' corrections.
-     */
-    private void erOnce(double correctedShare) {
-        if (operatorErred || firstCandidate == null || !traffic.currentEra().equals("social-media slang")
-                || correctedShare > LEARNED_SLANG) {
-            return;
-        }
-        operatorErred = true;
-        try {
-            LOG.info("operator (demo): approving {} again by mistake (it learned gadget reviews only; users now "
-                    + "write slang): {}", firstCandidate, operator.approve(DriftingReviews.TASK, firstCandidate));
-        } catch (java.io.IOException e) {
-            LOG.warn("operator (demo): the evaluator did not answer: {}", e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private void summarizeUsers() {
         long predictions = traffic.predictionsMade();
         long corrections = traffic.correctionsSent();
@@ -225,7 +194,6 @@ public final class DemoNarrator implements AutoCloseable {
                             + "produced so far, now {}", recent, SUMMARY_EVERY.toSeconds(),
                     Math.round(100.0 * (corrections - lastCorrections) / recent), traffic.examplesProduced(),
                     traffic.currentEra());
-            erOnce((double) (corrections - lastCorrections) / recent);
         }
         lastPredictions = predictions;
         lastCorrections = corrections;
