@@ -483,8 +483,9 @@ public final class EvaluatorService implements AutoCloseable {
             if (candidate.isEmpty()) {
                 continue; // its record has not been read (yet): nothing to promote to
             }
+            Instant now = clock.instant();
             RolloutJudge.Call call = new RolloutJudge(rolloutPolicy(deployment.getTask()))
-                    .judge(trial, deployment.getAdapterId(), state.live(), clock.instant());
+                    .judge(trial, deployment.getAdapterId(), state.live(), now);
             String task = deployment.getTask();
             if (rolloutShares.put(task, trial.getStage() == RolloutStage.CANARY ? trial.getShare() : 0.0) == null) {
                 meters.gauge("evaluator_rollout_share", List.of(io.micrometer.core.instrument.Tag.of("task", task)),
@@ -498,7 +499,8 @@ public final class EvaluatorService implements AutoCloseable {
                 case HOLD -> {
                     String heldId = UUID.nameUUIDFromBytes((trial.getApprovalDecisionId() + "/" + trial.getStage()
                             + "/" + trial.getStep() + "/held").getBytes(StandardCharsets.UTF_8)).toString();
-                    boolean stepLongEnough = !java.time.Duration.between(trial.getStepStartedAt(), clock.instant())
+                    // not while the step is younger than its minimum: that hold says nothing yet
+                    boolean stepLongEnough = !Duration.between(trial.getStepStartedAt(), now)
                             .minus(settings.rollout().minStepDuration()).isNegative();
                     if (stepLongEnough && !state.held(heldId)) {
                         PromotionDecision held = decision(candidate.get(), Verdict.HELD,
