@@ -17,16 +17,21 @@ import dev.streamtune.model.Prediction;
 import dev.streamtune.model.TextPredictor;
 import dev.streamtune.schema.Deployment;
 
-/** A loader of fake models whose behaviour is chosen by the artifact URI, and that notice use after close. */
-final class FakeModels implements AdapterLoader {
+/**
+ * A loader of fake models whose behaviour is chosen by the artifact URI (corrupt, otherbase, answers-negative), and
+ * that notice use after close.
+ */
+public final class FakeModels implements AdapterLoader {
 
     static final class FakeModel implements TextPredictor {
         final String adapterId;
         final AtomicBoolean closed = new AtomicBoolean();
         final AtomicInteger usedAfterClose = new AtomicInteger();
+        private final float[] probabilities;
 
-        FakeModel(String adapterId) {
+        FakeModel(String adapterId, boolean answersNegative) {
             this.adapterId = adapterId;
+            this.probabilities = answersNegative ? new float[] {0.9f, 0.1f} : new float[] {0.25f, 0.75f};
         }
 
         @Override
@@ -36,7 +41,7 @@ final class FakeModels implements AdapterLoader {
                 throw new IllegalStateException(adapterId + " is closed");
             }
             List<Prediction> out = new ArrayList<>();
-            texts.forEach(t -> out.add(new Prediction(labels(), new float[] {0.25f, 0.75f})));
+            texts.forEach(t -> out.add(new Prediction(labels(), probabilities)));
             return out;
         }
 
@@ -81,7 +86,7 @@ final class FakeModels implements AdapterLoader {
         if (uri.contains("otherbase")) {
             throw new BaseModelMismatchException("trained on another base");
         }
-        FakeModel model = new FakeModel(deployment.getAdapterId());
+        FakeModel model = new FakeModel(deployment.getAdapterId(), uri.contains("answers-negative"));
         loaded.put(deployment.getAdapterId(), model);
         return model;
     }

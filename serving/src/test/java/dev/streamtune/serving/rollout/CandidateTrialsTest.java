@@ -6,18 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-import dev.streamtune.model.Prediction;
-import dev.streamtune.model.TextPredictor;
 import dev.streamtune.schema.Deployment;
 import dev.streamtune.schema.RolloutStage;
 import dev.streamtune.schema.ServingRole;
 import dev.streamtune.serving.ServingSettings;
 import dev.streamtune.serving.adapter.AdapterLoader;
+import dev.streamtune.serving.adapter.FakeModels;
 import dev.streamtune.serving.adapter.AdapterRegistry;
 import dev.streamtune.serving.predict.Answer;
 import dev.streamtune.serving.predict.PredictionService;
@@ -27,45 +25,8 @@ import org.junit.jupiter.api.Test;
 /** Routing, shadow runs and the end of a rollout, through PredictionService with two stand-in models. */
 class CandidateTrialsTest {
 
-    private static final List<String> LABELS = List.of("negative", "positive");
-
-    /** The champion says positive, the candidate negative, so every answer tells who gave it. */
-    private static final AdapterLoader LOADER = new AdapterLoader() {
-        @Override
-        public TextPredictor load(Deployment deployment) {
-            float[] p = deployment.getAdapterId().equals("cand") ? new float[] {0.9f, 0.1f} : new float[] {0.2f, 0.8f};
-            return new TextPredictor() {
-                @Override
-                public List<Prediction> predict(List<String> texts) {
-                    return texts.stream().map(t -> new Prediction(LABELS, p)).toList();
-                }
-
-                @Override
-                public List<String> labels() {
-                    return LABELS;
-                }
-
-                @Override
-                public Map<String, String> lineage() {
-                    return Map.of();
-                }
-
-                @Override
-                public void close() {
-                }
-            };
-        }
-
-        @Override
-        public String baseModelId() {
-            return "base";
-        }
-
-        @Override
-        public String baseModelChecksum() {
-            return "00";
-        }
-    };
+    /** The champion says positive, the candidate (its artifact "answers-negative") negative. */
+    private static final AdapterLoader LOADER = new FakeModels();
 
     private final List<Answer> seen = new CopyOnWriteArrayList<>();
     private final List<Answer> shadows = new CopyOnWriteArrayList<>();

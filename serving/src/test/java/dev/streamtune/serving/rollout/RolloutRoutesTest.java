@@ -77,7 +77,7 @@ class RolloutRoutesTest {
         Instant t0 = Instant.parse("2026-12-03T10:00:00Z");
         return Deployment.newBuilder().setTask("t").setAdapterId("champ").setArtifactUri("file:///c")
                 .setArtifactSha256("aa").setBaseModelId("m").setDecisionId("d").setDeployedAt(t0)
-                .setTrial(RolloutTrial.newBuilder().setCandidateId("cand").setArtifactUri("file:///k")
+                .setTrial(RolloutTrial.newBuilder().setCandidateId("cand").setArtifactUri("file:///answers-negative")
                         .setArtifactSha256("bb").setStage(stage).setShare(share).setStep(1).setSteps(3)
                         .setStepStartedAt(t0).setApprovalDecisionId("d").build()).build();
     }
