@@ -79,8 +79,12 @@ public final class ModelAdapterLoader implements AdapterLoader, AutoCloseable {
         }
     }
 
+    /**
+     * One load at a time: the champions' and the rollout candidates' registries each load on a thread of their own,
+     * and both attach the new adapter's arrays to the one base model's native memory.
+     */
     @Override
-    public TextPredictor load(Deployment deployment) throws AdapterLoadException {
+    public synchronized TextPredictor load(Deployment deployment) throws AdapterLoadException {
         if (!base.id().equals(deployment.getBaseModelId())) {
             LOG.warn("Deployment of {} names base model {}, this process runs {}; the adapter file's checksum decides",
                     deployment.getAdapterId(), deployment.getBaseModelId(), base.id());
