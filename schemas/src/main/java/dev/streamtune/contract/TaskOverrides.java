@@ -7,7 +7,8 @@ import java.util.Set;
 /**
  * Which settings a task definition may override, declared once for the writer (that refuses anything else with a
  * 4xx) and the services that apply them: the evaluator's promotion gate thresholds ({@code evaluator.gate.*}) and
- * the evaluator's rollout ({@code evaluator.rollout.*}), the trainer's hyperparameters ({@code trainer.hyperparameters.*}). Settings that fix an adapter's shape (LoRA
+ * the evaluator's rollout ({@code evaluator.rollout.*}), the trainer's hyperparameters
+ * ({@code trainer.hyperparameters.*}). Settings that fix an adapter's shape (LoRA
  * rank, sequence length) are not here: every adapter of a task must fit the one before it.
  */
 public final class TaskOverrides {
