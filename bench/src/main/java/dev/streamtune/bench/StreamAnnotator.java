@@ -7,10 +7,8 @@ import dev.streamtune.model.annotation.AnnotationSelector;
 import dev.streamtune.model.annotation.LabelShares;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -55,7 +53,7 @@ final class StreamAnnotator {
         for (int i = 0; i < texts.size(); i++) {
             Prediction answer = served.get(i);
             String label = answer.label();
-            List<AnnotationReason> reasons = selector.reasons(probabilities(answer), label,
+            List<AnnotationReason> reasons = selector.reasons(answer.byLabel(), label,
                     otherLabels == null ? null : otherLabels.get(i), Map.of(), Set.of(), shares);
             shares.record(label); // after asking: the share is that of the answers before this one
             if (reasons.isEmpty()) {
@@ -83,7 +81,7 @@ final class StreamAnnotator {
         List<AnnotationSelector.Selection> selections = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
             Prediction answer = served.get(i);
-            AnnotationSelector.Selection selection = selector.select(probabilities(answer), answer.label(),
+            AnnotationSelector.Selection selection = selector.select(answer.byLabel(), answer.label(),
                     otherLabels == null ? null : otherLabels.get(i), Map.of(), Set.of(), shares);
             shares.record(answer.label());
             selections.add(selection);
@@ -99,15 +97,5 @@ final class StreamAnnotator {
             }
         }
         return new Hour(List.copyOf(requests), flagged.size());
-    }
-
-    static Map<String, Double> probabilities(Prediction prediction) {
-        Objects.requireNonNull(prediction, "prediction");
-        float[] p = prediction.probabilities();
-        Map<String, Double> byLabel = new LinkedHashMap<>();
-        for (int i = 0; i < p.length; i++) {
-            byLabel.put(prediction.labels().get(i), (double) p[i]);
-        }
-        return byLabel;
     }
 }

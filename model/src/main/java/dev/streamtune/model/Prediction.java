@@ -24,6 +24,18 @@ public record Prediction(List<String> labels, float[] probabilities) {
         return probabilities.clone();
     }
 
+    /**
+     * Each label's probability, in head order: what the API answers, the prediction log records and the annotation
+     * selector reads.
+     */
+    public java.util.Map<String, Double> byLabel() {
+        java.util.Map<String, Double> byLabel = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < probabilities.length; i++) {
+            byLabel.put(labels.get(i), (double) probabilities[i]);
+        }
+        return byLabel;
+    }
+
     /** The most probable label. */
     public String label() {
         return labels.get(argMax());

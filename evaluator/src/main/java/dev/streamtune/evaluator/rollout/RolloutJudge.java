@@ -2,7 +2,6 @@ package dev.streamtune.evaluator.rollout;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 
 import dev.streamtune.model.StandardNormal;
@@ -134,10 +133,5 @@ public final class RolloutJudge {
 
     static String percent(double share) {
         return String.format(Locale.ROOT, "%.0f%%", 100 * share);
-    }
-
-    /** The canary steps a rollout under this policy goes through (for a trial's {@code steps}). */
-    public List<Double> steps() {
-        return policy.steps();
     }
 }

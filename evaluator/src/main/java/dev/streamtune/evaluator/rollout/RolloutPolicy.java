@@ -61,11 +61,6 @@ public record RolloutPolicy(double firstShare, double stepFactor, double shadowS
         }
     }
 
-    /** Rollouts off: every approval deploys at once. */
-    public static RolloutPolicy direct() {
-        return new RolloutPolicy(0, 5, 0.1, 0, 0.25, 50, Duration.ofSeconds(30), 0.05, 0.05, 1.0, 100);
-    }
-
     /** Whether an approval over a serving champion starts a rollout instead of deploying at once. */
     public boolean stagesAnything() {
         return firstShare > 0 || shadowMinPairs > 0;

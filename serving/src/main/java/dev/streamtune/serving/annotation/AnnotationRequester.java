@@ -100,7 +100,7 @@ public final class AnnotationRequester {
 
     private void consider(Answer answer, Answer.Served served, Prediction prediction, String otherLabel,
                           String otherAdapterId, Map<String, String> attributes, LabelShares taskShares) {
-        Map<String, Double> probabilities = probabilities(prediction);
+        Map<String, Double> probabilities = prediction.byLabel();
         AnnotationSelector.Selection selection = selector.select(probabilities, prediction.label(), otherLabel,
                 attributes, driftedSlices.getOrDefault(answer.task(), Set.of()), taskShares);
         if (!selection.worthLabel()) {
@@ -153,13 +153,4 @@ public final class AnnotationRequester {
     /** The per-slice tests' names after the slice (evaluator's DriftDetector: slice.<attribute>=<value>.<test>). */
     private static final List<String> SLICE_STATISTICS = List.of("input.token.js", "label.js",
             "input.embedding.mmd");
-
-    private static Map<String, Double> probabilities(Prediction prediction) {
-        Map<String, Double> byLabel = new LinkedHashMap<>();
-        float[] p = prediction.probabilities();
-        for (int i = 0; i < p.length; i++) {
-            byLabel.put(prediction.labels().get(i), (double) p[i]);
-        }
-        return byLabel;
-    }
 }

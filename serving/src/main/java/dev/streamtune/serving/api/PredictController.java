@@ -1,6 +1,5 @@
 package dev.streamtune.serving.api;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -124,12 +123,8 @@ final class PredictController {
                                   + "model read it") boolean truncated) {
         static PredictionView of(Answer.Served served) {
             Prediction p = served.prediction();
-            float[] probabilities = p.probabilities();
-            Map<String, Double> byLabel = new LinkedHashMap<>();
-            for (int i = 0; i < probabilities.length; i++) {
-                byLabel.put(p.labels().get(i), (double) probabilities[i]);
-            }
-            return new PredictionView(served.predictionId(), p.label(), p.confidence(), byLabel, served.truncated());
+            return new PredictionView(served.predictionId(), p.label(), p.confidence(), p.byLabel(),
+                    served.truncated());
         }
     }
 }

@@ -1,8 +1,6 @@
 package dev.streamtune.serving.predict;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -50,14 +48,9 @@ public final class PredictionLogWriter implements PredictionService.Observer, Au
         int dropped = 0;
         for (int i = 0; i < answer.predictions().size(); i++) {
             Answer.Served served = answer.predictions().get(i);
-            Map<String, Double> probabilities = new LinkedHashMap<>();
-            float[] p = served.prediction().probabilities();
-            for (int k = 0; k < p.length; k++) {
-                probabilities.put(served.prediction().labels().get(k), (double) p[k]);
-            }
             PredictionLog.Builder record = PredictionLog.newBuilder().setRequestId(served.predictionId())
                     .setTask(answer.task()).setAdapterId(answer.adapterId()).setText(served.text())
-                    .setPredictedLabel(served.prediction().label()).setProbabilities(probabilities)
+                    .setPredictedLabel(served.prediction().label()).setProbabilities(served.prediction().byLabel())
                     .setServedAt(answer.servedAt()).setLatencyMicros(answer.latencyMicros()).setRole(answer.role());
             if (answer.champion() != null) {
                 var champion = answer.champion().predictions().get(i).prediction();
