@@ -52,6 +52,11 @@ final class ServingBeans {
     private static final int LOG_QUEUE = 50_000;
     /** Shadow runs waiting for the candidate before new ones are dropped: a few seconds of a shadow share's work. */
     private static final int SHADOW_QUEUE = 64;
+    /**
+     * A shadow run starts once no user's call has been in flight this long: past the answer's way out (JSON, the
+     * socket), and short beside the gaps between users' calls at any load that leaves room for shadows at all.
+     */
+    private static final Duration SHADOW_QUIET = Duration.ofMillis(2);
 
     @Singleton
     Clock clock() {
@@ -220,7 +225,7 @@ final class ServingBeans {
             public void superseded(Deployment deployment) {
             }
         }, clock);
-        ShadowRunner shadow = new ShadowRunner(candidates, SHADOW_QUEUE, new ShadowRunner.Observer() {
+        ShadowRunner shadow = new ShadowRunner(candidates, SHADOW_QUEUE, SHADOW_QUIET, new ShadowRunner.Observer() {
             @Override
             public void answered(Answer answer) {
                 metrics.answered(answer);

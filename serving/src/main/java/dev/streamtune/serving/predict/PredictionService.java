@@ -18,6 +18,7 @@ import dev.streamtune.serving.adapter.AdapterLease;
 import dev.streamtune.serving.adapter.AdapterRegistry;
 import dev.streamtune.serving.adapter.ServedAdapter;
 import dev.streamtune.serving.rollout.CandidateTrials;
+import dev.streamtune.serving.rollout.LiveTraffic;
 import dev.streamtune.serving.rollout.RolloutRoutes;
 import dev.streamtune.serving.tasks.ServedTasks;
 
@@ -112,7 +113,21 @@ public final class PredictionService implements AutoCloseable {
                 .route(task, routingKey == null ? requestId : routingKey) == RolloutRoutes.Route.CANARY;
         MicroBatcher<List<String>, BatchResult> batcher = batchers.computeIfAbsent(new BatcherKey(task, canary),
                 this::newBatcher);
-        return batcher.submit(texts).thenApply(result -> {
+        // Shadow runs wait for a moment without calls in flight (ShadowRunner): each call says when it starts and ends
+        LiveTraffic traffic = trials == null ? null : trials.shadow().traffic();
+        if (traffic != null) {
+            traffic.started();
+        }
+        CompletableFuture<BatchResult> pass;
+        try {
+            pass = batcher.submit(texts);
+        } catch (RuntimeException e) {
+            if (traffic != null) {
+                traffic.ended();
+            }
+            throw e;
+        }
+        CompletableFuture<Answer> answered = pass.thenApply(result -> {
             if (!result.predictions().stream().allMatch(Prediction::isFinite)) {
                 // NaN is not JSON, and not an answer: this call fails, the others in its batch are unaffected.
                 throw new RequestRejectedException(Reason.MODEL_ERROR, "Adapter " + result.adapter().adapterId()
@@ -132,6 +147,10 @@ public final class PredictionService implements AutoCloseable {
             }
             return answer;
         });
+        if (traffic != null) {
+            answered.whenComplete((answer, failure) -> traffic.ended());
+        }
+        return answered;
     }
 
     /** Texts waiting in the task's batcher. */

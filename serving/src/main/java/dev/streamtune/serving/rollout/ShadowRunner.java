@@ -1,6 +1,7 @@
 package dev.streamtune.serving.rollout;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,9 +20,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a rollout's candidate on texts the champion already answered, on its own thread, after the user has the
- * champion's answer: a shadow run never delays, changes or fails a request. Calls wait in a bounded queue; when it
- * is full (the candidate cannot keep up with its shadow share) a call is dropped and counted, never queued without
- * bound. Each shadow answer, carrying the champion's beside it, goes to the observer (the prediction log, metrics).
+ * champion's answer: a shadow run never delays, changes or fails a request. It also waits for a quiet moment (no
+ * user's call in flight for a while, {@link LiveTraffic}), so that it runs on spare capacity rather than beside a
+ * user's forward pass. Calls wait in a bounded queue; when it is full (no spare capacity for the shadow share) a
+ * call is dropped and counted, never queued without bound. Each shadow answer, carrying the champion's beside it,
+ * goes to the observer (the prediction log, metrics).
  */
 public final class ShadowRunner implements AutoCloseable {
 
@@ -38,9 +41,16 @@ public final class ShadowRunner implements AutoCloseable {
     private final Observer observer;
     private final Clock clock;
     private final ThreadPoolExecutor executor;
+    private final LiveTraffic traffic = new LiveTraffic(System::nanoTime);
+    private final long quietNanos;
 
-    public ShadowRunner(AdapterRegistry trials, int queueCapacity, Observer observer, Clock clock) {
+    /**
+     * @param queueCapacity shadow runs that may wait; more are dropped
+     * @param quiet         how long no user's call must have been in flight before a shadow run starts
+     */
+    public ShadowRunner(AdapterRegistry trials, int queueCapacity, Duration quiet, Observer observer, Clock clock) {
         this.trials = trials;
+        this.quietNanos = quiet.toNanos();
         this.observer = observer;
         this.clock = clock;
         this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
@@ -65,6 +75,9 @@ public final class ShadowRunner implements AutoCloseable {
 
         @Override
         public void run() {
+            if (!traffic.awaitQuiet(quietNanos)) {
+                return; // shutting down
+            }
             try {
                 shadowAnswer(champion).ifPresent(observer::answered);
             } catch (RuntimeException e) {
@@ -103,6 +116,11 @@ public final class ShadowRunner implements AutoCloseable {
                     champion.baseModelId(), held.model().labels(), served, clock.instant(), micros,
                     ServingRole.SHADOW, champion));
         }
+    }
+
+    /** Where predict calls report their start and end. */
+    public LiveTraffic traffic() {
+        return traffic;
     }
 
     /** Calls waiting for the shadow thread. */

@@ -18,8 +18,8 @@ import dev.streamtune.model.TextPredictor;
 import dev.streamtune.schema.Deployment;
 
 /**
- * A loader of fake models whose behaviour is chosen by the artifact URI (corrupt, otherbase, answers-negative), and
- * that notice use after close.
+ * A loader of fake models whose behaviour is chosen by the artifact URI (corrupt, otherbase, answers-negative, held),
+ * and that notice use after close.
  */
 public final class FakeModels implements AdapterLoader {
 
@@ -28,10 +28,12 @@ public final class FakeModels implements AdapterLoader {
         final AtomicBoolean closed = new AtomicBoolean();
         final AtomicInteger usedAfterClose = new AtomicInteger();
         private final float[] probabilities;
+        private final CountDownLatch held;
 
-        FakeModel(String adapterId, boolean answersNegative) {
+        FakeModel(String adapterId, boolean answersNegative, CountDownLatch held) {
             this.adapterId = adapterId;
             this.probabilities = answersNegative ? new float[] {0.9f, 0.1f} : new float[] {0.25f, 0.75f};
+            this.held = held;
         }
 
         @Override
@@ -39,6 +41,13 @@ public final class FakeModels implements AdapterLoader {
             if (closed.get()) {
                 usedAfterClose.incrementAndGet();
                 throw new IllegalStateException(adapterId + " is closed");
+            }
+            if (held != null) {
+                try {
+                    held.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             List<Prediction> out = new ArrayList<>();
             texts.forEach(t -> out.add(new Prediction(labels(), probabilities)));
@@ -67,6 +76,8 @@ public final class FakeModels implements AdapterLoader {
     final AtomicInteger loads = new AtomicInteger();
     /** When set, loads wait for it: lets a test hold a load in progress. */
     volatile CountDownLatch gate;
+    /** Forward passes of models whose artifact URI says "held" wait for it: lets a test hold one in progress. */
+    private final CountDownLatch heldPasses = new CountDownLatch(1);
 
     @Override
     public TextPredictor load(Deployment deployment) throws AdapterLoadException {
@@ -86,9 +97,15 @@ public final class FakeModels implements AdapterLoader {
         if (uri.contains("otherbase")) {
             throw new BaseModelMismatchException("trained on another base");
         }
-        FakeModel model = new FakeModel(deployment.getAdapterId(), uri.contains("answers-negative"));
+        FakeModel model = new FakeModel(deployment.getAdapterId(), uri.contains("answers-negative"),
+                uri.contains("held") ? heldPasses : null);
         loaded.put(deployment.getAdapterId(), model);
         return model;
+    }
+
+    /** Lets the held models' forward passes run. */
+    public void releaseHeldPasses() {
+        heldPasses.countDown();
     }
 
     @Override

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class ServedAdapterTest {
 
     private final List<Runnable> closes = new ArrayList<>();
-    private final FakeModels.FakeModel model = new FakeModels.FakeModel("a1", false);
+    private final FakeModels.FakeModel model = new FakeModels.FakeModel("a1", false, null);
     private final ServedAdapter adapter = new ServedAdapter(FakeModels.deployment("t", "a1", "file:/a1"), model,
             Instant.EPOCH, closes::add);
 

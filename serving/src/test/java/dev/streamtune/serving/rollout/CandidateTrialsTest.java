@@ -14,7 +14,6 @@ import dev.streamtune.schema.Deployment;
 import dev.streamtune.schema.RolloutStage;
 import dev.streamtune.schema.ServingRole;
 import dev.streamtune.serving.ServingSettings;
-import dev.streamtune.serving.adapter.AdapterLoader;
 import dev.streamtune.serving.adapter.FakeModels;
 import dev.streamtune.serving.adapter.AdapterRegistry;
 import dev.streamtune.serving.predict.Answer;
@@ -26,17 +25,17 @@ import org.junit.jupiter.api.Test;
 class CandidateTrialsTest {
 
     /** The champion says positive, the candidate (its artifact "answers-negative") negative. */
-    private static final AdapterLoader LOADER = new FakeModels();
+    private final FakeModels loader = new FakeModels();
 
     private final List<Answer> seen = new CopyOnWriteArrayList<>();
     private final List<Answer> shadows = new CopyOnWriteArrayList<>();
-    private final AdapterRegistry champions = new AdapterRegistry(LOADER, AdapterRegistry.Listener.NONE,
+    private final AdapterRegistry champions = new AdapterRegistry(loader, AdapterRegistry.Listener.NONE,
             Clock.systemUTC());
-    private final AdapterRegistry candidates = new AdapterRegistry(LOADER, AdapterRegistry.Listener.NONE,
+    private final AdapterRegistry candidates = new AdapterRegistry(loader, AdapterRegistry.Listener.NONE,
             Clock.systemUTC());
     private double draw = 0.0;
     private final CandidateTrials trials = new CandidateTrials(candidates, new RolloutRoutes(() -> draw),
-            new ShadowRunner(candidates, 16, new ShadowRunner.Observer() {
+            new ShadowRunner(candidates, 16, Duration.ZERO, new ShadowRunner.Observer() {
                 @Override
                 public void answered(Answer shadow) {
                     shadows.add(shadow);
@@ -51,6 +50,7 @@ class CandidateTrialsTest {
 
     @AfterEach
     void close() {
+        loader.releaseHeldPasses();
         service.close();
         trials.close();
         champions.close();
@@ -92,6 +92,21 @@ class CandidateTrialsTest {
         assertEquals("positive", shadow.champion().predictions().get(0).prediction().label());
         assertEquals(shadow.champion().predictions().get(0).predictionId(), shadow.predictions().get(0).predictionId());
         assertTrue(seen.stream().allMatch(Answer::seenByUser), "only the users' answers reach the observer");
+    }
+
+    @Test
+    void noCallWaitsForItsShadowRun() throws Exception {
+        Deployment shadowed = RolloutRoutesTest.deployment(RolloutStage.SHADOW, 1.0);
+        shadowed.getTrial().setArtifactUri("file:///answers-negative-held");
+        follow(shadowed);
+        // The candidate's forward passes are held: a call waiting for its shadow run would time out here
+        for (int i = 0; i < 5; i++) {
+            assertEquals("positive", predict("user-" + i).predictions().get(0).prediction().label());
+        }
+        assertTrue(shadows.isEmpty());
+        loader.releaseHeldPasses();
+        waitFor(() -> shadows.size() == 5);
+        assertEquals(0, trials.shadow().traffic().inFlight(), "every call said it ended");
     }
 
     @Test
