@@ -8,8 +8,8 @@ import java.util.function.LongSupplier;
  * Whether users' calls are in flight, and how long since the last one ended: shadow runs wait for a quiet moment,
  * because on a machine with a few cores a candidate's forward pass beside a champion's slows the champion's
  * (measured on 2 cores with a client that never paused: a shadowed call's median +10%, and at a 10% shadow share
- * the p99 from -7% to +34% between runs). Every predict call reports its start and end here, champion and canary alike, all tasks together: they
- * share the cores.
+ * the p99 from -7% to +34% between runs). Every predict call reports its start and end here, champion and canary
+ * alike, all tasks together: they share the cores.
  */
 public final class LiveTraffic {
 
