@@ -517,8 +517,8 @@ public final class EvaluatorService implements AutoCloseable {
 
     /** Starts the rollout of each task's waiting approval once no rollout runs (and the task is not pinned). */
     private void startWaitingRollouts() {
-        for (String task : state.tasksWithWaitingApprovals()) {
-            PromotionDecision approval = state.waitingApproval(task).orElseThrow();
+        for (PromotionDecision approval : state.waitingApprovals()) {
+            String task = approval.getTask();
             Optional<Deployment> current = state.deployment(task);
             Optional<AdapterCandidate> candidate = state.candidate(approval.getCandidateId());
             if (current.isEmpty() || current.get().getTrial() != null || current.get().getPinned()

@@ -154,9 +154,9 @@ public final class EvaluatorState {
         return Optional.ofNullable(waitingApprovals.get(task));
     }
 
-    /** Tasks with an approval waiting. */
-    public Set<String> tasksWithWaitingApprovals() {
-        return Set.copyOf(waitingApprovals.keySet());
+    /** Every task's waiting approval (a copy: starting one changes the state). */
+    public List<PromotionDecision> waitingApprovals() {
+        return List.copyOf(waitingApprovals.values());
     }
 
     /** Live traffic and feedback per adapter, for rollouts. */

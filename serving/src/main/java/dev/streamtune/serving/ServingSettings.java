@@ -45,7 +45,8 @@ public record ServingSettings(
                 + ", maxTextLength=" + maxTextLength + ", maxIdLength=" + maxIdLength + ", maxAttributes="
                 + maxAttributes + ", maxAttributeLength=" + maxAttributeLength + ", recentPredictions="
                 + recentPredictions + ", apiTokens=" + (apiTokens == null ? 0 : apiTokens.size()) + " configured"
-                + ", evaluatorUrl=" + evaluatorUrl + ", batch=" + batch + ", dashboard=" + dashboard + ", annotation=" + annotation + "]";
+                + ", evaluatorUrl=" + evaluatorUrl + ", batch=" + batch + ", dashboard=" + dashboard + ", annotation="
+                + annotation + "]";
     }
 
     /**

@@ -13,11 +13,12 @@ import dev.streamtune.schema.RolloutTrial;
  *
  * <p>Canary: the share of each model's answers that users corrected (or rated 1-2) is compared with two one-sided
  * tests at the policy's significance. Worse: Fisher's exact test of candidate above champion (exact at the small
- * counts a step starts with, where a z-test rolled a candidate back on one correction); it rolls back. Not worse by more than the margin: the upper confidence bound of the difference (Agresti-Caffo: one right and
- * one wrong answer added to each side, so a bound exists at zero corrections) below {@code maxErrorIncrease}; it
- * advances. Between the two, the step holds until more answers arrive. Both need {@code minServed} answers of each
- * model and {@code minStepDuration}, so a step is never judged on its first seconds. Latency: the candidate's p99
- * above the champion's by more than {@code maxLatencyIncrease} rolls back.
+ * counts a step starts with, where a z-test rolled a candidate back on one correction); it rolls back. Not worse
+ * by more than the margin: the upper confidence bound of the difference (Agresti-Caffo: one right and one wrong
+ * answer added to each side, so a bound exists at zero corrections) below {@code maxErrorIncrease}; it advances.
+ * Between the two, the step holds until more answers arrive. Both need {@code minServed} answers of each model and
+ * {@code minStepDuration}, so a step is never judged on its first seconds. Latency: the candidate's p99 above the
+ * champion's by more than {@code maxLatencyIncrease} rolls back.
  *
  * <p>Shadow: the candidate's answers on the same texts as the champion's; once {@code shadowMinPairs} pairs are in,
  * a disagreement above {@code shadowMaxDisagreement} rolls back, otherwise the canary starts. Its latency is judged

@@ -80,7 +80,7 @@ final class PredictController {
         JsonBodySchema.JsonBody body = limits.predictBody().read(json);
         List<String> texts = limits.texts(body.text("text"), body.texts("texts"));
         TaskDefinition definition = tasks.require(checkedTask);
-        Map<String, String> attributes = body.textMap("attributes") == null ? Map.of() : body.textMap("attributes");
+        Map<String, String> attributes = java.util.Objects.requireNonNullElse(body.textMap("attributes"), Map.of());
         return predictions.predict(checkedTask, ServedTasks.fit(definition, texts, body.text("text") != null),
                         body.text("routingKey"))
                 .thenApply(answer -> {

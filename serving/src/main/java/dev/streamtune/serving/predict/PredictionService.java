@@ -54,6 +54,8 @@ public final class PredictionService implements AutoCloseable {
     private final Observer observer;
     private final Clock clock;
     private final CandidateTrials trials;
+    /** Where calls report their start and end, so that shadow runs find quiet moments (unread without rollouts). */
+    private final LiveTraffic traffic;
     private final ConcurrentMap<BatcherKey, MicroBatcher<List<String>, BatchResult>> batchers =
             new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -69,6 +71,7 @@ public final class PredictionService implements AutoCloseable {
                              String baseModelId, Observer observer, Clock clock) {
         this.registry = registry;
         this.trials = trials;
+        this.traffic = trials == null ? new LiveTraffic(System::nanoTime) : trials.shadow().traffic();
         this.settings = settings;
         this.baseModelId = baseModelId;
         this.observer = observer;
@@ -113,18 +116,12 @@ public final class PredictionService implements AutoCloseable {
                 .route(task, routingKey == null ? requestId : routingKey) == RolloutRoutes.Route.CANARY;
         MicroBatcher<List<String>, BatchResult> batcher = batchers.computeIfAbsent(new BatcherKey(task, canary),
                 this::newBatcher);
-        // Shadow runs wait for a moment without calls in flight (ShadowRunner): each call says when it starts and ends
-        LiveTraffic traffic = trials == null ? null : trials.shadow().traffic();
-        if (traffic != null) {
-            traffic.started();
-        }
+        traffic.started();
         CompletableFuture<BatchResult> pass;
         try {
             pass = batcher.submit(texts);
         } catch (RuntimeException e) {
-            if (traffic != null) {
-                traffic.ended();
-            }
+            traffic.ended();
             throw e;
         }
         CompletableFuture<Answer> answered = pass.thenApply(result -> {
@@ -147,9 +144,7 @@ public final class PredictionService implements AutoCloseable {
             }
             return answer;
         });
-        if (traffic != null) {
-            answered.whenComplete((answer, failure) -> traffic.ended());
-        }
+        answered.whenComplete((answer, failure) -> traffic.ended());
         return answered;
     }
 
